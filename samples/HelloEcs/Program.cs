@@ -1,0 +1,12 @@
+var builder = WebApplication.CreateSlimBuilder(args);
+var app = builder.Build();
+
+var greeting = app.Configuration["Greeting"] ?? "Hello";
+var startedAt = DateTimeOffset.UtcNow;
+
+app.MapGet("/", () => Results.Text($"{greeting} ({Environment.MachineName})\n"));
+app.MapGet("/health", () => Results.Ok(new HealthReport("healthy", startedAt)));
+
+app.Run();
+
+internal sealed record HealthReport(string Status, DateTimeOffset StartedAt);

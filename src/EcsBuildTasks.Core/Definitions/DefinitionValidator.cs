@@ -1,0 +1,763 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+
+namespace EcsBuildTasks.Core.Definitions;
+
+/// <summary>
+/// Checks the final task and service definitions against ECS's rules before anything is built or changed, so a mistake
+/// costs seconds in the build rather than a failed deployment. Each finding names the property (or template member)
+/// the value came from.
+/// </summary>
+public static partial class DefinitionValidator
+{
+    private const int MaxContainers = 10;
+    private const int MaxSubnets = 16;
+    private const int MaxSecurityGroups = 5;
+    private const int MaxTags = 50;
+
+    public static void Validate(EcsSettings settings, RegisterTaskDefinitionRequest task, CreateServiceRequest service, LaunchTarget target, DiagnosticCollection diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var context = new Context(settings, task, service, target, diagnostics);
+        context.ValidateNames();
+        context.ValidateTaskSize();
+        context.ValidateContainers();
+        context.ValidateRuntimePlatform();
+        context.ValidateRoles();
+        context.ValidateNetwork();
+        context.ValidateScheduling();
+        context.ValidateDeploymentConfiguration();
+        context.ValidateLoadBalancers();
+        context.ValidateServiceRegistries();
+        context.ValidateTags();
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
+    private static partial Regex EcsName();
+
+    [GeneratedRegex("^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")]
+    private static partial Regex SubnetId();
+
+    [GeneratedRegex("^sg-[0-9a-f]{8}([0-9a-f]{9})?$")]
+    private static partial Regex SecurityGroupId();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
+    private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(:[^:]*:[^:]*:[^:]*)?$")]
+    private static partial Regex SecretsManagerArn();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[\w./-]+$")]
+    private static partial Regex SsmParameterArn();
+
+    [GeneratedRegex(@"^/?[\w.-]+(/[\w.-]+)*$")]
+    private static partial Regex SsmParameterName();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup/[a-zA-Z0-9-]{1,32}/[0-9a-f]{16}$")]
+    private static partial Regex TargetGroupArn();
+
+    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
+    private static partial Regex EnvironmentVariableName();
+
+    [GeneratedRegex(@"^[\w .:/=+\-@#]{1,255}$")]
+    private static partial Regex AlarmName();
+
+    [GeneratedRegex(@"^\d+\.\d+\.\d+$|^LATEST$")]
+    private static partial Regex PlatformVersion();
+
+    private sealed class Context(EcsSettings settings, RegisterTaskDefinitionRequest task, CreateServiceRequest service, LaunchTarget target, DiagnosticCollection diagnostics)
+    {
+        private readonly bool taskTemplate = settings.TaskDefinitionTemplate is not null;
+        private readonly bool serviceTemplate = settings.ServiceDefinitionTemplate is not null;
+
+        private bool IsDaemon => service.SchedulingStrategy?.Value == "DAEMON";
+
+        private string? NetworkMode => task.NetworkMode?.Value;
+
+        public void ValidateNames()
+        {
+            if (task.Family is null || !EcsName().IsMatch(task.Family))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidTaskFamily, TaskSubject(EcsProperties.TaskFamily, settings.TaskFamily, "family"),
+                    task.Family is null
+                        ? $"No task definition family: set {EcsProperties.TaskFamily} (or ContainerRepository, which it defaults from)."
+                        : $"{TaskSubject(EcsProperties.TaskFamily, settings.TaskFamily, "family")}='{task.Family}' is not a valid family: use 1–255 letters, digits, '-' and '_'.");
+            }
+
+            if (service.ServiceName is null || !EcsName().IsMatch(service.ServiceName))
+            {
+                var subject = ServiceSubject(EcsProperties.ServiceName, settings.ServiceName, "serviceName");
+                diagnostics.Error(DiagnosticCodes.InvalidServiceName, subject,
+                    service.ServiceName is null
+                        ? $"No service name: set {EcsProperties.ServiceName} (or ContainerRepository, which it defaults from)."
+                        : $"{subject}='{service.ServiceName}' is not a valid service name: use 1–255 letters, digits, '-' and '_'.");
+            }
+
+            if (service.Cluster is null || !EcsName().IsMatch(service.Cluster))
+            {
+                if (service.Cluster is null || !service.Cluster.StartsWith("arn:", StringComparison.Ordinal))
+                {
+                    var subject = ServiceSubject(EcsProperties.Cluster, settings.Cluster, "cluster");
+                    diagnostics.Error(DiagnosticCodes.InvalidClusterName, subject, $"{subject}='{service.Cluster}' is not a valid cluster name or ARN: use 1–255 letters, digits, '-' and '_'.");
+                }
+            }
+        }
+
+        public void ValidateTaskSize()
+        {
+            var cpuText = task.Cpu;
+            var memoryText = task.Memory;
+            var cpuSubject = TaskSubject(EcsProperties.Cpu, settings.Cpu, "cpu");
+            var memorySubject = TaskSubject(EcsProperties.Memory, settings.Memory, "memory");
+            int? cpu = ParseSize(cpuText, cpuSubject, "CPU units");
+            int? memory = ParseSize(memoryText, memorySubject, "MiB");
+            if (!IsFargateTask())
+            {
+                if (cpu is < 128 or > 196_608)
+                {
+                    diagnostics.Error(DiagnosticCodes.TaskSizeInvalid, cpuSubject, $"{cpuSubject}={cpu} is outside the 128–196608 CPU units ECS allows for a task.");
+                }
+
+                return;
+            }
+
+            if (cpu is null || memory is null)
+            {
+                diagnostics.Error(DiagnosticCodes.FargateTaskSizeRequired, cpu is null ? cpuSubject : memorySubject,
+                    $"Fargate needs task-level CPU and memory: set {EcsProperties.Cpu} and {EcsProperties.Memory}.");
+                return;
+            }
+
+            if (!FargateSizes.IsValidCpu(cpu.Value))
+            {
+                diagnostics.Error(DiagnosticCodes.FargateCpuInvalid, cpuSubject, $"{cpuSubject}={cpu} is not a Fargate size; use one of {string.Join(", ", FargateSizes.CpuValues)}.");
+                return;
+            }
+
+            if (!FargateSizes.MemoryFor(cpu.Value).Contains(memory.Value))
+            {
+                var suggestion = FargateSizes.SmallestCpuFor(memory.Value) is { } fit ? $", or raise {EcsProperties.Cpu} to {fit}" : string.Empty;
+                diagnostics.Error(DiagnosticCodes.FargateMemoryInvalid, memorySubject,
+                    $"{memorySubject}={memory} does not fit a Fargate task with {cpu} CPU units; with that CPU use {FargateSizes.DescribeMemory(cpu.Value)} MiB{suggestion}.");
+            }
+
+            if (FargateSizes.NeedsPlatform140(cpu.Value) && service.PlatformVersion is { } version && version != "LATEST" && CompareVersion(version, "1.4.0") < 0)
+            {
+                var subject = ServiceSubject(EcsProperties.PlatformVersion, settings.PlatformVersion, "platformVersion");
+                diagnostics.Error(DiagnosticCodes.FargatePlatformVersionTooOld, subject, $"{cpuSubject}={cpu} ({cpu / 1024} vCPU) needs Fargate platform version 1.4.0 or later, but {subject}={version}.");
+            }
+
+            if (NetworkMode != "awsvpc")
+            {
+                var subject = TaskSubject(EcsProperties.NetworkMode, settings.NetworkMode, "networkMode");
+                diagnostics.Error(DiagnosticCodes.FargateRequiresAwsvpc, subject, $"Fargate tasks use the awsvpc network mode, but {subject}={NetworkMode}.");
+            }
+
+            if (task.EphemeralStorage?.SizeInGiB is { } storage && (storage < 21 || storage > 200))
+            {
+                var subject = TaskSubject(EcsProperties.EphemeralStorageGiB, settings.EphemeralStorageGiB, "ephemeralStorage.sizeInGiB");
+                diagnostics.Error(DiagnosticCodes.EphemeralStorageOutOfRange, subject, $"{subject}={storage}: Fargate ephemeral storage is 21–200 GiB.");
+            }
+        }
+
+        public void ValidateContainers()
+        {
+            var containers = task.ContainerDefinitions ?? [];
+            if (containers.Count > MaxContainers)
+            {
+                diagnostics.Error(DiagnosticCodes.TooManyContainers, TaskSubject(EcsProperties.TaskDefinitionTemplate, null, "containerDefinitions"),
+                    $"The task definition has {containers.Count} containers; ECS allows at most {MaxContainers}.");
+            }
+
+            if (!IsFargateTask() && task.EphemeralStorage is not null)
+            {
+                var subject = TaskSubject(EcsProperties.EphemeralStorageGiB, settings.EphemeralStorageGiB, "ephemeralStorage");
+                diagnostics.Error(DiagnosticCodes.EphemeralStorageOutOfRange, subject, $"{subject} applies to Fargate tasks only.");
+            }
+
+            if (containers.Count > 0 && !containers.Exists(c => c.Essential != false))
+            {
+                diagnostics.Error(DiagnosticCodes.NoEssentialContainer, TaskSubject(EcsProperties.TaskDefinitionTemplate, null, "containerDefinitions[].essential"), "At least one container must be essential.");
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var taskMemory = int.TryParse(task.Memory, NumberStyles.None, CultureInfo.InvariantCulture, out var tm) ? tm : (int?)null;
+            var taskCpu = int.TryParse(task.Cpu, NumberStyles.None, CultureInfo.InvariantCulture, out var tc) ? tc : (int?)null;
+            var main = TaskDefinitionBuilder.MainContainerName(settings, task);
+            var reservationSum = 0;
+            var cpuSum = 0;
+            foreach (var container in containers)
+            {
+                var isMain = container.Name == main;
+                if (container.Name is null || !EcsName().IsMatch(container.Name) || !names.Add(container.Name))
+                {
+                    var subject = isMain ? TaskSubject(EcsProperties.ContainerName, settings.ContainerName, "containerDefinitions[].name") : "containerDefinitions[].name in " + EcsProperties.TaskDefinitionTemplate;
+                    diagnostics.Error(DiagnosticCodes.InvalidContainerName, subject, $"{subject}='{container.Name}' is not a valid, unique container name: use 1–255 letters, digits, '-' and '_'.");
+                }
+
+                ValidateContainerResources(container, isMain, taskMemory, taskCpu);
+                reservationSum += container.MemoryReservation ?? container.Memory ?? 0;
+                cpuSum += container.Cpu ?? 0;
+                ValidatePorts(container, isMain);
+                ValidateEnvironment(container, isMain);
+                ValidateSecrets(container, isMain);
+                ValidateHealthCheck(container, isMain);
+                ValidateLogging(container, isMain);
+
+                if (container.StopTimeout is { } stop && (stop < 2 || stop > 120))
+                {
+                    var subject = ContainerSubject(isMain, EcsProperties.StopTimeout, settings.StopTimeout, "stopTimeout");
+                    diagnostics.Error(DiagnosticCodes.StopTimeoutOutOfRange, subject, $"{subject}={stop} s: the stop timeout is 2–120 seconds.");
+                }
+
+                if (string.IsNullOrEmpty(container.Image))
+                {
+                    diagnostics.Error(DiagnosticCodes.ImageReferenceMissing, isMain ? EcsProperties.Image : $"containerDefinitions[{container.Name}].image in {EcsProperties.TaskDefinitionTemplate}",
+                        isMain ? $"No image for container '{container.Name}': set ContainerRepository (the image PublishContainer builds) or {EcsProperties.Image}." : $"Container '{container.Name}' in {EcsProperties.TaskDefinitionTemplate} has no image.");
+                }
+            }
+
+            if (taskMemory is { } memory && reservationSum > memory)
+            {
+                diagnostics.Error(DiagnosticCodes.ContainerMemoryReservationInvalid, EcsProperties.ContainerMemoryReservation,
+                    $"The containers reserve {reservationSum} MiB together, more than the task's {memory} MiB ({EcsProperties.Memory}).");
+            }
+
+            if (taskCpu is { } cpu && cpuSum > cpu)
+            {
+                diagnostics.Error(DiagnosticCodes.ContainerCpuExceedsTask, EcsProperties.ContainerCpu, $"The containers reserve {cpuSum} CPU units together, more than the task's {cpu} ({EcsProperties.Cpu}).");
+            }
+        }
+
+        private void ValidateContainerResources(ContainerDefinition container, bool isMain, int? taskMemory, int? taskCpu)
+        {
+            var memorySubject = ContainerSubject(isMain, EcsProperties.ContainerMemory, settings.ContainerMemory, "memory");
+            var reservationSubject = ContainerSubject(isMain, EcsProperties.ContainerMemoryReservation, settings.ContainerMemoryReservation, "memoryReservation");
+            if (container.Memory is { } hard && taskMemory is { } limit && hard > limit)
+            {
+                diagnostics.Error(DiagnosticCodes.ContainerMemoryExceedsTask, memorySubject, $"{memorySubject}={hard} MiB is more than the task's {limit} MiB ({EcsProperties.Memory}).");
+            }
+
+            if (container.MemoryReservation is { } soft && container.Memory is { } hardLimit && soft > hardLimit)
+            {
+                diagnostics.Error(DiagnosticCodes.ContainerMemoryReservationInvalid, reservationSubject, $"{reservationSubject}={soft} MiB is more than the container's hard limit {hardLimit} MiB ({memorySubject}).");
+            }
+
+            if (taskMemory is null && container.Memory is null && container.MemoryReservation is null)
+            {
+                diagnostics.Error(DiagnosticCodes.ContainerMemoryRequired, memorySubject,
+                    $"Container '{container.Name}' needs {EcsProperties.ContainerMemory} or {EcsProperties.ContainerMemoryReservation} because the task has no memory ({EcsProperties.Memory}).");
+            }
+
+            if (container.Cpu is { } cpu && taskCpu is { } taskLimit && cpu > taskLimit)
+            {
+                var subject = ContainerSubject(isMain, EcsProperties.ContainerCpu, settings.ContainerCpu, "cpu");
+                diagnostics.Error(DiagnosticCodes.ContainerCpuExceedsTask, subject, $"{subject}={cpu} is more than the task's {taskLimit} CPU units ({EcsProperties.Cpu}).");
+            }
+        }
+
+        private void ValidatePorts(ContainerDefinition container, bool isMain)
+        {
+            var seen = new HashSet<(int, string)>();
+            foreach (var mapping in container.PortMappings ?? [])
+            {
+                var subject = isMain && taskTemplate is false ? "ContainerPort" : $"containerDefinitions[{container.Name}].portMappings";
+                var protocol = mapping.Protocol?.Value ?? "tcp";
+                if (mapping.ContainerPort is not { } port || port is < 1 or > 65535)
+                {
+                    if (mapping.ContainerPortRange is null)
+                    {
+                        diagnostics.Error(DiagnosticCodes.PortMappingInvalid, subject, $"{subject}: containerPort {mapping.ContainerPort} is not between 1 and 65535.");
+                    }
+
+                    continue;
+                }
+
+                if (!seen.Add((port, protocol)))
+                {
+                    diagnostics.Error(DiagnosticCodes.PortMappingInvalid, subject, $"{subject}: port {port}/{protocol} is mapped twice.");
+                }
+
+                if (NetworkMode is "awsvpc" or "host" && mapping.HostPort is { } host && host != 0 && host != port)
+                {
+                    diagnostics.Error(DiagnosticCodes.PortMappingInvalid, subject, $"{subject}: with the {NetworkMode} network mode the host port ({host}) must equal the container port ({port}).");
+                }
+            }
+        }
+
+        private void ValidateEnvironment(ContainerDefinition container, bool isMain)
+        {
+            foreach (var variable in container.Environment ?? [])
+            {
+                if (variable.Name is null || !EnvironmentVariableName().IsMatch(variable.Name))
+                {
+                    var subject = isMain && settings.EnvironmentVariables.Any(e => e.Name == variable.Name)
+                        ? $"{EcsProperties.EnvironmentVariableItem} '{variable.Name}'"
+                        : $"containerDefinitions[{container.Name}].environment in {EcsProperties.TaskDefinitionTemplate}";
+                    diagnostics.Error(DiagnosticCodes.EnvironmentVariableInvalid, subject, $"{subject}: '{variable.Name}' is not a valid environment variable name (letters, digits and '_', not starting with a digit).");
+                }
+            }
+        }
+
+        private void ValidateSecrets(ContainerDefinition container, bool isMain)
+        {
+            foreach (var secret in container.Secrets ?? [])
+            {
+                var subject = isMain && settings.Secrets.Any(s => s.Name == secret.Name)
+                    ? $"{EcsProperties.SecretItem} '{secret.Name}'"
+                    : $"containerDefinitions[{container.Name}].secrets in {EcsProperties.TaskDefinitionTemplate}";
+                if (secret.Name is null || !EnvironmentVariableName().IsMatch(secret.Name))
+                {
+                    diagnostics.Error(DiagnosticCodes.EnvironmentVariableInvalid, subject, $"{subject}: '{secret.Name}' is not a valid environment variable name.");
+                }
+
+                var from = secret.ValueFrom ?? string.Empty;
+                var valid = from.StartsWith("arn:", StringComparison.Ordinal)
+                    ? SecretsManagerArn().IsMatch(from) || SsmParameterArn().IsMatch(from)
+                    : SsmParameterName().IsMatch(from);
+                if (!valid)
+                {
+                    diagnostics.Error(DiagnosticCodes.SecretInvalid, subject,
+                        $"{subject}: ValueFrom='{from}' is neither a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>]) nor an SSM parameter ARN or name.");
+                }
+            }
+        }
+
+        private void ValidateHealthCheck(ContainerDefinition container, bool isMain)
+        {
+            if (container.HealthCheck is not { } check)
+            {
+                return;
+            }
+
+            string Subject(string property, string member) => isMain ? property : $"containerDefinitions[{container.Name}].healthCheck.{member} in {EcsProperties.TaskDefinitionTemplate}";
+            if (check.Command is not { Count: > 0 } command || command[0] is not ("CMD" or "CMD-SHELL" or "NONE"))
+            {
+                diagnostics.Error(DiagnosticCodes.HealthCheckInvalid, Subject(EcsProperties.HealthCheckCommand, "command"),
+                    $"{Subject(EcsProperties.HealthCheckCommand, "command")} must start with CMD or CMD-SHELL, e.g. 'CMD-SHELL;curl -f http://localhost:8080/health || exit 1'.");
+            }
+
+            CheckRange(check.Interval, 5, 300, Subject(EcsProperties.HealthCheckInterval, "interval"));
+            CheckRange(check.Timeout, 2, 120, Subject(EcsProperties.HealthCheckTimeout, "timeout"));
+            CheckRange(check.Retries, 1, 10, Subject(EcsProperties.HealthCheckRetries, "retries"));
+            CheckRange(check.StartPeriod, 0, 300, Subject(EcsProperties.HealthCheckStartPeriod, "startPeriod"));
+            if (check.Timeout is { } timeout && (check.Interval ?? 30) <= timeout)
+            {
+                diagnostics.Error(DiagnosticCodes.HealthCheckInvalid, Subject(EcsProperties.HealthCheckTimeout, "timeout"),
+                    $"{Subject(EcsProperties.HealthCheckTimeout, "timeout")}={timeout} must be shorter than the interval ({check.Interval ?? 30} s).");
+            }
+        }
+
+        private void CheckRange(int? value, int min, int max, string subject)
+        {
+            if (value is { } v && (v < min || v > max))
+            {
+                diagnostics.Error(DiagnosticCodes.HealthCheckInvalid, subject, $"{subject}={v} is outside {min}–{max}.");
+            }
+        }
+
+        private void ValidateLogging(ContainerDefinition container, bool isMain)
+        {
+            if (container.LogConfiguration is not { } log || log.LogDriver?.Value != "awslogs")
+            {
+                return;
+            }
+
+            var options = log.Options ?? [];
+            var subject = isMain ? EcsProperties.LogGroup : $"containerDefinitions[{container.Name}].logConfiguration in {EcsProperties.TaskDefinitionTemplate}";
+            if (!options.TryGetValue("awslogs-group", out var group) || group.Length is 0 or > 512)
+            {
+                diagnostics.Error(DiagnosticCodes.LogConfigurationInvalid, subject, $"{subject}: the awslogs driver needs an awslogs-group of 1–512 characters.");
+            }
+
+            if (IsFargateTask() && !options.ContainsKey("awslogs-stream-prefix"))
+            {
+                diagnostics.Error(DiagnosticCodes.LogConfigurationInvalid, subject, $"{subject}: on Fargate the awslogs driver needs awslogs-stream-prefix.");
+            }
+        }
+
+        public void ValidateRuntimePlatform()
+        {
+            var platform = task.RuntimePlatform;
+            if (platform?.CpuArchitecture?.Value == "ARM64" && platform.OperatingSystemFamily?.Value is { } os && os.StartsWith("WINDOWS", StringComparison.Ordinal))
+            {
+                var subject = TaskSubject(EcsProperties.RuntimePlatform, settings.CpuArchitecture, "runtimePlatform.cpuArchitecture");
+                diagnostics.Error(DiagnosticCodes.RuntimePlatformInvalid, subject, $"{subject}=ARM64 is not available with {os}; Windows containers run on X86_64.");
+            }
+
+            if (platform is not null && target.IsExternal && platform.OperatingSystemFamily?.Value is { } family && family != "LINUX")
+            {
+                var subject = TaskSubject(EcsProperties.OperatingSystemFamily, settings.OperatingSystemFamily, "runtimePlatform.operatingSystemFamily");
+                diagnostics.Error(DiagnosticCodes.RuntimePlatformInvalid, subject, $"{subject}={family}: EXTERNAL instances run Linux tasks only.");
+            }
+        }
+
+        public void ValidateRoles()
+        {
+            ValidateRole(task.ExecutionRoleArn, TaskSubject(EcsProperties.ExecutionRoleArn, settings.ExecutionRoleArn, "executionRoleArn"));
+            ValidateRole(task.TaskRoleArn, TaskSubject(EcsProperties.TaskRoleArn, settings.TaskRoleArn, "taskRoleArn"));
+            if (task.ExecutionRoleArn is not null)
+            {
+                return;
+            }
+
+            var containers = task.ContainerDefinitions ?? [];
+            string? reason = null;
+            if (containers.Exists(c => c.Secrets is { Count: > 0 }))
+            {
+                reason = "containers read secrets";
+            }
+            else if (containers.Exists(c => c.LogConfiguration?.LogDriver?.Value == "awslogs") && IsFargateTask())
+            {
+                reason = "Fargate containers log with the awslogs driver";
+            }
+            else if (IsFargateTask() && containers.Exists(c => IsEcrImage(c.Image)))
+            {
+                reason = "Fargate pulls the image from ECR";
+            }
+
+            if (reason is not null)
+            {
+                diagnostics.Error(DiagnosticCodes.ExecutionRoleRequired, EcsProperties.ExecutionRoleArn,
+                    $"{EcsProperties.ExecutionRoleArn} is required because {reason}: set it to a role with the AmazonECSTaskExecutionRolePolicy (e.g. arn:aws:iam::<account>:role/ecsTaskExecutionRole).");
+            }
+        }
+
+        private void ValidateRole(string? arn, string subject)
+        {
+            if (arn is not null && !RoleArn().IsMatch(arn))
+            {
+                diagnostics.Error(DiagnosticCodes.RoleArnInvalid, subject, $"{subject}='{arn}' is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>).");
+            }
+        }
+
+        public void ValidateNetwork()
+        {
+            var awsvpc = service.NetworkConfiguration?.AwsvpcConfiguration;
+            var subnets = awsvpc?.Subnets ?? [];
+            var groups = awsvpc?.SecurityGroups ?? [];
+            var subnetSubject = ServiceSubject(EcsProperties.Subnets, settings.Subnets.Count > 0 ? "set" : null, "networkConfiguration.awsvpcConfiguration.subnets");
+            var groupSubject = ServiceSubject(EcsProperties.SecurityGroups, settings.SecurityGroups.Count > 0 ? "set" : null, "networkConfiguration.awsvpcConfiguration.securityGroups");
+            if (NetworkMode != "awsvpc" && (subnets.Count > 0 || groups.Count > 0))
+            {
+                diagnostics.Error(DiagnosticCodes.NetworkConfigurationNotAwsvpc, subnetSubject,
+                    $"{EcsProperties.Subnets} and {EcsProperties.SecurityGroups} apply to the awsvpc network mode only, but the task uses '{NetworkMode}' ({EcsProperties.NetworkMode}).");
+            }
+
+            if (subnets.Count > MaxSubnets)
+            {
+                diagnostics.Error(DiagnosticCodes.TooManySubnets, subnetSubject, $"{subnetSubject} lists {subnets.Count} subnets; ECS allows at most {MaxSubnets}.");
+            }
+
+            foreach (var subnet in subnets.Where(s => !SubnetId().IsMatch(s)))
+            {
+                diagnostics.Error(DiagnosticCodes.SubnetIdInvalid, subnetSubject, $"{subnetSubject}: '{subnet}' is not a subnet id (subnet- followed by 8 or 17 hex digits).");
+            }
+
+            if (groups.Count > MaxSecurityGroups)
+            {
+                diagnostics.Error(DiagnosticCodes.TooManySecurityGroups, groupSubject, $"{groupSubject} lists {groups.Count} security groups; ECS allows at most {MaxSecurityGroups}.");
+            }
+
+            foreach (var group in groups.Where(g => !SecurityGroupId().IsMatch(g)))
+            {
+                diagnostics.Error(DiagnosticCodes.SecurityGroupIdInvalid, groupSubject, $"{groupSubject}: '{group}' is not a security group id (sg- followed by 8 or 17 hex digits).");
+            }
+
+            if (awsvpc?.AssignPublicIp?.Value == "ENABLED" && !target.IsFargate)
+            {
+                var subject = ServiceSubject(EcsProperties.AssignPublicIp, settings.AssignPublicIp, "networkConfiguration.awsvpcConfiguration.assignPublicIp");
+                diagnostics.Error(DiagnosticCodes.AssignPublicIpNotFargate, subject, $"{subject}=ENABLED: ECS assigns public IPs to Fargate tasks only.");
+            }
+
+            if (target.IsExternal && NetworkMode == "awsvpc")
+            {
+                var subject = TaskSubject(EcsProperties.NetworkMode, settings.NetworkMode, "networkMode");
+                diagnostics.Error(DiagnosticCodes.NetworkModeInvalid, subject, $"{subject}=awsvpc is not supported on the EXTERNAL launch type; use bridge, host or none.");
+            }
+        }
+
+        public void ValidateScheduling()
+        {
+            var strategySubject = ServiceSubject(EcsProperties.SchedulingStrategy, settings.SchedulingStrategy, "schedulingStrategy");
+            if (IsDaemon && target.IsFargate)
+            {
+                diagnostics.Error(DiagnosticCodes.DaemonOnFargate, strategySubject, $"{strategySubject}=DAEMON runs one task per EC2 container instance and is not available on Fargate; set {EcsProperties.LaunchType}=EC2.");
+            }
+
+            if (IsDaemon && service.DesiredCount is not null)
+            {
+                var subject = ServiceSubject(EcsProperties.DesiredCount, settings.DesiredCount, "desiredCount");
+                diagnostics.Error(DiagnosticCodes.DaemonWithDesiredCount, subject, $"{subject}={service.DesiredCount}: a DAEMON service runs one task per container instance and takes no desired count.");
+            }
+
+            if (settings.LaunchType is not null && settings.CapacityProviders.Count > 0)
+            {
+                diagnostics.Error(DiagnosticCodes.LaunchTypeWithCapacityProviders, EcsProperties.LaunchType,
+                    $"{EcsProperties.LaunchType}={settings.LaunchType} and {EcsProperties.CapacityProviderItem} items are exclusive: remove one.");
+            }
+
+            var providers = service.CapacityProviderStrategy ?? [];
+            if (providers.Count(p => p.Base is > 0) > 1)
+            {
+                diagnostics.Error(DiagnosticCodes.CapacityProviderInvalid, EcsProperties.CapacityProviderItem, $"Only one {EcsProperties.CapacityProviderItem} may have a Base.");
+            }
+
+            if (providers.Count > 0 && providers.TrueForAll(p => (p.Weight ?? 0) == 0))
+            {
+                diagnostics.Error(DiagnosticCodes.CapacityProviderInvalid, EcsProperties.CapacityProviderItem, $"At least one {EcsProperties.CapacityProviderItem} needs a Weight above 0.");
+            }
+
+            if (providers.Exists(p => p.CapacityProvider is "FARGATE" or "FARGATE_SPOT") && providers.Exists(p => p.CapacityProvider is not ("FARGATE" or "FARGATE_SPOT")))
+            {
+                diagnostics.Error(DiagnosticCodes.CapacityProviderInvalid, EcsProperties.CapacityProviderItem, $"{EcsProperties.CapacityProviderItem} items mix Fargate and Auto Scaling group capacity providers; ECS does not allow that.");
+            }
+
+            if (service.DesiredCount is < 0)
+            {
+                var subject = ServiceSubject(EcsProperties.DesiredCount, settings.DesiredCount, "desiredCount");
+                diagnostics.Error(DiagnosticCodes.DesiredCountInvalid, subject, $"{subject}={service.DesiredCount} must be 0 or more.");
+            }
+
+            if (service.PlatformVersion is { } version)
+            {
+                var subject = ServiceSubject(EcsProperties.PlatformVersion, settings.PlatformVersion, "platformVersion");
+                if (!target.IsFargate)
+                {
+                    diagnostics.Error(DiagnosticCodes.PlatformVersionNotFargate, subject, $"{subject}={version} applies to Fargate only.");
+                }
+                else if (!PlatformVersion().IsMatch(version))
+                {
+                    diagnostics.Error(DiagnosticCodes.PlatformVersionNotFargate, subject, $"{subject}='{version}' is not a platform version such as 1.4.0 or LATEST.");
+                }
+            }
+
+            foreach (var constraint in service.PlacementConstraints ?? [])
+            {
+                if (constraint.Type?.Value == "memberOf" && string.IsNullOrWhiteSpace(constraint.Expression))
+                {
+                    diagnostics.Error(DiagnosticCodes.PlacementInvalid, EcsProperties.PlacementConstraintItem, $"{EcsProperties.PlacementConstraintItem} 'memberOf' needs an Expression (cluster query language).");
+                }
+
+                if (constraint.Type?.Value == "distinctInstance" && !string.IsNullOrWhiteSpace(constraint.Expression))
+                {
+                    diagnostics.Error(DiagnosticCodes.PlacementInvalid, EcsProperties.PlacementConstraintItem, $"{EcsProperties.PlacementConstraintItem} 'distinctInstance' takes no Expression.");
+                }
+            }
+
+            foreach (var strategy in service.PlacementStrategy ?? [])
+            {
+                if (strategy.Type?.Value is "spread" or "binpack" && string.IsNullOrWhiteSpace(strategy.Field))
+                {
+                    diagnostics.Error(DiagnosticCodes.PlacementInvalid, EcsProperties.PlacementStrategyItem, $"{EcsProperties.PlacementStrategyItem} '{strategy.Type?.Value}' needs a Field (e.g. attribute:ecs.availability-zone, memory or cpu).");
+                }
+            }
+
+            if (target.IsFargate && ((service.PlacementConstraints?.Count ?? 0) > 0 || (service.PlacementStrategy?.Count ?? 0) > 0))
+            {
+                diagnostics.Error(DiagnosticCodes.PlacementInvalid, EcsProperties.PlacementStrategyItem, $"{EcsProperties.PlacementConstraintItem} and {EcsProperties.PlacementStrategyItem} apply to EC2 and EXTERNAL tasks, not Fargate.");
+            }
+        }
+
+        public void ValidateDeploymentConfiguration()
+        {
+            var configuration = service.DeploymentConfiguration;
+            var min = configuration?.MinimumHealthyPercent;
+            var max = configuration?.MaximumPercent;
+            var minSubject = ServiceSubject(EcsProperties.MinimumHealthyPercent, settings.MinimumHealthyPercent, "deploymentConfiguration.minimumHealthyPercent");
+            var maxSubject = ServiceSubject(EcsProperties.MaximumPercent, settings.MaximumPercent, "deploymentConfiguration.maximumPercent");
+            if (min is < 0 or > 100)
+            {
+                diagnostics.Error(DiagnosticCodes.MinimumHealthyPercentOutOfRange, minSubject, $"{minSubject}={min} must be between 0 and 100.");
+            }
+
+            if (IsDaemon && max is { } daemonMax && daemonMax != 100)
+            {
+                diagnostics.Error(DiagnosticCodes.DaemonDeploymentPercent, maxSubject, $"{maxSubject}={daemonMax}: a DAEMON service keeps maximumPercent at 100 (it replaces tasks in place).");
+            }
+            else if (max is { } m && (m < 100 || (min is { } low && m < low)))
+            {
+                diagnostics.Error(DiagnosticCodes.MaximumPercentOutOfRange, maxSubject, $"{maxSubject}={m} must be at least 100 and at least {minSubject} ({min ?? 100}).");
+            }
+
+            var effectiveMin = min ?? (IsDaemon ? 0 : 100);
+            var effectiveMax = max ?? (IsDaemon ? 100 : 200);
+            if (!IsDaemon && effectiveMin >= 100 && effectiveMax <= 100 && settings.DeploymentStrategy == DeploymentStrategyKind.Rolling)
+            {
+                diagnostics.Error(DiagnosticCodes.DeploymentCannotProgress, maxSubject,
+                    $"{minSubject}={effectiveMin} with {maxSubject}={effectiveMax} leaves no room to start a new task or stop an old one: raise {EcsProperties.MaximumPercent} above 100 or lower {EcsProperties.MinimumHealthyPercent}.");
+            }
+
+            if (configuration?.Alarms is { } alarms)
+            {
+                foreach (var name in alarms.AlarmNames ?? [])
+                {
+                    if (!AlarmName().IsMatch(name))
+                    {
+                        diagnostics.Error(DiagnosticCodes.AlarmInvalid, $"{EcsProperties.AlarmItem} '{name}'", $"{EcsProperties.AlarmItem} '{name}' is not a valid CloudWatch alarm name (1–255 printable characters).");
+                    }
+                }
+            }
+
+            if (service.HealthCheckGracePeriodSeconds is { } grace && (grace < 0 || grace > 2_147_483_647))
+            {
+                var subject = ServiceSubject(EcsProperties.HealthCheckGracePeriodSeconds, settings.HealthCheckGracePeriodSeconds, "healthCheckGracePeriodSeconds");
+                diagnostics.Error(DiagnosticCodes.HealthCheckGracePeriodInvalid, subject, $"{subject}={grace} must be 0 or more.");
+            }
+
+            if (settings.DeploymentStrategy != DeploymentStrategyKind.Rolling && IsDaemon)
+            {
+                diagnostics.Error(DiagnosticCodes.StrategyNotSupported, EcsProperties.DeploymentStrategy, $"{EcsProperties.DeploymentStrategy}={settings.DeploymentStrategy}: DAEMON services deploy with Rolling only.");
+            }
+
+            if (settings.DeploymentStrategy != DeploymentStrategyKind.Rolling && service.DeploymentController?.Type?.Value is { } controller && controller != "ECS")
+            {
+                diagnostics.Error(DiagnosticCodes.StrategyNotSupported, EcsProperties.DeploymentStrategy, $"{EcsProperties.DeploymentStrategy}={settings.DeploymentStrategy} runs on the ECS deployment controller, but the service template uses {controller}.");
+            }
+        }
+
+        public void ValidateLoadBalancers()
+        {
+            foreach (var balancer in service.LoadBalancers ?? [])
+            {
+                var fromProperty = balancer.TargetGroupArn == settings.TargetGroupArn;
+                var subject = fromProperty ? EcsProperties.TargetGroupArn : $"loadBalancers in {EcsProperties.ServiceDefinitionTemplate}";
+                if (balancer.TargetGroupArn is { } arn && !TargetGroupArn().IsMatch(arn))
+                {
+                    diagnostics.Error(DiagnosticCodes.TargetGroupArnInvalid, subject, $"{subject}='{arn}' is not a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>).");
+                }
+
+                var container = task.ContainerDefinitions?.Find(c => c.Name == balancer.ContainerName);
+                var portSubject = fromProperty ? EcsProperties.ContainerPort : subject;
+                if (container is null)
+                {
+                    diagnostics.Error(DiagnosticCodes.LoadBalancerPortMismatch, portSubject, $"{portSubject}: the load balancer sends traffic to container '{balancer.ContainerName}', which the task definition does not have.");
+                }
+                else if (balancer.ContainerPort is not { } port)
+                {
+                    diagnostics.Error(DiagnosticCodes.LoadBalancerPortMismatch, portSubject,
+                        $"{portSubject}: container '{container.Name}' maps no port for the target group; add a ContainerPort item (or set {EcsProperties.ContainerPort}).");
+                }
+                else if (!(container.PortMappings ?? []).Exists(m => m.ContainerPort == port))
+                {
+                    diagnostics.Error(DiagnosticCodes.LoadBalancerPortMismatch, portSubject,
+                        $"{portSubject}={port}: no port mapping of container '{container.Name}' matches; mapped ports: {string.Join(", ", (container.PortMappings ?? []).Select(m => m.ContainerPort))}.");
+                }
+            }
+        }
+
+        public void ValidateServiceRegistries()
+        {
+            foreach (var registry in service.ServiceRegistries ?? [])
+            {
+                var subject = $"serviceRegistries in {EcsProperties.ServiceDefinitionTemplate}";
+                var hasContainer = registry.ContainerName is not null || registry.ContainerPort is not null;
+                if (registry.ContainerName is not null != registry.ContainerPort is not null)
+                {
+                    diagnostics.Error(DiagnosticCodes.ServiceRegistryInvalid, subject, $"{subject}: containerName and containerPort go together.");
+                }
+
+                if (hasContainer && registry.Port is not null)
+                {
+                    diagnostics.Error(DiagnosticCodes.ServiceRegistryInvalid, subject, $"{subject}: give either port or containerName with containerPort, not both.");
+                }
+
+                if (NetworkMode is "bridge" or "host" && registry.Port is not null)
+                {
+                    diagnostics.Error(DiagnosticCodes.ServiceRegistryInvalid, subject, $"{subject}: with the {NetworkMode} network mode an SRV record needs containerName and containerPort, not port.");
+                }
+
+                if (registry.ContainerName is { } name)
+                {
+                    var container = task.ContainerDefinitions?.Find(c => c.Name == name);
+                    if (container is null)
+                    {
+                        diagnostics.Error(DiagnosticCodes.ServiceRegistryInvalid, subject, $"{subject}: container '{name}' is not in the task definition.");
+                    }
+                    else if (registry.ContainerPort is { } port && !(container.PortMappings ?? []).Exists(m => m.ContainerPort == port))
+                    {
+                        diagnostics.Error(DiagnosticCodes.ServiceRegistryInvalid, subject, $"{subject}: container '{name}' maps no port {port}.");
+                    }
+                }
+            }
+        }
+
+        public void ValidateTags()
+        {
+            foreach (var (tags, where) in new[] { (task.Tags, "task definition"), (service.Tags, "service") })
+            {
+                if (tags is null)
+                {
+                    continue;
+                }
+
+                if (tags.Count > MaxTags)
+                {
+                    diagnostics.Error(DiagnosticCodes.TagInvalid, EcsProperties.TagItem, $"The {where} has {tags.Count} tags; AWS allows at most {MaxTags}.");
+                }
+
+                foreach (var tag in tags)
+                {
+                    var subject = $"{EcsProperties.TagItem} '{tag.Key}'";
+                    if (string.IsNullOrEmpty(tag.Key) || tag.Key.Length > 128 || (tag.Value?.Length ?? 0) > 256)
+                    {
+                        diagnostics.Error(DiagnosticCodes.TagInvalid, subject, $"{subject}: tag keys are 1–128 characters and values at most 256.");
+                    }
+                    else if (tag.Key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        diagnostics.Error(DiagnosticCodes.TagInvalid, subject, $"{subject}: the 'aws:' prefix is reserved for AWS.");
+                    }
+                }
+            }
+        }
+
+        private bool IsFargateTask() => target.IsFargate || (task.RequiresCompatibilities?.Contains("FARGATE") ?? false);
+
+        private int? ParseSize(string? text, string subject, string unit)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            // ECS also accepts "1 vCPU" / "2 GB"; normalise those so the Fargate table can be checked.
+            var trimmed = text.Trim();
+            if (int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var units))
+            {
+                return units;
+            }
+
+            var match = Regex.Match(trimmed, @"^(\d+(\.\d+)?)\s*(vcpu|gb)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (match.Success)
+            {
+                var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                return (int)Math.Round(number * 1024);
+            }
+
+            diagnostics.Error(DiagnosticCodes.TaskSizeInvalid, subject, $"{subject}='{text}' is not a number of {unit}.");
+            return null;
+        }
+
+        private string TaskSubject(string property, object? settingValue, string member) =>
+            settingValue is not null || !taskTemplate ? property : $"{member} in {EcsProperties.TaskDefinitionTemplate} (or set {property})";
+
+        private string ServiceSubject(string property, object? settingValue, string member) =>
+            settingValue is not null || !serviceTemplate ? property : $"{member} in {EcsProperties.ServiceDefinitionTemplate} (or set {property})";
+
+        private string ContainerSubject(bool isMain, string property, object? settingValue, string member) =>
+            isMain ? TaskSubject(property, settingValue, $"containerDefinitions[].{member}") : $"containerDefinitions[].{member} in {EcsProperties.TaskDefinitionTemplate}";
+
+        private static bool IsEcrImage(string? image) =>
+            image is not null && (image.Contains(".dkr.ecr.", StringComparison.Ordinal) || image.StartsWith("<aws_account_id>", StringComparison.Ordinal));
+
+        private static int CompareVersion(string left, string right) =>
+            Version.TryParse(left, out var l) && Version.TryParse(right, out var r) ? l.CompareTo(r) : 0;
+    }
+}

@@ -1,0 +1,175 @@
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Core.Settings;
+
+namespace EcsBuildTasks.Core.Definitions;
+
+/// <summary>Where tasks run: a launch type or a capacity provider strategy, never both.</summary>
+public sealed record LaunchTarget(string? LaunchType, IReadOnlyList<CapacityProviderStrategyItem> CapacityProviders)
+{
+    /// <summary>FARGATE (or a FARGATE/FARGATE_SPOT capacity provider strategy).</summary>
+    public bool IsFargate => LaunchType == "FARGATE"
+        || (LaunchType is null && CapacityProviders.Count > 0 && CapacityProviders.All(p => p.CapacityProvider is "FARGATE" or "FARGATE_SPOT"));
+
+    public bool IsExternal => LaunchType == "EXTERNAL";
+
+    public string Describe() => LaunchType ?? (CapacityProviders.Count > 0
+        ? "capacity providers " + string.Join(", ", CapacityProviders.Select(p => $"{p.CapacityProvider} (weight {p.Weight ?? 0}, base {p.Base ?? 0})"))
+        : "the cluster's default capacity provider strategy");
+
+    public static LaunchTarget Resolve(EcsSettings settings, CreateServiceRequest? serviceTemplate)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.CapacityProviders.Count > 0 && settings.LaunchType is null)
+        {
+            return new LaunchTarget(null, ToStrategy(settings.CapacityProviders));
+        }
+
+        if (settings.LaunchType is not null)
+        {
+            // Both given is an error the validator reports (ECS0153); keep the items so it can see them.
+            return new LaunchTarget(settings.LaunchType, ToStrategy(settings.CapacityProviders));
+        }
+
+        if (serviceTemplate?.CapacityProviderStrategy is { Count: > 0 } templateStrategy)
+        {
+            return new LaunchTarget(serviceTemplate.LaunchType?.Value, templateStrategy);
+        }
+
+        return new LaunchTarget(serviceTemplate?.LaunchType?.Value ?? "FARGATE", []);
+    }
+
+    private static List<CapacityProviderStrategyItem> ToStrategy(IReadOnlyList<CapacityProviderSetting> providers) =>
+        providers.Select(p => new CapacityProviderStrategyItem { CapacityProvider = p.Name, Weight = p.Weight, Base = p.Base }).ToList();
+}
+
+/// <summary>
+/// Builds the <c>CreateServiceRequest</c> (the input of <c>aws ecs create-service --cli-input-json</c>): the template first,
+/// then the properties the user set, then defaults.
+/// </summary>
+public static class ServiceDefinitionBuilder
+{
+    public const string DefaultCluster = "default";
+
+    public static CreateServiceRequest Build(EcsSettings settings, CreateServiceRequest? template, LaunchTarget target, RegisterTaskDefinitionRequest taskDefinition)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(taskDefinition);
+        var request = template ?? new CreateServiceRequest();
+        request.Cluster = settings.Cluster ?? request.Cluster ?? DefaultCluster;
+        request.ServiceName = settings.ServiceName ?? request.ServiceName ?? settings.DefaultName;
+        request.TaskDefinition = taskDefinition.Family;
+        request.LaunchType = target.LaunchType;
+        request.CapacityProviderStrategy = target.CapacityProviders.Count > 0 ? [.. target.CapacityProviders] : null;
+        request.PlatformVersion = settings.PlatformVersion ?? request.PlatformVersion;
+        request.SchedulingStrategy = settings.SchedulingStrategy ?? request.SchedulingStrategy?.Value ?? "REPLICA";
+        var isDaemon = request.SchedulingStrategy.Value == "DAEMON";
+        request.DesiredCount = settings.DesiredCount ?? request.DesiredCount ?? (isDaemon ? null : 1);
+        request.DeploymentConfiguration = BuildDeploymentConfiguration(settings, request.DeploymentConfiguration);
+        request.NetworkConfiguration = BuildNetworkConfiguration(settings, request.NetworkConfiguration, taskDefinition, target);
+        request.LoadBalancers = BuildLoadBalancers(settings, request.LoadBalancers, taskDefinition);
+        request.HealthCheckGracePeriodSeconds = settings.HealthCheckGracePeriodSeconds ?? request.HealthCheckGracePeriodSeconds;
+        request.EnableExecuteCommand = settings.EnableExecuteCommand ?? request.EnableExecuteCommand;
+        request.PropagateTags = settings.PropagateTags ?? request.PropagateTags?.Value ?? "SERVICE";
+        request.EnableECSManagedTags = settings.EnableEcsManagedTags ?? request.EnableECSManagedTags ?? true;
+        request.Tags = TaskDefinitionBuilder.MergeTags(request.Tags, settings.Tags);
+        if (settings.PlacementConstraints.Count > 0)
+        {
+            request.PlacementConstraints = settings.PlacementConstraints.Select(p => new PlacementConstraint { Type = p.Type, Expression = p.Value }).ToList();
+        }
+
+        if (settings.PlacementStrategies.Count > 0)
+        {
+            request.PlacementStrategy = settings.PlacementStrategies.Select(p => new PlacementStrategy { Type = p.Type, Field = p.Value }).ToList();
+        }
+
+        return request;
+    }
+
+    private static DeploymentConfiguration BuildDeploymentConfiguration(EcsSettings settings, DeploymentConfiguration? existing)
+    {
+        var configuration = existing ?? new DeploymentConfiguration();
+        configuration.MinimumHealthyPercent = settings.MinimumHealthyPercent ?? configuration.MinimumHealthyPercent;
+        configuration.MaximumPercent = settings.MaximumPercent ?? configuration.MaximumPercent;
+        configuration.Strategy = StrategyName(settings.DeploymentStrategy);
+
+        var breaker = configuration.DeploymentCircuitBreaker ?? new DeploymentCircuitBreaker();
+        breaker.Enable = settings.CircuitBreaker ?? breaker.Enable ?? true;
+        breaker.Rollback = settings.CircuitBreakerRollback ?? breaker.Rollback ?? true;
+        if (settings.CircuitBreakerThreshold is { } threshold)
+        {
+            breaker.ThresholdConfiguration = new ThresholdConfiguration { Type = threshold.Type, Value = threshold.Value };
+        }
+
+        configuration.DeploymentCircuitBreaker = breaker;
+        if (settings.Alarms.Count > 0)
+        {
+            configuration.Alarms = new DeploymentAlarms
+            {
+                AlarmNames = [.. settings.Alarms],
+                Enable = true,
+                Rollback = settings.AlarmRollback ?? true,
+            };
+        }
+        else if (settings.AlarmRollback is { } rollback && configuration.Alarms is not null)
+        {
+            configuration.Alarms.Rollback = rollback;
+        }
+
+        return configuration;
+    }
+
+    public static string StrategyName(DeploymentStrategyKind strategy) => strategy switch
+    {
+        DeploymentStrategyKind.BlueGreen => "BLUE_GREEN",
+        DeploymentStrategyKind.Canary => "CANARY",
+        DeploymentStrategyKind.Linear => "LINEAR",
+        _ => "ROLLING",
+    };
+
+    private static NetworkConfiguration? BuildNetworkConfiguration(EcsSettings settings, NetworkConfiguration? existing, RegisterTaskDefinitionRequest taskDefinition, LaunchTarget target)
+    {
+        var awsvpc = existing?.AwsvpcConfiguration;
+        var subnets = settings.Subnets.Count > 0 ? [.. settings.Subnets] : awsvpc?.Subnets;
+        var securityGroups = settings.SecurityGroups.Count > 0 ? [.. settings.SecurityGroups] : awsvpc?.SecurityGroups;
+        if (taskDefinition.NetworkMode?.Value != "awsvpc")
+        {
+            // Kept so the validator can report subnets on a non-awsvpc task (ECS0144) instead of silently dropping them.
+            return subnets is { Count: > 0 } || securityGroups is { Count: > 0 }
+                ? new NetworkConfiguration { AwsvpcConfiguration = new AwsVpcConfiguration { Subnets = subnets, SecurityGroups = securityGroups } }
+                : null;
+        }
+
+        if (subnets is not { Count: > 0 })
+        {
+            // The deployment fills in the default VPC's subnets and security group; the dry run says so.
+            return null;
+        }
+
+        var assignPublicIp = settings.AssignPublicIp ?? awsvpc?.AssignPublicIp?.Value ?? "DISABLED";
+        return new NetworkConfiguration
+        {
+            AwsvpcConfiguration = new AwsVpcConfiguration
+            {
+                Subnets = subnets,
+                SecurityGroups = securityGroups,
+                AssignPublicIp = target.IsFargate || settings.AssignPublicIp is not null || awsvpc?.AssignPublicIp is not null ? assignPublicIp : null,
+            },
+        };
+    }
+
+    private static List<LoadBalancer>? BuildLoadBalancers(EcsSettings settings, List<LoadBalancer>? existing, RegisterTaskDefinitionRequest taskDefinition)
+    {
+        if (settings.TargetGroupArn is null)
+        {
+            return existing;
+        }
+
+        var container = TaskDefinitionBuilder.MainContainer(settings, taskDefinition);
+        var port = settings.LoadBalancerContainerPort ?? container.PortMappings?.FirstOrDefault()?.ContainerPort;
+        var result = existing ?? [];
+        result.RemoveAll(lb => string.Equals(lb.TargetGroupArn, settings.TargetGroupArn, StringComparison.Ordinal));
+        result.Insert(0, new LoadBalancer { TargetGroupArn = settings.TargetGroupArn, ContainerName = container.Name, ContainerPort = port });
+        return result;
+    }
+}

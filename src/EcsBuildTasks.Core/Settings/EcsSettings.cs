@@ -1,0 +1,156 @@
+namespace EcsBuildTasks.Core.Settings;
+
+public enum DeploymentStrategyKind
+{
+    Rolling,
+    BlueGreen,
+    Canary,
+    Linear,
+}
+
+public sealed record EnvironmentVariableSetting(string Name, string Value);
+
+public sealed record SecretSetting(string Name, string ValueFrom);
+
+public sealed record CapacityProviderSetting(string Name, int? Weight, int? Base);
+
+public sealed record TagSetting(string Key, string Value);
+
+public sealed record PlacementSetting(string Type, string? Value);
+
+public sealed record PortSetting(int Port, string Protocol);
+
+public sealed record CircuitBreakerThreshold(string Type, int Value);
+
+/// <summary>
+/// The project's ECS configuration, parsed and typed. A null member means "not set by the user": the generator then
+/// keeps what a template says, or applies the documented default.
+/// </summary>
+public sealed record EcsSettings
+{
+    public bool DryRun { get; init; }
+
+    public string? Region { get; init; }
+
+    public string? Cluster { get; init; }
+
+    public string? ServiceName { get; init; }
+
+    public string? TaskFamily { get; init; }
+
+    public string? ContainerName { get; init; }
+
+    /// <summary>The name used when neither a property nor a template names the service, family or container: the SDK's
+    /// <c>ContainerRepository</c> made into a valid ECS name.</summary>
+    public string? DefaultName { get; init; }
+
+    public string? LaunchType { get; init; }
+
+    public string? PlatformVersion { get; init; }
+
+    public string? SchedulingStrategy { get; init; }
+
+    public int? DesiredCount { get; init; }
+
+    public int? Cpu { get; init; }
+
+    public int? Memory { get; init; }
+
+    public int? ContainerCpu { get; init; }
+
+    public int? ContainerMemory { get; init; }
+
+    public int? ContainerMemoryReservation { get; init; }
+
+    public string? ExecutionRoleArn { get; init; }
+
+    public string? TaskRoleArn { get; init; }
+
+    public string? NetworkMode { get; init; }
+
+    public IReadOnlyList<string> Subnets { get; init; } = [];
+
+    public IReadOnlyList<string> SecurityGroups { get; init; } = [];
+
+    public string? AssignPublicIp { get; init; }
+
+    public string? CpuArchitecture { get; init; }
+
+    public string? OperatingSystemFamily { get; init; }
+
+    public bool? AwsLogs { get; init; }
+
+    public string? LogGroup { get; init; }
+
+    public string? LogStreamPrefix { get; init; }
+
+    public IReadOnlyList<string> HealthCheckCommand { get; init; } = [];
+
+    public int? HealthCheckInterval { get; init; }
+
+    public int? HealthCheckTimeout { get; init; }
+
+    public int? HealthCheckRetries { get; init; }
+
+    public int? HealthCheckStartPeriod { get; init; }
+
+    public int? StopTimeout { get; init; }
+
+    public int? EphemeralStorageGiB { get; init; }
+
+    public int? MinimumHealthyPercent { get; init; }
+
+    public int? MaximumPercent { get; init; }
+
+    public bool? CircuitBreaker { get; init; }
+
+    public bool? CircuitBreakerRollback { get; init; }
+
+    public CircuitBreakerThreshold? CircuitBreakerThreshold { get; init; }
+
+    public bool? AlarmRollback { get; init; }
+
+    public int? HealthCheckGracePeriodSeconds { get; init; }
+
+    public bool? EnableExecuteCommand { get; init; }
+
+    public string? PropagateTags { get; init; }
+
+    public bool? EnableEcsManagedTags { get; init; }
+
+    public string? TargetGroupArn { get; init; }
+
+    public int? LoadBalancerContainerPort { get; init; }
+
+    public string? TaskDefinitionTemplate { get; init; }
+
+    public string? ServiceDefinitionTemplate { get; init; }
+
+    public DeploymentStrategyKind DeploymentStrategy { get; init; } = DeploymentStrategyKind.Rolling;
+
+    /// <summary>The image reference the task definition pins (digest after a push, tag in a dry run, or <c>EcsImage</c>).</summary>
+    public string? Image { get; init; }
+
+    /// <summary>True when <see cref="Image"/> came from <c>EcsImage</c>: an existing image, not one this build pushes.</summary>
+    public bool ImageIsExternal { get; init; }
+
+    /// <summary>Ports the image exposes (SDK image configuration, <c>ContainerPort</c> items, or the ASP.NET default).</summary>
+    public IReadOnlyList<PortSetting> ContainerPorts { get; init; } = [];
+
+    /// <summary>Where <see cref="ContainerPorts"/> came from, for the plan summary.</summary>
+    public string? ContainerPortsSource { get; init; }
+
+    public IReadOnlyList<EnvironmentVariableSetting> EnvironmentVariables { get; init; } = [];
+
+    public IReadOnlyList<SecretSetting> Secrets { get; init; } = [];
+
+    public IReadOnlyList<CapacityProviderSetting> CapacityProviders { get; init; } = [];
+
+    public IReadOnlyList<string> Alarms { get; init; } = [];
+
+    public IReadOnlyList<TagSetting> Tags { get; init; } = [];
+
+    public IReadOnlyList<PlacementSetting> PlacementConstraints { get; init; } = [];
+
+    public IReadOnlyList<PlacementSetting> PlacementStrategies { get; init; } = [];
+}

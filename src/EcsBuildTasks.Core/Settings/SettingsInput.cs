@@ -1,0 +1,73 @@
+namespace EcsBuildTasks.Core.Settings;
+
+/// <summary>One MSBuild item as the engine sees it: its identity and its metadata.</summary>
+public sealed record ItemInput(string Include, IReadOnlyDictionary<string, string> Metadata)
+{
+    public ItemInput(string include)
+        : this(include, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase))
+    {
+    }
+
+    /// <summary>The metadata value, or null when it is missing or blank.</summary>
+    public string? Get(string name) =>
+        Metadata.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+}
+
+/// <summary>
+/// The raw project configuration: MSBuild property values by name and item lists by item type. Names are the MSBuild
+/// names (<c>EcsCpu</c>, <c>EcsSecret</c>) so that every error can name what the user has to change.
+/// </summary>
+public sealed class SettingsInput
+{
+    private readonly Dictionary<string, string> properties = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<ItemInput>> items = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The folder relative paths (templates) are resolved against: the project directory.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    public IReadOnlyDictionary<string, string> Properties => properties;
+
+    /// <summary>Sets a property; blank values count as "not set", like an empty MSBuild property.</summary>
+    public SettingsInput Set(string name, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            properties.Remove(name);
+        }
+        else
+        {
+            properties[name] = value.Trim();
+        }
+
+        return this;
+    }
+
+    public SettingsInput Add(string itemType, ItemInput item)
+    {
+        if (!items.TryGetValue(itemType, out var list))
+        {
+            list = [];
+            items[itemType] = list;
+        }
+
+        list.Add(item);
+        return this;
+    }
+
+    public SettingsInput Add(string itemType, string include, params (string Name, string Value)[] metadata)
+    {
+        var dictionary = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in metadata)
+        {
+            dictionary[name] = value;
+        }
+
+        return Add(itemType, new ItemInput(include, dictionary));
+    }
+
+    /// <summary>The property value, or null when it is not set.</summary>
+    public string? Get(string name) => properties.TryGetValue(name, out var value) ? value : null;
+
+    public IReadOnlyList<ItemInput> GetItems(string itemType) =>
+        items.TryGetValue(itemType, out var list) ? list : [];
+}

@@ -1,0 +1,88 @@
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+using Microsoft.Build.Framework;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace EcsBuildTasks;
+
+/// <summary>
+/// Base of every EcsBuildTasks task: a thin shell around the engine. It turns MSBuild inputs into the engine's
+/// <see cref="SettingsInput"/>, runs the engine with a cancellation token (Ctrl+C in the build cancels it), and turns
+/// engine diagnostics into coded MSBuild errors and warnings.
+/// </summary>
+public abstract class EcsTask : MSBuildTask, ICancelableTask
+{
+    private readonly CancellationTokenSource cancellation = new();
+
+    /// <summary>The project's <c>Ecs*</c> (and SDK container) properties: Include = property name, metadata <c>Value</c>.</summary>
+    public ITaskItem[] Settings { get; set; } = [];
+
+    /// <summary>The project's <c>Ecs*</c> items; metadata <c>EcsItemType</c> says which item type each came from.</summary>
+    public ITaskItem[] Items { get; set; } = [];
+
+    /// <summary>Relative template paths are resolved against this folder.</summary>
+    [Required]
+    public string ProjectDirectory { get; set; } = string.Empty;
+
+    protected CancellationToken CancellationToken => cancellation.Token;
+
+    public void Cancel() => cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            var diagnostics = new DiagnosticCollection();
+            ExecuteCore(ReadInput(), diagnostics);
+            LogDiagnostics(diagnostics);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Log.LogWarning("EcsBuildTasks", DiagnosticCodes.Cancelled.Code, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, $"{DiagnosticCodes.Cancelled.Code}: The build was cancelled.");
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The task's work: call the engine, set outputs, add diagnostics.</summary>
+    protected abstract void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics);
+
+    protected void LogDiagnostics(IEnumerable<EcsDiagnostic> diagnostics)
+    {
+        var file = BuildEngine?.ProjectFileOfTaskNode;
+        foreach (var diagnostic in diagnostics)
+        {
+            // The code is also part of the text so that it survives loggers that drop the code field.
+            if (diagnostic.IsError)
+            {
+                Log.LogError("EcsBuildTasks", diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.ToString());
+            }
+            else
+            {
+                Log.LogWarning("EcsBuildTasks", diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.ToString());
+            }
+        }
+    }
+
+    private SettingsInput ReadInput()
+    {
+        var input = new SettingsInput { BaseDirectory = ProjectDirectory };
+        foreach (var setting in Settings)
+        {
+            input.Set(setting.ItemSpec, setting.GetMetadata("Value"));
+        }
+
+        foreach (var item in Items)
+        {
+            var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in item.MetadataNames.Cast<string>())
+            {
+                metadata[name] = item.GetMetadata(name);
+            }
+
+            input.Add(item.GetMetadata("EcsItemType"), new ItemInput(item.ItemSpec, metadata));
+        }
+
+        return input;
+    }
+}

@@ -1,0 +1,262 @@
+using System.Text.Json.Nodes;
+using EcsBuildTasks.Testing;
+using Microsoft.Build.Evaluation;
+using Microsoft.Build.Execution;
+using Microsoft.Build.Framework;
+
+namespace EcsBuildTasks.EndToEndTests;
+
+/// <summary>
+/// The package's props and targets, evaluated and built in-process by the SDK's own MSBuild (via MSBuildLocator),
+/// with the task assembly built from this repository.
+/// </summary>
+[TestClass]
+[TestCategory("MSBuild")]
+public sealed class TargetsTests
+{
+    [TestMethod]
+    public void Defaults_keep_the_package_off()
+    {
+        using var project = ThrowawayProject.Create();
+        using var collection = new ProjectCollection();
+
+        var evaluated = collection.LoadProject(project.ProjectFile);
+
+        Assert.AreEqual("false", evaluated.GetPropertyValue("EcsDeploy"));
+        Assert.AreEqual("false", evaluated.GetPropertyValue("EcsDryRun"));
+        Assert.AreEqual("false", evaluated.GetPropertyValue("EcsSkip"));
+        Assert.AreEqual(string.Empty, evaluated.GetPropertyValue("_EcsEnabled"));
+        var target = evaluated.Targets["EcsDeploy"];
+        Assert.AreEqual("Publish", target.AfterTargets);
+        Assert.AreEqual("'$(_EcsEnabled)' == 'true'", target.Condition);
+    }
+
+    [TestMethod]
+    public void The_default_task_assembly_path_is_inside_the_package()
+    {
+        using var collection = new ProjectCollection();
+        var root = Microsoft.Build.Construction.ProjectRootElement.Create(collection);
+        root.AddImport(Repository.PropsFile);
+        var evaluated = new Project(root, null, null, collection);
+
+        var expected = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Repository.PropsFile)!, "..", "tasks", "net10.0", "EcsBuildTasks.dll"));
+        Assert.AreEqual(expected, evaluated.GetPropertyValue("EcsBuildTasksAssembly"));
+    }
+
+    [TestMethod]
+    public void EcsSkip_switches_the_package_off_even_with_EcsDeploy()
+    {
+        using var project = ThrowawayProject.Create();
+        using var collection = new ProjectCollection(new Dictionary<string, string> { ["EcsDeploy"] = "true", ["EcsSkip"] = "true" });
+
+        var evaluated = collection.LoadProject(project.ProjectFile);
+
+        Assert.AreEqual(string.Empty, evaluated.GetPropertyValue("_EcsEnabled"));
+    }
+
+    [TestMethod]
+    public void Generation_writes_both_definitions_and_echoes_inputs_at_low_importance()
+    {
+        using var project = ThrowawayProject.Create();
+
+        var run = Build(project, "EcsGenerateDefinitions");
+
+        Assert.IsTrue(run.Succeeded, run.Log);
+        var task = JsonNode.Parse(File.ReadAllText(project.IntermediateFile("ecs/task-definition.json")))!;
+        Assert.AreEqual("hello-ecs", (string?)task["family"]);
+        Assert.AreEqual("512", (string?)task["cpu"]);
+        var service = JsonNode.Parse(File.ReadAllText(project.IntermediateFile("ecs/service-definition.json")))!;
+        Assert.AreEqual("prod", (string?)service["cluster"]);
+        var echo = run.Messages.Find(m => m.Message?.Contains("EcsBuildTasks: [input] EcsCluster=prod", StringComparison.Ordinal) == true);
+        Assert.IsNotNull(echo, run.Log);
+        Assert.AreEqual(MessageImportance.Low, echo.Importance);
+    }
+
+    [TestMethod]
+    public void EcsVerbosity_detailed_echoes_inputs_at_high_importance()
+    {
+        using var project = ThrowawayProject.Create();
+
+        var run = Build(project, "EcsGenerateDefinitions", ("EcsVerbosity", "detailed"));
+
+        var echo = run.Messages.Find(m => m.Message?.Contains("EcsBuildTasks: [input] EcsCpu=512", StringComparison.Ordinal) == true);
+        Assert.IsNotNull(echo, run.Log);
+        Assert.AreEqual(MessageImportance.High, echo.Importance);
+    }
+
+    [TestMethod]
+    public void Generation_is_incremental_and_reruns_when_an_input_changes()
+    {
+        using var project = ThrowawayProject.Create();
+        var first = Build(project, "EcsGenerateDefinitions");
+        Assert.IsTrue(first.Succeeded, first.Log);
+        var taskFile = project.IntermediateFile("ecs/task-definition.json");
+        var firstWrite = File.GetLastWriteTimeUtc(taskFile);
+
+        var second = Build(project, "EcsGenerateDefinitions");
+
+        Assert.IsTrue(second.Succeeded, second.Log);
+        Assert.IsTrue(second.SkippedTargets.Contains("EcsGenerateDefinitions"), "An unchanged project must not regenerate:\n" + second.Log);
+        Assert.AreEqual(firstWrite, File.GetLastWriteTimeUtc(taskFile));
+
+        var third = Build(project, "EcsGenerateDefinitions", ("EcsCpu", "1024"), ("EcsMemory", "2048"));
+
+        Assert.IsTrue(third.Succeeded, third.Log);
+        Assert.IsFalse(third.SkippedTargets.Contains("EcsGenerateDefinitions"), "A changed property must regenerate:\n" + third.Log);
+        Assert.AreEqual("1024", (string?)JsonNode.Parse(File.ReadAllText(taskFile))!["cpu"]);
+    }
+
+    [TestMethod]
+    public void A_validation_error_fails_the_build_with_its_code_and_writes_nothing()
+    {
+        using var project = ThrowawayProject.Create();
+
+        var run = Build(project, "EcsGenerateDefinitions", ("EcsCpu", "300"));
+
+        Assert.IsFalse(run.Succeeded);
+        var error = run.Errors.Single();
+        Assert.AreEqual("ECS0110", error.Code);
+        StringAssert.Contains(error.Message, "EcsCpu=300");
+        Assert.AreEqual(project.ProjectFile, error.File);
+        Assert.IsFalse(File.Exists(project.IntermediateFile("ecs/task-definition.json")));
+    }
+
+    [TestMethod]
+    public void The_dry_run_prints_the_plan_even_when_the_definitions_are_up_to_date()
+    {
+        using var project = ThrowawayProject.Create();
+        Build(project, "EcsGenerateDefinitions;_EcsPrintPlan");
+
+        var second = Build(project, "EcsGenerateDefinitions;_EcsPrintPlan");
+
+        Assert.IsTrue(second.SkippedTargets.Contains("EcsGenerateDefinitions"), second.Log);
+        Assert.IsTrue(second.Messages.Exists(m => m.Importance == MessageImportance.High && m.Message?.Contains("Service     hello-ecs in cluster prod", StringComparison.Ordinal) == true), second.Log);
+    }
+
+    private static BuildRun Build(ThrowawayProject project, string targets, params (string Name, string Value)[] properties)
+    {
+        var global = new Dictionary<string, string>
+        {
+            ["Configuration"] = "Release",
+            ["EcsDeploy"] = "true",
+            ["EcsDryRun"] = "true",
+        };
+        foreach (var (name, value) in properties)
+        {
+            global[name] = value;
+        }
+
+        using var collection = new ProjectCollection(global);
+        var instance = collection.LoadProject(project.ProjectFile).CreateProjectInstance();
+        var logger = new RecordingLogger();
+        var succeeded = instance.Build(targets.Split(';'), [logger]);
+        return new BuildRun(succeeded, logger);
+    }
+
+    private sealed class BuildRun(bool succeeded, RecordingLogger logger)
+    {
+        public bool Succeeded { get; } = succeeded;
+
+        public List<BuildMessageEventArgs> Messages => logger.Messages;
+
+        public List<BuildErrorEventArgs> Errors => logger.Errors;
+
+        public HashSet<string> SkippedTargets => logger.SkippedTargets;
+
+        public string Log => logger.Text;
+    }
+
+    private sealed class RecordingLogger : ILogger
+    {
+        private readonly System.Text.StringBuilder text = new();
+
+        public List<BuildMessageEventArgs> Messages { get; } = [];
+
+        public List<BuildErrorEventArgs> Errors { get; } = [];
+
+        public HashSet<string> SkippedTargets { get; } = [];
+
+        public string Text => text.ToString();
+
+        public LoggerVerbosity Verbosity { get; set; } = LoggerVerbosity.Diagnostic;
+
+        public string? Parameters { get; set; }
+
+        public void Initialize(IEventSource eventSource)
+        {
+            eventSource.MessageRaised += (_, e) =>
+            {
+                Messages.Add(e);
+                if (e is TargetSkippedEventArgs skipped && skipped.SkipReason == TargetSkipReason.OutputsUpToDate)
+                {
+                    SkippedTargets.Add(skipped.TargetName);
+                }
+
+                text.AppendLine(e.Message);
+            };
+            eventSource.ErrorRaised += (_, e) =>
+            {
+                Errors.Add(e);
+                text.AppendLine($"error {e.Code}: {e.Message}");
+            };
+            eventSource.WarningRaised += (_, e) => text.AppendLine($"warning {e.Code}: {e.Message}");
+        }
+
+        public void Shutdown()
+        {
+        }
+    }
+}
+
+/// <summary>A web project in a temporary folder that imports the package's build files from this repository.</summary>
+internal sealed class ThrowawayProject : IDisposable
+{
+    private ThrowawayProject(string directory)
+    {
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+
+    public string ProjectFile => Path.Combine(Directory, "hello.csproj");
+
+    public static ThrowawayProject Create(string extraProperties = "", string extraItems = "")
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("ecs-targets-").FullName;
+        File.WriteAllText(Path.Combine(directory, "hello.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <Import Project="{Repository.PropsFile}" />
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ContainerRepository>hello-ecs</ContainerRepository>
+                <EcsBuildTasksAssembly>{Repository.TaskAssembly}</EcsBuildTasksAssembly>
+                <EcsCluster>prod</EcsCluster>
+                <EcsRegion>us-east-1</EcsRegion>
+                <EcsCpu>512</EcsCpu>
+                <EcsMemory>1024</EcsMemory>
+                <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
+                {extraProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                <EcsEnvironmentVariable Include="FEATURE_X" Value="on" />
+                {extraItems}
+              </ItemGroup>
+              <Import Project="{Repository.TargetsFile}" />
+            </Project>
+            """);
+        return new ThrowawayProject(directory);
+    }
+
+    public string IntermediateFile(string relative) => Path.Combine(Directory, "obj", "Release", "net10.0", relative);
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
