@@ -7,7 +7,7 @@ namespace EcsBuildTasks.Aws.Serialization;
 
 /// <summary>
 /// A service's JSON wire format over its source-generated context: exact wire names, nulls omitted, unknown members
-/// ignored. The SDK's own response members (<see cref="AmazonWebServiceResponse.ResponseMetadata"/>, status code,
+/// ignored, scalars read leniently. The SDK's own response members (<see cref="AmazonWebServiceResponse.ResponseMetadata"/>, status code,
 /// content length) are not part of the wire format and are removed from the contracts.
 /// </summary>
 public sealed class AwsJsonSerializer
@@ -60,6 +60,11 @@ public sealed class AwsJsonSerializer
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = writeIndented,
             TypeInfoResolver = context.WithAddedModifier(RemoveSdkResponseMembers),
+
+            // Lenient on scalars like the official SDK's unmarshallers ("512" for an integer, 0 for a string);
+            // writing is always exact.
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            Converters = { new LenientStringConverter() },
         };
         options.MakeReadOnly();
         return options;
