@@ -1,0 +1,51 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+
+namespace EcsBuildTasks.Aws.Runtime;
+
+/// <summary>
+/// Base of the generated clients: AWSSDK.Core's <see cref="AmazonServiceClient"/> pipeline (credentials, SigV4,
+/// standard/adaptive retries with the shared retry quota, clock-skew correction, timeouts, logging, metrics) with the
+/// two handlers v4 expects from a generated client: an endpoint resolver and an auth-scheme resolver.
+/// </summary>
+public abstract class AwsServiceClient : AmazonServiceClient
+{
+    private IServiceMetadata? metadata;
+
+    private protected AwsServiceClient(AWSCredentials? credentials, AwsClientConfig config)
+        : base(credentials, config)
+    {
+    }
+
+    /// <summary>Gives CSM, telemetry and global endpoint providers the service id. The base constructor may read this,
+    /// so it is computed from the config (already set by then) rather than from fields of this class.</summary>
+    protected override IServiceMetadata ServiceMetadata =>
+        metadata ??= new AwsServiceMetadata(((AwsClientConfig)Config).ServiceDescriptor.ServiceId);
+
+    /// <summary>Called from the base constructor: uses no instance state.</summary>
+    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline.RemoveHandler<EndpointResolver>();
+        pipeline.AddHandlerAfter<Marshaller>(new AwsEndpointResolver());
+        pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthHandler());
+    }
+
+    private protected Task<TResponse> InvokeOperationAsync<TRequest, TResponse>(
+        TRequest request,
+        AwsOperation<TRequest, TResponse> operation,
+        CancellationToken cancellationToken)
+        where TRequest : AmazonWebServiceRequest
+        where TResponse : AmazonWebServiceResponse, new()
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return InvokeAsync<TResponse>(request, operation.Options, cancellationToken);
+    }
+
+    private sealed class AwsServiceMetadata(string serviceId) : IServiceMetadata
+    {
+        public string ServiceId => serviceId;
+
+        public IDictionary<string, string> OperationNameMapping { get; } = new Dictionary<string, string>(0);
+    }
+}

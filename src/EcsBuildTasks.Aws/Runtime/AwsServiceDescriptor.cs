@@ -1,0 +1,13 @@
+namespace EcsBuildTasks.Aws.Runtime;
+
+/// <summary>Wire facts of a service from its model's metadata; generated into each service's config.</summary>
+/// <param name="ServiceId">The SDK service id ("ECS", "Elastic Load Balancing v2"): drives <c>AWS_ENDPOINT_URL_&lt;ID&gt;</c> and profile <c>services</c> sections.</param>
+/// <param name="SigningName">The SigV4 service name ("ecs", "ecr", "elasticloadbalancing").</param>
+/// <param name="EndpointPrefix">The host prefix ("ecs", "api.ecr", "monitoring").</param>
+/// <param name="ApiVersion">The API version ("2014-11-13").</param>
+/// <param name="UserAgentName">The official client prefix ("ECS"), used in the user agent and the request's service name.</param>
+internal sealed record AwsServiceDescriptor(string ServiceId, string SigningName, string EndpointPrefix, string ApiVersion, string UserAgentName)
+{
+    /// <summary>The name the official SDK gives its requests (<c>DefaultRequest.ServiceName</c>), seen in SDK logs and metrics.</summary>
+    public string RequestServiceName => "Amazon." + UserAgentName;
+}

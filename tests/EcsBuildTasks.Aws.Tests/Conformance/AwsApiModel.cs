@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using EcsBuildTasks.Testing;
+
+namespace EcsBuildTasks.Aws.Tests.Conformance;
+
+/// <summary>A botocore service model read from ../shared/aws-models (tests end Inconclusive, or fail in CI, without it).</summary>
+internal sealed class AwsApiModel
+{
+    private static readonly ConcurrentDictionary<string, AwsApiModel> Cache = new(StringComparer.Ordinal);
+
+    private AwsApiModel(JsonObject root, JsonObject? paginators)
+    {
+        Root = root;
+        Paginators = paginators;
+    }
+
+    public JsonObject Root { get; }
+
+    public JsonObject? Paginators { get; }
+
+    public JsonObject Metadata => Root["metadata"]!.AsObject();
+
+    public string Protocol => (string)Metadata["protocol"]! == "smithy-rpc-v2-cbor" ? "query" : (string)Metadata["protocol"]!;
+
+    public static AwsApiModel Load(string service)
+    {
+        var directory = Peers.RequireAwsModels();
+        return Cache.GetOrAdd(service, name =>
+        {
+            var versionDirectory = Directory.GetDirectories(Path.Combine(directory, name)).Order(StringComparer.Ordinal).Last();
+            var root = JsonNode.Parse(File.ReadAllText(Path.Combine(versionDirectory, "service-2.json")))!.AsObject();
+            var paginatorsPath = Path.Combine(versionDirectory, "paginators-1.json");
+            var paginators = File.Exists(paginatorsPath) ? JsonNode.Parse(File.ReadAllText(paginatorsPath))!["pagination"]!.AsObject() : null;
+            return new AwsApiModel(root, paginators);
+        });
+    }
+
+    public JsonObject Shape(string name) => Root["shapes"]![name]?.AsObject() ?? throw new KeyNotFoundException($"Shape {name} is not in the model");
+
+    public JsonObject Operation(string name) => Root["operations"]![name]?.AsObject() ?? throw new KeyNotFoundException($"Operation {name} is not in the model");
+
+    public string? InputShape(string operation) => (string?)Operation(operation)["input"]?["shape"];
+
+    public string? OutputShape(string operation) => (string?)Operation(operation)["output"]?["shape"];
+
+    public static IEnumerable<(string Name, string Target, JsonObject Member)> Members(JsonObject shape)
+    {
+        if (shape["members"] is not JsonObject members)
+        {
+            yield break;
+        }
+
+        foreach (var (name, node) in members)
+        {
+            yield return (name, (string)node!["shape"]!, node.AsObject());
+        }
+    }
+
+    public static string WireName(string memberName, JsonObject member) => (string?)member["locationName"] ?? memberName;
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace EcsBuildTasks.Aws.Tests.Conformance;
+
+/// <summary>
+/// Builds the fullest JSON document a shape allows: every member set, every list and map non-empty, values inside
+/// the model's ranges and enums. Parsing it and writing it back must lose nothing.
+/// </summary>
+internal sealed class ModelSampler
+{
+    private readonly AwsApiModel model;
+    private readonly int listLength;
+
+    public ModelSampler(AwsApiModel model, int listLength = 2)
+    {
+        this.model = model;
+        this.listLength = listLength;
+    }
+
+    /// <summary>The sample timestamp, on the wire as epoch seconds with milliseconds.</summary>
+    public const decimal TimestampSeconds = 1700000000.123m;
+
+    public JsonNode Sample(string shapeName) => Sample(shapeName, "root", new Stack<string>())!;
+
+    private JsonNode? Sample(string shapeName, string hint, Stack<string> path)
+    {
+        var shape = model.Shape(shapeName);
+        var type = (string)shape["type"]!;
+        switch (type)
+        {
+            case "structure":
+            {
+                // Recursive shapes (none in the operations we use today) stop after one level.
+                if (path.Contains(shapeName))
+                {
+                    return null;
+                }
+
+                path.Push(shapeName);
+                var result = new JsonObject();
+                foreach (var (name, target, member) in AwsApiModel.Members(shape))
+                {
+                    var value = Sample(target, name, path);
+                    if (value is not null)
+                    {
+                        result[AwsApiModel.WireName(name, member)] = value;
+                    }
+                }
+
+                path.Pop();
+                return result;
+            }
+
+            case "list":
+            {
+                var count = Math.Max(listLength, (int?)shape["min"] ?? 0);
+                if (shape["max"] is JsonValue max)
+                {
+                    count = Math.Min(count, (int)max);
+                }
+
+                var array = new JsonArray();
+                for (var i = 0; i < count; i++)
+                {
+                    var item = Sample((string)shape["member"]!["shape"]!, hint + i.ToString(CultureInfo.InvariantCulture), path);
+                    if (item is not null)
+                    {
+                        array.Add(item);
+                    }
+                }
+
+                return array;
+            }
+
+            case "map":
+            {
+                var map = new JsonObject();
+                for (var i = 0; i < listLength; i++)
+                {
+                    var key = Sample((string)shape["key"]!["shape"]!, "key" + i.ToString(CultureInfo.InvariantCulture), path)!.GetValue<string>();
+                    var value = Sample((string)shape["value"]!["shape"]!, hint + "Value", path);
+                    if (value is not null)
+                    {
+                        map[key] = value;
+                    }
+                }
+
+                return map;
+            }
+
+            case "string":
+                if (shape["enum"] is JsonArray values)
+                {
+                    // The last value: the first is often the only one a hand-written test would try.
+                    return JsonValue.Create((string)values[^1]!);
+                }
+
+                return JsonValue.Create(StringValue(shape, hint));
+            case "integer":
+            case "long":
+                return JsonValue.Create(NumberValue(shape));
+            case "double":
+            case "float":
+                return JsonValue.Create(NumberValue(shape) + 0.5);
+            case "boolean":
+                return JsonValue.Create(true);
+            case "timestamp":
+                return JsonValue.Create(TimestampSeconds);
+            case "blob":
+                return JsonValue.Create(Convert.ToBase64String([1, 2, 3, 250]));
+            default:
+                throw new NotSupportedException($"Shape {shapeName} has type {type}");
+        }
+    }
+
+    private static string StringValue(JsonObject shape, string hint)
+    {
+        var min = (int?)shape["min"] ?? 0;
+        var max = (int?)shape["max"] ?? int.MaxValue;
+        var value = "v-" + hint;
+        if (value.Length < min)
+        {
+            value = value.PadRight(min, 'x');
+        }
+
+        return value.Length > max ? value[..max] : value;
+    }
+
+    private static long NumberValue(JsonObject shape)
+    {
+        var min = (long?)shape["min"] ?? 1;
+        var max = (long?)shape["max"] ?? long.MaxValue;
+        return Math.Min(Math.Max(min, 2), max);
+    }
+}
