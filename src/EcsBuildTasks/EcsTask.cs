@@ -10,6 +10,7 @@ namespace EcsBuildTasks;
 /// <see cref="SettingsInput"/>, runs the engine with a cancellation token (Ctrl+C in the build cancels it), and turns
 /// engine diagnostics into coded MSBuild errors and warnings.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes task instances; the source uses no timer or wait handle, so there is nothing to release.")]
 public abstract class EcsTask : MSBuildTask, ICancelableTask
 {
     private readonly CancellationTokenSource cancellation = new();
@@ -23,6 +24,9 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     /// <summary>Relative template paths are resolved against this folder.</summary>
     [Required]
     public string ProjectDirectory { get; set; } = string.Empty;
+
+    /// <summary>The project file errors and warnings point at (not the .targets file that declares the task).</summary>
+    public string? ProjectFile { get; set; }
 
     protected CancellationToken CancellationToken => cancellation.Token;
 
@@ -38,7 +42,7 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            Log.LogWarning("EcsBuildTasks", DiagnosticCodes.Cancelled.Code, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, $"{DiagnosticCodes.Cancelled.Code}: The build was cancelled.");
+            Log.LogWarning(null, DiagnosticCodes.Cancelled.Code, null, ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, "The build was cancelled.");
         }
 
         return !Log.HasLoggedErrors;
@@ -49,17 +53,16 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
 
     protected void LogDiagnostics(IEnumerable<EcsDiagnostic> diagnostics)
     {
-        var file = BuildEngine?.ProjectFileOfTaskNode;
+        var file = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode;
         foreach (var diagnostic in diagnostics)
         {
-            // The code is also part of the text so that it survives loggers that drop the code field.
             if (diagnostic.IsError)
             {
-                Log.LogError("EcsBuildTasks", diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.ToString());
+                Log.LogError(null, diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.Message);
             }
             else
             {
-                Log.LogWarning("EcsBuildTasks", diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.ToString());
+                Log.LogWarning(null, diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.Message);
             }
         }
     }

@@ -327,7 +327,7 @@ public sealed class GenerationTests
         StringAssert.Contains(plan, "EcsBuildTasks: plan (dry run");
         StringAssert.Contains(plan, "Service     hello-ecs in cluster prod: REPLICA, FARGATE, desired count 1 when created, unchanged on update");
         StringAssert.Contains(plan, "Task        family hello-ecs: 512 CPU units, 1024 MiB, awsvpc");
-        StringAssert.Contains(plan, "8080/tcp (from the ASP.NET Core default (8080))");
+        StringAssert.Contains(plan, "Ports       8080/tcp (from the ASP.NET Core default (8080))");
         StringAssert.Contains(plan, "1 environment variable(s), 1 secret(s)");
         StringAssert.Contains(plan, "Network     subnets subnet-0123456789abcdef0, subnet-0fedcba9876543210; security groups sg-0123456789abcdef0; public IP DISABLED");
         StringAssert.Contains(plan, "Deployment  Rolling: min 100% / max 200% (ECS defaults), circuit breaker with rollback");

@@ -31,6 +31,7 @@ internal static class TestInputs
 
     /// <summary>An EC2 DAEMON service in bridge mode.</summary>
     public static SettingsInput ValidDaemon() => new SettingsInput()
+        .Add("ContainerPort", "8080")
         .Set("ContainerRepository", "agent")
         .Set("ContainerRegistry", "123456789012.dkr.ecr.us-east-1.amazonaws.com")
         .Set("EcsDryRun", "true")

@@ -113,7 +113,7 @@ public sealed class PackageTests
         var result = project.Dotnet("publish", "-c", "Release", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-nodeReuse:false");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.StandardOutput, "error ECS0111: ECS0111: EcsMemory=512 does not fit a Fargate task with 512 CPU units");
+        StringAssert.Contains(result.StandardOutput, "consumer.csproj : error ECS0111: EcsMemory=512 does not fit a Fargate task with 512 CPU units");
     }
 
     [TestMethod]
@@ -137,11 +137,13 @@ public sealed class PackageTests
             <EcsSecurityGroups>{group}</EcsSecurityGroups>
             <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
             <EcsHealthCheckCommand>CMD-SHELL;curl -f http://localhost:8080/ || exit 1</EcsHealthCheckCommand>
-            <EcsCircuitBreakerThreshold>COUNT:3</EcsCircuitBreakerThreshold>
             <EcsMinimumHealthyPercent>50</EcsMinimumHealthyPercent>
             """, QuickStartItems + """<EcsAlarm Include="consumer-5xx" /><EcsTag Include="team" Value="web" />""");
         var publish = project.Dotnet("publish", "-c", "Release", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-nodeReuse:false");
         Assert.AreEqual(0, publish.ExitCode, publish.ToString());
+
+        // No EcsCircuitBreakerThreshold here: this awscli (1.45, botocore 1.43.11) predates thresholdConfiguration.
+        // Fields newer than the CLI are checked against the current model by the conformance tests instead.
 
         var registered = AwsCli.Json(moto.Endpoint, "ecs", "register-task-definition", "--cli-input-json", "file://" + project.IntermediateFile("ecs/task-definition.json"))!;
         Assert.AreEqual("consumer", (string?)registered["taskDefinition"]!["family"]);

@@ -59,6 +59,9 @@ public sealed class AwsJsonSerializer
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = writeIndented,
+
+            // Indented output is for files people read and the AWS CLI takes (never HTML): keep '<', '>' and '&' readable.
+            Encoder = writeIndented ? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null,
             TypeInfoResolver = context.WithAddedModifier(RemoveSdkResponseMembers),
 
             // Lenient on scalars like the official SDK's unmarshallers ("512" for an integer, 0 for a string);

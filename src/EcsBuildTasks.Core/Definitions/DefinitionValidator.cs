@@ -130,8 +130,9 @@ public static partial class DefinitionValidator
 
             if (cpu is null || memory is null)
             {
-                diagnostics.Error(DiagnosticCodes.FargateTaskSizeRequired, cpu is null ? cpuSubject : memorySubject,
-                    $"Fargate needs task-level CPU and memory: set {EcsProperties.Cpu} and {EcsProperties.Memory}.");
+                var subject = cpu is null ? cpuSubject : memorySubject;
+                diagnostics.Error(DiagnosticCodes.FargateTaskSizeRequired, subject,
+                    $"{subject} is missing: Fargate needs task-level CPU and memory; set {EcsProperties.Cpu} and {EcsProperties.Memory}.");
                 return;
             }
 
@@ -172,8 +173,8 @@ public static partial class DefinitionValidator
             var containers = task.ContainerDefinitions ?? [];
             if (containers.Count > MaxContainers)
             {
-                diagnostics.Error(DiagnosticCodes.TooManyContainers, TaskSubject(EcsProperties.TaskDefinitionTemplate, null, "containerDefinitions"),
-                    $"The task definition has {containers.Count} containers; ECS allows at most {MaxContainers}.");
+                var subject = $"containerDefinitions in {EcsProperties.TaskDefinitionTemplate}";
+                diagnostics.Error(DiagnosticCodes.TooManyContainers, subject, $"{subject}: the task definition has {containers.Count} containers; ECS allows at most {MaxContainers}.");
             }
 
             if (!IsFargateTask() && task.EphemeralStorage is not null)
@@ -184,7 +185,8 @@ public static partial class DefinitionValidator
 
             if (containers.Count > 0 && !containers.Exists(c => c.Essential != false))
             {
-                diagnostics.Error(DiagnosticCodes.NoEssentialContainer, TaskSubject(EcsProperties.TaskDefinitionTemplate, null, "containerDefinitions[].essential"), "At least one container must be essential.");
+                var subject = $"containerDefinitions[].essential in {EcsProperties.TaskDefinitionTemplate}";
+                diagnostics.Error(DiagnosticCodes.NoEssentialContainer, subject, $"{subject}: at least one container must be essential.");
             }
 
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -227,12 +229,12 @@ public static partial class DefinitionValidator
             if (taskMemory is { } memory && reservationSum > memory)
             {
                 diagnostics.Error(DiagnosticCodes.ContainerMemoryReservationInvalid, EcsProperties.ContainerMemoryReservation,
-                    $"The containers reserve {reservationSum} MiB together, more than the task's {memory} MiB ({EcsProperties.Memory}).");
+                    $"The containers reserve {reservationSum} MiB together, more than the task's {memory} MiB: lower {EcsProperties.ContainerMemoryReservation} (or the sidecars' memoryReservation) or raise {EcsProperties.Memory}.");
             }
 
             if (taskCpu is { } cpu && cpuSum > cpu)
             {
-                diagnostics.Error(DiagnosticCodes.ContainerCpuExceedsTask, EcsProperties.ContainerCpu, $"The containers reserve {cpuSum} CPU units together, more than the task's {cpu} ({EcsProperties.Cpu}).");
+                diagnostics.Error(DiagnosticCodes.ContainerCpuExceedsTask, EcsProperties.ContainerCpu, $"The containers reserve {cpuSum} CPU units together, more than the task's {cpu}: lower {EcsProperties.ContainerCpu} (or the sidecars' cpu) or raise {EcsProperties.Cpu}.");
             }
         }
 

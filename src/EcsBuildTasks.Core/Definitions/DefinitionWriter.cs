@@ -76,11 +76,12 @@ public static class PlanSummary
         var ports = container.PortMappings is { Count: > 0 } mappings
             ? string.Join(", ", mappings.Select(m => $"{m.ContainerPort}/{m.Protocol?.Value ?? "tcp"}")) + (settings.ContainerPortsSource is { } source ? $" (from {source})" : string.Empty)
             : "no ports";
+        // Every line carries its label: MSBuild's ReadLinesFromFile, which prints the plan on up-to-date runs, trims lines.
         lines.Add($"  Container   {container.Name}: {container.Image}");
-        lines.Add(string.Create(inv, $"              {ports}; {container.Environment?.Count ?? 0} environment variable(s), {container.Secrets?.Count ?? 0} secret(s)"));
+        lines.Add(string.Create(inv, $"  Ports       {ports}; {container.Environment?.Count ?? 0} environment variable(s), {container.Secrets?.Count ?? 0} secret(s)"));
         if (container.LogConfiguration?.LogDriver?.Value == "awslogs" && container.LogConfiguration.Options is { } options)
         {
-            lines.Add($"              logs to CloudWatch Logs group {options.GetValueOrDefault("awslogs-group")}");
+            lines.Add($"  Logs        CloudWatch Logs group {options.GetValueOrDefault("awslogs-group")}");
         }
 
         if (task.NetworkMode?.Value == "awsvpc")
@@ -108,7 +109,7 @@ public static class PlanSummary
         var percents = string.Create(inv, $"min {min}% / max {max}%{defaults}");
         lines.Add($"  Deployment  {settings.DeploymentStrategy}: {percents}, {breaker}{alarms}");
         lines.Add($"  Files       {files.TaskDefinitionFile}");
-        lines.Add($"              {files.ServiceDefinitionFile}");
+        lines.Add($"  Files       {files.ServiceDefinitionFile}");
         return lines;
     }
 }

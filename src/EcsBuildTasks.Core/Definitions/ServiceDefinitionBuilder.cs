@@ -1,3 +1,4 @@
+using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Settings;
 
@@ -59,7 +60,7 @@ public static class ServiceDefinitionBuilder
         request.Cluster = settings.Cluster ?? request.Cluster ?? DefaultCluster;
         request.ServiceName = settings.ServiceName ?? request.ServiceName ?? settings.DefaultName;
         request.TaskDefinition = taskDefinition.Family;
-        request.LaunchType = target.LaunchType;
+        request.LaunchType = target.LaunchType is { } launchType ? (LaunchType)launchType : null;
         request.CapacityProviderStrategy = target.CapacityProviders.Count > 0 ? [.. target.CapacityProviders] : null;
         request.PlatformVersion = settings.PlatformVersion ?? request.PlatformVersion;
         request.SchedulingStrategy = settings.SchedulingStrategy ?? request.SchedulingStrategy?.Value ?? "REPLICA";
@@ -153,7 +154,7 @@ public static class ServiceDefinitionBuilder
             {
                 Subnets = subnets,
                 SecurityGroups = securityGroups,
-                AssignPublicIp = target.IsFargate || settings.AssignPublicIp is not null || awsvpc?.AssignPublicIp is not null ? assignPublicIp : null,
+                AssignPublicIp = target.IsFargate || settings.AssignPublicIp is not null || awsvpc?.AssignPublicIp is not null ? (AssignPublicIp)assignPublicIp : null,
             },
         };
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Settings;
+using KeyValuePair = EcsBuildTasks.Aws.ECS.Model.KeyValuePair;
 
 namespace EcsBuildTasks.Core.Definitions;
 
@@ -29,7 +30,7 @@ public static class TaskDefinitionBuilder
         if (settings.CpuArchitecture is not null || settings.OperatingSystemFamily is not null)
         {
             request.RuntimePlatform ??= new RuntimePlatform();
-            request.RuntimePlatform.CpuArchitecture = settings.CpuArchitecture ?? request.RuntimePlatform.CpuArchitecture?.Value;
+            request.RuntimePlatform.CpuArchitecture = settings.CpuArchitecture is { } architecture ? architecture : request.RuntimePlatform.CpuArchitecture;
             request.RuntimePlatform.OperatingSystemFamily = settings.OperatingSystemFamily ?? request.RuntimePlatform.OperatingSystemFamily?.Value ?? "LINUX";
         }
 

@@ -297,7 +297,7 @@ public static class SettingsReader
                 }
                 catch (JsonException ex)
                 {
-                    diagnostics.Error(DiagnosticCodes.ImageConfigurationInvalid, EcsProperties.SdkGeneratedContainerConfiguration, $"The container configuration the SDK generated could not be read: {ex.Message}");
+                    diagnostics.Error(DiagnosticCodes.ImageConfigurationInvalid, EcsProperties.SdkGeneratedContainerConfiguration, $"{EcsProperties.SdkGeneratedContainerConfiguration} (the image configuration the SDK reported after the push) could not be read: {ex.Message}");
                     return ([], null);
                 }
             }
