@@ -19,6 +19,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor DuplicateItem = new("ECS0008", "The same item is defined twice");
     public static readonly DiagnosticDescriptor ImageConfigurationInvalid = new("ECS0010", "The SDK's generated container configuration could not be read");
     public static readonly DiagnosticDescriptor ImageReferenceMissing = new("ECS0011", "No container image reference could be determined");
+    public static readonly DiagnosticDescriptor EndpointUrlInvalid = new("ECS0012", "The endpoint URL is not an absolute http(s) URL");
 
     // ECS0100–ECS0299: task definition and service definition rules.
     public static readonly DiagnosticDescriptor InvalidTaskFamily = new("ECS0100", "Task definition family name is invalid");
@@ -74,8 +75,44 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor TagInvalid = new("ECS0173", "A tag is invalid");
     public static readonly DiagnosticDescriptor StrategyNotSupported = new("ECS0181", "The deployment strategy does not fit the service");
 
+    // ECS1000–ECS1099: preflight, read-only checks before anything changes.
+    public static readonly DiagnosticDescriptor CredentialsUnavailable = new("ECS1000", "AWS credentials could not be resolved or were rejected");
+    public static readonly DiagnosticDescriptor RegionUnavailable = new("ECS1001", "No AWS region is configured");
+    public static readonly DiagnosticDescriptor ClusterNotFound = new("ECS1002", "The cluster does not exist or is not ACTIVE");
+    public static readonly DiagnosticDescriptor TargetGroupNotFound = new("ECS1003", "The target group does not exist");
+    public static readonly DiagnosticDescriptor TargetGroupTypeMismatch = new("ECS1004", "The target group's target type does not fit the task's network mode");
+    public static readonly DiagnosticDescriptor TargetGroupPortDiffers = new("ECS1005", "The target group's port differs from the container port");
+    public static readonly DiagnosticDescriptor TargetGroupWithoutLoadBalancer = new("ECS1006", "The target group is not attached to a load balancer");
+    public static readonly DiagnosticDescriptor SubnetNotFound = new("ECS1007", "A subnet does not exist");
+    public static readonly DiagnosticDescriptor NetworkInDifferentVpcs = new("ECS1008", "Subnets and security groups are not all in one VPC");
+    public static readonly DiagnosticDescriptor SecurityGroupNotFound = new("ECS1009", "A security group does not exist");
+    public static readonly DiagnosticDescriptor NoDefaultVpc = new("ECS1010", "No subnets were given and the account has no default VPC");
+    public static readonly DiagnosticDescriptor ServiceCannotChange = new("ECS1011", "The existing service cannot be changed that way in place");
+    public static readonly DiagnosticDescriptor AccessDenied = new("ECS1012", "The credentials lack a permission the deployment needs");
+    public static readonly DiagnosticDescriptor AwsRequestFailed = new("ECS1013", "An AWS request failed");
+
+    // ECS2000–ECS2099: ECR and the image.
+    public static readonly DiagnosticDescriptor RepositoryMissing = new("ECS2000", "The ECR repository does not exist and may not be created");
+    public static readonly DiagnosticDescriptor RegistryAuthorizationFailed = new("ECS2001", "No ECR authorization token could be obtained");
+    public static readonly DiagnosticDescriptor ImageNotFound = new("ECS2002", "The image to deploy does not exist in ECR");
+    public static readonly DiagnosticDescriptor ImageNotPushed = new("ECS2003", "PublishContainer reported no image digest");
+
+    // ECS3000–ECS3099: registration, service update, waiting, rollback.
+    public static readonly DiagnosticDescriptor TaskDefinitionRejected = new("ECS3000", "ECS rejected the task definition");
+    public static readonly DiagnosticDescriptor ServiceRejected = new("ECS3001", "ECS rejected the service creation or update");
+    public static readonly DiagnosticDescriptor DeploymentRolledBack = new("ECS3002", "The deployment failed and the service was rolled back to its previous revision");
+    public static readonly DiagnosticDescriptor DeploymentFailed = new("ECS3003", "The deployment failed and the service is not on a healthy revision");
+    public static readonly DiagnosticDescriptor DeploymentTimedOut = new("ECS3004", "The deployment did not finish within EcsTimeoutMinutes");
+    public static readonly DiagnosticDescriptor FailFastTriggered = new("ECS3005", "EcsFailFastFailedTasks tasks failed; the deployment was stopped and rolled back");
+    public static readonly DiagnosticDescriptor DeploymentStopped = new("ECS3006", "The deployment was stopped outside this build");
+    public static readonly DiagnosticDescriptor WaitCancelled = new("ECS3007", "The build was cancelled while waiting; the deployment goes on in ECS");
+    public static readonly DiagnosticDescriptor ServiceNotFound = new("ECS3008", "The service does not exist");
+    public static readonly DiagnosticDescriptor NothingToRollBack = new("ECS3009", "There is no previous revision to roll back to");
+    public static readonly DiagnosticDescriptor LogGroupNotCreated = new("ECS3010", "The awslogs log group could not be created");
+
     // ECS9000–ECS9099: the embedded LocalEcs target and internal errors.
-    public static readonly DiagnosticDescriptor DeploymentNotAvailable = new("ECS9000", "This version generates and validates definitions only (run with EcsDryRun=true)");
+    public static readonly DiagnosticDescriptor LocalEcsUnavailable = new("ECS9000", "LocalEcs is not listening and could not be started");
+    public static readonly DiagnosticDescriptor Internal = new("ECS9001", "Unexpected internal error");
     public static readonly DiagnosticDescriptor Cancelled = new("ECS9002", "The build was cancelled");
 
     private static readonly Lazy<IReadOnlyList<DiagnosticDescriptor>> AllDescriptors = new(() =>

@@ -71,6 +71,22 @@ public static class EcsProperties
     public const string Image = "EcsImage";
     public const string DefinitionsDirectory = "EcsDefinitionsDirectory";
 
+    // Deployment (issue: deploy for real).
+    public const string Target = "EcsTarget";
+    public const string EndpointUrl = "EcsEndpointUrl";
+    public const string Profile = "EcsProfile";
+    public const string AssumeRoleArn = "EcsAssumeRoleArn";
+    public const string Wait = "EcsWait";
+    public const string TimeoutMinutes = "EcsTimeoutMinutes";
+    public const string FailFastFailedTasks = "EcsFailFastFailedTasks";
+    public const string CreateEcrRepository = "EcsCreateEcrRepository";
+    public const string EcrScanOnPush = "EcsEcrScanOnPush";
+    public const string EcrTagImmutability = "EcsEcrTagImmutability";
+    public const string EcrKeepImages = "EcsEcrKeepImages";
+    public const string ImageTags = "EcsImageTags";
+    public const string LogRetentionDays = "EcsLogRetentionDays";
+    public const string ResultFile = "EcsResultFile";
+
     // Items.
     public const string EnvironmentVariableItem = "EcsEnvironmentVariable";
     public const string SecretItem = "EcsSecret";
@@ -149,6 +165,20 @@ public static class EcsProperties
         P(DeploymentStrategy, "`Rolling`; later: `BlueGreen`, `Canary`, `Linear`.", "`Rolling`"),
         P(Image, "Deploys this existing image instead of building one (`registry/repository:tag` or `@sha256:…`).", "the image `PublishContainer` builds"),
         P(DefinitionsDirectory, "Where the generated `task-definition.json` and `service-definition.json` are written.", "`$(IntermediateOutputPath)ecs/`"),
+        P(Target, "`aws`, or `local` to deploy to LocalEcs (no AWS account needed; started for the publish when none listens at `EcsEndpointUrl`).", "`aws`"),
+        P(EndpointUrl, "One endpoint URL for every AWS service (LocalEcs, moto, VPC endpoints).", "AWS's (`http://localhost:4599` with `EcsTarget=local`)"),
+        P(Profile, "AWS shared config/credentials profile (SSO, assume-role and static profiles work).", "SDK default chain (`AWS_PROFILE`, environment, web identity, container and instance credentials)"),
+        P(AssumeRoleArn, "Role to assume on top of the resolved credentials.", "none"),
+        P(Wait, "Waits until the deployment has finished and reports its real outcome.", "`true`"),
+        P(TimeoutMinutes, "How long to wait before rolling back and failing the build.", "`30`"),
+        P(FailFastFailedTasks, "Rolls back after this many failed tasks instead of waiting for the circuit breaker.", "off"),
+        P(CreateEcrRepository, "Creates the ECR repository when it does not exist.", "`true`"),
+        P(EcrScanOnPush, "Scan on push for a repository the build creates.", "`true`"),
+        P(EcrTagImmutability, "Makes a repository the build creates tag-immutable.", "`false`"),
+        P(EcrKeepImages, "Sets a lifecycle policy that keeps only this many images in the repository.", "no lifecycle policy"),
+        P(ImageTags, "Image tags, separated by `;`.", "`ContainerImageTag(s)` if set, else the project version and the short git commit"),
+        P(LogRetentionDays, "Retention of a log group the build creates (a CloudWatch Logs retention value).", "never expire"),
+        P(ResultFile, "Where the deployment result (image digest, ARNs, status, durations, API calls) is written as JSON.", "`$(PublishDir)ecs-deployment.json`"),
         I(EnvironmentVariableItem, "Container environment variable: `Include`=name, `Value`.", "none"),
         I(SecretItem, "Container secret: `Include`=variable name, `ValueFrom`=Secrets Manager or SSM Parameter Store ARN (or parameter name).", "none"),
         I(CapacityProviderItem, "Capacity provider strategy item: `Include`=provider, `Weight`, `Base`. Replaces the launch type.", "none"),

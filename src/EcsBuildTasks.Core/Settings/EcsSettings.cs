@@ -22,6 +22,15 @@ public sealed record PortSetting(int Port, string Protocol);
 
 public sealed record CircuitBreakerThreshold(string Type, int Value);
 
+public enum DeploymentTarget
+{
+    /// <summary>Amazon Web Services, as the SDK's configuration (or <c>EcsEndpointUrl</c>) says.</summary>
+    Aws,
+
+    /// <summary>LocalEcs, the local emulator: no AWS account, no network.</summary>
+    Local,
+}
+
 /// <summary>
 /// The project's ECS configuration, parsed and typed. A null member means "not set by the user": the generator then
 /// keeps what a template says, or applies the documented default.
@@ -43,6 +52,9 @@ public sealed record EcsSettings
     /// <summary>The name used when neither a property nor a template names the service, family or container: the SDK's
     /// <c>ContainerRepository</c> made into a valid ECS name.</summary>
     public string? DefaultName { get; init; }
+
+    /// <summary>The SDK's <c>ContainerRepository</c>: the ECR repository the image is pushed to.</summary>
+    public string? ContainerRepository { get; init; }
 
     public string? LaunchType { get; init; }
 
@@ -153,4 +165,33 @@ public sealed record EcsSettings
     public IReadOnlyList<PlacementSetting> PlacementConstraints { get; init; } = [];
 
     public IReadOnlyList<PlacementSetting> PlacementStrategies { get; init; } = [];
+
+    // Deployment.
+    public DeploymentTarget Target { get; init; }
+
+    public string? EndpointUrl { get; init; }
+
+    public string? Profile { get; init; }
+
+    public string? AssumeRoleArn { get; init; }
+
+    public bool Wait { get; init; } = true;
+
+    public int TimeoutMinutes { get; init; } = 30;
+
+    public int? FailFastFailedTasks { get; init; }
+
+    public bool CreateEcrRepository { get; init; } = true;
+
+    public bool EcrScanOnPush { get; init; } = true;
+
+    public bool EcrTagImmutability { get; init; }
+
+    public int? EcrKeepImages { get; init; }
+
+    public IReadOnlyList<string> ImageTags { get; init; } = [];
+
+    public int? LogRetentionDays { get; init; }
+
+    public string? ResultFile { get; init; }
 }

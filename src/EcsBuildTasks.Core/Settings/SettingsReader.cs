@@ -25,6 +25,10 @@ public static class SettingsReader
     ];
 
     private static readonly string[] PlacementConstraintTypes = ["distinctInstance", "memberOf"];
+    private static readonly string[] Targets = ["aws", "local"];
+
+    /// <summary>The retention values CloudWatch Logs accepts (PutRetentionPolicy).</summary>
+    private static readonly int[] LogRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
     private static readonly string[] PlacementStrategyTypes = ["random", "spread", "binpack"];
 
     public static EcsSettings Read(SettingsInput input, DiagnosticCollection diagnostics)
@@ -73,6 +77,7 @@ public static class SettingsReader
                 TaskFamily = input.Get(EcsProperties.TaskFamily),
                 ContainerName = input.Get(EcsProperties.ContainerName),
                 DefaultName = DefaultNameFromRepository(repository),
+                ContainerRepository = repository,
                 LaunchType = Choice(EcsProperties.LaunchType, LaunchTypes),
                 PlatformVersion = input.Get(EcsProperties.PlatformVersion),
                 SchedulingStrategy = Choice(EcsProperties.SchedulingStrategy, SchedulingStrategies),
@@ -126,6 +131,20 @@ public static class SettingsReader
                 Tags = ReadTags(),
                 PlacementConstraints = ReadPlacement(EcsProperties.PlacementConstraintItem, PlacementConstraintTypes, "Expression"),
                 PlacementStrategies = ReadPlacement(EcsProperties.PlacementStrategyItem, PlacementStrategyTypes, "Field"),
+                Target = Choice(EcsProperties.Target, Targets) == "local" ? DeploymentTarget.Local : DeploymentTarget.Aws,
+                EndpointUrl = ReadEndpointUrl(),
+                Profile = input.Get(EcsProperties.Profile),
+                AssumeRoleArn = input.Get(EcsProperties.AssumeRoleArn),
+                Wait = Bool(EcsProperties.Wait) ?? true,
+                TimeoutMinutes = Int(EcsProperties.TimeoutMinutes, 1, 7 * 24 * 60) ?? 30,
+                FailFastFailedTasks = Int(EcsProperties.FailFastFailedTasks, 1, 10_000),
+                CreateEcrRepository = Bool(EcsProperties.CreateEcrRepository) ?? true,
+                EcrScanOnPush = Bool(EcsProperties.EcrScanOnPush) ?? true,
+                EcrTagImmutability = Bool(EcsProperties.EcrTagImmutability) ?? false,
+                EcrKeepImages = Int(EcsProperties.EcrKeepImages, 1, 10_000),
+                ImageTags = SplitList(input.Get(EcsProperties.ImageTags)),
+                LogRetentionDays = ReadLogRetention(),
+                ResultFile = input.Get(EcsProperties.ResultFile),
             };
         }
 
@@ -215,6 +234,35 @@ public static class SettingsReader
             }
 
             return new CircuitBreakerThreshold(type, value);
+        }
+
+        private string? ReadEndpointUrl()
+        {
+            var text = input.Get(EcsProperties.EndpointUrl);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                diagnostics.Error(DiagnosticCodes.EndpointUrlInvalid, EcsProperties.EndpointUrl, $"{EcsProperties.EndpointUrl}='{text}' is not an absolute http or https URL (e.g. http://localhost:4599).");
+                return null;
+            }
+
+            return text;
+        }
+
+        private int? ReadLogRetention()
+        {
+            var days = Int(EcsProperties.LogRetentionDays, 1, int.MaxValue);
+            if (days is { } value && Array.IndexOf(LogRetentionValues, value) < 0)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidChoice, EcsProperties.LogRetentionDays, $"{EcsProperties.LogRetentionDays}={value} is not a CloudWatch Logs retention; use one of {string.Join(", ", LogRetentionValues)}.");
+                return null;
+            }
+
+            return days;
         }
 
         private DeploymentStrategyKind ReadStrategy()

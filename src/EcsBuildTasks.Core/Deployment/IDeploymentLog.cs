@@ -1,0 +1,56 @@
+using EcsBuildTasks.Core.Diagnostics;
+
+namespace EcsBuildTasks.Core.Deployment;
+
+/// <summary>Where the engine reports progress. The MSBuild tasks write it to the build log; tests record it.</summary>
+public interface IDeploymentLog
+{
+    /// <summary>A line the user should see (progress, plan, outcome).</summary>
+    void Info(string message);
+
+    /// <summary>A line for the detailed log only (requests made, values resolved).</summary>
+    void Detail(string message);
+
+    /// <summary>A coded warning.</summary>
+    void Warning(EcsDiagnostic diagnostic);
+}
+
+/// <summary>Collects log lines in memory (tests, and tasks that print later).</summary>
+public sealed class RecordingDeploymentLog : IDeploymentLog
+{
+    private readonly List<string> lines = [];
+    private readonly List<EcsDiagnostic> warnings = [];
+    private readonly object gate = new();
+
+    public IReadOnlyList<string> Lines { get { lock (gate) { return [.. lines]; } } }
+
+    public IReadOnlyList<EcsDiagnostic> Warnings { get { lock (gate) { return [.. warnings]; } } }
+
+    public string Text => string.Join("\n", Lines);
+
+    public void Info(string message)
+    {
+        lock (gate)
+        {
+            lines.Add(message);
+        }
+    }
+
+    public void Detail(string message)
+    {
+        lock (gate)
+        {
+            lines.Add("  (detail) " + message);
+        }
+    }
+
+    public void Warning(EcsDiagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        lock (gate)
+        {
+            warnings.Add(diagnostic);
+            lines.Add("warning " + diagnostic);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+using Amazon.EC2.Model;
+using Amazon.SecurityToken.Model;
+using EcsBuildTasks.Aws.ECR;
+using EcsBuildTasks.Aws.ECR.Model;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
+using Filter = Amazon.EC2.Model.Filter;
+using TargetGroup = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.TargetGroup;
+
+namespace EcsBuildTasks.Core.Deployment;
+
+/// <summary>The awsvpc network the service will use, and where it came from.</summary>
+public sealed record NetworkPlan(IReadOnlyList<string> Subnets, IReadOnlyList<string> SecurityGroups, string? VpcId, bool FromDefaultVpc);
+
+/// <summary>What the read-only checks found: the identity, the existing resources, and the resolved network.</summary>
+public sealed record PreflightResult(
+    string Account,
+    string CallerArn,
+    string Region,
+    NetworkPlan? Network,
+    EcsService? ExistingService,
+    Repository? Repository,
+    string? RepositoryName,
+    TargetGroup? TargetGroup);
+
+/// <summary>
+/// Read-only checks before anything changes: credentials, region and account; the cluster; the target group against
+/// the task's network mode and port; subnets and security groups (one VPC), or the default VPC's; the existing service
+/// (whether it can be updated in place); the ECR repository. Every finding names the property to fix; all findings of a
+/// run are reported together.
+/// </summary>
+public sealed class Preflight(AwsSession aws, IDeploymentLog log)
+{
+    public async Task<PreflightResult> RunAsync(GeneratedDefinitions definitions, string? repositoryName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var settings = definitions.Settings;
+        var service = definitions.Service;
+        var problems = new DiagnosticCollection();
+
+        var identity = await AwsCalls.RunAsync("STS GetCallerIdentity", () => aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken)).ConfigureAwait(false);
+        var region = aws.Factory.ResolvedRegion.SystemName;
+        log.Info($"EcsBuildTasks: deploying as {identity.Arn} (account {identity.Account}) in {region}{(aws.Factory.Settings.EndpointUrl is { } url ? $" via {url}" : string.Empty)}");
+
+        await CheckClusterAsync(service.Cluster!, problems, cancellationToken).ConfigureAwait(false);
+        var existing = await FindServiceAsync(service.Cluster!, service.ServiceName!, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            CheckServiceCanBeUpdated(existing, definitions, problems);
+        }
+
+        var targetGroup = settings.TargetGroupArn is { } arn ? await CheckTargetGroupAsync(arn, definitions, problems, cancellationToken).ConfigureAwait(false) : null;
+        var network = definitions.TaskDefinition.NetworkMode?.Value == "awsvpc"
+            ? await ResolveNetworkAsync(definitions, problems, cancellationToken).ConfigureAwait(false)
+            : null;
+        var repository = repositoryName is null ? null : await FindRepositoryAsync(repositoryName, settings, problems, cancellationToken).ConfigureAwait(false);
+
+        foreach (var warning in problems.Where(p => !p.IsError))
+        {
+            log.Warning(warning);
+        }
+
+        if (problems.HasErrors)
+        {
+            throw new DeploymentException(problems.Where(p => p.IsError).ToList());
+        }
+
+        return new PreflightResult(identity.Account, identity.Arn, region, network, existing, repository, repositoryName, targetGroup);
+    }
+
+    private async Task CheckClusterAsync(string cluster, DiagnosticCollection problems, CancellationToken cancellationToken)
+    {
+        var response = await AwsCalls.RunAsync("ECS DescribeClusters", () => aws.Ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = [cluster] }, cancellationToken)).ConfigureAwait(false);
+        var found = response.Clusters?.FirstOrDefault();
+        if (found is null || found.Status != "ACTIVE")
+        {
+            problems.Error(DiagnosticCodes.ClusterNotFound, EcsProperties.Cluster, found is null
+                ? $"{EcsProperties.Cluster}={cluster}: the cluster does not exist in this account and region. Create it (aws ecs create-cluster --cluster-name {cluster}) or set {EcsProperties.Cluster}."
+                : $"{EcsProperties.Cluster}={cluster}: the cluster is {found.Status}, not ACTIVE.");
+        }
+    }
+
+    private async Task<EcsService?> FindServiceAsync(string cluster, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [name], Include = ["TAGS"] }, cancellationToken)).ConfigureAwait(false);
+            var service = response.Services?.FirstOrDefault(s => s.ServiceName == name);
+            return service?.Status == "INACTIVE" ? null : service;
+        }
+        catch (DeploymentException ex) when (ex.InnerException is EcsBuildTasks.Aws.ECS.Model.ClusterNotFoundException)
+        {
+            // Reported by the cluster check.
+            return null;
+        }
+    }
+
+    private static void CheckServiceCanBeUpdated(EcsService existing, GeneratedDefinitions definitions, DiagnosticCollection problems)
+    {
+        var desired = definitions.Service;
+        if (existing.Status == "DRAINING")
+        {
+            problems.Error(DiagnosticCodes.ServiceCannotChange, EcsProperties.ServiceName,
+                $"{EcsProperties.ServiceName}={existing.ServiceName}: the service is being deleted (DRAINING). Wait until it is INACTIVE, then deploy again to create it anew.");
+            return;
+        }
+
+        if (existing.SchedulingStrategy?.Value is { } current && current != desired.SchedulingStrategy?.Value)
+        {
+            problems.Error(DiagnosticCodes.ServiceCannotChange, EcsProperties.SchedulingStrategy,
+                $"{EcsProperties.SchedulingStrategy}={desired.SchedulingStrategy?.Value}, but the service {existing.ServiceName} is {current}; ECS cannot change the scheduling strategy of a service. Delete the service or deploy under another {EcsProperties.ServiceName}.");
+        }
+
+        if (existing.DeploymentController?.Type?.Value is { } controller && controller != "ECS")
+        {
+            problems.Error(DiagnosticCodes.ServiceCannotChange, EcsProperties.ServiceName,
+                $"The service {existing.ServiceName} uses the {controller} deployment controller; EcsBuildTasks deploys through the ECS controller. Recreate the service or deploy under another {EcsProperties.ServiceName}.");
+        }
+
+        var desiredLaunchType = desired.LaunchType?.Value;
+        if (existing.LaunchType?.Value is { } launchType && desiredLaunchType is not null && launchType != desiredLaunchType)
+        {
+            problems.Error(DiagnosticCodes.ServiceCannotChange, EcsProperties.LaunchType,
+                $"{EcsProperties.LaunchType}={desiredLaunchType}, but the service {existing.ServiceName} runs on {launchType}; ECS cannot change a service's launch type in place. Use a capacity provider strategy ({EcsProperties.CapacityProviderItem}) or a new {EcsProperties.ServiceName}.");
+        }
+    }
+
+    private async Task<TargetGroup?> CheckTargetGroupAsync(string arn, GeneratedDefinitions definitions, DiagnosticCollection problems, CancellationToken cancellationToken)
+    {
+        TargetGroup? group;
+        try
+        {
+            var response = await AwsCalls.RunAsync("ELBv2 DescribeTargetGroups", () => aws.ElasticLoadBalancing.DescribeTargetGroupsAsync(new DescribeTargetGroupsRequest { TargetGroupArns = [arn] }, cancellationToken)).ConfigureAwait(false);
+            group = response.TargetGroups?.FirstOrDefault();
+        }
+        catch (DeploymentException ex) when (ex.InnerException is EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.TargetGroupNotFoundException)
+        {
+            group = null;
+        }
+
+        if (group is null)
+        {
+            problems.Error(DiagnosticCodes.TargetGroupNotFound, EcsProperties.TargetGroupArn, $"{EcsProperties.TargetGroupArn}={arn}: the target group does not exist in this account and region.");
+            return null;
+        }
+
+        var networkMode = definitions.TaskDefinition.NetworkMode?.Value;
+        var expectedType = networkMode == "awsvpc" ? "ip" : "instance";
+        if (group.TargetType?.Value is { } type && type != expectedType)
+        {
+            problems.Error(DiagnosticCodes.TargetGroupTypeMismatch, EcsProperties.TargetGroupArn,
+                $"{EcsProperties.TargetGroupArn}: target group {group.TargetGroupName} has target type '{type}', but tasks in the {networkMode} network mode register as '{expectedType}' targets. Use a target group of type '{expectedType}' or change {EcsProperties.NetworkMode}.");
+        }
+
+        if (group.LoadBalancerArns is not { Count: > 0 })
+        {
+            problems.Error(DiagnosticCodes.TargetGroupWithoutLoadBalancer, EcsProperties.TargetGroupArn,
+                $"{EcsProperties.TargetGroupArn}: target group {group.TargetGroupName} is not used by any load balancer listener or rule; ECS only attaches services to target groups a load balancer forwards to.");
+        }
+
+        var containerPort = definitions.Service.LoadBalancers?.FirstOrDefault(lb => lb.TargetGroupArn == arn)?.ContainerPort;
+        if (containerPort is { } port && group.Port is { } groupPort && groupPort != port)
+        {
+            problems.Warning(DiagnosticCodes.TargetGroupPortDiffers, EcsProperties.ContainerPort,
+                $"{EcsProperties.ContainerPort}={port}: target group {group.TargetGroupName} is on port {groupPort}. ECS registers tasks on the container port, so traffic works, but health checks on 'traffic-port' and the console will show {port}; align them to avoid surprises.");
+        }
+
+        return group;
+    }
+
+    private async Task<NetworkPlan?> ResolveNetworkAsync(GeneratedDefinitions definitions, DiagnosticCollection problems, CancellationToken cancellationToken)
+    {
+        var awsvpc = definitions.Service.NetworkConfiguration?.AwsvpcConfiguration;
+        var subnets = awsvpc?.Subnets ?? [];
+        var groups = awsvpc?.SecurityGroups ?? [];
+        if (subnets.Count == 0)
+        {
+            return await DefaultVpcNetworkAsync(problems, cancellationToken).ConfigureAwait(false);
+        }
+
+        var vpcs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = await AwsCalls.RunAsync("EC2 DescribeSubnets", () => aws.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("subnet-id", [.. subnets])] }, cancellationToken)).ConfigureAwait(false);
+        foreach (var subnet in subnets)
+        {
+            var match = found.Subnets?.FirstOrDefault(s => s.SubnetId == subnet);
+            if (match is null)
+            {
+                problems.Error(DiagnosticCodes.SubnetNotFound, EcsProperties.Subnets, $"{EcsProperties.Subnets}: subnet {subnet} does not exist in this account and region.");
+            }
+            else
+            {
+                vpcs[subnet] = match.VpcId;
+            }
+        }
+
+        if (groups.Count > 0)
+        {
+            var foundGroups = await AwsCalls.RunAsync("EC2 DescribeSecurityGroups", () => aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-id", [.. groups])] }, cancellationToken)).ConfigureAwait(false);
+            foreach (var group in groups)
+            {
+                var match = foundGroups.SecurityGroups?.FirstOrDefault(g => g.GroupId == group);
+                if (match is null)
+                {
+                    problems.Error(DiagnosticCodes.SecurityGroupNotFound, EcsProperties.SecurityGroups, $"{EcsProperties.SecurityGroups}: security group {group} does not exist in this account and region.");
+                }
+                else
+                {
+                    vpcs[group] = match.VpcId;
+                }
+            }
+        }
+
+        var distinct = vpcs.Values.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count > 1)
+        {
+            problems.Error(DiagnosticCodes.NetworkInDifferentVpcs, EcsProperties.Subnets,
+                $"{EcsProperties.Subnets} and {EcsProperties.SecurityGroups} span several VPCs ({string.Join("; ", vpcs.GroupBy(v => v.Value).Select(g => $"{g.Key}: {string.Join(", ", g.Select(v => v.Key))}"))}); a task's network interface lives in one VPC.");
+        }
+
+        return new NetworkPlan(subnets, groups, distinct.FirstOrDefault(), FromDefaultVpc: false);
+    }
+
+    private async Task<NetworkPlan?> DefaultVpcNetworkAsync(DiagnosticCollection problems, CancellationToken cancellationToken)
+    {
+        var vpcs = await AwsCalls.RunAsync("EC2 DescribeVpcs", () => aws.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] }, cancellationToken)).ConfigureAwait(false);
+        var vpc = vpcs.Vpcs?.FirstOrDefault();
+        if (vpc is null)
+        {
+            problems.Error(DiagnosticCodes.NoDefaultVpc, EcsProperties.Subnets, $"No {EcsProperties.Subnets} were given and this account has no default VPC in this region: set {EcsProperties.Subnets} and {EcsProperties.SecurityGroups}.");
+            return null;
+        }
+
+        var subnets = await AwsCalls.RunAsync("EC2 DescribeSubnets", () => aws.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId]), new Filter("default-for-az", ["true"])] }, cancellationToken)).ConfigureAwait(false);
+        var groups = await AwsCalls.RunAsync("EC2 DescribeSecurityGroups", () => aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId]), new Filter("group-name", ["default"])] }, cancellationToken)).ConfigureAwait(false);
+        var subnetIds = (subnets.Subnets ?? []).Select(s => s.SubnetId).Order(StringComparer.Ordinal).Take(16).ToList();
+        var groupIds = (groups.SecurityGroups ?? []).Select(g => g.GroupId).Take(1).ToList();
+        if (subnetIds.Count == 0)
+        {
+            problems.Error(DiagnosticCodes.NoDefaultVpc, EcsProperties.Subnets, $"The default VPC {vpc.VpcId} has no default subnets: set {EcsProperties.Subnets}.");
+            return null;
+        }
+
+        log.Info($"EcsBuildTasks: no {EcsProperties.Subnets} given: using the default VPC {vpc.VpcId}: subnets {string.Join(", ", subnetIds)}; security group {string.Join(", ", groupIds)}");
+        return new NetworkPlan(subnetIds, groupIds, vpc.VpcId, FromDefaultVpc: true);
+    }
+
+    private async Task<Repository?> FindRepositoryAsync(string name, EcsSettings settings, DiagnosticCollection problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await AwsCalls.RunAsync("ECR DescribeRepositories", () => aws.Ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] }, cancellationToken)).ConfigureAwait(false);
+            return response.Repositories?.FirstOrDefault();
+        }
+        catch (DeploymentException ex) when (ex.InnerException is RepositoryNotFoundException)
+        {
+            if (!settings.CreateEcrRepository)
+            {
+                problems.Error(DiagnosticCodes.RepositoryMissing, EcsProperties.CreateEcrRepository,
+                    $"The ECR repository '{name}' does not exist and {EcsProperties.CreateEcrRepository}=false: create it (aws ecr create-repository --repository-name {name}) or allow the build to create it.");
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using EcsBuildTasks.Aws.CloudWatchLogs.Model;
+using EcsBuildTasks.Aws.ECS;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+
+namespace EcsBuildTasks.Core.Deployment;
+
+/// <summary>The task definition revision the service will run.</summary>
+public sealed record RegisteredTaskDefinition(string Arn, int Revision, string ContentHash, bool Registered);
+
+/// <summary>
+/// Registers a new task definition revision only when something that matters changed. The family's latest ACTIVE
+/// revision carries the content hash of the definition it was registered from (a tag); an equal hash means the
+/// definition is unchanged and that revision is reused, so an unchanged build burns no revision.
+/// Also creates the awslogs log groups the containers write to.
+/// </summary>
+public sealed class TaskDefinitionRegistrar(AwsSession aws, IDeploymentLog log)
+{
+    public const string ContentHashTag = "ecsbuildtasks:content-hash";
+    public const string GitCommitTag = "ecsbuildtasks:git-commit";
+
+    public async Task<RegisteredTaskDefinition> RegisterAsync(RegisterTaskDefinitionRequest desired, string? gitCommit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var hash = ContentHash(desired);
+        var latest = await LatestActiveAsync(desired.Family!, cancellationToken).ConfigureAwait(false);
+        if (latest is { } current && current.Tags.TryGetValue(ContentHashTag, out var currentHash) && currentHash == hash)
+        {
+            log.Info($"EcsBuildTasks: task definition {desired.Family}:{current.Definition.Revision} is unchanged (content hash {hash[..12]}); not registering a new revision");
+            return new RegisteredTaskDefinition(current.Definition.TaskDefinitionArn!, current.Definition.Revision ?? 0, hash, Registered: false);
+        }
+
+        desired.Tags = [.. (desired.Tags ?? []).Where(t => t.Key is not (ContentHashTag or GitCommitTag))];
+        desired.Tags.Add(new Tag { Key = ContentHashTag, Value = hash });
+        if (gitCommit is not null)
+        {
+            desired.Tags.Add(new Tag { Key = GitCommitTag, Value = gitCommit });
+        }
+
+        RegisterTaskDefinitionResponse response;
+        try
+        {
+            response = await AwsCalls.RunAsync("ECS RegisterTaskDefinition", () => aws.Ecs.RegisterTaskDefinitionAsync(desired, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (ex.InnerException is Amazon.Runtime.AmazonServiceException service && !AwsCalls.IsAccessDenied(service))
+        {
+            throw new DeploymentException(DiagnosticCodes.TaskDefinitionRejected, EcsProperties.TaskFamily,
+                $"ECS rejected the task definition {desired.Family}: {service.ErrorCode}: {service.Message} (the definition is in task-definition.json next to this build's plan).", ex);
+        }
+
+        var registered = response.TaskDefinition ?? throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, "ECS RegisterTaskDefinition", "ECS RegisterTaskDefinition returned no task definition.");
+        log.Info($"EcsBuildTasks: registered task definition {registered.Family}:{registered.Revision}{(latest is null ? " (first revision of the family)" : string.Empty)}");
+        return new RegisteredTaskDefinition(registered.TaskDefinitionArn!, registered.Revision ?? 0, hash, Registered: true);
+    }
+
+    /// <summary>Creates the awslogs log groups the containers name, when missing.</summary>
+    public async Task EnsureLogGroupsAsync(RegisterTaskDefinitionRequest definition, EcsSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(settings);
+        var groups = (definition.ContainerDefinitions ?? [])
+            .Where(c => c.LogConfiguration?.LogDriver?.Value == "awslogs")
+            .Select(c => c.LogConfiguration!.Options?.GetValueOrDefault("awslogs-group"))
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var existing = await AwsCalls.RunAsync("CloudWatch Logs DescribeLogGroups", () => aws.Logs.DescribeLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = group }, cancellationToken)).ConfigureAwait(false);
+            if (existing.LogGroups?.Exists(g => g.LogGroupName == group) == true)
+            {
+                continue;
+            }
+
+            try
+            {
+                await AwsCalls.RunAsync("CloudWatch Logs CreateLogGroup", () => aws.Logs.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = group }, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (DeploymentException ex) when (ex.InnerException is ResourceAlreadyExistsException)
+            {
+                continue;
+            }
+            catch (DeploymentException ex)
+            {
+                throw new DeploymentException(DiagnosticCodes.LogGroupNotCreated, EcsProperties.LogGroup,
+                    $"The log group {group} ({EcsProperties.LogGroup}) does not exist and could not be created: {(ex.Diagnostics.Count > 0 ? ex.Diagnostics[0].Message : ex.Message)}. Tasks could not start without it.", ex);
+            }
+
+            if (settings.LogRetentionDays is { } days)
+            {
+                await AwsCalls.RunAsync("CloudWatch Logs PutRetentionPolicy", () => aws.Logs.PutRetentionPolicyAsync(new PutRetentionPolicyRequest { LogGroupName = group, RetentionInDays = days }, cancellationToken)).ConfigureAwait(false);
+            }
+
+            log.Info($"EcsBuildTasks: created log group {group}{(settings.LogRetentionDays is { } d ? $" (retention {d} days)" : string.Empty)}");
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 over the canonical JSON of the definition (object members sorted, nulls left out, our own tags excluded):
+    /// equal for equal definitions whatever the member order of templates.
+    /// </summary>
+    public static string ContentHash(RegisterTaskDefinitionRequest definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var node = JsonNode.Parse(EcsJson.Serialize(definition))!.AsObject();
+        if (node["tags"] is JsonArray tags)
+        {
+            foreach (var tag in tags.Where(t => (string?)t?["key"] is ContentHashTag or GitCommitTag).ToList())
+            {
+                tags.Remove(tag);
+            }
+        }
+
+        var canonical = CanonicalJson.Write(node);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private async Task<(TaskDefinition Definition, Dictionary<string, string> Tags)?> LatestActiveAsync(string family, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await AwsCalls.RunAsync("ECS DescribeTaskDefinition", () => aws.Ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = family, Include = ["TAGS"] }, cancellationToken)).ConfigureAwait(false);
+            var tags = (response.Tags ?? []).Where(t => t.Key is not null).ToDictionary(t => t.Key!, t => t.Value ?? string.Empty, StringComparer.Ordinal);
+            return response.TaskDefinition is { } definition ? (definition, tags) : null;
+        }
+        catch (DeploymentException ex) when (ex.InnerException is ClientException)
+        {
+            // "Unable to describe task definition.": the family has no ACTIVE revision yet.
+            return null;
+        }
+    }
+}
+
+/// <summary>JSON with object members in ordinal order, for hashing and comparing.</summary>
+public static class CanonicalJson
+{
+    public static string Write(JsonNode? node)
+    {
+        var builder = new StringBuilder();
+        Append(builder, node);
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                builder.Append('{');
+                var first = true;
+                foreach (var (name, value) in obj.Where(p => p.Value is not null).OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    builder.Append(first ? string.Empty : ",").Append(JsonValue.Create(name)!.ToJsonString()).Append(':');
+                    Append(builder, value);
+                    first = false;
+                }
+
+                builder.Append('}');
+                break;
+            case JsonArray array:
+                builder.Append('[');
+                for (var i = 0; i < array.Count; i++)
+                {
+                    builder.Append(i == 0 ? string.Empty : ",");
+                    Append(builder, array[i]);
+                }
+
+                builder.Append(']');
+                break;
+            case null:
+                builder.Append("null");
+                break;
+            default:
+                builder.Append(node.ToJsonString());
+                break;
+        }
+    }
+}
