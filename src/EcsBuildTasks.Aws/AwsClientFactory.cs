@@ -182,8 +182,9 @@ public sealed class AwsClientFactory
         }
 
         // Environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), AWS_PROFILE/default profile
-        // (incl. SSO), container credentials, instance metadata: exactly the official chain.
-        return Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(
+        // (incl. SSO), container credentials, instance metadata: exactly the official chain. A resolver of our own
+        // rather than the SDK's process-wide instance, whose cache would outlive this factory's settings.
+        return new Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver().ResolveIdentity(
             Configure(new AmazonSecurityTokenServiceConfig()));
     }
 }

@@ -21,7 +21,8 @@ internal sealed class ModelSampler
     /// <summary>The sample timestamp, on the wire as epoch seconds with milliseconds.</summary>
     public const decimal TimestampSeconds = 1700000000.123m;
 
-    public JsonNode Sample(string shapeName) => Sample(shapeName, "root", new Stack<string>())!;
+    /// <summary>The sample, re-parsed so that every value reads back as any compatible .NET type.</summary>
+    public JsonNode Sample(string shapeName) => JsonNode.Parse(Sample(shapeName, "root", new Stack<string>())!.ToJsonString())!;
 
     private JsonNode? Sample(string shapeName, string hint, Stack<string> path)
     {
