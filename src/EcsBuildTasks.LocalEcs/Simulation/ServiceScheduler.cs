@@ -13,9 +13,6 @@ namespace EcsBuildTasks.LocalEcs.Simulation;
 /// </summary>
 internal static class ServiceScheduler
 {
-    /// <summary>A task without health checks counts as healthy for resetOnHealthyTask once it has run this long.</summary>
-    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
-
     public static bool Step(SimulationContext context, EcsCluster cluster)
     {
         var active = false;
@@ -367,15 +364,10 @@ internal static class ServiceScheduler
 
         foreach (var task in tasks.Where(t => !t.HealthyReported && t.DeploymentId == record.TargetDeploymentId))
         {
-            var checkedHealth = task.Targets.Count > 0 || task.Containers.Any(c => c.HasHealthCheck);
-            if (TaskRunner.IsHealthy(context, task) && (checkedHealth || task.StartedAt + SettleTime <= context.Now))
+            if (TaskRunner.IsHealthy(context, task))
             {
                 task.HealthyReported = true;
                 record.CircuitBreaker.FailureCount = 0;
-            }
-            else if (task.LastStatus == "RUNNING" && !checkedHealth)
-            {
-                context.WakeAt(task.StartedAt!.Value + SettleTime);
             }
         }
     }

@@ -50,6 +50,9 @@ internal sealed class LaunchSpec
 /// </summary>
 internal static class TaskRunner
 {
+    /// <summary>How long a task without health checks must stay RUNNING before it counts as healthy.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan StoppedRetention = TimeSpan.FromHours(1);
     private static readonly TimeSpan AppStartup = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CrashDelay = TimeSpan.FromSeconds(1);
@@ -545,12 +548,28 @@ internal static class TaskRunner
     internal static EcsService? ServiceOf(EcsCluster cluster, EcsTask task) =>
         task.ServiceName is not null ? cluster.Services.GetValueOrDefault(task.ServiceName) : null;
 
-    /// <summary>Whether a service counts the task as healthy: running, container health checks passing, targets healthy.</summary>
+    /// <summary>
+    /// Whether a service counts the task as healthy: running, container health checks passing and targets healthy. A
+    /// task that nothing checks counts once it has stayed RUNNING for <see cref="SettleTime"/>, so an app that exits
+    /// right after starting fails its deployment instead of completing it.
+    /// </summary>
     public static bool IsHealthy(SimulationContext context, EcsTask task)
     {
         if (task.LastStatus != "RUNNING" || task.DesiredStatus != "RUNNING")
         {
             return false;
+        }
+
+        if (task.Targets.Count == 0 && !task.Containers.Any(c => c.HasHealthCheck && c.Essential))
+        {
+            var settled = task.StartedAt!.Value + SettleTime;
+            if (context.Now < settled)
+            {
+                context.WakeAt(settled);
+                return false;
+            }
+
+            return true;
         }
 
         if (task.Containers.Any(c => c.HasHealthCheck && c.Essential && c.HealthStatus != "HEALTHY"))

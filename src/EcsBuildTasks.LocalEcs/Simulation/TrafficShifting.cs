@@ -11,6 +11,9 @@ namespace EcsBuildTasks.LocalEcs.Simulation;
 /// </summary>
 internal static class TrafficShifting
 {
+    /// <summary>A listener rule change takes a few seconds to reach every load balancer node.</summary>
+    private static readonly TimeSpan RulePropagation = TimeSpan.FromSeconds(10);
+
     public static List<StageStep> Plan(JsonObject configuration, string strategy, bool reconcile)
     {
         var stages = new List<StageStep>();
@@ -97,6 +100,11 @@ internal static class TrafficShifting
 
             record.StageReadyAt ??= context.Now;
             var waitUntil = record.StageReadyAt.Value + TimeSpan.FromMinutes(step.WaitMinutes);
+            if (step.Stage is "TEST_TRAFFIC_SHIFT" or "PRODUCTION_TRAFFIC_SHIFT" && waitUntil < record.StageEnteredAt + RulePropagation)
+            {
+                waitUntil = record.StageEnteredAt + RulePropagation;
+            }
+
             if (context.Now < waitUntil)
             {
                 context.WakeAt(waitUntil);
