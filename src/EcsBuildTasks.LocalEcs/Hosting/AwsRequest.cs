@@ -33,7 +33,10 @@ internal interface IAwsApi
     /// <summary>XML namespace of Query responses (null for JSON services).</summary>
     string? XmlNamespace => null;
 
-    bool Handles(string operation);
+    /// <summary>The operations this service implements (as named in its API model).</summary>
+    IReadOnlyCollection<string> Operations { get; }
+
+    bool Handles(string operation) => Operations.Contains(operation);
 
     JsonNode? Invoke(AwsRequest request);
 }

@@ -33,6 +33,9 @@ internal sealed class AwsClient : IDisposable
 
     public string Region { get; }
 
+    /// <summary>When set, every successful response is recorded for model conformance checks.</summary>
+    public ResponseRecorder? Recorder { get; set; }
+
     public Uri BaseUrl => http.BaseAddress!;
 
     public static string Authorization(string region, string service) =>
@@ -58,7 +61,9 @@ internal sealed class AwsClient : IDisposable
         }
 
         Assert.IsTrue(response.Headers.Contains("x-amzn-RequestId"), "every response carries x-amzn-RequestId");
-        return JsonNode.Parse(text)!.AsObject();
+        var result = JsonNode.Parse(text)!.AsObject();
+        Recorder?.Add(service, operation, result);
+        return result;
     }
 
     /// <summary>Calls a Query service; returns the response document, or throws <see cref="AwsErrorException"/>.</summary>
@@ -78,6 +83,7 @@ internal sealed class AwsClient : IDisposable
             throw new AwsErrorException(Child("Code"), Child("Message"), response.StatusCode, text);
         }
 
+        Recorder?.Add(signingName, action, document);
         return document;
     }
 
@@ -101,6 +107,8 @@ internal sealed class AwsClient : IDisposable
 internal sealed class AwsErrorException(string code, string message, HttpStatusCode status, string body) : Exception($"{code}: {message}")
 {
     public string Code { get; } = code;
+
+    public string AwsMessage { get; } = message;
 
     public HttpStatusCode Status { get; } = status;
 

@@ -15,7 +15,7 @@ namespace EcsBuildTasks.LocalEcs.Services.AutoScaling;
 /// </summary>
 internal sealed partial class AutoScalingApi(LocalEcsRuntime runtime) : IAwsApi
 {
-    private static readonly HashSet<string> Operations =
+    private static readonly HashSet<string> ServedOperations =
     [
         "RegisterScalableTarget", "DescribeScalableTargets", "DeregisterScalableTarget", "PutScalingPolicy", "DescribeScalingPolicies",
         "DeleteScalingPolicy", "PutScheduledAction", "DescribeScheduledActions", "DeleteScheduledAction", "DescribeScalingActivities",
@@ -24,7 +24,7 @@ internal sealed partial class AutoScalingApi(LocalEcsRuntime runtime) : IAwsApi
 
     public string SigningName => "application-autoscaling";
 
-    public bool Handles(string operation) => Operations.Contains(operation);
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

@@ -11,7 +11,7 @@ namespace EcsBuildTasks.LocalEcs.Services.CloudMap;
 /// </summary>
 internal sealed class CloudMapApi : IAwsApi
 {
-    private static readonly HashSet<string> Operations =
+    private static readonly HashSet<string> ServedOperations =
     [
         "CreatePrivateDnsNamespace", "CreatePublicDnsNamespace", "CreateHttpNamespace", "GetNamespace", "ListNamespaces", "DeleteNamespace",
         "GetOperation", "ListOperations", "CreateService", "GetService", "ListServices", "DeleteService",
@@ -21,7 +21,7 @@ internal sealed class CloudMapApi : IAwsApi
 
     public string SigningName => "servicediscovery";
 
-    public bool Handles(string operation) => Operations.Contains(operation);
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {
@@ -36,7 +36,7 @@ internal sealed class CloudMapApi : IAwsApi
             case "GetNamespace":
                 return new JsonObject { ["Namespace"] = RenderNamespace(map, Namespace(map, input.Str("Id"))) };
             case "ListNamespaces":
-                return new JsonObject { ["Namespaces"] = map.Namespaces.Values.OrderBy(n => n.CreateDate).Select(n => (JsonNode?)RenderNamespace(map, n)).ToJsonArray() };
+                return new JsonObject { ["Namespaces"] = map.Namespaces.Values.OrderBy(n => n.CreateDate).Select(n => (JsonNode?)Summary(RenderNamespace(map, n), "CreatorRequestId")).ToJsonArray() };
             case "DeleteNamespace":
             {
                 var ns = Namespace(map, input.Str("Id"));
@@ -75,7 +75,7 @@ internal sealed class CloudMapApi : IAwsApi
             case "ListOperations":
                 return new JsonObject
                 {
-                    ["Operations"] = map.Operations.Values.OrderBy(o => o.CreateDate).Select(o => (JsonNode?)new JsonObject { ["Id"] = o.Id, ["Status"] = o.Status }).ToJsonArray(),
+                    [nameof(Operations)] = map.Operations.Values.OrderBy(o => o.CreateDate).Select(o => (JsonNode?)new JsonObject { ["Id"] = o.Id, ["Status"] = o.Status }).ToJsonArray(),
                 };
             case "CreateService":
                 return CreateService(request, map);
@@ -87,7 +87,7 @@ internal sealed class CloudMapApi : IAwsApi
                 return new JsonObject
                 {
                     ["Services"] = map.Services.Values.Where(s => namespaceIds.Count == 0 || namespaceIds.Contains(s.NamespaceId))
-                        .OrderBy(s => s.CreateDate).Select(s => (JsonNode?)RenderService(s)).ToJsonArray(),
+                        .OrderBy(s => s.CreateDate).Select(s => (JsonNode?)Summary(RenderService(s), "NamespaceId", "CreatorRequestId")).ToJsonArray(),
                 };
             }
 
@@ -339,6 +339,7 @@ internal sealed class CloudMapApi : IAwsApi
             ["Arn"] = ns.Arn,
             ["Name"] = ns.Name,
             ["Type"] = ns.Type,
+            ["ResourceOwner"] = Account.Id,
             ["ServiceCount"] = map.Services.Values.Count(s => s.NamespaceId == ns.Id),
             ["Properties"] = properties,
             ["CreateDate"] = AwsValues.Timestamp(ns.CreateDate),
@@ -352,12 +353,25 @@ internal sealed class CloudMapApi : IAwsApi
             ["Arn"] = service.Arn,
             ["Name"] = service.Name,
             ["NamespaceId"] = service.NamespaceId,
+            ["ResourceOwner"] = Account.Id,
+            ["CreatedByAccount"] = Account.Id,
             ["InstanceCount"] = service.Instances.Count,
             ["CreateDate"] = AwsValues.Timestamp(service.CreateDate),
         }
         .Put("Description", service.Description).Put("Type", service.Type).Put("DnsConfig", service.DnsConfig?.DeepClone())
         .Put("HealthCheckConfig", service.HealthCheckConfig?.DeepClone()).Put("HealthCheckCustomConfig", service.HealthCheckCustomConfig?.DeepClone())
         .Put("CreatorRequestId", service.CreatorRequestId);
+
+    /// <summary>List operations return summaries: the full shape less the members the summary shape lacks.</summary>
+    private static JsonObject Summary(JsonObject full, params string[] omitted)
+    {
+        foreach (var member in omitted)
+        {
+            full.Remove(member);
+        }
+
+        return full;
+    }
 
     private static JsonObject RenderInstance(CloudMapInstance instance) => new() { ["Id"] = instance.Id, ["Attributes"] = Attributes(instance) };
 

@@ -12,6 +12,14 @@ namespace EcsBuildTasks.LocalEcs.Services.CloudWatch;
 /// </summary>
 internal sealed class CloudWatchApi : IAwsApi
 {
+    private static readonly HashSet<string> ServedOperations =
+    [
+        "PutMetricAlarm",
+        "DescribeAlarms",
+        "SetAlarmState",
+        "DeleteAlarms",
+    ];
+
     private static readonly string[] IntegerMembers = ["Period", "EvaluationPeriods", "DatapointsToAlarm"];
     private static readonly string[] EchoedMembers =
     [
@@ -27,7 +35,7 @@ internal sealed class CloudWatchApi : IAwsApi
 
     public string XmlNamespace => "http://monitoring.amazonaws.com/doc/2010-08-01/";
 
-    public bool Handles(string operation) => operation is "PutMetricAlarm" or "DescribeAlarms" or "SetAlarmState" or "DeleteAlarms";
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

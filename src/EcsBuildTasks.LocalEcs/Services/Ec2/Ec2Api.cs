@@ -12,14 +12,23 @@ namespace EcsBuildTasks.LocalEcs.Services.Ec2;
 /// </summary>
 internal sealed partial class Ec2Api : IAwsApi
 {
+    private static readonly HashSet<string> ServedOperations =
+    [
+        "DescribeVpcs",
+        "DescribeSubnets",
+        "DescribeSecurityGroups",
+        "CreateSecurityGroup",
+        "CreateSubnet",
+        "DescribeAvailabilityZones",
+    ];
+
     private static readonly string[] ZoneLetters = ["a", "b"];
 
     public string SigningName => "ec2";
 
     public string XmlNamespace => "http://ec2.amazonaws.com/doc/2016-11-15/";
 
-    public bool Handles(string operation) => operation is "DescribeVpcs" or "DescribeSubnets" or "DescribeSecurityGroups"
-        or "CreateSecurityGroup" or "CreateSubnet" or "DescribeAvailabilityZones";
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

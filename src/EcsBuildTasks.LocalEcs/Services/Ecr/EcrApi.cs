@@ -14,12 +14,29 @@ namespace EcsBuildTasks.LocalEcs.Services.Ecr;
 /// </summary>
 internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
 {
+    private static readonly HashSet<string> ServedOperations =
+    [
+        "CreateRepository",
+        "DescribeRepositories",
+        "DeleteRepository",
+        "GetAuthorizationToken",
+        "DescribeImages",
+        "ListImages",
+        "BatchGetImage",
+        "BatchDeleteImage",
+        "PutImageTagMutability",
+        "PutLifecyclePolicy",
+        "GetLifecyclePolicy",
+        "DeleteLifecyclePolicy",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
+        "BatchCheckLayerAvailability",
+    ];
+
     public string SigningName => "ecr";
 
-    public bool Handles(string operation) => operation is "CreateRepository" or "DescribeRepositories" or "DeleteRepository"
-        or "GetAuthorizationToken" or "DescribeImages" or "ListImages" or "BatchGetImage" or "BatchDeleteImage"
-        or "PutImageTagMutability" or "PutLifecyclePolicy" or "GetLifecyclePolicy" or "DeleteLifecyclePolicy"
-        or "TagResource" or "UntagResource" or "ListTagsForResource" or "BatchCheckLayerAvailability";
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

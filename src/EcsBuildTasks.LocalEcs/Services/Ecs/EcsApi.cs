@@ -14,7 +14,7 @@ namespace EcsBuildTasks.LocalEcs.Services.Ecs;
 /// </summary>
 internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
 {
-    private static readonly HashSet<string> Operations =
+    private static readonly HashSet<string> ServedOperations =
     [
         "CreateCluster", "DescribeClusters", "ListClusters", "DeleteCluster", "PutClusterCapacityProviders", "UpdateClusterSettings",
         "RegisterTaskDefinition", "DescribeTaskDefinition", "ListTaskDefinitions", "ListTaskDefinitionFamilies", "DeregisterTaskDefinition", "DeleteTaskDefinitions",
@@ -27,7 +27,7 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
 
     public string SigningName => "ecs";
 
-    public bool Handles(string operation) => Operations.Contains(operation);
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

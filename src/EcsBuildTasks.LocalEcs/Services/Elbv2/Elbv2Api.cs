@@ -25,7 +25,7 @@ internal sealed partial class Elbv2Api : IAwsApi
         ["deregistration_delay.connection_termination.enabled"] = "false",
     };
 
-    private static readonly HashSet<string> Operations =
+    private static readonly HashSet<string> ServedOperations =
     [
         "CreateLoadBalancer", "DescribeLoadBalancers", "DeleteLoadBalancer", "DescribeLoadBalancerAttributes", "ModifyLoadBalancerAttributes",
         "CreateTargetGroup", "DescribeTargetGroups", "DeleteTargetGroup", "ModifyTargetGroup", "DescribeTargetGroupAttributes", "ModifyTargetGroupAttributes",
@@ -38,7 +38,7 @@ internal sealed partial class Elbv2Api : IAwsApi
 
     public string XmlNamespace => "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 
-    public bool Handles(string operation) => Operations.Contains(operation);
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

@@ -9,13 +9,29 @@ namespace EcsBuildTasks.LocalEcs.Services.Logs;
 /// <summary>CloudWatch Logs (JSON 1.1): groups, retention, streams and events; simulated containers write here too.</summary>
 internal sealed class LogsApi : IAwsApi
 {
+    private static readonly HashSet<string> ServedOperations =
+    [
+        "CreateLogGroup",
+        "DeleteLogGroup",
+        "DescribeLogGroups",
+        "PutRetentionPolicy",
+        "DeleteRetentionPolicy",
+        "CreateLogStream",
+        "DeleteLogStream",
+        "DescribeLogStreams",
+        "PutLogEvents",
+        "GetLogEvents",
+        "FilterLogEvents",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
+    ];
+
     private static readonly HashSet<int> RetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
     public string SigningName => "logs";
 
-    public bool Handles(string operation) => operation is "CreateLogGroup" or "DeleteLogGroup" or "DescribeLogGroups"
-        or "PutRetentionPolicy" or "DeleteRetentionPolicy" or "CreateLogStream" or "DeleteLogStream" or "DescribeLogStreams"
-        or "PutLogEvents" or "GetLogEvents" or "FilterLogEvents" or "TagResource" or "UntagResource" or "ListTagsForResource";
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request)
     {

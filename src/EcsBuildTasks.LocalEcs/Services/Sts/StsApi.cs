@@ -8,11 +8,17 @@ namespace EcsBuildTasks.LocalEcs.Services.Sts;
 /// <summary>STS (Query): every caller is the LocalEcs user; AssumeRole hands out throwaway session credentials.</summary>
 internal sealed class StsApi : IAwsApi
 {
+    private static readonly HashSet<string> ServedOperations =
+    [
+        "GetCallerIdentity",
+        "AssumeRole",
+    ];
+
     public string SigningName => "sts";
 
     public string XmlNamespace => "https://sts.amazonaws.com/doc/2011-06-15/";
 
-    public bool Handles(string operation) => operation is "GetCallerIdentity" or "AssumeRole";
+    public IReadOnlyCollection<string> Operations => ServedOperations;
 
     public JsonNode? Invoke(AwsRequest request) => request.Operation switch
     {
