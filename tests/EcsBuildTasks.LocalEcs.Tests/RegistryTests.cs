@@ -179,10 +179,13 @@ public sealed class RegistryTests
         Assert.AreEqual(HttpStatusCode.OK, byDigest.StatusCode);
     }
 
-    internal static async Task<HttpClient> AuthorizedClientAsync(LiveLocalEcs local)
+    internal static Task<HttpClient> AuthorizedClientAsync(LiveLocalEcs local) => AuthorizedClientAsync(local.Server);
+
+    internal static async Task<HttpClient> AuthorizedClientAsync(LocalEcsServer server)
     {
-        var token = (await local.Aws.JsonAsync("ecr", "GetAuthorizationToken"))["authorizationData"]![0]!["authorizationToken"]!.GetValue<string>();
-        var http = new HttpClient { BaseAddress = local.Server.BaseUrl };
+        using var aws = new AwsClient(server.BaseUrl);
+        var token = (await aws.JsonAsync("ecr", "GetAuthorizationToken"))["authorizationData"]![0]!["authorizationToken"]!.GetValue<string>();
+        var http = new HttpClient { BaseAddress = server.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
         return http;
     }
