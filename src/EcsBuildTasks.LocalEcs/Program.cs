@@ -4,7 +4,11 @@ using EcsBuildTasks.LocalEcs;
 var options = CommandLine.Parse(args, out var error);
 if (options is null)
 {
-    await Console.Error.WriteLineAsync(error);
+    if (error is not null)
+    {
+        await Console.Error.WriteLineAsync(error);
+    }
+
     await Console.Error.WriteLineAsync(CommandLine.Usage);
     return error is null ? 0 : 2;
 }
