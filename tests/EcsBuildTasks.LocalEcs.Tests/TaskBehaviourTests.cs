@@ -143,6 +143,61 @@ public sealed class TaskBehaviourTests
     }
 
     [TestMethod]
+    public async Task Bridge_tasks_register_as_instance_targets_on_dynamic_host_ports_and_drain_on_stop()
+    {
+        await using var sim = await SimulatedLocalEcs.StartAsync(containerInstances: 2);
+        var aws = sim.Aws;
+        var (subnets, _, vpc) = await Scenario.DefaultNetworkAsync(aws);
+        var parameters = new List<(string, string)> { ("Name", "ec2lb") };
+        parameters.AddRange(subnets.Select((s, i) => ($"Subnets.member.{i + 1}", s)));
+        var balancer = (await aws.QueryAsync("elasticloadbalancing", "CreateLoadBalancer", Scenario.ElbVersion, [.. parameters])).Value("LoadBalancerArn")!;
+        var targetGroup = (await aws.QueryAsync("elasticloadbalancing", "CreateTargetGroup", Scenario.ElbVersion, ("Name", "instances"), ("Protocol", "HTTP"), ("Port", "80"), ("VpcId", vpc),
+            ("HealthCheckIntervalSeconds", "10"), ("HealthyThresholdCount", "2"))).Value("TargetGroupArn")!;
+        await aws.QueryAsync("elasticloadbalancing", "ModifyTargetGroupAttributes", Scenario.ElbVersion, ("TargetGroupArn", targetGroup),
+            ("Attributes.member.1.Key", "deregistration_delay.timeout_seconds"), ("Attributes.member.1.Value", "30"));
+        await aws.QueryAsync("elasticloadbalancing", "CreateListener", Scenario.ElbVersion, ("LoadBalancerArn", balancer), ("Protocol", "HTTP"), ("Port", "80"),
+            ("DefaultActions.member.1.Type", "forward"), ("DefaultActions.member.1.TargetGroupArn", targetGroup));
+        await Scenario.ClusterAsync(aws, "ec2");
+        var definition = (await aws.EcsAsync("RegisterTaskDefinition", new JsonObject
+        {
+            ["family"] = "site",
+            ["containerDefinitions"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "site",
+                ["image"] = $"{sim.Registry}/localecs/base:latest",
+                ["memoryReservation"] = 128,
+                ["portMappings"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["hostPort"] = 0 }),
+            }),
+        }))["taskDefinition"]!["taskDefinitionArn"]!.DeepClone();
+        await aws.EcsAsync("CreateService", new JsonObject
+        {
+            ["cluster"] = "ec2",
+            ["serviceName"] = "site",
+            ["taskDefinition"] = definition,
+            ["desiredCount"] = 2,
+            ["launchType"] = "EC2",
+            ["loadBalancers"] = new JsonArray(new JsonObject { ["targetGroupArn"] = targetGroup, ["containerName"] = "site", ["containerPort"] = 8080 }),
+        });
+        await sim.AdvanceUntilAsync(async () => (await Scenario.TargetHealthAsync(aws, targetGroup)).Count(t => t.State == "healthy") == 2, TimeSpan.FromMinutes(5), "two healthy instance targets");
+        var health = await aws.QueryAsync("elasticloadbalancing", "DescribeTargetHealth", Scenario.ElbVersion, ("TargetGroupArn", targetGroup));
+        var targets = health.All("Target").Select(t => (Id: t.Value("Id")!, Port: int.Parse(t.Value("Port")!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.IsTrue(targets.All(t => t.Id.StartsWith("i-", StringComparison.Ordinal) && t.Port >= 32768), string.Join(", ", targets));
+
+        await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "ec2", ["service"] = "site", ["desiredCount"] = 1 });
+        sim.Advance(TimeSpan.FromSeconds(5));
+        Assert.AreEqual(1, (await Scenario.TargetHealthAsync(aws, targetGroup)).Count(t => t.State == "draining"), "the stopped task's target drains");
+        var tasks = await aws.EcsAsync("ListTasks", new JsonObject { ["cluster"] = "ec2", ["desiredStatus"] = "STOPPED" });
+        var stopping = (await aws.EcsAsync("DescribeTasks", new JsonObject { ["cluster"] = "ec2", ["tasks"] = tasks["taskArns"]!.DeepClone() }))["tasks"]![0]!;
+        Assert.AreEqual("DEACTIVATING", stopping["lastStatus"]!.GetValue<string>(), "the task waits for the deregistration delay");
+        sim.Advance(TimeSpan.FromSeconds(40));
+        Assert.AreEqual(1, (await Scenario.TargetHealthAsync(aws, targetGroup)).Count);
+        stopping = (await aws.EcsAsync("DescribeTasks", new JsonObject { ["cluster"] = "ec2", ["tasks"] = tasks["taskArns"]!.DeepClone() }))["tasks"]![0]!;
+        Assert.AreEqual("STOPPED", stopping["lastStatus"]!.GetValue<string>());
+        Assert.AreEqual("ServiceSchedulerInitiated", stopping["stopCode"]!.GetValue<string>());
+        StringAssert.StartsWith(stopping["stoppedReason"]!.GetValue<string>(), "Scaling activity initiated by (deployment ecs-svc/");
+    }
+
+    [TestMethod]
     public async Task A_deployment_keeps_the_desired_count_auto_scaling_set()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();

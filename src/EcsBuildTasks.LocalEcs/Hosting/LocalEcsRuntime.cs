@@ -33,7 +33,7 @@ internal sealed class LocalEcsRuntime
             new EcrApi(this),
             new Elbv2Api(),
             new CloudMapApi(),
-            new AutoScalingApi(this),
+            new AutoScalingApi(),
             new CloudWatchApi(),
             new LogsApi(),
             new StsApi(),

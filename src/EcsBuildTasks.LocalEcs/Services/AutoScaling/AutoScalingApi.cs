@@ -13,7 +13,7 @@ namespace EcsBuildTasks.LocalEcs.Services.AutoScaling;
 /// (target tracking creates its CloudWatch alarms), scheduled actions and scaling activities. Policies do not act on
 /// metrics; the control API can change a service's desired count as a policy would.
 /// </summary>
-internal sealed partial class AutoScalingApi(LocalEcsRuntime runtime) : IAwsApi
+internal sealed partial class AutoScalingApi : IAwsApi
 {
     private static readonly HashSet<string> ServedOperations =
     [
@@ -28,7 +28,6 @@ internal sealed partial class AutoScalingApi(LocalEcsRuntime runtime) : IAwsApi
 
     public JsonNode? Invoke(AwsRequest request)
     {
-        _ = runtime;
         var scaling = request.RegionState.AutoScaling;
         var input = request.Input;
         switch (request.Operation)
@@ -201,7 +200,7 @@ internal sealed partial class AutoScalingApi(LocalEcsRuntime runtime) : IAwsApi
         var input = request.Input;
         var name = input.Str("PolicyName") ?? throw Validation("PolicyName");
         var (ns, resource, dimension) = Identify(request);
-        _ = FindTarget(scaling, input);
+        _ = FindTarget(scaling, input); // A policy needs its scalable target (ObjectNotFoundException otherwise).
         var type = input.Str("PolicyType") ?? "StepScaling";
         if (type is not ("StepScaling" or "TargetTrackingScaling" or "PredictiveScaling"))
         {

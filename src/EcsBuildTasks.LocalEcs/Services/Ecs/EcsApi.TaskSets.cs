@@ -8,7 +8,7 @@ namespace EcsBuildTasks.LocalEcs.Services.Ecs;
 
 internal sealed partial class EcsApi
 {
-    private static JsonObject CreateTaskSet(AwsRequest request, SimulationContext context)
+    private static JsonObject CreateTaskSet(AwsRequest request)
     {
         var input = request.Input;
         var (cluster, service) = ExternalService(request);
@@ -61,7 +61,7 @@ internal sealed partial class EcsApi
         return new JsonObject { ["taskSet"] = RenderTaskSet(cluster, service, taskSet, []) };
     }
 
-    private static JsonObject UpdateTaskSet(AwsRequest request, SimulationContext context)
+    private static JsonObject UpdateTaskSet(AwsRequest request)
     {
         var (cluster, service) = ExternalService(request);
         var taskSet = FindTaskSet(service, request.Input.Str("taskSet"));
@@ -69,11 +69,10 @@ internal sealed partial class EcsApi
         taskSet.ScaleValue = ValidScale(scale);
         taskSet.ScaleUnit = scale.Str("unit") ?? "PERCENT";
         taskSet.UpdatedAt = request.Now;
-        _ = context;
         return new JsonObject { ["taskSet"] = RenderTaskSet(cluster, service, taskSet, []) };
     }
 
-    private static JsonObject DeleteTaskSet(AwsRequest request, SimulationContext context)
+    private static JsonObject DeleteTaskSet(AwsRequest request)
     {
         var (cluster, service) = ExternalService(request);
         var taskSet = FindTaskSet(service, request.Input.Str("taskSet"));
@@ -84,11 +83,10 @@ internal sealed partial class EcsApi
 
         taskSet.Status = "DRAINING";
         taskSet.UpdatedAt = request.Now;
-        _ = context;
         return new JsonObject { ["taskSet"] = RenderTaskSet(cluster, service, taskSet, []) };
     }
 
-    private static JsonObject DescribeTaskSets(AwsRequest request, SimulationContext context)
+    private static JsonObject DescribeTaskSets(AwsRequest request)
     {
         var (cluster, service) = ExternalService(request);
         var ids = request.Input.Strings("taskSets").ToList();
@@ -116,11 +114,10 @@ internal sealed partial class EcsApi
             }
         }
 
-        _ = context;
         return new JsonObject { ["taskSets"] = taskSets, ["failures"] = failures };
     }
 
-    private static JsonObject UpdateServicePrimaryTaskSet(AwsRequest request, SimulationContext context)
+    private static JsonObject UpdateServicePrimaryTaskSet(AwsRequest request)
     {
         var (cluster, service) = ExternalService(request);
         var taskSet = FindTaskSet(service, request.Input.Str("primaryTaskSet"));
@@ -142,7 +139,6 @@ internal sealed partial class EcsApi
         service.ServiceRegistries = (JsonArray)taskSet.ServiceRegistries.DeepClone();
         service.NetworkConfiguration = taskSet.NetworkConfiguration?.DeepClone() as JsonObject;
         service.LaunchType = taskSet.LaunchType ?? service.LaunchType;
-        _ = context;
         return new JsonObject { ["taskSet"] = RenderTaskSet(cluster, service, taskSet, []) };
     }
 

@@ -146,7 +146,7 @@ internal sealed partial class EcsApi
         return Page(arns, request.Input, "containerInstanceArns", 100);
     }
 
-    private static JsonObject DescribeContainerInstances(AwsRequest request, SimulationContext context)
+    private static JsonObject DescribeContainerInstances(AwsRequest request)
     {
         var cluster = FindCluster(request.RegionState, request.Input.Str("cluster"));
         var instances = new JsonArray();
@@ -190,7 +190,6 @@ internal sealed partial class EcsApi
             });
         }
 
-        _ = context;
         return new JsonObject { ["containerInstances"] = instances, ["failures"] = failures };
     }
 
