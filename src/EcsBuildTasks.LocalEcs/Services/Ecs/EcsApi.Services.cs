@@ -20,7 +20,12 @@ internal sealed partial class EcsApi
             throw EcsErrors.Invalid("Invalid service name. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.");
         }
 
-        if (cluster.Services.TryGetValue(name, out var existing) && existing.Status != "INACTIVE")
+        if (cluster.Services.TryGetValue(name, out var existing) && existing.Status == "DRAINING")
+        {
+            throw EcsErrors.Invalid("Unable to Start a service that is still Draining.");
+        }
+
+        if (existing is not null && existing.Status != "INACTIVE")
         {
             if (input.Str("clientToken") is { } token && token == existing.ClientToken)
             {
