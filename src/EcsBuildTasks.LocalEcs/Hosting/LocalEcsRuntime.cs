@@ -1,0 +1,94 @@
+using EcsBuildTasks.LocalEcs.Registry;
+using EcsBuildTasks.LocalEcs.Services.AutoScaling;
+using EcsBuildTasks.LocalEcs.Services.CloudMap;
+using EcsBuildTasks.LocalEcs.Services.CloudWatch;
+using EcsBuildTasks.LocalEcs.Services.Ec2;
+using EcsBuildTasks.LocalEcs.Services.Ecr;
+using EcsBuildTasks.LocalEcs.Services.Ecs;
+using EcsBuildTasks.LocalEcs.Services.Elbv2;
+using EcsBuildTasks.LocalEcs.Services.Logs;
+using EcsBuildTasks.LocalEcs.Services.Sts;
+using EcsBuildTasks.LocalEcs.Simulation;
+using EcsBuildTasks.LocalEcs.State;
+using Microsoft.Extensions.Logging;
+
+namespace EcsBuildTasks.LocalEcs.Hosting;
+
+/// <summary>Everything one LocalEcs instance is made of: state, clocks, storage, the simulation and the APIs.</summary>
+internal sealed class LocalEcsRuntime
+{
+    public LocalEcsRuntime(LocalEcsOptions options, int port, ILoggerFactory loggers)
+    {
+        Options = options;
+        Port = port;
+        RealTime = options.TimeProvider;
+        Store = new StateStore(options.StateFile, RealTime, loggers.CreateLogger<StateStore>());
+        State = Store.Load();
+        Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
+        Blobs = new BlobStore(Store.BlobDirectory);
+        Engine = new SimulationEngine(this, loggers.CreateLogger<SimulationEngine>());
+        Apis =
+        [
+            new EcsApi(this),
+            new EcrApi(this),
+            new Elbv2Api(),
+            new CloudMapApi(),
+            new AutoScalingApi(),
+            new CloudWatchApi(),
+            new LogsApi(),
+            new StsApi(),
+            new Ec2Api(),
+        ];
+        lock (State.Sync)
+        {
+            BaseImage.Install(State, Blobs, Clock.Now);
+        }
+    }
+
+    public LocalEcsOptions Options { get; }
+
+    public int Port { get; }
+
+    /// <summary>The registry's name as image references and the .NET SDK use it (<c>localhost:</c> means insecure, HTTP).</summary>
+    public string RegistryHost => $"localhost:{Port}";
+
+    /// <summary>The real clock (fault latencies, token lifetimes, save debouncing).</summary>
+    public TimeProvider RealTime { get; }
+
+    public SimulationClock Clock { get; }
+
+    public AccountState State { get; }
+
+    public StateStore Store { get; }
+
+    public BlobStore Blobs { get; }
+
+    public RegistryCredentials Credentials { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    public SimulationEngine Engine { get; }
+
+    public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
+
+    /// <summary>Forgets every resource, image and fault; the base image and default networks come back.</summary>
+    public void Reset()
+    {
+        lock (State.Sync)
+        {
+            State.Regions.Clear();
+            State.Repositories.Clear();
+            State.ContainerInstanceCounts.Clear();
+            State.LambdaHookResults.Clear();
+            Blobs.Clear();
+            BaseImage.Install(State, Blobs, Clock.Now);
+        }
+
+        Faults.Clear();
+        Store.MarkDirty();
+    }
+
+    /// <summary>Container instances a cluster should have (control API override, else the option).</summary>
+    public int ContainerInstanceCount(string clusterArn) =>
+        State.ContainerInstanceCounts.TryGetValue(clusterArn, out var count) ? count : Options.ContainerInstancesPerCluster;
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using EcsBuildTasks.LocalEcs.Tests.Support;
+using EcsBuildTasks.Testing;
+
+namespace EcsBuildTasks.LocalEcs.Tests;
+
+/// <summary>The command line: options, serving, and saving the state file when stopped with SIGTERM.</summary>
+[TestClass]
+public sealed class CommandLineTests
+{
+    [TestMethod]
+    public void Options_parse_and_bad_values_are_refused()
+    {
+        var options = CommandLine.Parse(["--port", "0", "--time-scale", "0", "--state-file", "s.json", "--container-instances", "3"], out var error);
+        Assert.IsNull(error);
+        Assert.AreEqual(0, options!.Port);
+        Assert.AreEqual(0, options.TimeScale);
+        Assert.AreEqual("s.json", options.StateFile);
+        Assert.AreEqual(3, options.ContainerInstancesPerCluster);
+        Assert.AreEqual(60, CommandLine.Parse([], out _)!.TimeScale, "60 simulated seconds per real second by default");
+        Assert.AreEqual(4599, CommandLine.Parse([], out _)!.Port);
+        Assert.IsNull(CommandLine.Parse(["--time-scale", "-1"], out error));
+        StringAssert.Contains(error, "--time-scale");
+        Assert.IsNull(CommandLine.Parse(["--port"], out error));
+        StringAssert.Contains(error, "needs a value");
+        Assert.IsNull(CommandLine.Parse(["--help"], out error));
+        Assert.IsNull(error, "help is not an error");
+    }
+
+    [TestMethod]
+    public async Task The_program_serves_on_its_port_and_saves_its_state_file_on_SIGTERM()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Sends SIGTERM with kill(1).");
+        }
+
+        var folder = Directory.CreateTempSubdirectory("localecs-cli-").FullName;
+        var port = ProcessRunner.FreeTcpPort();
+        var stateFile = Path.Combine(folder, "state.json");
+        var log = new StringBuilder();
+        var program = Path.Combine(AppContext.BaseDirectory, "EcsBuildTasks.LocalEcs.dll");
+        using var process = ProcessRunner.Start("dotnet", [program, "--port", port.ToString(CultureInfo.InvariantCulture), "--time-scale", "0", "--state-file", stateFile], log);
+        try
+        {
+            using var aws = new AwsClient(new Uri($"http://localhost:{port}"));
+            await LiveLocalEcs.WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    return (await aws.ControlAsync(HttpMethod.Get, "health")).Status == System.Net.HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, "LocalEcs to listen\n" + log, 60);
+            await aws.EcsAsync("CreateCluster", new JsonObject { ["clusterName"] = "from-the-command-line" });
+            var kill = ProcessRunner.Run("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            Assert.AreEqual(0, kill.ExitCode, kill.ToString());
+            Assert.IsTrue(process.WaitForExit(30_000), "LocalEcs stops on SIGTERM\n" + log);
+            Assert.AreEqual(0, process.ExitCode, log.ToString());
+            StringAssert.Contains(log.ToString(), $"LocalEcs listening on http://localhost:{port}/");
+            StringAssert.Contains(await File.ReadAllTextAsync(stateFile), "from-the-command-line", "state saved at shutdown");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
