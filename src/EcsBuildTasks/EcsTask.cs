@@ -1,3 +1,4 @@
+using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using Microsoft.Build.Framework;
@@ -34,18 +35,37 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
 
     public sealed override bool Execute()
     {
+        var diagnostics = new DiagnosticCollection();
         try
         {
-            var diagnostics = new DiagnosticCollection();
             ExecuteCore(ReadInput(), diagnostics);
-            LogDiagnostics(diagnostics);
+        }
+        catch (DeploymentException ex)
+        {
+            diagnostics.AddRange(ex.Diagnostics);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            Log.LogWarning(null, DiagnosticCodes.Cancelled.Code, null, ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, "The build was cancelled.");
+            diagnostics.Warning(DiagnosticCodes.Cancelled, "build", "The build was cancelled.");
         }
 
+        LogDiagnostics(diagnostics);
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file.</summary>
+    protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
+
+    /// <summary>Runs engine work that is asynchronous (AWS calls) on the task's thread, honouring Ctrl+C.</summary>
+    protected static void RunSynchronously(Func<System.Threading.Tasks.Task> work) => work().GetAwaiter().GetResult();
+
+    private sealed class MSBuildDeploymentLog(EcsTask task) : IDeploymentLog
+    {
+        public void Info(string message) => task.Log.LogMessage(MessageImportance.High, message);
+
+        public void Detail(string message) => task.Log.LogMessage(MessageImportance.Low, message);
+
+        public void Warning(EcsDiagnostic diagnostic) => task.LogDiagnostics([diagnostic]);
     }
 
     /// <summary>The task's work: call the engine, set outputs, add diagnostics.</summary>

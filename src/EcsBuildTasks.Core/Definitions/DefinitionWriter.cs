@@ -77,7 +77,10 @@ public static class PlanSummary
             ? string.Join(", ", mappings.Select(m => $"{m.ContainerPort}/{m.Protocol?.Value ?? "tcp"}")) + (settings.ContainerPortsSource is { } source ? $" (from {source})" : string.Empty)
             : "no ports";
         // Every line carries its label: MSBuild's ReadLinesFromFile, which prints the plan on up-to-date runs, trims lines.
-        lines.Add($"  Container   {container.Name}: {container.Image}");
+        var image = settings.DryRun || settings.ImageIsExternal || settings.Image?.Contains('@', StringComparison.Ordinal) == true
+            ? container.Image
+            : "the image PublishContainer builds, pinned by digest";
+        lines.Add($"  Container   {container.Name}: {image}");
         lines.Add(string.Create(inv, $"  Ports       {ports}; {container.Environment?.Count ?? 0} environment variable(s), {container.Secrets?.Count ?? 0} secret(s)"));
         if (container.LogConfiguration?.LogDriver?.Value == "awslogs" && container.LogConfiguration.Options is { } options)
         {

@@ -147,7 +147,8 @@ public static class ServiceDefinitionBuilder
             return null;
         }
 
-        var assignPublicIp = settings.AssignPublicIp ?? awsvpc?.AssignPublicIp?.Value ?? "DISABLED";
+        // Default-VPC subnets are public subnets without a NAT: a Fargate task there needs a public IP to pull its image.
+        var assignPublicIp = settings.AssignPublicIp ?? awsvpc?.AssignPublicIp?.Value ?? (settings.UsesDefaultVpc && target.IsFargate ? "ENABLED" : "DISABLED");
         return new NetworkConfiguration
         {
             AwsvpcConfiguration = new AwsVpcConfiguration

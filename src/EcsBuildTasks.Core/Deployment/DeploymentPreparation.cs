@@ -19,6 +19,11 @@ public sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         ArgumentNullException.ThrowIfNull(definitions);
         var settings = definitions.Settings;
         var repositoryName = settings.ImageIsExternal ? null : RepositoryName(settings);
+        if (settings.Target == DeploymentTarget.Local)
+        {
+            await EnsureLocalClusterAsync(definitions.Service.Cluster!, cancellationToken).ConfigureAwait(false);
+        }
+
         var preflight = await new Preflight(aws, log).RunAsync(definitions, repositoryName, cancellationToken).ConfigureAwait(false);
         if (settings.ImageIsExternal)
         {
@@ -27,8 +32,21 @@ public sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         }
 
         var registry = await new RegistryPreparation(aws, log).PrepareAsync(preflight, settings, cancellationToken).ConfigureAwait(false);
-        log.Info($"EcsBuildTasks: pushing to {registry.RepositoryUri}");
         return new PreparedDeployment(preflight, registry, null);
+    }
+
+    /// <summary>
+    /// LocalEcs is a rehearsal account that starts empty: create the cluster there (never in AWS, where a missing cluster
+    /// is a mistake the preflight reports).
+    /// </summary>
+    private async Task EnsureLocalClusterAsync(string cluster, CancellationToken cancellationToken)
+    {
+        var found = await AwsCalls.RunAsync("ECS DescribeClusters", () => aws.Ecs.DescribeClustersAsync(new Aws.ECS.Model.DescribeClustersRequest { Clusters = [cluster] }, cancellationToken)).ConfigureAwait(false);
+        if (found.Clusters?.Exists(c => c.Status == "ACTIVE") != true)
+        {
+            await AwsCalls.RunAsync("ECS CreateCluster", () => aws.Ecs.CreateClusterAsync(new Aws.ECS.Model.CreateClusterRequest { ClusterName = cluster }, cancellationToken)).ConfigureAwait(false);
+            log.Info($"EcsBuildTasks: created cluster {cluster} in LocalEcs");
+        }
     }
 
     /// <summary>The repository the SDK pushes to: <c>ContainerRepository</c>, normalised as the SDK does (lower case).</summary>

@@ -58,11 +58,12 @@ public sealed class DeploymentWaiter(AwsSession aws, IDeploymentLog log, TimePro
 {
     private static readonly HashSet<string> TerminalStatuses = new(StringComparer.Ordinal) { "SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED" };
 
-    public async Task<WaitResult> WaitAsync(ServiceChange change, string taskDefinitionArn, WaitOptions options, CancellationToken cancellationToken)
+    /// <param name="deploymentArn">The service deployment to follow when it is known (a rollback of one in flight); otherwise the newest one after the change.</param>
+    public async Task<WaitResult> WaitAsync(ServiceChange change, string taskDefinitionArn, WaitOptions options, CancellationToken cancellationToken, string? deploymentArn = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(options);
-        var state = new WaitState(change, taskDefinitionArn, time.GetTimestamp());
+        var state = new WaitState(change, taskDefinitionArn, time.GetTimestamp()) { DeploymentArn = deploymentArn };
         var interval = options.FirstPoll;
         while (true)
         {

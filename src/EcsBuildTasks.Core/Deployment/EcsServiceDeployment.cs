@@ -15,7 +15,7 @@ public sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? Fa
 /// </summary>
 public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, TimeProvider time)
 {
-    public async Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, CancellationToken cancellationToken)
+    public async Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definitions);
         var settings = definitions.Settings;
@@ -28,7 +28,7 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
         var existing = await ServiceLookup.FindAsync(aws, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         var registrar = new TaskDefinitionRegistrar(aws, log);
         await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, settings, cancellationToken).ConfigureAwait(false);
-        var registered = await registrar.RegisterAsync(definitions.TaskDefinition, gitCommit, cancellationToken).ConfigureAwait(false);
+        var registered = await registrar.RegisterAsync(definitions.TaskDefinition, gitCommit, imageFingerprint, cancellationToken).ConfigureAwait(false);
         var change = await new ServiceDeployer(aws, log, time).ApplyAsync(definitions.Service, registered.Arn, existing, settings, cancellationToken).ConfigureAwait(false);
 
         var image = definitions.MainContainer.Image;

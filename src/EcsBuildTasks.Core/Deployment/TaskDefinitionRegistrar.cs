@@ -23,7 +23,10 @@ public sealed class TaskDefinitionRegistrar(AwsSession aws, IDeploymentLog log)
     public const string ContentHashTag = "ecsbuildtasks:content-hash";
     public const string GitCommitTag = "ecsbuildtasks:git-commit";
 
-    public async Task<RegisteredTaskDefinition> RegisterAsync(RegisterTaskDefinitionRequest desired, string? gitCommit, CancellationToken cancellationToken)
+    /// <summary>Tags this tool adds; they describe a revision and never make it differ.</summary>
+    private static readonly string[] OwnTags = [ContentHashTag, GitCommitTag, ImageReuse.FingerprintTag];
+
+    public async Task<RegisteredTaskDefinition> RegisterAsync(RegisterTaskDefinitionRequest desired, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var hash = ContentHash(desired);
@@ -34,11 +37,16 @@ public sealed class TaskDefinitionRegistrar(AwsSession aws, IDeploymentLog log)
             return new RegisteredTaskDefinition(current.Definition.TaskDefinitionArn!, current.Definition.Revision ?? 0, hash, Registered: false);
         }
 
-        desired.Tags = [.. (desired.Tags ?? []).Where(t => t.Key is not (ContentHashTag or GitCommitTag))];
+        desired.Tags = [.. (desired.Tags ?? []).Where(t => Array.IndexOf(OwnTags, t.Key) < 0)];
         desired.Tags.Add(new Tag { Key = ContentHashTag, Value = hash });
         if (gitCommit is not null)
         {
             desired.Tags.Add(new Tag { Key = GitCommitTag, Value = gitCommit });
+        }
+
+        if (imageFingerprint is not null)
+        {
+            desired.Tags.Add(new Tag { Key = ImageReuse.FingerprintTag, Value = imageFingerprint });
         }
 
         RegisterTaskDefinitionResponse response;
@@ -108,7 +116,7 @@ public sealed class TaskDefinitionRegistrar(AwsSession aws, IDeploymentLog log)
         var node = JsonNode.Parse(EcsJson.Serialize(definition))!.AsObject();
         if (node["tags"] is JsonArray tags)
         {
-            foreach (var tag in tags.Where(t => (string?)t?["key"] is ContentHashTag or GitCommitTag).ToList())
+            foreach (var tag in tags.Where(t => Array.IndexOf(OwnTags, (string?)t?["key"]) >= 0).ToList())
             {
                 tags.Remove(tag);
             }

@@ -86,6 +86,8 @@ public static class EcsProperties
     public const string ImageTags = "EcsImageTags";
     public const string LogRetentionDays = "EcsLogRetentionDays";
     public const string ResultFile = "EcsResultFile";
+    public const string ReuseUnchangedImage = "EcsReuseUnchangedImage";
+    public const string LocalStateFile = "EcsLocalStateFile";
 
     // Items.
     public const string EnvironmentVariableItem = "EcsEnvironmentVariable";
@@ -108,6 +110,10 @@ public static class EcsProperties
     public const string SdkIsWebProject = "UsingMicrosoftNETSdkWeb";
     public const string SdkContainerPortItem = "ContainerPort";
     public const string SdkContainerEnvironmentVariableItem = "ContainerEnvironmentVariable";
+    public const string SdkVersion = "Version";
+
+    /// <summary>Set by the deployment (not by users) when the subnets come from the default VPC.</summary>
+    public const string InternalUsesDefaultVpc = "_EcsUsesDefaultVpc";
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
     public static IReadOnlyList<SettingInfo> Documented { get; } =
@@ -178,6 +184,8 @@ public static class EcsProperties
         P(EcrKeepImages, "Sets a lifecycle policy that keeps only this many images in the repository.", "no lifecycle policy"),
         P(ImageTags, "Image tags, separated by `;`.", "`ContainerImageTag(s)` if set, else the project version and the short git commit"),
         P(LogRetentionDays, "Retention of a log group the build creates (a CloudWatch Logs retention value).", "never expire"),
+        P(ReuseUnchangedImage, "When the published files, base image and container settings equal those of the running revision, deploys that revision's image again instead of pushing a copy (the SDK stamps every build with a new digest).", "`true`"),
+        P(LocalStateFile, "Where LocalEcs (`EcsTarget=local`) keeps its state between publishes.", "`<local application data>/EcsBuildTasks/localecs/state.json`"),
         P(ResultFile, "Where the deployment result (image digest, ARNs, status, durations, API calls) is written as JSON.", "`$(PublishDir)ecs-deployment.json`"),
         I(EnvironmentVariableItem, "Container environment variable: `Include`=name, `Value`.", "none"),
         I(SecretItem, "Container secret: `Include`=variable name, `ValueFrom`=Secrets Manager or SSM Parameter Store ARN (or parameter name).", "none"),

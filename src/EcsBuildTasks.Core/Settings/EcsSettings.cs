@@ -84,6 +84,9 @@ public sealed record EcsSettings
 
     public IReadOnlyList<string> SecurityGroups { get; init; } = [];
 
+    /// <summary>The subnets are the default VPC's (public): Fargate tasks then get a public IP unless told otherwise.</summary>
+    public bool UsesDefaultVpc { get; init; }
+
     public string? AssignPublicIp { get; init; }
 
     public string? CpuArchitecture { get; init; }
@@ -194,4 +197,6 @@ public sealed record EcsSettings
     public int? LogRetentionDays { get; init; }
 
     public string? ResultFile { get; init; }
+
+    public bool ReuseUnchangedImage { get; init; } = true;
 }

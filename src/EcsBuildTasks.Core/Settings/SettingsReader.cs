@@ -93,6 +93,7 @@ public static class SettingsReader
                 Subnets = SplitList(input.Get(EcsProperties.Subnets)),
                 SecurityGroups = SplitList(input.Get(EcsProperties.SecurityGroups)),
                 AssignPublicIp = Choice(EcsProperties.AssignPublicIp, AssignPublicIpValues),
+                UsesDefaultVpc = Bool(EcsProperties.InternalUsesDefaultVpc) ?? false,
                 CpuArchitecture = Choice(EcsProperties.RuntimePlatform, CpuArchitectures) ?? ArchitectureFromRuntimeIdentifier(),
                 OperatingSystemFamily = Choice(EcsProperties.OperatingSystemFamily, OsFamilies),
                 AwsLogs = Bool(EcsProperties.AwsLogs),
@@ -145,6 +146,7 @@ public static class SettingsReader
                 ImageTags = SplitList(input.Get(EcsProperties.ImageTags)),
                 LogRetentionDays = ReadLogRetention(),
                 ResultFile = input.Get(EcsProperties.ResultFile),
+                ReuseUnchangedImage = Bool(EcsProperties.ReuseUnchangedImage) ?? true,
             };
         }
 

@@ -1,0 +1,39 @@
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+
+namespace EcsBuildTasks;
+
+/// <summary><c>dotnet msbuild -t:EcsRollback</c>: returns the service to its previous revision and waits.</summary>
+public sealed class RollbackEcsService : EcsTask
+{
+    public string? EndpointUrl { get; set; }
+
+    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    {
+        input.Set(EcsProperties.DryRun, "true");
+        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        if (definitions is null)
+        {
+            return;
+        }
+
+        var settings = definitions.Settings;
+        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(settings, EndpointUrl)));
+        var local = settings.Target == DeploymentTarget.Local || settings.EndpointUrl is not null || EndpointUrl is not null;
+        var options = new WaitOptions(TimeSpan.FromMinutes(settings.TimeoutMinutes), null, local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5), local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10));
+        DeploymentReport report = null!;
+        RunSynchronously(async () => report = await new ServiceOperations(aws, DeploymentLog, TimeProvider.System)
+            .RollbackAsync(definitions.Service.Cluster!, definitions.Service.ServiceName!, options, CancellationToken).ConfigureAwait(false));
+        foreach (var line in report.Result.SummaryLines())
+        {
+            DeploymentLog.Info(line);
+        }
+
+        if (report.Failure is { } failure)
+        {
+            diagnostics.Add(failure);
+        }
+    }
+}

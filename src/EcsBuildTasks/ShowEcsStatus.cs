@@ -1,0 +1,31 @@
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+
+namespace EcsBuildTasks;
+
+/// <summary><c>dotnet msbuild -t:EcsStatus</c>: the service's state and its recent deployments.</summary>
+public sealed class ShowEcsStatus : EcsTask
+{
+    public string? EndpointUrl { get; set; }
+
+    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    {
+        input.Set(EcsProperties.DryRun, "true");
+        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        if (definitions is null)
+        {
+            return;
+        }
+
+        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(definitions.Settings, EndpointUrl)));
+        IReadOnlyList<string> lines = [];
+        RunSynchronously(async () => lines = await new ServiceOperations(aws, DeploymentLog, TimeProvider.System)
+            .StatusAsync(definitions.Service.Cluster!, definitions.Service.ServiceName!, CancellationToken).ConfigureAwait(false));
+        foreach (var line in lines)
+        {
+            DeploymentLog.Info(line);
+        }
+    }
+}
