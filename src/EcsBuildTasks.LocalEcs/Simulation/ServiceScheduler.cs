@@ -88,15 +88,6 @@ internal static class ServiceScheduler
         }
 
         Deployments.CompleteIfSteady(context, cluster, service, tasks);
-        if (independent && Deployments.Current(service) is { Status: "ROLLBACK_IN_PROGRESS" })
-        {
-            Deployments.CompleteIfSteady(context, cluster, service, tasks);
-        }
-
-        foreach (var deployment in service.Deployments)
-        {
-            deployment.UpdatedAt = deployment.UpdatedAt > context.Now ? context.Now : deployment.UpdatedAt;
-        }
     }
 
     /// <summary>
