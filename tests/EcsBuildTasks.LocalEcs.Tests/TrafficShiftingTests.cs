@@ -153,6 +153,10 @@ public sealed class TrafficShiftingTests
         var waiting = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
         var hookId = waiting["lifecycleHookDetails"]![0]!["hookId"]!.GetValue<string>();
         Assert.AreEqual(function, waiting["lifecycleHookDetails"]![0]!["targetArn"]!.GetValue<string>());
+        var listed = JsonNode.Parse((await aws.ControlAsync(HttpMethod.Get, "hooks")).Body)!["hooks"]!.AsArray().Single(h => h!["hookId"]!.GetValue<string>() == hookId)!;
+        Assert.AreEqual("POST_PRODUCTION_TRAFFIC_SHIFT", listed["event"]!["lifecycleStage"]!.GetValue<string>());
+        Assert.AreEqual(waiting["serviceDeploymentArn"]!.GetValue<string>(), listed["event"]!["resourceArn"]!.GetValue<string>());
+        Assert.AreEqual(100, listed["event"]!["executionDetails"]!["productionTrafficWeights"]![waiting["targetServiceRevision"]!["arn"]!.GetValue<string>()]!.GetValue<double>());
         var (status, body) = await aws.ControlAsync(HttpMethod.Post, "hooks", new JsonObject { ["hookId"] = hookId, ["status"] = "FAILED" });
         Assert.AreEqual(System.Net.HttpStatusCode.OK, status, body);
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "ROLLBACK_SUCCESSFUL", TimeSpan.FromMinutes(10), "rollback after the failed hook");
