@@ -189,6 +189,30 @@ public sealed class TrafficShiftingTests
         Assert.AreEqual("TIMED_OUT", record["lifecycleHookDetails"]![0]!["status"]!.GetValue<string>());
     }
 
+    [TestMethod]
+    public async Task Blue_green_follows_a_desired_count_that_auto_scaling_changes_mid_deployment()
+    {
+        await using var sim = await SimulatedLocalEcs.StartAsync();
+        var (aws, balancer, v2) = await DeployFirstRevisionAsync(sim, new JsonObject { ["strategy"] = "BLUE_GREEN", ["bakeTimeInMinutes"] = 3 });
+        await aws.JsonAsync("application-autoscaling", "RegisterScalableTarget", new JsonObject
+        {
+            ["ServiceNamespace"] = "ecs",
+            ["ResourceId"] = "service/prod/web",
+            ["ScalableDimension"] = "ecs:service:DesiredCount",
+            ["MinCapacity"] = 1,
+            ["MaxCapacity"] = 6,
+        });
+        await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["taskDefinition"] = v2 });
+        await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["lifecycleStage"]?.GetValue<string>() == "BAKE_TIME", TimeSpan.FromMinutes(10), "bake time");
+        var (status, body) = await aws.ControlAsync(HttpMethod.Post, "autoscaling/desired-count", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["desiredCount"] = 4 });
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, status, body);
+        await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(10), "the deployment");
+        sim.Advance(TimeSpan.FromMinutes(1));
+        var service = await Scenario.ServiceAsync(aws, "prod", "web");
+        Assert.AreEqual(4, service["runningCount"]!.GetValue<int>());
+        Assert.AreEqual(4, (await Scenario.TargetHealthAsync(aws, balancer.GreenTargetGroupArn)).Count(t => t.State == "healthy"));
+    }
+
     private static async Task<(AwsClient Aws, LoadBalancerSetup Balancer, string V2)> DeployFirstRevisionAsync(SimulatedLocalEcs sim, JsonObject deploymentConfiguration)
     {
         var aws = sim.Aws;
