@@ -23,7 +23,7 @@ public sealed class TrafficShiftingTests
             ["lifecycleHooks"] = new JsonArray(new JsonObject
             {
                 ["targetType"] = "PAUSE",
-                ["lifecycleStages"] = new JsonArray("POST_SCALE_UP"),
+                ["lifecycleStages"] = new JsonArray("POST_TEST_TRAFFIC_SHIFT"),
                 ["timeoutConfiguration"] = new JsonObject { ["timeoutInMinutes"] = 120, ["action"] = "ROLLBACK" },
             }),
         });
@@ -35,7 +35,15 @@ public sealed class TrafficShiftingTests
 
         var paused = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
         var hook = paused["lifecycleHookDetails"]![0]!;
-        Assert.AreEqual("POST_SCALE_UP", paused["lifecycleStage"]!.GetValue<string>());
+        Assert.AreEqual("POST_TEST_TRAFFIC_SHIFT", paused["lifecycleStage"]!.GetValue<string>());
+        Assert.AreEqual(100, paused["targetServiceRevision"]!["requestedTestTrafficWeight"]!.GetValue<double>());
+        Assert.AreEqual(0, paused["targetServiceRevision"]!["requestedProductionTrafficWeight"]!.GetValue<double>());
+        var testWeights = await Scenario.RuleWeightsAsync(aws, balancer.TestRuleArn!);
+        Assert.AreEqual(100, testWeights[balancer.GreenTargetGroupArn], "test traffic goes to green before production traffic");
+        Assert.AreEqual(0, testWeights[balancer.BlueTargetGroupArn]);
+        var revisions = (await Scenario.ServiceAsync(aws, "prod", "web"))["currentServiceRevisions"]!.AsArray();
+        Assert.AreEqual(2, revisions.Count, "blue and green both run");
+        Assert.IsTrue(revisions.All(r => r!["runningTaskCount"]!.GetValue<int>() == 2));
         Assert.AreEqual("PAUSE", hook["targetType"]!.GetValue<string>());
         Assert.AreEqual("ROLLBACK", hook["timeoutAction"]!.GetValue<string>());
         Assert.IsNotNull(hook["expiresAt"]);
@@ -45,7 +53,7 @@ public sealed class TrafficShiftingTests
         sim.Advance(TimeSpan.FromMinutes(30));
         var still = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
         Assert.AreEqual("IN_PROGRESS", still["status"]!.GetValue<string>());
-        Assert.AreEqual("POST_SCALE_UP", still["lifecycleStage"]!.GetValue<string>(), "nothing moves while the hook waits");
+        Assert.AreEqual("POST_TEST_TRAFFIC_SHIFT", still["lifecycleStage"]!.GetValue<string>(), "nothing moves while the hook waits");
         var weights = await Scenario.RuleWeightsAsync(aws, balancer.RuleArn);
         Assert.AreEqual(100, weights[balancer.BlueTargetGroupArn]);
         Assert.AreEqual(0, weights[balancer.GreenTargetGroupArn]);
@@ -77,6 +85,7 @@ public sealed class TrafficShiftingTests
         var revision = await aws.EcsAsync("DescribeServiceRevisions", new JsonObject { ["serviceRevisionArns"] = new JsonArray(record["targetServiceRevision"]!["arn"]!.DeepClone()) });
         Assert.AreEqual(balancer.GreenTargetGroupArn, revision["serviceRevisions"]![0]!["resolvedConfiguration"]!["loadBalancers"]![0]!["targetGroupArn"]!.GetValue<string>());
         Assert.AreEqual(0, (await Scenario.TargetHealthAsync(aws, balancer.BlueTargetGroupArn)).Count, "blue drained in CLEAN_UP");
+        Assert.AreEqual(1, (await Scenario.ServiceAsync(aws, "prod", "web"))["currentServiceRevisions"]!.AsArray().Count);
     }
 
     [TestMethod]
@@ -237,6 +246,7 @@ public sealed class TrafficShiftingTests
                 {
                     ["alternateTargetGroupArn"] = balancer.GreenTargetGroupArn,
                     ["productionListenerRule"] = balancer.RuleArn,
+                    ["testListenerRule"] = balancer.TestRuleArn,
                     ["roleArn"] = InfrastructureRole,
                 },
             }),
