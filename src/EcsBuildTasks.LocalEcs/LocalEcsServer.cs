@@ -80,10 +80,11 @@ public sealed class LocalEcsServer : IAsyncDisposable
             return;
         }
 
+        // Stop taking requests first (in-flight ones finish), then the simulation, then save: nothing changes after the save.
+        await app.StopAsync();
         await Runtime.Engine.StopAsync();
         Runtime.Engine.Dispose();
         Runtime.Store.Save(Runtime.State, Runtime.Clock.Now);
-        await app.StopAsync();
         await app.DisposeAsync();
     }
 

@@ -97,7 +97,8 @@ public sealed class CliTests
             "--launch-type", "FARGATE", "--network-configuration", network,
             "--deployment-configuration", "maximumPercent=200,minimumHealthyPercent=100,deploymentCircuitBreaker={enable=true,rollback=true}");
         Assert.AreEqual("ACTIVE", created["service"]!["status"]!.GetValue<string>());
-        await LiveLocalEcs.WaitUntilAsync(() => Task.FromResult(Stable(local)), "the first deployment");
+        local.Cli("ecs", "wait", "services-stable", "--cluster", "prod", "--services", "web");
+        Assert.IsTrue(Stable(local), "the CLI's services-stable waiter agrees");
 
         var v2 = Register("slow-start:5");
         var updated = local.Cli("ecs", "update-service", "--cluster", "prod", "--service", "web", "--task-definition", v2);
@@ -147,7 +148,10 @@ public sealed class CliTests
     {
         await using var local = await LiveLocalEcs.StartAsync();
         var (subnets, _, vpc) = await Scenario.DefaultNetworkAsync(local.Aws);
-        var balancer = local.Cli(["elbv2", "create-load-balancer", "--name", "web", "--subnets", .. subnets])["LoadBalancers"]![0]!["LoadBalancerArn"]!.GetValue<string>();
+        var created = local.Cli(["elbv2", "create-load-balancer", "--name", "web", "--subnets", .. subnets])["LoadBalancers"]![0]!;
+        Assert.AreEqual("provisioning", created["State"]!["Code"]!.GetValue<string>());
+        var balancer = created["LoadBalancerArn"]!.GetValue<string>();
+        local.Cli("elbv2", "wait", "load-balancer-available", "--load-balancer-arns", balancer);
         string Group(string name) => local.Cli("elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "8080", "--vpc-id", vpc, "--target-type", "ip")["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>();
         var blue = Group("blue");
         var green = Group("green");

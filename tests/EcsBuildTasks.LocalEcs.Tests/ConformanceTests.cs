@@ -25,8 +25,8 @@ public sealed class ConformanceTests
         ["sts"] = "sts",
     };
 
-    /// <summary>Served operations the tour does not call, and why.</summary>
-    private static readonly HashSet<string> NotToured = ["StartTask", "ListServicesByNamespace"];
+    /// <summary>Served operations the tour does not call (none today; add one here with the reason).</summary>
+    private static readonly HashSet<string> NotToured = [];
 
     [TestMethod]
     public async Task Every_served_operation_answers_with_members_types_and_enums_from_the_official_models()

@@ -7,7 +7,7 @@ using EcsBuildTasks.LocalEcs.Tests.Support;
 namespace EcsBuildTasks.LocalEcs.Tests;
 
 /// <summary>
-/// Load: 50 services created and then redeployed concurrently against one LocalEcs (instant time), then a burst of
+/// Load: 50 services created and then redeployed concurrently against one LocalEcs (instant and default time), then a burst of
 /// concurrent reads. Prints the figures recorded in docs/benchmarks.md; fails on any error or unfinished deployment.
 /// </summary>
 [TestClass]
@@ -20,9 +20,11 @@ public sealed class LoadTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task Fifty_services_deploy_concurrently_without_errors()
+    [DataRow(0.0, DisplayName = "instant time (--time-scale 0)")]
+    [DataRow(60.0, DisplayName = "default time scale (--time-scale 60)")]
+    public async Task Fifty_services_deploy_concurrently_without_errors(double timeScale)
     {
-        await using var local = await LiveLocalEcs.StartAsync(timeScale: 0);
+        await using var local = await LiveLocalEcs.StartAsync(timeScale: timeScale);
         var aws = local.Aws;
         var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
         await Scenario.ClusterAsync(aws, "load");
@@ -123,6 +125,7 @@ public sealed class LoadTests
         var readLatencies = Snapshot(latencies);
 
         var report = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"time scale: {timeScale}")
             .AppendLine(CultureInfo.InvariantCulture, $"deployments: {Services} services x (create + update), {Services * 2} deployments, all SUCCESSFUL, 0 errors")
             .AppendLine(CultureInfo.InvariantCulture, $"deploy phase: {wall.Elapsed.TotalSeconds:F1} s wall, {deployRequests} requests, {deployRequests / wall.Elapsed.TotalSeconds:F0} requests/s, latency p50 {Percentile(deployLatencies, 50):F1} ms, p95 {Percentile(deployLatencies, 95):F1} ms, max {deployLatencies[^1]:F1} ms")
             .AppendLine(CultureInfo.InvariantCulture, $"read burst: {ReadClients} clients x {ReadsPerClient} DescribeServices in {burst.Elapsed.TotalSeconds:F1} s, {ReadClients * ReadsPerClient / burst.Elapsed.TotalSeconds:F0} requests/s, latency p50 {Percentile(readLatencies, 50):F1} ms, p95 {Percentile(readLatencies, 95):F1} ms, max {readLatencies[^1]:F1} ms")
@@ -131,7 +134,7 @@ public sealed class LoadTests
         Console.WriteLine(report);
         if (Environment.GetEnvironmentVariable("LOCALECS_BENCHMARK_OUTPUT") is { Length: > 0 } output)
         {
-            await File.WriteAllTextAsync(output, report);
+            await File.AppendAllTextAsync(output, report);
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class TrafficShiftingTests
             ["lifecycleHooks"] = new JsonArray(new JsonObject
             {
                 ["targetType"] = "PAUSE",
-                ["lifecycleStages"] = new JsonArray("POST_SCALE_UP"),
+                ["lifecycleStages"] = new JsonArray("POST_TEST_TRAFFIC_SHIFT"),
                 ["timeoutConfiguration"] = new JsonObject { ["timeoutInMinutes"] = 120, ["action"] = "ROLLBACK" },
             }),
         });
@@ -35,7 +35,15 @@ public sealed class TrafficShiftingTests
 
         var paused = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
         var hook = paused["lifecycleHookDetails"]![0]!;
-        Assert.AreEqual("POST_SCALE_UP", paused["lifecycleStage"]!.GetValue<string>());
+        Assert.AreEqual("POST_TEST_TRAFFIC_SHIFT", paused["lifecycleStage"]!.GetValue<string>());
+        Assert.AreEqual(100, paused["targetServiceRevision"]!["requestedTestTrafficWeight"]!.GetValue<double>());
+        Assert.AreEqual(0, paused["targetServiceRevision"]!["requestedProductionTrafficWeight"]!.GetValue<double>());
+        var testWeights = await Scenario.RuleWeightsAsync(aws, balancer.TestRuleArn!);
+        Assert.AreEqual(100, testWeights[balancer.GreenTargetGroupArn], "test traffic goes to green before production traffic");
+        Assert.AreEqual(0, testWeights[balancer.BlueTargetGroupArn]);
+        var revisions = (await Scenario.ServiceAsync(aws, "prod", "web"))["currentServiceRevisions"]!.AsArray();
+        Assert.AreEqual(2, revisions.Count, "blue and green both run");
+        Assert.IsTrue(revisions.All(r => r!["runningTaskCount"]!.GetValue<int>() == 2));
         Assert.AreEqual("PAUSE", hook["targetType"]!.GetValue<string>());
         Assert.AreEqual("ROLLBACK", hook["timeoutAction"]!.GetValue<string>());
         Assert.IsNotNull(hook["expiresAt"]);
@@ -45,7 +53,7 @@ public sealed class TrafficShiftingTests
         sim.Advance(TimeSpan.FromMinutes(30));
         var still = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
         Assert.AreEqual("IN_PROGRESS", still["status"]!.GetValue<string>());
-        Assert.AreEqual("POST_SCALE_UP", still["lifecycleStage"]!.GetValue<string>(), "nothing moves while the hook waits");
+        Assert.AreEqual("POST_TEST_TRAFFIC_SHIFT", still["lifecycleStage"]!.GetValue<string>(), "nothing moves while the hook waits");
         var weights = await Scenario.RuleWeightsAsync(aws, balancer.RuleArn);
         Assert.AreEqual(100, weights[balancer.BlueTargetGroupArn]);
         Assert.AreEqual(0, weights[balancer.GreenTargetGroupArn]);
@@ -77,6 +85,7 @@ public sealed class TrafficShiftingTests
         var revision = await aws.EcsAsync("DescribeServiceRevisions", new JsonObject { ["serviceRevisionArns"] = new JsonArray(record["targetServiceRevision"]!["arn"]!.DeepClone()) });
         Assert.AreEqual(balancer.GreenTargetGroupArn, revision["serviceRevisions"]![0]!["resolvedConfiguration"]!["loadBalancers"]![0]!["targetGroupArn"]!.GetValue<string>());
         Assert.AreEqual(0, (await Scenario.TargetHealthAsync(aws, balancer.BlueTargetGroupArn)).Count, "blue drained in CLEAN_UP");
+        Assert.AreEqual(1, (await Scenario.ServiceAsync(aws, "prod", "web"))["currentServiceRevisions"]!.AsArray().Count);
     }
 
     [TestMethod]
@@ -153,6 +162,10 @@ public sealed class TrafficShiftingTests
         var waiting = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
         var hookId = waiting["lifecycleHookDetails"]![0]!["hookId"]!.GetValue<string>();
         Assert.AreEqual(function, waiting["lifecycleHookDetails"]![0]!["targetArn"]!.GetValue<string>());
+        var listed = JsonNode.Parse((await aws.ControlAsync(HttpMethod.Get, "hooks")).Body)!["hooks"]!.AsArray().Single(h => h!["hookId"]!.GetValue<string>() == hookId)!;
+        Assert.AreEqual("POST_PRODUCTION_TRAFFIC_SHIFT", listed["event"]!["lifecycleStage"]!.GetValue<string>());
+        Assert.AreEqual(waiting["serviceDeploymentArn"]!.GetValue<string>(), listed["event"]!["resourceArn"]!.GetValue<string>());
+        Assert.AreEqual(100, listed["event"]!["executionDetails"]!["productionTrafficWeights"]![waiting["targetServiceRevision"]!["arn"]!.GetValue<string>()]!.GetValue<double>());
         var (status, body) = await aws.ControlAsync(HttpMethod.Post, "hooks", new JsonObject { ["hookId"] = hookId, ["status"] = "FAILED" });
         Assert.AreEqual(System.Net.HttpStatusCode.OK, status, body);
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "ROLLBACK_SUCCESSFUL", TimeSpan.FromMinutes(10), "rollback after the failed hook");
@@ -185,6 +198,30 @@ public sealed class TrafficShiftingTests
         Assert.AreEqual("TIMED_OUT", record["lifecycleHookDetails"]![0]!["status"]!.GetValue<string>());
     }
 
+    [TestMethod]
+    public async Task Blue_green_follows_a_desired_count_that_auto_scaling_changes_mid_deployment()
+    {
+        await using var sim = await SimulatedLocalEcs.StartAsync();
+        var (aws, balancer, v2) = await DeployFirstRevisionAsync(sim, new JsonObject { ["strategy"] = "BLUE_GREEN", ["bakeTimeInMinutes"] = 3 });
+        await aws.JsonAsync("application-autoscaling", "RegisterScalableTarget", new JsonObject
+        {
+            ["ServiceNamespace"] = "ecs",
+            ["ResourceId"] = "service/prod/web",
+            ["ScalableDimension"] = "ecs:service:DesiredCount",
+            ["MinCapacity"] = 1,
+            ["MaxCapacity"] = 6,
+        });
+        await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["taskDefinition"] = v2 });
+        await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["lifecycleStage"]?.GetValue<string>() == "BAKE_TIME", TimeSpan.FromMinutes(10), "bake time");
+        var (status, body) = await aws.ControlAsync(HttpMethod.Post, "autoscaling/desired-count", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["desiredCount"] = 4 });
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, status, body);
+        await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(10), "the deployment");
+        sim.Advance(TimeSpan.FromMinutes(1));
+        var service = await Scenario.ServiceAsync(aws, "prod", "web");
+        Assert.AreEqual(4, service["runningCount"]!.GetValue<int>());
+        Assert.AreEqual(4, (await Scenario.TargetHealthAsync(aws, balancer.GreenTargetGroupArn)).Count(t => t.State == "healthy"));
+    }
+
     private static async Task<(AwsClient Aws, LoadBalancerSetup Balancer, string V2)> DeployFirstRevisionAsync(SimulatedLocalEcs sim, JsonObject deploymentConfiguration)
     {
         var aws = sim.Aws;
@@ -209,6 +246,7 @@ public sealed class TrafficShiftingTests
                 {
                     ["alternateTargetGroupArn"] = balancer.GreenTargetGroupArn,
                     ["productionListenerRule"] = balancer.RuleArn,
+                    ["testListenerRule"] = balancer.TestRuleArn,
                     ["roleArn"] = InfrastructureRole,
                 },
             }),

@@ -47,6 +47,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("GET", "faults") => (200, Faults()),
                 ("POST", "faults") => AddFault(body),
                 ("DELETE", "faults") => ClearFaults(),
+                ("GET", "hooks") => (200, Hooks()),
                 ("POST", "hooks") => SetHookResult(body),
                 ("PUT", "lambda-hook-results") => SetLambdaResult(body),
                 ("DELETE", "lambda-hook-results") => ClearLambdaResults(),
@@ -70,7 +71,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         ["endpoints"] = new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
-            "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
+            "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
             "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
     };
@@ -157,6 +158,30 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
     {
         runtime.Faults.Clear();
         return (200, Faults());
+    }
+
+    /// <summary>Lifecycle hook executions of every service deployment, newest last, with the Lambda event each got.</summary>
+    private JsonObject Hooks()
+    {
+        lock (runtime.State.Sync)
+        {
+            var hooks = runtime.State.Regions.Values.SelectMany(r => r.Clusters.Values).SelectMany(c => c.Services.Values)
+                .SelectMany(s => s.ServiceDeployments.SelectMany(d => d.Hooks.Select(h => (Deployment: d, Hook: h))))
+                .OrderBy(x => x.Hook.CreatedAt)
+                .Select(x => (JsonNode?)new JsonObject
+                {
+                    ["hookId"] = x.Hook.HookId,
+                    ["serviceDeploymentArn"] = x.Deployment.Arn,
+                    ["lifecycleStage"] = x.Hook.Stage,
+                    ["targetType"] = x.Hook.TargetType,
+                    ["targetArn"] = x.Hook.TargetArn,
+                    ["status"] = x.Hook.Status,
+                    ["expiresAt"] = x.Hook.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
+                    ["event"] = x.Hook.InvocationPayload is { } payload ? JsonNode.Parse(payload) : null,
+                })
+                .ToJsonArray();
+            return new JsonObject { ["hooks"] = hooks };
+        }
     }
 
     /// <summary>Sets the result of a Lambda lifecycle hook invocation that is waiting (status IN_PROGRESS).</summary>

@@ -80,6 +80,7 @@ internal sealed class LocalEcsRuntime
             State.Repositories.Clear();
             State.ContainerInstanceCounts.Clear();
             State.LambdaHookResults.Clear();
+            State.EcsAccountSettings.Clear();
             Blobs.Clear();
             BaseImage.Install(State, Blobs, Clock.Now);
         }

@@ -333,13 +333,19 @@ internal sealed class RegistryEndpoints
             var monolithicDigest = request.Query["digest"].ToString();
             if (monolithicDigest.Length > 0)
             {
-                await CompleteAsync(context, name, new UploadSession(name), monolithicDigest, await ReadAllAsync(request.Body));
+                await CompleteAsync(context, name, new UploadSession(name, runtime.RealTime.GetUtcNow()), monolithicDigest, await ReadAllAsync(request.Body));
                 return;
             }
 
-            var session = new UploadSession(name);
+            var session = new UploadSession(name, runtime.RealTime.GetUtcNow());
             lock (uploadsGate)
             {
+                // Clients that give up leave their uploads behind; forget those after a day.
+                foreach (var abandoned in uploads.Values.Where(u => runtime.RealTime.GetUtcNow() - u.StartedAt > TimeSpan.FromDays(1)).ToList())
+                {
+                    uploads.Remove(abandoned.Id);
+                }
+
                 uploads[session.Id] = session;
             }
 
@@ -499,7 +505,7 @@ internal sealed class RegistryEndpoints
     }
 
     /// <summary>An upload in progress; chunks are kept as received and joined once the client commits the blob.</summary>
-    private sealed class UploadSession(string repository)
+    private sealed class UploadSession(string repository, DateTimeOffset startedAt)
     {
         private readonly List<byte[]> chunks = [];
         private long length;
@@ -507,6 +513,8 @@ internal sealed class RegistryEndpoints
         public string Id { get; } = Guid.NewGuid().ToString();
 
         public string Repository { get; } = repository;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
 
         public long Length
         {

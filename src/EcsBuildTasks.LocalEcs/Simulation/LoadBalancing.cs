@@ -12,9 +12,18 @@ namespace EcsBuildTasks.LocalEcs.Simulation;
 /// </summary>
 internal static class LoadBalancing
 {
+    /// <summary>How long a new load balancer stays <c>provisioning</c>.</summary>
+    public static readonly TimeSpan ProvisioningTime = TimeSpan.FromSeconds(30);
+
     public static bool Step(SimulationContext context)
     {
         var active = false;
+        foreach (var balancer in context.Region.Elbv2.LoadBalancers.Values.Where(b => b.CreatedTime + ProvisioningTime > context.Now))
+        {
+            // A simulated wait like any other: instant mode skips it.
+            context.WakeAt(balancer.CreatedTime + ProvisioningTime);
+        }
+
         foreach (var group in context.Region.Elbv2.TargetGroups.Values)
         {
             for (var i = group.Targets.Count - 1; i >= 0; i--)

@@ -71,8 +71,16 @@ internal static class ServiceScheduler
         var independent = record is not null && record.Strategy != "ROLLING";
         if (independent)
         {
+            var desired = Deployments.DesiredCount(cluster, service);
             foreach (var deployment in service.Deployments.ToList())
             {
+                // Revisions that are running follow desired-count changes (auto scaling) during the deployment;
+                // one not scaled up yet, or already cleaned up, stays at zero.
+                if (deployment.DesiredCount > 0)
+                {
+                    deployment.DesiredCount = desired;
+                }
+
                 ScaleDeployment(context, cluster, service, deployment, tasks, deployment.DesiredCount);
             }
         }
@@ -88,15 +96,6 @@ internal static class ServiceScheduler
         }
 
         Deployments.CompleteIfSteady(context, cluster, service, tasks);
-        if (independent && Deployments.Current(service) is { Status: "ROLLBACK_IN_PROGRESS" })
-        {
-            Deployments.CompleteIfSteady(context, cluster, service, tasks);
-        }
-
-        foreach (var deployment in service.Deployments)
-        {
-            deployment.UpdatedAt = deployment.UpdatedAt > context.Now ? context.Now : deployment.UpdatedAt;
-        }
     }
 
     /// <summary>

@@ -182,6 +182,11 @@ internal static class TrafficShifting
                 ExpiresAt = context.Now + TimeSpan.FromMinutes(timeout?.Int("timeoutInMinutes") ?? 1440),
                 TimeoutAction = timeout?.Str("action") ?? "ROLLBACK",
             };
+            if (targetType != "PAUSE")
+            {
+                execution.InvocationPayload = InvocationPayload(service, record, execution, hook).ToJsonString();
+            }
+
             if (targetType != "PAUSE" && execution.TargetArn is not null && context.Account.LambdaHookResults.TryGetValue(execution.TargetArn, out var result))
             {
                 execution.Status = result;
@@ -189,6 +194,32 @@ internal static class TrafficShifting
 
             record.Hooks.Add(execution);
         }
+    }
+
+    /// <summary>The Lambda event of a lifecycle hook: the service deployment, the stage and the traffic weights at that point.</summary>
+    private static JsonObject InvocationPayload(EcsService service, ServiceDeploymentRecord record, HookExecution execution, JsonObject hook)
+    {
+        static JsonObject Weights(string blue, string green, double greenWeight) => new()
+        {
+            [blue] = 100 - greenWeight,
+            [green] = greenWeight,
+        };
+
+        var source = record.SourceRevisionArns.LastOrDefault() ?? string.Empty;
+        return new JsonObject
+        {
+            ["executionDetails"] = new JsonObject
+            {
+                ["testTrafficWeights"] = Weights(source, record.TargetRevisionArn, record.TestWeight),
+                ["productionTrafficWeights"] = Weights(source, record.TargetRevisionArn, record.ProductionWeight),
+                ["serviceArn"] = service.Arn,
+                ["targetServiceRevisionArn"] = record.TargetRevisionArn,
+            },
+            ["executionId"] = execution.HookId,
+            ["lifecycleStage"] = execution.Stage,
+            ["resourceArn"] = record.Arn,
+            ["hookDetails"] = hook["hookDetails"]?.DeepClone(),
+        };
     }
 
     private static bool HooksDone(SimulationContext context, EcsCluster cluster, EcsService service, ServiceDeploymentRecord record)

@@ -23,6 +23,9 @@ internal sealed class AccountState
     /// <summary>Container instance counts set through the control API, by cluster ARN; absent means the default.</summary>
     public Dictionary<string, int> ContainerInstanceCounts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>ECS account settings (PutAccountSetting/PutAccountSettingDefault), by name.</summary>
+    public Dictionary<string, string> EcsAccountSettings { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Results for Lambda lifecycle hooks by function ARN, set through the control API and applied to every invocation.</summary>
     public Dictionary<string, string> LambdaHookResults { get; set; } = new(StringComparer.Ordinal);
 

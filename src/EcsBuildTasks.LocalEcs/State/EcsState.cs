@@ -377,6 +377,9 @@ internal sealed class HookExecution
     public DateTimeOffset ExpiresAt { get; set; }
 
     public string TimeoutAction { get; set; } = "ROLLBACK";
+
+    /// <summary>The event ECS would invoke a Lambda hook with (JSON), for tests to inspect through the control API.</summary>
+    public string? InvocationPayload { get; set; }
 }
 
 internal sealed class TaskSetRecord

@@ -94,7 +94,12 @@ internal static class Scenario
             ("Actions.member.1.Type", "forward"),
             ("Actions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn", blue), ("Actions.member.1.ForwardConfig.TargetGroups.member.1.Weight", "100"),
             ("Actions.member.1.ForwardConfig.TargetGroups.member.2.TargetGroupArn", green), ("Actions.member.1.ForwardConfig.TargetGroups.member.2.Weight", "0"))).Value("RuleArn")!;
-        return new LoadBalancerSetup(balancer, listener, rule, blue, green);
+        var testRule = (await aws.QueryAsync("elasticloadbalancing", "CreateRule", ElbVersion, ("ListenerArn", listener), ("Priority", "5"),
+            ("Conditions.member.1.Field", "http-header"), ("Conditions.member.1.HttpHeaderConfig.HttpHeaderName", "x-test"), ("Conditions.member.1.HttpHeaderConfig.Values.member.1", "green"),
+            ("Actions.member.1.Type", "forward"),
+            ("Actions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn", blue), ("Actions.member.1.ForwardConfig.TargetGroups.member.1.Weight", "100"),
+            ("Actions.member.1.ForwardConfig.TargetGroups.member.2.TargetGroupArn", green), ("Actions.member.1.ForwardConfig.TargetGroups.member.2.Weight", "0"))).Value("RuleArn")!;
+        return new LoadBalancerSetup(balancer, listener, rule, blue, green, testRule);
     }
 
     /// <summary>The weights (target group ARN → weight) of a rule's forward action.</summary>
@@ -126,4 +131,4 @@ internal static class Scenario
     }
 }
 
-internal sealed record LoadBalancerSetup(string LoadBalancerArn, string ListenerArn, string RuleArn, string BlueTargetGroupArn, string GreenTargetGroupArn);
+internal sealed record LoadBalancerSetup(string LoadBalancerArn, string ListenerArn, string RuleArn, string BlueTargetGroupArn, string GreenTargetGroupArn, string? TestRuleArn = null);

@@ -121,8 +121,9 @@ internal static class Tour
         await aws.EcsAsync("ListClusters");
         await aws.EcsAsync("PutClusterCapacityProviders", new JsonObject { ["cluster"] = "tour", ["capacityProviders"] = new JsonArray("FARGATE", "FARGATE_SPOT"), ["defaultCapacityProviderStrategy"] = new JsonArray(new JsonObject { ["capacityProvider"] = "FARGATE", ["weight"] = 1 }) });
         await aws.EcsAsync("UpdateClusterSettings", new JsonObject { ["cluster"] = "tour", ["settings"] = new JsonArray(new JsonObject { ["name"] = "containerInsights", ["value"] = "enabled" }) });
-        await aws.EcsAsync("ListAccountSettings");
         await aws.EcsAsync("PutAccountSetting", new JsonObject { ["name"] = "awsvpcTrunking", ["value"] = "enabled" });
+        var settings = await aws.EcsAsync("ListAccountSettings", new JsonObject { ["name"] = "awsvpcTrunking" });
+        Assert.AreEqual("enabled", settings["settings"]![0]!["value"]!.GetValue<string>());
         await aws.EcsAsync("PutAccountSettingDefault", new JsonObject { ["name"] = "containerInsights", ["value"] = "enabled" });
         await aws.JsonAsync("logs", "CreateLogGroup", new JsonObject { ["logGroupName"] = "/ecs/tour" });
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "tour", image, logGroup: "/ecs/tour", healthCheck: new JsonObject { ["command"] = new JsonArray("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1") });
@@ -213,6 +214,7 @@ internal static class Tour
         await Scenario.LatestServiceDeploymentAsync(aws, "tour", "web");
         await aws.EcsAsync("DescribeServiceRevisions", new JsonObject { ["serviceRevisionArns"] = new JsonArray(paused["targetServiceRevision"]!["arn"]!.DeepClone(), paused["sourceServiceRevisions"]![0]!["arn"]!.DeepClone(), "arn:aws:ecs:us-east-1:123456789012:service-revision/tour/web/1") });
         await aws.EcsAsync("ListServices", new JsonObject { ["cluster"] = "tour" });
+        await aws.EcsAsync("ListServicesByNamespace", new JsonObject { ["namespace"] = "tour.local" });
         var tasks = await aws.EcsAsync("ListTasks", new JsonObject { ["cluster"] = "tour", ["desiredStatus"] = "RUNNING" });
         await aws.EcsAsync("DescribeTasks", new JsonObject { ["cluster"] = "tour", ["tasks"] = tasks["taskArns"]!.DeepClone(), ["include"] = new JsonArray("TAGS") });
         var instances = await aws.JsonAsync("servicediscovery", "ListInstances", new JsonObject { ["ServiceId"] = registry["Id"]!.DeepClone() });

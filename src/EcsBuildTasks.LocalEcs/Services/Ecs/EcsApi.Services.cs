@@ -217,7 +217,7 @@ internal sealed partial class EcsApi
         }
 
         var loadBalancers = input.CloneArr("loadBalancers") ?? service.LoadBalancers;
-        ValidateLoadBalancers(request.RegionState, definition, loadBalancers, service.RoleArn is null ? null : service.RoleArn);
+        ValidateLoadBalancers(request.RegionState, definition, loadBalancers, service.RoleArn);
         var registries = input.CloneArr("serviceRegistries") ?? service.ServiceRegistries;
         ValidateServiceRegistries(request.RegionState, definition, registries);
         var deploymentConfiguration = input.Obj("deploymentConfiguration") is { } configuration

@@ -19,7 +19,7 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
         "CreateCluster", "DescribeClusters", "ListClusters", "DeleteCluster", "PutClusterCapacityProviders", "UpdateClusterSettings",
         "RegisterTaskDefinition", "DescribeTaskDefinition", "ListTaskDefinitions", "ListTaskDefinitionFamilies", "DeregisterTaskDefinition", "DeleteTaskDefinitions",
         "CreateService", "UpdateService", "DescribeServices", "ListServices", "DeleteService", "ListServicesByNamespace",
-        "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks", "ListContainerInstances", "DescribeContainerInstances",
+        "RunTask", "StopTask", "DescribeTasks", "ListTasks", "ListContainerInstances", "DescribeContainerInstances",
         "ListServiceDeployments", "DescribeServiceDeployments", "StopServiceDeployment", "ContinueServiceDeployment", "DescribeServiceRevisions",
         "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
         "TagResource", "UntagResource", "ListTagsForResource", "ListAccountSettings", "PutAccountSetting", "PutAccountSettingDefault",
@@ -53,7 +53,6 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
             "ListServicesByNamespace" => ListServicesByNamespace(request),
             "DeleteService" => DeleteService(request, context),
             "RunTask" => RunTask(request, context),
-            "StartTask" => throw EcsErrors.Invalid("StartTask is not supported by LocalEcs; use RunTask."),
             "StopTask" => StopTask(request, context),
             "DescribeTasks" => DescribeTasks(request),
             "ListTasks" => ListTasks(request),
@@ -72,7 +71,7 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
             "TagResource" => TagResource(request),
             "UntagResource" => UntagResource(request),
             "ListTagsForResource" => ListTagsForResource(request),
-            "ListAccountSettings" => new JsonObject { ["settings"] = new JsonArray() },
+            "ListAccountSettings" => ListAccountSettings(request),
             _ => PutAccountSetting(request),
         };
     }
@@ -184,8 +183,24 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
     {
         var name = request.Input.Str("name") ?? throw EcsErrors.Required("name");
         var value = request.Input.Str("value") ?? throw EcsErrors.Required("value");
-        return new JsonObject { ["setting"] = new JsonObject { ["name"] = name, ["value"] = value, ["principalArn"] = Account.UserArn, ["type"] = "user" } };
+        request.Account.EcsAccountSettings[name] = value;
+        return new JsonObject { ["setting"] = AccountSetting(name, value) };
     }
+
+    private static JsonObject ListAccountSettings(AwsRequest request)
+    {
+        var name = request.Input.Str("name");
+        var value = request.Input.Str("value");
+        var settings = request.Account.EcsAccountSettings
+            .Where(s => (name is null || s.Key == name) && (value is null || s.Value == value))
+            .OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => (JsonNode?)AccountSetting(s.Key, s.Value))
+            .ToJsonArray();
+        return new JsonObject { ["settings"] = settings };
+    }
+
+    private static JsonObject AccountSetting(string name, string value) =>
+        new() { ["name"] = name, ["value"] = value, ["principalArn"] = Account.UserArn, ["type"] = "user" };
 
     internal static JsonObject RenderCluster(EcsCluster cluster, IReadOnlyCollection<string> include)
     {

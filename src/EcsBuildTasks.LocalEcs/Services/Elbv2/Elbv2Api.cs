@@ -169,7 +169,7 @@ internal sealed partial class Elbv2Api : IAwsApi
             ["Scheme"] = balancer.Scheme,
             ["VpcId"] = balancer.VpcId,
             // Load balancers take a while to provision in AWS; here half a simulated minute.
-            ["State"] = new JsonObject { ["Code"] = now >= balancer.CreatedTime.AddSeconds(30) ? "active" : "provisioning" },
+            ["State"] = new JsonObject { ["Code"] = now >= balancer.CreatedTime + LoadBalancing.ProvisioningTime ? "active" : "provisioning" },
             ["Type"] = balancer.Type,
             ["AvailabilityZones"] = balancer.SubnetIds.Select(id => (JsonNode?)new JsonObject
             {
