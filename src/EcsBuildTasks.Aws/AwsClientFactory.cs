@@ -30,9 +30,10 @@ public sealed class AwsClientFactory
     public AwsClientFactory(AwsConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.EndpointUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        if (settings.EndpointUrl is { } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps)))
         {
-            throw new ArgumentException($"EndpointUrl '{url}' is not an absolute URL.", nameof(settings));
+            throw new ArgumentException($"EndpointUrl '{url}' is not an absolute http:// or https:// URL.", nameof(settings));
         }
 
         this.settings = settings;
