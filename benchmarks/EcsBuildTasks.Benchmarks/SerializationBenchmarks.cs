@@ -4,7 +4,7 @@ using EcsBuildTasks.Aws.ECS.Model;
 
 namespace EcsBuildTasks.Benchmarks;
 
-/// <summary>EcsJson on a large task definition (about 70 KB of JSON): what the engine does for every deployment.</summary>
+/// <summary>EcsJson on a large task definition (about 75 KB of JSON): what the engine does for every deployment.</summary>
 [MemoryDiagnoser]
 public class SerializationBenchmarks
 {

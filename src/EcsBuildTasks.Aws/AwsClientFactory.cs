@@ -76,15 +76,17 @@ public sealed class AwsClientFactory
     {
         if (settings.EndpointUrl is { } endpoint)
         {
-            // ServiceURL clears RegionEndpoint; without AuthenticationRegion the SDK would guess the signing region
-            // from the URL and fall back to us-east-1 for localhost, so set it explicitly.
             config.ServiceURL = endpoint;
-            config.AuthenticationRegion = ResolvedRegion.SystemName;
         }
         else
         {
             config.RegionEndpoint = ResolvedRegion;
         }
+
+        // Whenever the endpoint comes from a URL (EndpointUrl, AWS_ENDPOINT_URL_<SERVICE>, a profile's endpoint_url),
+        // the SDK derives the signing region from the URL, falling back to its process-wide region cache (us-east-1 for
+        // localhost). Pinning it keeps every request signed for the region these settings resolved.
+        config.AuthenticationRegion = ResolvedRegion.SystemName;
 
         if (settings.MaxErrorRetry is { } retries)
         {
