@@ -142,6 +142,58 @@ public sealed class RuntimeBehaviourTests
     }
 
     [TestMethod]
+    public void Blobs_are_base64_on_the_wire_and_MemoryStreams_in_the_model()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions { Converters = { new Serialization.Base64MemoryStreamConverter() } };
+        using var blob = new MemoryStream([0, 1, 2, 250, 255]);
+        blob.Position = 3;
+
+        var json = System.Text.Json.JsonSerializer.Serialize<MemoryStream?>(blob, options);
+        using var back = System.Text.Json.JsonSerializer.Deserialize<MemoryStream?>(json, options)!;
+        var parameters = new Dictionary<string, string>();
+        new Serialization.QueryWriter(parameters).Add("Blob", blob);
+
+        Assert.AreEqual("\"AAEC+v8=\"", json, "the whole stream, whatever its position");
+        CollectionAssert.AreEqual(blob.ToArray(), back.ToArray());
+        Assert.AreEqual("AAEC+v8=", parameters["Blob"]);
+        Assert.ThrowsExactly<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<MemoryStream?>("\"not base64!\"", options));
+    }
+
+    [TestMethod]
+    public async Task Query_responses_tolerate_unknown_elements_and_enum_values()
+    {
+        const string xml = """
+            <DescribeLoadBalancersResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+              <DescribeLoadBalancersResult>
+                <FutureTopLevel>1</FutureTopLevel>
+                <LoadBalancers>
+                  <member>
+                    <LoadBalancerName>web</LoadBalancerName>
+                    <Type>quantum</Type>
+                    <CreatedTime>2026-01-02T03:04:05.678Z</CreatedTime>
+                    <FutureMember><Nested>x</Nested></FutureMember>
+                    <State><Code>active</Code></State>
+                  </member>
+                </LoadBalancers>
+              </DescribeLoadBalancersResult>
+              <ResponseMetadata><RequestId>req-x</RequestId></ResponseMetadata>
+            </DescribeLoadBalancersResponse>
+            """;
+        await using var server = new FakeAwsServer((_, _) => FakeResponse.Xml(xml).WithHeader("x-amzn-RequestId", string.Empty));
+        using var elb = FakeClients.Factory(server).CreateElasticLoadBalancingV2();
+
+        var response = await elb.DescribeLoadBalancersAsync(new ElasticLoadBalancingV2.Model.DescribeLoadBalancersRequest(), Ct);
+
+        var loadBalancer = response.LoadBalancers!.Single();
+        Assert.AreEqual("web", loadBalancer.LoadBalancerName);
+        Assert.AreEqual("quantum", loadBalancer.Type!.Value);
+        Assert.AreSame(ElasticLoadBalancingV2.LoadBalancerStateEnum.Active, loadBalancer.State!.Code);
+        Assert.AreEqual(new DateTime(2026, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc), loadBalancer.CreatedTime);
+        Assert.AreEqual(DateTimeKind.Utc, loadBalancer.CreatedTime!.Value.Kind);
+        Assert.AreEqual("req-x", response.ResponseMetadata.RequestId);
+    }
+
+    [TestMethod]
     public async Task Responses_carry_the_request_id_and_status_and_the_user_agent_names_the_service()
     {
         await using var server = new FakeAwsServer((_, _) => FakeResponse.Json("""{"clusterArns":[]}""").WithHeader("x-amzn-RequestId", "req-ua-1"));
