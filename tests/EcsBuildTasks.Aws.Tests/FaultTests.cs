@@ -90,7 +90,7 @@ public sealed class FaultTests
 
         var requests = server.Requests;
         Assert.AreEqual(2, requests.Count);
-        Assert.IsTrue(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(390), $"gap {requests[1].ReceivedAt - requests[0].ReceivedAt}");
+        Assert.IsTrue(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(350), $"gap {requests[1].ReceivedAt - requests[0].ReceivedAt}");
     }
 
     [TestMethod]
