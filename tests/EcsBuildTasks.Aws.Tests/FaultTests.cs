@@ -238,6 +238,18 @@ public sealed class FaultTests
         AssertNoSecrets(exception);
     }
 
+    [TestMethod]
+    public void The_SDK_never_logs_ECR_response_bodies_even_when_response_logging_is_on()
+    {
+        var factory = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-west-1", Credentials = new BasicAWSCredentials("AKIDLOGGING000000001", "s") });
+        using var ecr = (Runtime.AwsServiceClient)factory.CreateEcr();
+        using var ecs = (Runtime.AwsServiceClient)factory.CreateEcs();
+
+        Assert.IsFalse(ecr.ResponseBodiesMayBeLogged, "GetAuthorizationToken returns registry passwords");
+        Assert.IsTrue(ecs.ResponseBodiesMayBeLogged);
+        Assert.IsFalse(((ClientConfig)ecr.Config).LogResponse, "the factory never turns response logging on");
+    }
+
     private static void AssertNoSecrets(Exception exception)
     {
         var text = exception.ToString();
