@@ -30,9 +30,10 @@ public sealed class AwsClientFactory
     public AwsClientFactory(AwsConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.EndpointUrl is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        if (settings.EndpointUrl is { } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps)))
         {
-            throw new ArgumentException($"EndpointUrl '{url}' is not an absolute URL.", nameof(settings));
+            throw new ArgumentException($"EndpointUrl '{url}' is not an absolute http:// or https:// URL.", nameof(settings));
         }
 
         this.settings = settings;
@@ -75,15 +76,17 @@ public sealed class AwsClientFactory
     {
         if (settings.EndpointUrl is { } endpoint)
         {
-            // ServiceURL clears RegionEndpoint; without AuthenticationRegion the SDK would guess the signing region
-            // from the URL and fall back to us-east-1 for localhost, so set it explicitly.
             config.ServiceURL = endpoint;
-            config.AuthenticationRegion = ResolvedRegion.SystemName;
         }
         else
         {
             config.RegionEndpoint = ResolvedRegion;
         }
+
+        // Whenever the endpoint comes from a URL (EndpointUrl, AWS_ENDPOINT_URL_<SERVICE>, a profile's endpoint_url),
+        // the SDK derives the signing region from the URL, falling back to its process-wide region cache (us-east-1 for
+        // localhost). Pinning it keeps every request signed for the region these settings resolved.
+        config.AuthenticationRegion = ResolvedRegion.SystemName;
 
         if (settings.MaxErrorRetry is { } retries)
         {

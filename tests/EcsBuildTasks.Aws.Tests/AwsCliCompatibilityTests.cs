@@ -9,8 +9,6 @@ namespace EcsBuildTasks.Aws.Tests;
 [TestClass]
 public sealed class AwsCliCompatibilityTests
 {
-    public TestContext TestContext { get; set; } = null!;
-
     internal static RegisterTaskDefinitionRequest FargateTaskDefinition(string family) => new()
     {
         Family = family,
@@ -116,11 +114,22 @@ public sealed class AwsCliCompatibilityTests
         Assert.AreEqual(DeploymentRolloutState.IN_PROGRESS, service.Deployments![0].RolloutState);
     }
 
-    private string WriteInput(string json)
+    /// <summary>The CLI reads file:// input; each file goes to a temp folder that the test run removes.</summary>
+    private static string WriteInput(string json)
     {
-        var path = Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var path = Path.Combine(InputDirectory.Value, Guid.NewGuid().ToString("N") + ".json");
         File.WriteAllText(path, json);
         return path;
+    }
+
+    private static readonly Lazy<string> InputDirectory = new(() => Directory.CreateTempSubdirectory("aws-cli-input-").FullName);
+
+    [ClassCleanup]
+    public static void RemoveInputs()
+    {
+        if (InputDirectory.IsValueCreated)
+        {
+            Directory.Delete(InputDirectory.Value, recursive: true);
+        }
     }
 }

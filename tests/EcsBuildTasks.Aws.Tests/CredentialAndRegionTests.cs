@@ -178,6 +178,49 @@ public sealed class CredentialAndRegionTests
         Assert.AreEqual(nameof(DeferredCredentials), factory.Credentials.ToString(), "printing the credentials shows no key");
     }
 
+    [TestMethod]
+    public async Task AWS_ENDPOINT_URL_for_a_service_is_honoured_as_by_the_official_clients()
+    {
+        await using var server = new FakeAwsServer((_, _) => FakeResponse.Json(ClustersJson));
+        using var environment = new EnvironmentScope(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_ECS"] = server.Endpoint });
+        using var ecs = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-west-1", Credentials = new BasicAWSCredentials("AKIDENDPOINTENV00001", "s") }).CreateEcs();
+
+        await ecs.ListClustersAsync(new ListClustersRequest(), Ct);
+
+        Assert.AreEqual(1, server.Requests.Count);
+        StringAssert.Contains(server.Requests[0].Header("Authorization"), "/eu-west-1/ecs/aws4_request", StringComparison.Ordinal);
+    }
+
+    [TestMethod]
+    public void An_SSO_profile_resolves_to_SSO_credentials_and_the_SSO_assemblies_are_deployed()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(EnvironmentScope.ConfigFile, """
+            [profile sso-dev]
+            sso_session = corp
+            sso_account_id = 123456789012
+            sso_role_name = Deployer
+            region = eu-west-1
+
+            [sso-session corp]
+            sso_start_url = https://corp.awsapps.com/start
+            sso_region = eu-west-1
+            sso_registration_scopes = sso:account:access
+            """);
+
+        var factory = new AwsClientFactory(new AwsConnectionSettings { Profile = "sso-dev" });
+        var resolved = new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetAWSCredentials("sso-dev", out var credentials);
+
+        Assert.IsTrue(resolved);
+        Assert.IsInstanceOfType<SSOAWSCredentials>(credentials);
+        Assert.AreEqual("eu-west-1", factory.ResolvedRegion.SystemName);
+
+        // AWSSDK.Core loads these by name when SSO, web identity or assume-role profiles fetch credentials.
+        Assert.IsNotNull(Type.GetType("Amazon.SSO.AmazonSSOClient, AWSSDK.SSO"));
+        Assert.IsNotNull(Type.GetType("Amazon.SSOOIDC.AmazonSSOOIDCClient, AWSSDK.SSOOIDC"));
+        Assert.IsNotNull(Type.GetType("Amazon.SecurityToken.AmazonSecurityTokenServiceClient, AWSSDK.SecurityToken"));
+    }
+
     /// <summary>Makes one ECS call through the factory to a fake endpoint; returns "key/region/service" from the SigV4 scope.</summary>
     private async Task<string> SignedScopeAsync(AwsConnectionSettings settings, string? expectSessionToken = null)
     {

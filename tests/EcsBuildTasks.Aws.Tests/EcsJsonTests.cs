@@ -136,6 +136,33 @@ public sealed class EcsJsonTests
     }
 
     [TestMethod]
+    public void Maps_keep_their_keys_in_large_documents()
+    {
+        // The benchmark process failed here (NotSupportedException on map keys) while the lenient string converter
+        // lacked property-name support: STJ may route dictionary keys through the string converter. This replays
+        // the benchmark's sequence on a fresh serializer, at its size.
+        var options = new Dictionary<string, string> { ["awslogs-group"] = "/ecs/web", ["awslogs-region"] = "eu-west-1" };
+        var containers = Enumerable.Range(0, 10).Select(c => new ContainerDefinition
+        {
+            Name = "c" + c.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Environment = [.. Enumerable.Range(0, 100).Select(i => new ECS.Model.KeyValuePair { Name = $"SETTING_{i}", Value = new string('x', 50) })],
+            LogConfiguration = new LogConfiguration { LogDriver = LogDriver.Awslogs, Options = options },
+            DockerLabels = new() { ["team"] = "a" },
+        }).ToList();
+        var request = new RegisterTaskDefinitionRequest { Family = "large", ContainerDefinitions = containers };
+
+        var serializer = new Serialization.AwsJsonSerializer(ECSJsonContext.Default);
+        var json = serializer.Serialize(request);
+        var taskDefinition = serializer.Deserialize<TaskDefinition>(json);
+        var described = serializer.Serialize(new DescribeTaskDefinitionResponse { TaskDefinition = taskDefinition });
+        var back = serializer.Deserialize<DescribeTaskDefinitionResponse>(described).TaskDefinition!.ToRegisterTaskDefinitionRequest();
+
+        Assert.IsTrue(json.Length > 64 * 1024, $"{json.Length} characters");
+        CollectionAssert.AreEquivalent(options, back.ContainerDefinitions![9].LogConfiguration!.Options);
+        Assert.AreEqual(json, serializer.Serialize(back));
+    }
+
+    [TestMethod]
     public void A_null_document_is_rejected()
     {
         Assert.ThrowsExactly<JsonException>(() => EcsJson.Deserialize<TaskDefinition>("null"));

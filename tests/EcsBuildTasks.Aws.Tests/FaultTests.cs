@@ -90,7 +90,7 @@ public sealed class FaultTests
 
         var requests = server.Requests;
         Assert.AreEqual(2, requests.Count);
-        Assert.IsTrue(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(390), $"gap {requests[1].ReceivedAt - requests[0].ReceivedAt}");
+        Assert.IsTrue(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(350), $"gap {requests[1].ReceivedAt - requests[0].ReceivedAt}");
     }
 
     [TestMethod]
@@ -236,6 +236,18 @@ public sealed class FaultTests
         Assert.IsFalse(text.Contains(Encoding.UTF8.GetString(Convert.FromBase64String(token)), StringComparison.Ordinal), text);
         StringAssert.Contains(text, "$.authorizationData[0].expiresAt", StringComparison.Ordinal);
         AssertNoSecrets(exception);
+    }
+
+    [TestMethod]
+    public void The_SDK_never_logs_ECR_response_bodies_even_when_response_logging_is_on()
+    {
+        var factory = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-west-1", Credentials = new BasicAWSCredentials("AKIDLOGGING000000001", "s") });
+        using var ecr = (Runtime.AwsServiceClient)factory.CreateEcr();
+        using var ecs = (Runtime.AwsServiceClient)factory.CreateEcs();
+
+        Assert.IsFalse(ecr.ResponseBodiesMayBeLogged, "GetAuthorizationToken returns registry passwords");
+        Assert.IsTrue(ecs.ResponseBodiesMayBeLogged);
+        Assert.IsFalse(((ClientConfig)ecr.Config).LogResponse, "the factory never turns response logging on");
     }
 
     private static void AssertNoSecrets(Exception exception)

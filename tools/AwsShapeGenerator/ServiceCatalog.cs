@@ -17,13 +17,16 @@ internal enum WireProtocol
 /// <param name="JsonHelper">Name of the public JSON helper class (JSON protocols only).</param>
 /// <param name="Protocol">The protocol our client speaks.</param>
 /// <param name="Operations">The operations the deployment engine needs; shapes are generated for everything they reach.</param>
+/// <param name="SecretResponses">Responses can hold secrets (ECR's GetAuthorizationToken returns registry passwords):
+/// the client never lets the SDK log response bodies, whatever the logging configuration.</param>
 internal sealed record ServiceSpec(
     string ModelName,
     string Folder,
     string Prefix,
     string? JsonHelper,
     WireProtocol Protocol,
-    IReadOnlyList<string> Operations)
+    IReadOnlyList<string> Operations,
+    bool SecretResponses = false)
 {
     public string Namespace => "EcsBuildTasks.Aws." + Folder;
 
@@ -65,7 +68,8 @@ internal static class ServiceCatalog
             "GetAuthorizationToken", "DescribeImages", "ListImages", "BatchGetImage", "PutImage",
             "PutImageTagMutability", "PutImageScanningConfiguration",
             "TagResource", "ListTagsForResource",
-        ]),
+        ],
+        SecretResponses: true),
         new("elbv2", "ElasticLoadBalancingV2", "ElasticLoadBalancingV2", null, WireProtocol.Query,
         [
             "DescribeLoadBalancers", "CreateLoadBalancer", "DeleteLoadBalancer",

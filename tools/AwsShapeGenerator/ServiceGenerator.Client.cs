@@ -20,7 +20,8 @@ internal sealed partial class ServiceGenerator
         w.Line($"    SigningName: {Naming.Literal(model.SigningName)},");
         w.Line($"    EndpointPrefix: {Naming.Literal(model.EndpointPrefix)},");
         w.Line($"    ApiVersion: {Naming.Literal(model.ApiVersion)},");
-        w.Line($"    UserAgentName: {Naming.Literal(spec.Prefix)});");
+        w.Line($"    UserAgentName: {Naming.Literal(spec.Prefix)},");
+        w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")});");
         w.Line();
         w.Constructor($"public {spec.ConfigName}()", ": base(Descriptor)");
         w.Close();

@@ -22,6 +22,16 @@ public abstract class AwsServiceClient : AmazonServiceClient
     protected override IServiceMetadata ServiceMetadata =>
         metadata ??= new AwsServiceMetadata(((AwsClientConfig)Config).ServiceDescriptor.ServiceId);
 
+    /// <summary>
+    /// When the SDK's response logging is on (<c>LogResponse</c>, or <c>AWSConfigs.LoggingConfig</c> set by the host),
+    /// AWSSDK.Core logs successful response bodies. Services whose responses carry secrets opt out entirely.
+    /// Read from the base constructor, hence from the config rather than fields.
+    /// </summary>
+    protected override bool SupportResponseLogging => !((AwsClientConfig)Config).ServiceDescriptor.SecretResponses;
+
+    /// <summary>For tests: whether the SDK may log this client's response bodies.</summary>
+    internal bool ResponseBodiesMayBeLogged => SupportResponseLogging;
+
     /// <summary>Called from the base constructor: uses no instance state.</summary>
     protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
     {

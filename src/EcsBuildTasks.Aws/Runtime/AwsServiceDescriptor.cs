@@ -6,7 +6,8 @@ namespace EcsBuildTasks.Aws.Runtime;
 /// <param name="EndpointPrefix">The host prefix ("ecs", "api.ecr", "monitoring").</param>
 /// <param name="ApiVersion">The API version ("2014-11-13").</param>
 /// <param name="UserAgentName">The official client prefix ("ECS"), used in the user agent and the request's service name.</param>
-internal sealed record AwsServiceDescriptor(string ServiceId, string SigningName, string EndpointPrefix, string ApiVersion, string UserAgentName)
+/// <param name="SecretResponses">Responses can hold secrets (ECR tokens): the SDK must never log their bodies.</param>
+internal sealed record AwsServiceDescriptor(string ServiceId, string SigningName, string EndpointPrefix, string ApiVersion, string UserAgentName, bool SecretResponses)
 {
     /// <summary>The name the official SDK gives its requests (<c>DefaultRequest.ServiceName</c>), seen in SDK logs and metrics.</summary>
     public string RequestServiceName => "Amazon." + UserAgentName;

@@ -46,13 +46,6 @@ public sealed class AwsJsonSerializer
         return JsonSerializer.Deserialize(json, GetTypeInfo<T>()) ?? throw new JsonException($"The JSON document is null; expected {typeof(T).Name}.");
     }
 
-    public async ValueTask<T> DeserializeAsync<T>(Stream json, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        return await JsonSerializer.DeserializeAsync(json, GetTypeInfo<T>(), cancellationToken).ConfigureAwait(false)
-            ?? throw new JsonException($"The JSON document is null; expected {typeof(T).Name}.");
-    }
-
     private static JsonSerializerOptions CreateOptions(JsonSerializerContext context, bool writeIndented)
     {
         var options = new JsonSerializerOptions

@@ -24,4 +24,13 @@ public sealed class LenientStringConverter : JsonConverter<string>
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStringValue(value);
     }
+
+    /// <summary>Map keys (docker labels, log options, Cloud Map attributes) go through the string converter too.</summary>
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString()!;
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WritePropertyName(value);
+    }
 }

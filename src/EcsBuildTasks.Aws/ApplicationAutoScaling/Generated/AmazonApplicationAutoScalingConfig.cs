@@ -12,7 +12,8 @@ public partial class AmazonApplicationAutoScalingConfig : global::EcsBuildTasks.
         SigningName: "application-autoscaling",
         EndpointPrefix: "application-autoscaling",
         ApiVersion: "2016-02-06",
-        UserAgentName: "ApplicationAutoScaling");
+        UserAgentName: "ApplicationAutoScaling",
+        SecretResponses: false);
 
     public AmazonApplicationAutoScalingConfig()
         : base(Descriptor)

@@ -12,7 +12,8 @@ public partial class AmazonCloudWatchConfig : global::EcsBuildTasks.Aws.Runtime.
         SigningName: "monitoring",
         EndpointPrefix: "monitoring",
         ApiVersion: "2010-08-01",
-        UserAgentName: "CloudWatch");
+        UserAgentName: "CloudWatch",
+        SecretResponses: false);
 
     public AmazonCloudWatchConfig()
         : base(Descriptor)

@@ -12,7 +12,8 @@ public partial class AmazonCloudWatchLogsConfig : global::EcsBuildTasks.Aws.Runt
         SigningName: "logs",
         EndpointPrefix: "logs",
         ApiVersion: "2014-03-28",
-        UserAgentName: "CloudWatchLogs");
+        UserAgentName: "CloudWatchLogs",
+        SecretResponses: false);
 
     public AmazonCloudWatchLogsConfig()
         : base(Descriptor)

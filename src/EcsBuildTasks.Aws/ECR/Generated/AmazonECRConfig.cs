@@ -12,7 +12,8 @@ public partial class AmazonECRConfig : global::EcsBuildTasks.Aws.Runtime.AwsClie
         SigningName: "ecr",
         EndpointPrefix: "api.ecr",
         ApiVersion: "2015-09-21",
-        UserAgentName: "ECR");
+        UserAgentName: "ECR",
+        SecretResponses: true);
 
     public AmazonECRConfig()
         : base(Descriptor)

@@ -12,7 +12,8 @@ public partial class AmazonECSConfig : global::EcsBuildTasks.Aws.Runtime.AwsClie
         SigningName: "ecs",
         EndpointPrefix: "ecs",
         ApiVersion: "2014-11-13",
-        UserAgentName: "ECS");
+        UserAgentName: "ECS",
+        SecretResponses: false);
 
     public AmazonECSConfig()
         : base(Descriptor)

@@ -12,7 +12,8 @@ public partial class AmazonElasticLoadBalancingV2Config : global::EcsBuildTasks.
         SigningName: "elasticloadbalancing",
         EndpointPrefix: "elasticloadbalancing",
         ApiVersion: "2015-12-01",
-        UserAgentName: "ElasticLoadBalancingV2");
+        UserAgentName: "ElasticLoadBalancingV2",
+        SecretResponses: false);
 
     public AmazonElasticLoadBalancingV2Config()
         : base(Descriptor)

@@ -12,7 +12,8 @@ public partial class AmazonServiceDiscoveryConfig : global::EcsBuildTasks.Aws.Ru
         SigningName: "servicediscovery",
         EndpointPrefix: "servicediscovery",
         ApiVersion: "2017-03-14",
-        UserAgentName: "ServiceDiscovery");
+        UserAgentName: "ServiceDiscovery",
+        SecretResponses: false);
 
     public AmazonServiceDiscoveryConfig()
         : base(Descriptor)
