@@ -113,6 +113,7 @@ public sealed class PrepareEcsDeployment : EcsTask
         if (PublishDirectory is not null)
         {
             ImageFingerprint = Core.Deployment.ImageFingerprint.Compute(PublishDirectory, ImageInputs.Select(i => i.ItemSpec));
+            DeploymentLog.Detail($"EcsBuildTasks: image fingerprint {ImageFingerprint} of {PublishDirectory} and {string.Join(" | ", ImageInputs.Select(i => i.ItemSpec))}");
             if (settings.ReuseUnchangedImage)
             {
                 ReusableImage? reusable = null;

@@ -30,7 +30,7 @@ internal static class PackageFixture
 internal sealed record Package(string Root, string Feed, string Version, string File)
 {
     /// <summary>Creates a consuming project in a folder of its own, wired to the local feed.</summary>
-    public ConsumerProject CreateConsumer(string properties, string items = "", string sdk = "Microsoft.NET.Sdk.Web")
+    public ConsumerProject CreateConsumer(string properties, string items = "", string sdk = "Microsoft.NET.Sdk.Web", string name = "consumer")
     {
         var directory = Directory.CreateTempSubdirectory("ecs-consumer-").FullName;
         System.IO.File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
@@ -64,13 +64,16 @@ internal sealed record Package(string Root, string Feed, string Version, string 
             app.MapGet("/", () => "hello");
             app.Run();
             """);
-        return new ConsumerProject(directory, Path.Combine(Root, "packages"));
+        return new ConsumerProject(directory, Path.Combine(Root, "packages"), name);
     }
 }
 
-internal sealed class ConsumerProject(string directory, string packagesFolder) : IDisposable
+internal sealed class ConsumerProject(string directory, string packagesFolder, string name) : IDisposable
 {
     public string Directory { get; } = directory;
+
+    /// <summary>The ContainerRepository, and so the service, family and container name.</summary>
+    public string Name { get; } = name;
 
     public string IntermediateFile(string relative) => Path.Combine(Directory, "obj", "Release", "net10.0", relative);
 

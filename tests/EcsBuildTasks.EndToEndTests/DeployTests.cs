@@ -1,0 +1,217 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
+using EcsBuildTasks.Aws.CloudWatch.Model;
+using EcsBuildTasks.Aws.CloudWatchLogs.Model;
+using EcsBuildTasks.Aws.ECR.Model;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Testing;
+using Task = System.Threading.Tasks.Task;
+
+namespace EcsBuildTasks.EndToEndTests;
+
+/// <summary>
+/// `dotnet publish -p:EcsDeploy=true` of a project referencing the package, against LocalEcs: the whole pipeline, as
+/// a user runs it.
+/// </summary>
+[TestClass]
+[TestCategory("EndToEnd")]
+public sealed class DeployTests
+{
+    private const string Cluster = "e2e";
+
+    [TestMethod]
+    public async Task First_deploy_creates_everything_an_unchanged_publish_changes_nothing_and_a_change_deploys_a_new_revision()
+    {
+        using var project = await CreateProjectAsync("<EcsDesiredCount>2</EcsDesiredCount>");
+        var ecs = await LocalEcsFixture.EcsAsync();
+
+        var first = Publish(project);
+
+        AssertSucceeded(first);
+        var result = Result(project);
+        Assert.AreEqual("succeeded", (string?)result["status"]);
+        Assert.AreEqual("created", (string?)result["serviceChange"]);
+        Assert.IsTrue((bool)result["taskDefinitionRegistered"]!);
+        StringAssert.EndsWith((string?)result["taskDefinitionArn"], $"task-definition/{project.Name}:1");
+        var digest = (string)result["imageDigest"]!;
+        var clients = await LocalEcsFixture.ClientsAsync();
+        var images = await clients.CreateEcr().DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = project.Name });
+        Assert.AreEqual(digest, images.ImageDetails!.Single().ImageDigest, "the task definition pins the pushed image by digest");
+        CollectionAssert.Contains(images.ImageDetails![0].ImageTags, "1.0.0");
+        var groups = await clients.CreateCloudWatchLogs().DescribeLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = $"/ecs/{project.Name}" });
+        Assert.AreEqual(1, groups.LogGroups!.Count, "the awslogs log group is created");
+        var service = await DescribeAsync(project.Name);
+        Assert.AreEqual(2, service.RunningCount);
+        Assert.AreEqual((string?)result["taskDefinitionArn"], service.TaskDefinition);
+        StringAssert.Contains(first.StandardOutput, "EcsBuildTasks: deployed: the new revision is serving");
+        var deployments = await ecs.ListServiceDeploymentsAsync(new ListServiceDeploymentsRequest { Cluster = Cluster, Service = project.Name });
+
+        var second = Publish(project);
+
+        AssertSucceeded(second);
+        var unchanged = Result(project);
+        Assert.AreEqual("up-to-date", (string?)unchanged["status"], second.StandardOutput);
+        Assert.AreEqual("unchanged", (string?)unchanged["serviceChange"]);
+        Assert.IsFalse((bool)unchanged["taskDefinitionRegistered"]!);
+        StringAssert.Contains(second.StandardOutput, "is up to date");
+        Assert.IsFalse(second.StandardOutput.Contains("Pushed image", StringComparison.Ordinal), "an unchanged image is not pushed again");
+        var after = await ecs.ListServiceDeploymentsAsync(new ListServiceDeploymentsRequest { Cluster = Cluster, Service = project.Name });
+        Assert.AreEqual(deployments.ServiceDeployments!.Count, after.ServiceDeployments!.Count, "no UpdateService, no deployment");
+        Assert.AreEqual(service.TaskDefinition, (await DescribeAsync(project.Name)).TaskDefinition);
+
+        var third = Publish(project, "-p:EcsMemory=2048");
+
+        AssertSucceeded(third);
+        var changed = Result(project);
+        Assert.AreEqual("succeeded", (string?)changed["status"]);
+        Assert.AreEqual("updated", (string?)changed["serviceChange"]);
+        StringAssert.EndsWith((string?)changed["taskDefinitionArn"], $"task-definition/{project.Name}:2");
+        Assert.AreEqual((string?)changed["taskDefinitionArn"], (await DescribeAsync(project.Name)).TaskDefinition);
+    }
+
+    [TestMethod]
+    public async Task A_crashing_revision_fails_the_build_with_its_diagnostics_and_the_service_keeps_the_previous_revision()
+    {
+        using var project = await CreateProjectAsync();
+        AssertSucceeded(Publish(project));
+        var healthy = (await DescribeAsync(project.Name)).TaskDefinition;
+
+        var crash = Publish(project, "-p:Simulate=crash");
+
+        Assert.AreNotEqual(0, crash.ExitCode, crash.ToString());
+        StringAssert.Contains(crash.StandardOutput, "error ECS3002");
+        StringAssert.Contains(crash.StandardOutput, $"it runs {project.Name}:1 again");
+        StringAssert.Contains(crash.StandardOutput, "Essential container in task exited");
+        StringAssert.Contains(crash.StandardOutput, "exit code 1");
+        StringAssert.Contains(crash.StandardOutput, "Last log lines");
+        Assert.AreEqual("rolled-back", (string?)Result(project)["status"]);
+        var service = await DescribeAsync(project.Name);
+        Assert.AreEqual(healthy, service.TaskDefinition, "the service is back on its last healthy revision");
+        Assert.AreEqual(service.DesiredCount, service.RunningCount);
+    }
+
+    [TestMethod]
+    public async Task An_alarm_in_ALARM_rolls_the_deployment_back()
+    {
+        using var project = await CreateProjectAsync(items: """<EcsAlarm Include="$(ContainerRepository)-5xx" />""");
+        var cloudWatch = (await LocalEcsFixture.ClientsAsync()).CreateCloudWatch();
+        var alarm = project.Name + "-5xx";
+        await cloudWatch.PutMetricAlarmAsync(new PutMetricAlarmRequest
+        {
+            AlarmName = alarm, MetricName = "HTTPCode_Target_5XX_Count", Namespace = "AWS/ApplicationELB", Statistic = "Sum",
+            Period = 60, EvaluationPeriods = 1, Threshold = 1, ComparisonOperator = "GreaterThanOrEqualToThreshold",
+        });
+        await cloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = alarm, StateValue = "OK", StateReason = "test" });
+        AssertSucceeded(Publish(project));
+        var healthy = (await DescribeAsync(project.Name)).TaskDefinition;
+        await cloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = alarm, StateValue = "ALARM", StateReason = "5xx errors above threshold" });
+
+        var rolledBack = Publish(project, "-p:EcsMemory=2048");
+
+        Assert.AreNotEqual(0, rolledBack.ExitCode, rolledBack.ToString());
+        StringAssert.Contains(rolledBack.StandardOutput, "error ECS3002");
+        Assert.AreEqual(healthy, (await DescribeAsync(project.Name)).TaskDefinition);
+    }
+
+    [TestMethod]
+    public async Task A_daemon_service_runs_one_task_per_container_instance()
+    {
+        using var project = await CreateProjectAsync("""
+            <EcsLaunchType>EC2</EcsLaunchType>
+            <EcsSchedulingStrategy>DAEMON</EcsSchedulingStrategy>
+            <EcsCpu></EcsCpu>
+            <EcsMemory></EcsMemory>
+            <EcsContainerMemory>256</EcsContainerMemory>
+            """);
+
+        var publish = Publish(project);
+
+        AssertSucceeded(publish);
+        var instances = await (await LocalEcsFixture.EcsAsync()).ListContainerInstancesAsync(new ListContainerInstancesRequest { Cluster = Cluster });
+        var service = await DescribeAsync(project.Name);
+        Assert.AreEqual("DAEMON", service.SchedulingStrategy!.Value);
+        Assert.IsTrue(instances.ContainerInstanceArns!.Count > 0);
+        Assert.AreEqual(instances.ContainerInstanceArns.Count, service.RunningCount);
+    }
+
+    [TestMethod]
+    public async Task A_desired_count_chosen_by_auto_scaling_survives_a_deployment()
+    {
+        using var project = await CreateProjectAsync();
+        AssertSucceeded(Publish(project));
+        var clients = await LocalEcsFixture.ClientsAsync();
+        await clients.CreateApplicationAutoScaling().RegisterScalableTargetAsync(new RegisterScalableTargetRequest
+        {
+            ServiceNamespace = "ecs", ResourceId = $"service/{Cluster}/{project.Name}", ScalableDimension = "ecs:service:DesiredCount", MinCapacity = 1, MaxCapacity = 5,
+        });
+        using (var http = new HttpClient())
+        {
+            using var scaled = await http.PostAsJsonAsync(new Uri(await LocalEcsFixture.EndpointAsync() + "/_localecs/autoscaling/desired-count"), new { cluster = Cluster, service = project.Name, desiredCount = 3 });
+            Assert.IsTrue(scaled.IsSuccessStatusCode, await scaled.Content.ReadAsStringAsync());
+        }
+
+        var publish = Publish(project, "-p:EcsMemory=2048");
+
+        AssertSucceeded(publish);
+        var service = await DescribeAsync(project.Name);
+        Assert.AreEqual(3, service.DesiredCount, "the deployment did not reset the desired count auto scaling chose");
+        Assert.AreEqual(3, service.RunningCount);
+        StringAssert.EndsWith(service.TaskDefinition, ":2");
+    }
+
+    [TestMethod]
+    public async Task EcsRollback_returns_the_service_to_its_previous_revision_and_EcsStatus_shows_it()
+    {
+        using var project = await CreateProjectAsync();
+        AssertSucceeded(Publish(project));
+        AssertSucceeded(Publish(project, "-p:EcsMemory=2048"));
+        StringAssert.EndsWith((await DescribeAsync(project.Name)).TaskDefinition, ":2");
+
+        var rollback = project.Dotnet("msbuild", "-t:EcsRollback", "-p:Configuration=Release", "-nodeReuse:false");
+
+        AssertSucceeded(rollback);
+        StringAssert.Contains(rollback.StandardOutput, $"rolling {project.Name} back from {project.Name}:2 to {project.Name}:1");
+        StringAssert.EndsWith((await DescribeAsync(project.Name)).TaskDefinition, ":1");
+
+        var status = project.Dotnet("msbuild", "-t:EcsStatus", "-p:Configuration=Release", "-nodeReuse:false");
+
+        AssertSucceeded(status);
+        StringAssert.Contains(status.StandardOutput, $"service {project.Name} in {Cluster}: ACTIVE");
+        StringAssert.Contains(status.StandardOutput, $"Task definition {project.Name}:1");
+    }
+
+    private static async Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "")
+    {
+        var endpoint = await LocalEcsFixture.EndpointAsync();
+        var name = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+        return PackageFixture.Instance.CreateConsumer($"""
+            <ContainerRepository>{name}</ContainerRepository>
+            <EcsTarget>local</EcsTarget>
+            <EcsEndpointUrl>{endpoint}</EcsEndpointUrl>
+            <EcsCluster>{Cluster}</EcsCluster>
+            <EcsCpu>256</EcsCpu>
+            <EcsMemory>512</EcsMemory>
+            <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
+            <EcsTimeoutMinutes>10</EcsTimeoutMinutes>
+            {properties}
+            """, $"""
+            <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
+            {items}
+            """, name: name);
+    }
+
+    private static ProcessResult Publish(ConsumerProject project, params string[] extra) =>
+        project.Dotnet(["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", .. extra]);
+
+    private static void AssertSucceeded(ProcessResult result) => Assert.AreEqual(0, result.ExitCode, result.ToString());
+
+    private static JsonNode Result(ConsumerProject project) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(project.Directory, "bin", "Release", "net10.0", "publish", "ecs-deployment.json")))!;
+
+    private static async Task<EcsBuildTasks.Aws.ECS.Model.Service> DescribeAsync(string name)
+    {
+        var response = await (await LocalEcsFixture.EcsAsync()).DescribeServicesAsync(new DescribeServicesRequest { Cluster = Cluster, Services = [name] });
+        return response.Services!.Single();
+    }
+}
