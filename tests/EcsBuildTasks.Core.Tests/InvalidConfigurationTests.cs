@@ -31,6 +31,11 @@ public sealed class InvalidConfigurationTests
         yield return Case("environment variable twice", "ECS0008", "EcsEnvironmentVariable 'FEATURE_X'", i => i.Add("EcsEnvironmentVariable", "FEATURE_X", ("Value", "off")));
         yield return Case("circuit breaker threshold malformed", "ECS0163", "EcsCircuitBreakerThreshold", i => i.Set("EcsCircuitBreakerThreshold", "SOME:3"));
         yield return Case("capacity provider weight out of range", "ECS0001", "EcsCapacityProvider 'FARGATE'", i => i.Set("EcsLaunchType", null).Add("EcsCapacityProvider", "FARGATE", ("Weight", "5000")));
+        yield return Case("endpoint URL without scheme", "ECS0012", "EcsEndpointUrl", i => i.Set("EcsEndpointUrl", "localhost:4599"));
+        yield return Case("endpoint URL with ftp scheme", "ECS0012", "EcsEndpointUrl", i => i.Set("EcsEndpointUrl", "ftp://localhost:4599"));
+        yield return Case("log retention not a CloudWatch value", "ECS0003", "EcsLogRetentionDays", i => i.Set("EcsLogRetentionDays", "10"));
+        yield return Case("unknown target", "ECS0003", "EcsTarget", i => i.Set("EcsTarget", "azure"));
+        yield return Case("timeout of zero minutes", "ECS0001", "EcsTimeoutMinutes", i => i.Set("EcsTimeoutMinutes", "0"));
         yield return Case("image configuration not json", "ECS0010", "GeneratedContainerConfiguration", i => i.Set("GeneratedContainerConfiguration", "{oops"));
         yield return Case("container port not a number", "ECS0129", "ContainerPort 'http'", i => i.Add("ContainerPort", "http"));
 

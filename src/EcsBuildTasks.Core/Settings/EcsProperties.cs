@@ -15,7 +15,7 @@ public sealed record SettingInfo(string Name, SettingKind Kind, string Descripti
 /// Defaults live here, in the engine, rather than in the .props file: a value from a definition template must win
 /// over a default but lose to a property the user set, which only works if "not set" stays visible.
 /// </summary>
-public static class EcsProperties
+public static partial class EcsProperties
 {
     public const string Deploy = "EcsDeploy";
     public const string DryRun = "EcsDryRun";
@@ -116,7 +116,10 @@ public static class EcsProperties
     public const string InternalUsesDefaultVpc = "_EcsUsesDefaultVpc";
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
-    public static IReadOnlyList<SettingInfo> Documented { get; } =
+    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreSettings, .. TrafficShiftingSettings, .. PlatformSettings];
+
+    /// <summary>The foundation and the deployment (definitions, validation, rolling and daemon deployments, LocalEcs).</summary>
+    private static SettingInfo[] CoreSettings =>
     [
         P(Deploy, "Runs the ECS deployment after `Publish`. Without it the package does nothing.", "`false`"),
         P(DryRun, "Generates and validates the definitions and prints the plan; builds no image and calls no AWS API.", "`false`"),
