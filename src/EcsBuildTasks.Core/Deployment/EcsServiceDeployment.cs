@@ -27,8 +27,12 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
 
         var existing = await ServiceLookup.FindAsync(aws, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         var registrar = new TaskDefinitionRegistrar(aws, log);
-        await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, settings, cancellationToken).ConfigureAwait(false);
         var registered = await registrar.RegisterAsync(definitions.TaskDefinition, gitCommit, imageFingerprint, cancellationToken).ConfigureAwait(false);
+        if (registered.Registered)
+        {
+            // A reused revision's log groups were made when it was registered.
+            await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, settings, cancellationToken).ConfigureAwait(false);
+        }
         var change = await new ServiceDeployer(aws, log, time).ApplyAsync(definitions.Service, registered.Arn, existing, settings, cancellationToken).ConfigureAwait(false);
 
         var image = definitions.MainContainer.Image;
@@ -50,6 +54,7 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
             ChangedMembers = change.ChangedMembers,
             Region = region,
             StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
             DeploySeconds = time.GetElapsedTime(started).TotalSeconds,
             WaitSeconds = wait?.Duration.TotalSeconds ?? 0,
             ApiCalls = aws.RequestCount,
