@@ -97,19 +97,13 @@ public sealed class PlatformDeployTests
         Assert.AreEqual(3, service.DesiredCount, "the desired count auto scaling chose survives the deployment");
         Assert.AreEqual(3, (await cloudMap.ListInstancesAsync(new ListInstancesRequest { ServiceId = registryId })).Instances!.Count, "one Cloud Map instance per running task");
 
-        // The user suspends scale-in themselves; a failed deployment must give exactly that back.
-        await scaling.RegisterScalableTargetAsync(new RegisterScalableTargetRequest
-        {
-            ServiceNamespace = "ecs", ResourceId = resource, ScalableDimension = "ecs:service:DesiredCount",
-            SuspendedState = new SuspendedState { DynamicScalingInSuspended = true, DynamicScalingOutSuspended = false, ScheduledScalingSuspended = false },
-        });
-
         var crashed = Publish(project, "-p:Simulate=crash");
 
         Assert.AreNotEqual(0, crashed.ExitCode, crashed.ToString());
         StringAssert.Contains(crashed.StandardOutput, "error ECS3002");
-        StringAssert.Contains(crashed.StandardOutput, $"restored auto scaling of {resource} (dynamic scale-in suspended)");
-        AssertSuspended((await TargetAsync(scaling, resource)).SuspendedState, scaleIn: true, scaleOut: false, scheduled: false, "after a failed deployment");
+        StringAssert.Contains(crashed.StandardOutput, $"suspended auto scaling of {resource} for the deployment");
+        StringAssert.Contains(crashed.StandardOutput, $"restored auto scaling of {resource} (nothing suspended)");
+        AssertSuspended((await TargetAsync(scaling, resource)).SuspendedState, scaleIn: false, scaleOut: false, scheduled: false, "after a failed deployment and its rollback");
     }
 
     [TestMethod]

@@ -517,7 +517,7 @@ public static class SettingsReader
             return result;
         }
 
-        internal int? MetadataInt(ItemInput item, string subject, string metadata, int min, int max)
+        private int? MetadataInt(ItemInput item, string subject, string metadata, int min, int max)
         {
             var text = item.Get(metadata);
             if (text is null)

@@ -85,7 +85,7 @@ public sealed class OneOffTaskRunner(AwsSession aws, IDeploymentLog log, TimePro
         {
             await StopAsync(spec, arn, $"it ran longer than {spec.Timeout.TotalMinutes:0} minutes").ConfigureAwait(false);
             throw new DeploymentException(DiagnosticCodes.OneOffTaskTimedOut, spec.Subject,
-                $"The {spec.Label} (task {id}) did not finish within {spec.Timeout.TotalMinutes:0} minutes ({spec.Subject}: TimeoutMinutes, default {EcsProperties.TimeoutMinutes}); the build stopped it. Check its logs, or give it more time.");
+                $"The {spec.Label} (task {id}) did not finish within {spec.Timeout.TotalMinutes:0} minutes, so the build stopped it. Check its logs, or give it more time: TimeoutMinutes on the {EcsProperties.PreDeployTaskItem} item, else {EcsProperties.TimeoutMinutes}.");
         }
 
         await PrintAsync(spec, stopped, cancellationToken).ConfigureAwait(false);
