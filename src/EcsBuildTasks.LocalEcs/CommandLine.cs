@@ -6,16 +6,21 @@ namespace EcsBuildTasks.LocalEcs;
 internal static class CommandLine
 {
     public const string Usage = """
-        Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH] [--container-instances N]
+        Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH] [--container-instances N] [--exit-with PID]
           --port N                 TCP port on localhost (default 4599; 0 picks a free one)
           --time-scale X           simulated seconds per real second (default 60; 0 = instant)
           --state-file PATH        persist state across restarts (blobs in PATH.blobs/)
           --container-instances N  simulated EC2 container instances per cluster (default 2)
+          --exit-with PID          stop (saving the state file) when process PID exits
         """;
 
     /// <summary>Returns the options, or null with <paramref name="error"/> set (null error: help was asked for).</summary>
-    public static LocalEcsOptions? Parse(IReadOnlyList<string> args, out string? error)
+    public static LocalEcsOptions? Parse(IReadOnlyList<string> args, out string? error) => Parse(args, out error, out _);
+
+    /// <param name="exitWithProcessId">The process whose exit stops LocalEcs (the build that started it), or null.</param>
+    public static LocalEcsOptions? Parse(IReadOnlyList<string> args, out string? error, out int? exitWithProcessId)
     {
+        exitWithProcessId = null;
         var port = 4599;
         var timeScale = 60.0;
         string? stateFile = null;
@@ -46,6 +51,9 @@ internal static class CommandLine
                     break;
                 case "--state-file":
                     stateFile = value;
+                    break;
+                case "--exit-with" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0:
+                    exitWithProcessId = pid;
                     break;
                 case "--container-instances" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100:
                     instances = n;

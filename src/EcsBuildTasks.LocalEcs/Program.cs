@@ -1,7 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using EcsBuildTasks.LocalEcs;
 
-var options = CommandLine.Parse(args, out var error);
+var options = CommandLine.Parse(args, out var error, out var exitWith);
 if (options is null)
 {
     if (error is not null)
@@ -16,5 +17,35 @@ if (options is null)
 await using var server = await LocalEcsServer.StartAsync(options);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"LocalEcs listening on {server.BaseUrl} (account {LocalEcsServer.AccountId}, registry {server.RegistryHost}, time scale {(options.TimeScale == 0 ? "instant" : options.TimeScale)}, state file {options.StateFile ?? "none"})"));
-await server.WaitForShutdownAsync();
+using var parentExited = new CancellationTokenSource();
+if (exitWith is { } pid)
+{
+    // Started for one build: a build that ends without stopping it (crash, Ctrl+C) must not leave it behind.
+    _ = WatchAsync(pid, parentExited);
+}
+
+try
+{
+    await server.WaitForShutdownAsync(parentExited.Token);
+}
+catch (OperationCanceledException) when (parentExited.IsCancellationRequested)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LocalEcs: process {exitWith} exited; stopping."));
+}
+
 return 0;
+
+static async Task WatchAsync(int pid, CancellationTokenSource exited)
+{
+    try
+    {
+        using var process = Process.GetProcessById(pid);
+        await process.WaitForExitAsync();
+    }
+    catch (ArgumentException)
+    {
+        // Already gone.
+    }
+
+    await exited.CancelAsync();
+}

@@ -109,6 +109,7 @@ public sealed class PrepareEcsDeployment : EcsTask
         }
 
         ContainerRegistry = registry.Registry;
+        // (The push credentials are fetched only when there is something to push, below.)
         ContainerRepository = registry.RepositoryName;
         if (PublishDirectory is not null)
         {
@@ -129,10 +130,12 @@ public sealed class PrepareEcsDeployment : EcsTask
             }
         }
 
+        RegistryCredentials credentials = null!;
+        RunSynchronously(async () => credentials = await new RegistryPreparation(aws, DeploymentLog).AuthorizeAsync(registry, CancellationToken).ConfigureAwait(false));
         DeploymentLog.Info($"EcsBuildTasks: pushing the image to {registry.RepositoryUri}");
         var sameRegistry = BaseImage is { Length: > 0 } baseImage && ImageReference.Parse(baseImage).Registry is { } baseRegistry
-            && string.Equals(baseRegistry, registry.Registry, StringComparison.OrdinalIgnoreCase);
-        RegistryCredentialHandoff.Set(registry.Credentials.UserName, registry.Credentials.Password, alsoForPull: sameRegistry);
-        DeploymentLog.Detail($"EcsBuildTasks: push credentials for {registry.Registry} handed to PublishContainer through {RegistryCredentialHandoff.PushUser}/{RegistryCredentialHandoff.PushPassword}");
+            && string.Equals(baseRegistry, credentials.Registry, StringComparison.OrdinalIgnoreCase);
+        RegistryCredentialHandoff.Set(credentials.UserName, credentials.Password, alsoForPull: sameRegistry);
+        DeploymentLog.Detail($"EcsBuildTasks: push credentials for {credentials.Registry} handed to PublishContainer through {RegistryCredentialHandoff.PushUser}/{RegistryCredentialHandoff.PushPassword}");
     }
 }

@@ -181,7 +181,76 @@ public sealed class DeployTests
         StringAssert.Contains(status.StandardOutput, $"Task definition {project.Name}:1");
     }
 
-    private static async Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "")
+    [TestMethod]
+    public async Task Fail_fast_stops_and_rolls_back_after_the_given_number_of_failed_tasks()
+    {
+        // A circuit breaker that would wait for 50 failures: EcsFailFastFailedTasks=2 decides first.
+        using var project = await CreateProjectAsync("<EcsCircuitBreakerThreshold>COUNT:50</EcsCircuitBreakerThreshold>");
+        AssertSucceeded(Publish(project));
+
+        var crash = Publish(project, "-p:Simulate=crash", "-p:EcsFailFastFailedTasks=2");
+
+        Assert.AreNotEqual(0, crash.ExitCode, crash.ToString());
+        StringAssert.Contains(crash.StandardOutput, "(EcsFailFastFailedTasks=2): stopping the deployment and rolling back");
+        StringAssert.Contains(crash.StandardOutput, "error ECS3005");
+        StringAssert.Contains(crash.StandardOutput, $"runs {project.Name}:1");
+        Assert.AreEqual("failed-fast", (string?)Result(project)["status"]);
+        StringAssert.EndsWith((await DescribeAsync(project.Name)).TaskDefinition, ":1");
+    }
+
+    [TestMethod]
+    public async Task Ctrl_C_while_waiting_stops_waiting_and_prints_how_to_check_and_roll_back()
+    {
+        using var project = await CreateProjectAsync();
+        AssertSucceeded(Publish(project));
+        var log = new System.Text.StringBuilder();
+        using var publish = project.Start(log, "publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", "-p:Simulate=slow-start:36000");
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!Contains(log, "following service deployment") && !publish.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.IsFalse(publish.HasExited, log.ToString());
+        ProcessRunner.Run("kill", ["-INT", publish.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.IsTrue(publish.WaitForExit(TimeSpan.FromMinutes(1)), "the build ends promptly after Ctrl+C:\n" + log);
+        publish.WaitForExit();
+
+        var output = log.ToString();
+        StringAssert.Contains(output, "ECS3007");
+        StringAssert.Contains(output, "dotnet msbuild -t:EcsStatus");
+        StringAssert.Contains(output, "dotnet msbuild -t:EcsRollback");
+        StringAssert.Contains(output, "aws ecs stop-service-deployment --service-deployment-arn arn:aws:ecs:");
+    }
+
+    [TestMethod]
+    public async Task Push_credentials_reach_the_push_and_are_cleared_afterwards_also_when_the_push_fails()
+    {
+        // Spies around the push print whether the SDK's credential variables are set (never their values).
+        const string Spies = """
+            <Target Name="SpyBeforePush" BeforeTargets="PublishContainer">
+              <Message Importance="high" Text="SPY before push: user=[$([System.Environment]::GetEnvironmentVariable('DOTNET_CONTAINER_PUSH_REGISTRY_UNAME'))] password set=[$([System.Environment]::GetEnvironmentVariable('DOTNET_CONTAINER_PUSH_REGISTRY_PWORD').Length)]" />
+            </Target>
+            <Target Name="SpyAfterClear" AfterTargets="_EcsClearRegistryCredentials">
+              <Message Importance="high" Text="SPY after clear: user=[$([System.Environment]::GetEnvironmentVariable('DOTNET_CONTAINER_PUSH_REGISTRY_UNAME'))] password=[$([System.Environment]::GetEnvironmentVariable('DOTNET_CONTAINER_PUSH_REGISTRY_PWORD'))]" />
+            </Target>
+            """;
+        using var project = await CreateProjectAsync(targets: Spies);
+
+        var failing = Publish(project, "-p:ContainerBaseImage=localhost:1/no-such-base:latest");
+
+        Assert.AreNotEqual(0, failing.ExitCode, failing.ToString());
+        StringAssert.Contains(failing.StandardOutput, "SPY before push: user=[AWS] password set=[");
+        Assert.IsFalse(failing.StandardOutput.Contains("password set=[]", StringComparison.Ordinal), failing.StandardOutput);
+        StringAssert.Contains(failing.StandardOutput, "SPY after clear: user=[] password=[]", "cleared after a failed push");
+
+        var succeeding = Publish(project);
+
+        AssertSucceeded(succeeding);
+        StringAssert.Contains(succeeding.StandardOutput, "SPY after clear: user=[] password=[]", "cleared after a successful push");
+    }
+
+    private static async Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "", string targets = "")
     {
         var endpoint = await LocalEcsFixture.EndpointAsync();
         var name = "e2e-" + Guid.NewGuid().ToString("N")[..8];
@@ -198,11 +267,19 @@ public sealed class DeployTests
             """, $"""
             <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
             {items}
-            """, name: name);
+            """, name: name, targets: targets);
     }
 
     private static ProcessResult Publish(ConsumerProject project, params string[] extra) =>
         project.Dotnet(["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", .. extra]);
+
+    private static bool Contains(System.Text.StringBuilder log, string text)
+    {
+        lock (log)
+        {
+            return log.ToString().Contains(text, StringComparison.Ordinal);
+        }
+    }
 
     private static void AssertSucceeded(ProcessResult result) => Assert.AreEqual(0, result.ExitCode, result.ToString());
 

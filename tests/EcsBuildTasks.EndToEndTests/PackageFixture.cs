@@ -30,7 +30,7 @@ internal static class PackageFixture
 internal sealed record Package(string Root, string Feed, string Version, string File)
 {
     /// <summary>Creates a consuming project in a folder of its own, wired to the local feed.</summary>
-    public ConsumerProject CreateConsumer(string properties, string items = "", string sdk = "Microsoft.NET.Sdk.Web", string name = "consumer")
+    public ConsumerProject CreateConsumer(string properties, string items = "", string sdk = "Microsoft.NET.Sdk.Web", string name = "consumer", string targets = "")
     {
         var directory = Directory.CreateTempSubdirectory("ecs-consumer-").FullName;
         System.IO.File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
@@ -57,6 +57,7 @@ internal sealed record Package(string Root, string Feed, string Version, string 
                 <PackageReference Include="EcsBuildTasks" Version="{Version}" PrivateAssets="all" />
                 {items}
               </ItemGroup>
+              {targets}
             </Project>
             """);
         System.IO.File.WriteAllText(Path.Combine(directory, "Program.cs"), """
@@ -78,8 +79,17 @@ internal sealed class ConsumerProject(string directory, string packagesFolder, s
     public string IntermediateFile(string relative) => Path.Combine(Directory, "obj", "Release", "net10.0", relative);
 
     /// <summary>Runs <c>dotnet</c> in the project folder with the run's own packages folder.</summary>
-    public ProcessResult Dotnet(params string[] arguments) =>
-        EndToEndTests.Dotnet.Run(Directory, arguments, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packagesFolder });
+    public ProcessResult Dotnet(params string[] arguments) => Dotnet(new Dictionary<string, string?>(), arguments);
+
+    public ProcessResult Dotnet(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var env = new Dictionary<string, string?>(environment) { ["NUGET_PACKAGES"] = packagesFolder };
+        return EndToEndTests.Dotnet.Run(Directory, arguments, env);
+    }
+
+    /// <summary>Starts <c>dotnet</c> in the project folder without waiting; output goes to <paramref name="log"/>.</summary>
+    public System.Diagnostics.Process Start(System.Text.StringBuilder log, params string[] arguments) =>
+        ProcessRunner.Start("dotnet", arguments, log, Directory, EndToEndTests.Dotnet.Environment(new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packagesFolder }));
 
     public void Dispose()
     {
@@ -100,7 +110,10 @@ internal static class Dotnet
     /// <summary>
     /// Runs the dotnet CLI without node reuse or the build server, so every run loads the task assembly it is testing.
     /// </summary>
-    public static ProcessResult Run(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string?>? environment)
+    public static ProcessResult Run(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string?>? environment) =>
+        ProcessRunner.Run("dotnet", arguments, workingDirectory, Environment(environment), TimeSpan.FromMinutes(10));
+
+    public static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?>? environment)
     {
         var env = new Dictionary<string, string?>
         {
@@ -121,6 +134,6 @@ internal static class Dotnet
             }
         }
 
-        return ProcessRunner.Run("dotnet", arguments, workingDirectory, env, TimeSpan.FromMinutes(10));
+        return env;
     }
 }

@@ -203,10 +203,7 @@ public sealed class PlatformDeployTests
             <EcsScalingPolicy Include="memory" Metric="Memory" TargetValue="70" ScaleOutCooldown="45" />
             <EcsScheduledScaling Include="weekend" Schedule="cron(0 0 ? * SAT *)" MinCapacity="1" MaxCapacity="1" />
             """, name: name);
-        var environment = AwsCli.Environment();
-        environment["NUGET_PACKAGES"] = Path.Combine(PackageFixture.Instance.Root, "packages");
-
-        var publish = Dotnet.Run(project.Directory, ["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false"], environment);
+        var publish = project.Dotnet(AwsCli.Environment(), "publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false");
 
         AssertSucceeded(publish);
         StringAssert.Contains(publish.StandardOutput, "not waiting for the deployment (EcsWait=false)");

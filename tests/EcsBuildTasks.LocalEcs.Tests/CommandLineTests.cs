@@ -30,6 +30,48 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public async Task The_program_stops_and_saves_its_state_when_the_process_it_was_started_for_exits()
+    {
+        var folder = Directory.CreateTempSubdirectory("localecs-exit-with-").FullName;
+        var port = ProcessRunner.FreeTcpPort();
+        var stateFile = Path.Combine(folder, "state.json");
+        var log = new StringBuilder();
+        using var parent = ProcessRunner.Start("sleep", ["300"], new StringBuilder());
+        var program = Path.Combine(AppContext.BaseDirectory, "EcsBuildTasks.LocalEcs.dll");
+        using var process = ProcessRunner.Start("dotnet", [program, "--port", port.ToString(CultureInfo.InvariantCulture), "--time-scale", "0", "--state-file", stateFile, "--exit-with", parent.Id.ToString(CultureInfo.InvariantCulture)], log);
+        try
+        {
+            using var aws = new AwsClient(new Uri($"http://localhost:{port}"));
+            await LiveLocalEcs.WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    return (await aws.ControlAsync(HttpMethod.Get, "health")).Status == System.Net.HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, "LocalEcs to listen\n" + log, 60);
+            await aws.EcsAsync("CreateCluster", new JsonObject { ["clusterName"] = "kept-after-the-parent-exits" });
+
+            parent.Kill();
+
+            Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "LocalEcs outlived the process it was started for:\n" + log);
+            StringAssert.Contains(File.ReadAllText(stateFile), "kept-after-the-parent-exits");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public async Task The_program_serves_on_its_port_and_saves_its_state_file_on_SIGTERM()
     {
         if (!OperatingSystem.IsLinux())

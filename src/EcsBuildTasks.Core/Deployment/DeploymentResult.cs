@@ -48,6 +48,9 @@ public sealed record DeploymentResult
 
     public DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>When the build knew the outcome (the waiter returned), for measuring how fast it notices.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+
     public double DeploySeconds { get; init; }
 
     public double WaitSeconds { get; init; }

@@ -36,8 +36,13 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
 
         var existing = await ServiceLookup.FindAsync(aws, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         var registrar = new TaskDefinitionRegistrar(aws, log);
-        await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, settings, cancellationToken).ConfigureAwait(false);
         var registered = await registrar.RegisterAsync(definitions.TaskDefinition, gitCommit, imageFingerprint, cancellationToken).ConfigureAwait(false);
+        if (registered.Registered)
+        {
+            // A reused revision's log groups were made when it was registered.
+            await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, settings, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var scalingSuspension = (await platform.BeforeServiceChangeAsync(definitions, registered.Arn, existing, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var change = await new ServiceDeployer(aws, log, time).ApplyAsync(definitions.Service, registered.Arn, existing, settings, cancellationToken).ConfigureAwait(false);
 
@@ -60,6 +65,7 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
             ChangedMembers = change.ChangedMembers,
             Region = region,
             StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
             DeploySeconds = time.GetElapsedTime(started).TotalSeconds,
             WaitSeconds = wait?.Duration.TotalSeconds ?? 0,
             ApiCalls = aws.RequestCount,

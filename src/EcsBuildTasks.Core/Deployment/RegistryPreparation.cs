@@ -22,12 +22,12 @@ public sealed class RegistryCredentials(string registry, string userName, string
     public override string ToString() => $"{UserName}@{Registry} (token hidden)";
 }
 
-/// <summary>The repository the image goes to and how to push to it.</summary>
-public sealed record PreparedRegistry(string Registry, string RepositoryName, string RepositoryUri, bool Created, RegistryCredentials Credentials);
+/// <summary>The repository the image goes to.</summary>
+public sealed record PreparedRegistry(string Registry, string RepositoryName, string RepositoryUri, bool Created);
 
 /// <summary>
 /// Makes sure the ECR repository exists (creating it with scan on push, optional tag immutability and lifecycle policy
-/// when allowed) and fetches an authorization token for the push.
+/// when allowed), and fetches an authorization token when there is something to push.
 /// </summary>
 public sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
 {
@@ -49,8 +49,8 @@ public sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
             await EnsureLifecyclePolicyAsync(name, keep, cancellationToken).ConfigureAwait(false);
         }
 
-        var credentials = await AuthorizeAsync(repository, cancellationToken).ConfigureAwait(false);
-        return new PreparedRegistry(credentials.Registry, name, repository.RepositoryUri ?? $"{credentials.Registry}/{name}", created, credentials);
+        var uri = repository.RepositoryUri ?? throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, "ECR DescribeRepositories", $"ECR returned no URI for the repository {name}.");
+        return new PreparedRegistry(RegistryHost(uri)!, name, uri, created);
     }
 
     /// <summary>A lifecycle policy that expires all but the newest <paramref name="keep"/> images.</summary>
@@ -99,8 +99,10 @@ public sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
         log.Info($"EcsBuildTasks: ECR repository {name} keeps the newest {keep} images ({EcsProperties.EcrKeepImages})");
     }
 
-    private async Task<RegistryCredentials> AuthorizeAsync(Repository repository, CancellationToken cancellationToken)
+    /// <summary>An ECR authorization token for pushing to <paramref name="registry"/>'s registry.</summary>
+    public async Task<RegistryCredentials> AuthorizeAsync(PreparedRegistry registry, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         var response = await AwsCalls.RunAsync("ECR GetAuthorizationToken", () => aws.Ecr.GetAuthorizationTokenAsync(new GetAuthorizationTokenRequest(), cancellationToken)).ConfigureAwait(false);
         var data = response.AuthorizationData?.FirstOrDefault();
         string decoded;
@@ -120,8 +122,8 @@ public sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
             throw new DeploymentException(DiagnosticCodes.RegistryAuthorizationFailed, "ECR GetAuthorizationToken", "ECR GetAuthorizationToken returned no usable token (expected base64 'user:password').");
         }
 
-        var registry = RegistryHost(data!.ProxyEndpoint) ?? RegistryHost(repository.RepositoryUri) ?? throw new DeploymentException(DiagnosticCodes.RegistryAuthorizationFailed, "ECR GetAuthorizationToken", "ECR returned no registry endpoint.");
-        return new RegistryCredentials(registry, decoded[..separator], decoded[(separator + 1)..]);
+        var host = RegistryHost(data!.ProxyEndpoint) ?? registry.Registry;
+        return new RegistryCredentials(host, decoded[..separator], decoded[(separator + 1)..]);
     }
 
     /// <summary>"https://123.dkr.ecr.eu-west-1.amazonaws.com" or "123.dkr.ecr.../repo" → "123.dkr.ecr...".</summary>

@@ -48,7 +48,12 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[] { "exec", assemblyPath, "--port", uri.Port.ToString(CultureInfo.InvariantCulture), "--state-file", stateFile })
+        var arguments = new[]
+        {
+            "exec", assemblyPath, "--port", uri.Port.ToString(CultureInfo.InvariantCulture), "--state-file", stateFile,
+            "--exit-with", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Measures what a deployment costs on top of the image push, against LocalEcs.
+
+1. Overhead: `dotnet publish -t:PublishContainer` (the SDK's push alone, credentials handed in by hand) against
+   `dotnet publish -p:EcsDeploy=true` (preflight, ECR, push, registration, service update, waiting), interleaved,
+   each run with a changed source file so both really build and push a new image. LocalEcs runs in instant mode
+   (--time-scale 0), so ECS itself takes no time and the difference is the tool's own cost.
+2. AWS requests of a first deploy, an unchanged redeploy and a changed one (from ecs-deployment.json).
+3. How fast the build notices that a deployment finished: LocalEcs at --time-scale 1 (simulated time = real time);
+   the service deployment's finishedAt (LocalEcs) against the result's finishedAt (the build).
+
+Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5]
+"""
+import argparse, base64, datetime, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CONFIG = "Release"
+TASKS = os.path.join(ROOT, "src", "EcsBuildTasks", "bin", CONFIG, "net10.0", "EcsBuildTasks.dll")
+LOCALECS = os.path.join(ROOT, "src", "EcsBuildTasks.LocalEcs", "bin", CONFIG, "net10.0", "EcsBuildTasks.LocalEcs.dll")
+ENV = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1", MSBUILDDISABLENODEREUSE="1", DOTNET_CLI_USE_MSBUILD_SERVER="0",
+           AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
+           AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_PAGER="")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_localecs(time_scale, state_dir):
+    port = free_port()
+    process = subprocess.Popen(["dotnet", LOCALECS, "--port", str(port), "--time-scale", str(time_scale), "--state-file", os.path.join(state_dir, "state.json")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://localhost:{port}/_localecs/health", timeout=1)
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    sys.exit("LocalEcs did not start")
+
+
+def project(directory, name, port):
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, f"{name}.csproj"), "w") as f:
+        f.write(f"""<Project Sdk="Microsoft.NET.Sdk.Web">
+  <Import Project="{ROOT}/nuget/build/EcsBuildTasks.props" />
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <ContainerRepository>{name}</ContainerRepository>
+    <ContainerBaseImage>localhost:{port}/localecs/base:latest</ContainerBaseImage>
+    <ContainerImageTags>bench</ContainerImageTags>
+    <EcsBuildTasksAssembly>{TASKS}</EcsBuildTasksAssembly>
+    <EcsTarget>local</EcsTarget>
+    <EcsEndpointUrl>http://localhost:{port}</EcsEndpointUrl>
+    <EcsCluster>bench</EcsCluster>
+    <EcsCpu>256</EcsCpu>
+    <EcsMemory>512</EcsMemory>
+    <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
+  </PropertyGroup>
+  <Import Project="{ROOT}/nuget/build/EcsBuildTasks.targets" />
+</Project>
+""")
+    write_program(directory, 0)
+
+
+def write_program(directory, revision):
+    with open(os.path.join(directory, "Program.cs"), "w") as f:
+        f.write(f'var app = WebApplication.CreateSlimBuilder(args).Build();\napp.MapGet("/", () => "revision {revision}");\napp.Run();\n')
+
+
+def run(cmd, cwd, env=ENV):
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-4000:]}")
+    return elapsed, result.stdout
+
+
+def aws(port, *args):
+    out = subprocess.run(["aws", "--endpoint-url", f"http://localhost:{port}", "--output", "json", *args], env=ENV, stdout=subprocess.PIPE, check=True, text=True).stdout
+    return json.loads(out) if out.strip() else None
+
+
+def result_of(directory):
+    with open(os.path.join(directory, "bin", CONFIG, "net10.0", "publish", "ecs-deployment.json")) as f:
+        return json.load(f)
+
+
+def overhead(runs, work):
+    process, port = start_localecs(0, work)
+    try:
+        plain, deploy = os.path.join(work, "plain"), os.path.join(work, "deploy")
+        project(plain, "plain", port)
+        project(deploy, "deploy", port)
+        aws(port, "ecr", "create-repository", "--repository-name", "plain")
+        token = aws(port, "ecr", "get-authorization-token")["authorizationData"][0]["authorizationToken"]
+        password = base64.b64decode(token).decode().split(":", 1)[1]
+        push_env = dict(ENV, DOTNET_CONTAINER_PUSH_REGISTRY_UNAME="AWS", DOTNET_CONTAINER_PUSH_REGISTRY_PWORD=password)
+        plain_cmd = ["dotnet", "publish", "-c", CONFIG, "-t:PublishContainer", f"-p:ContainerRegistry=localhost:{port}", "-nodeReuse:false"]
+        deploy_cmd = ["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"]
+        run(plain_cmd, plain, push_env)          # restore, first build, first push
+        run(deploy_cmd, deploy)                  # first deploy creates repository and service
+        times = {"plain": [], "deploy": []}
+        calls = []
+        for i in range(1, runs + 1):
+            write_program(plain, i)
+            times["plain"].append(run(plain_cmd, plain, push_env)[0])
+            write_program(deploy, i)
+            times["deploy"].append(run(deploy_cmd, deploy)[0])
+            calls.append(result_of(deploy)["apiCalls"])
+        mp, md = statistics.median(times["plain"]), statistics.median(times["deploy"])
+        print(f"overhead: {runs} interleaved runs, each with a changed Program.cs (new image), LocalEcs --time-scale 0")
+        print(f"  dotnet publish -t:PublishContainer   median {mp:.2f} s  (min {min(times['plain']):.2f}, max {max(times['plain']):.2f})")
+        print(f"  dotnet publish -p:EcsDeploy=true     median {md:.2f} s  (min {min(times['deploy']):.2f}, max {max(times['deploy']):.2f})")
+        print(f"  added by EcsDeploy: median {md - mp:+.2f} s, min-to-min {min(times['deploy']) - min(times['plain']):+.2f} s; AWS requests per changed deploy: {statistics.median(calls):.0f}")
+
+        counts = os.path.join(work, "counts")
+        project(counts, "counts", port)
+        run(deploy_cmd, counts)
+        first = result_of(counts)["apiCalls"]
+        run(deploy_cmd, counts)
+        unchanged = result_of(counts)
+        write_program(counts, 99)
+        run(deploy_cmd, counts)
+        changed = result_of(counts)["apiCalls"]
+        print(f"AWS requests: first deploy {first}, unchanged redeploy {unchanged['apiCalls']} ({unchanged['status']}), changed redeploy {changed}")
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def latency(runs, work):
+    process, port = start_localecs(1, os.path.join(work, "latency-state"))
+    try:
+        directory = os.path.join(work, "latency")
+        project(directory, "latency", port)
+        run(["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"], directory)
+        delays = []
+        for i in range(1, runs + 1):
+            write_program(directory, i)
+            run(["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"], directory)
+            result = result_of(directory)
+            deployment = aws(port, "ecs", "describe-service-deployments", "--service-deployment-arns", result["serviceDeploymentArn"])["serviceDeployments"][0]
+            finished = deployment["finishedAt"]
+            finished = datetime.datetime.fromisoformat(finished) if isinstance(finished, str) else datetime.datetime.fromtimestamp(finished, datetime.timezone.utc)
+            noticed = datetime.datetime.fromisoformat(result["finishedAt"])
+            delays.append((noticed - finished).total_seconds())
+        print(f"notice delay (LocalEcs --time-scale 1, {runs} deployments): median {statistics.median(delays):.2f} s, max {max(delays):.2f} s: {', '.join(f'{d:.2f}' for d in delays)}")
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--latency-runs", type=int, default=5)
+    args = parser.parse_args()
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks.LocalEcs"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
+    work = tempfile.mkdtemp(prefix="ecs-deploy-bench-")
+    try:
+        overhead(args.runs, work)
+        latency(args.latency_runs, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
