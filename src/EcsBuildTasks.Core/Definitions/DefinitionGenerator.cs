@@ -34,7 +34,9 @@ public static class DefinitionGenerator
         var target = LaunchTarget.Resolve(settings, serviceTemplate);
         var task = TaskDefinitionBuilder.Build(settings, taskTemplate, target);
         var service = ServiceDefinitionBuilder.Build(settings, serviceTemplate, target, task);
+        PlatformDefinitions.Apply(settings, task, service);
         DefinitionValidator.Validate(settings, task, service, target, diagnostics);
+        PlatformValidator.Validate(settings, task, service, diagnostics);
         return diagnostics.HasErrors ? null : new GeneratedDefinitions(settings, target, task, service);
     }
 }

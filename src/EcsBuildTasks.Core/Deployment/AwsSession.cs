@@ -2,11 +2,13 @@ using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using EcsBuildTasks.Aws;
+using EcsBuildTasks.Aws.ApplicationAutoScaling;
 using EcsBuildTasks.Aws.CloudWatch;
 using EcsBuildTasks.Aws.CloudWatchLogs;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.ServiceDiscovery;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Deployment;
@@ -43,6 +45,10 @@ public sealed class AwsSession : IDisposable
     public IAmazonSecurityTokenService Sts => (IAmazonSecurityTokenService)Get(typeof(IAmazonSecurityTokenService), () => Factory.CreateSts());
 
     public IAmazonEC2 Ec2 => (IAmazonEC2)Get(typeof(IAmazonEC2), () => Factory.CreateEc2());
+
+    public IAmazonServiceDiscovery ServiceDiscovery => (IAmazonServiceDiscovery)Get(typeof(IAmazonServiceDiscovery), () => Factory.CreateServiceDiscovery());
+
+    public IAmazonApplicationAutoScaling ApplicationAutoScaling => (IAmazonApplicationAutoScaling)Get(typeof(IAmazonApplicationAutoScaling), () => Factory.CreateApplicationAutoScaling());
 
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);

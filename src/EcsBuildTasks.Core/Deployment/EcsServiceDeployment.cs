@@ -15,7 +15,16 @@ public sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? Fa
 /// </summary>
 public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, TimeProvider time)
 {
+    /// <summary>Pre-deploy tasks, Cloud Map, Service Connect and auto scaling around the service change.</summary>
+    private readonly PlatformDeployment platform = new(aws, log, time);
+
     public async Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
+    {
+        var report = await DeployServiceAsync(definitions, gitCommit, imageFingerprint, cancellationToken).ConfigureAwait(false);
+        return await platform.AfterDeploymentAsync(definitions, report, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DeploymentReport> DeployServiceAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definitions);
         var settings = definitions.Settings;
@@ -33,6 +42,8 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
             // A reused revision's log groups were made when it was registered.
             await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, settings, cancellationToken).ConfigureAwait(false);
         }
+
+        await using var scalingSuspension = (await platform.BeforeServiceChangeAsync(definitions, registered.Arn, existing, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var change = await new ServiceDeployer(aws, log, time).ApplyAsync(definitions.Service, registered.Arn, existing, settings, cancellationToken).ConfigureAwait(false);
 
         var image = definitions.MainContainer.Image;

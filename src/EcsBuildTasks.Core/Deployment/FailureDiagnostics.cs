@@ -71,8 +71,13 @@ public sealed class FailureDiagnostics(AwsSession aws)
             .ToList();
     }
 
-    private async Task<List<string>> DescribeTaskAsync(EcsTaskShape task, TaskDefinition? definition, CancellationToken cancellationToken)
+    /// <summary>
+    /// A stopped task's lines: its stop reason, each container's exit code and reason, and the last lines each awslogs
+    /// container wrote. Also used for one-off tasks (pre-deploy tasks, <c>-t:EcsRunTask</c>).
+    /// </summary>
+    public async Task<List<string>> DescribeTaskAsync(EcsTaskShape task, TaskDefinition? definition, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(task);
         var id = task.TaskArn?[(task.TaskArn.LastIndexOf('/') + 1)..] ?? "?";
         var lines = new List<string> { $"  Task {id} stopped: {task.StoppedReason ?? "(no reason given)"}{(task.StopCode?.Value is { } code ? $" [{code}]" : string.Empty)}" };
         foreach (var container in task.Containers ?? [])

@@ -58,6 +58,7 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
             ? await ResolveNetworkAsync(definitions, problems, cancellationToken).ConfigureAwait(false)
             : null;
         var repository = repositoryName is null ? null : await FindRepositoryAsync(repositoryName, settings, problems, cancellationToken).ConfigureAwait(false);
+        await new PlatformPreflight(aws, log).CheckAsync(definitions, problems, cancellationToken).ConfigureAwait(false);
 
         foreach (var warning in problems.Where(p => !p.IsError))
         {

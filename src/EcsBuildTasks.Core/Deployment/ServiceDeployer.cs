@@ -71,6 +71,7 @@ public sealed class ServiceDeployer(AwsSession aws, IDeploymentLog log, TimeProv
         ArgumentNullException.ThrowIfNull(settings);
         var want = JsonNode.Parse(EcsJson.Serialize(desired))!.AsObject();
         var have = JsonNode.Parse(EcsJson.Serialize(existing))!.AsObject();
+        have["serviceConnectConfiguration"] ??= Definitions.ServiceConnectBuilder.Current(existing);
         var update = new JsonObject { ["cluster"] = desired.Cluster, ["service"] = desired.ServiceName };
         var differences = new List<string>();
         foreach (var member in UpdatableMembers)

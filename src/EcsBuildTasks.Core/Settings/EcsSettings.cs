@@ -199,4 +199,7 @@ public sealed record EcsSettings
     public string? ResultFile { get; init; }
 
     public bool ReuseUnchangedImage { get; init; } = true;
+
+    /// <summary>Service discovery, Service Connect, auto scaling and one-off tasks.</summary>
+    public PlatformSettings Platform { get; init; } = new();
 }

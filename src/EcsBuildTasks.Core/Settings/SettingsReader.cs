@@ -59,7 +59,7 @@ public static class SettingsReader
         return name.Length == 0 ? null : name.Length > 255 ? name[..255] : name;
     }
 
-    private sealed class Reader(SettingsInput input, DiagnosticCollection diagnostics)
+    internal sealed class Reader(SettingsInput input, DiagnosticCollection diagnostics)
     {
         public EcsSettings Read()
         {
@@ -147,10 +147,11 @@ public static class SettingsReader
                 LogRetentionDays = ReadLogRetention(),
                 ResultFile = input.Get(EcsProperties.ResultFile),
                 ReuseUnchangedImage = Bool(EcsProperties.ReuseUnchangedImage) ?? true,
+                Platform = PlatformSettingsReader.Read(this, input, diagnostics),
             };
         }
 
-        private int? Int(string name, int min, int max)
+        internal int? Int(string name, int min, int max)
         {
             var text = input.Get(name);
             if (text is null)
@@ -168,7 +169,7 @@ public static class SettingsReader
             return value;
         }
 
-        private bool? Bool(string name)
+        internal bool? Bool(string name)
         {
             var text = input.Get(name);
             if (text is null)
@@ -186,7 +187,7 @@ public static class SettingsReader
         }
 
         /// <summary>Matches case-insensitively but returns the canonical spelling: ECS enums are case-sensitive on the wire.</summary>
-        private string? Choice(string name, string[] allowed)
+        internal string? Choice(string name, string[] allowed)
         {
             var text = input.Get(name);
             if (text is null)

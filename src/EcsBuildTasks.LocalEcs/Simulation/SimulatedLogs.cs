@@ -1,4 +1,5 @@
 using System.Globalization;
+using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Services.Logs;
 using EcsBuildTasks.LocalEcs.State;
 
@@ -63,6 +64,22 @@ internal static class SimulatedLogs
             "   at Program.<Main>$(String[] args) in /src/Program.cs:line 12",
             "   at Program.<Main>(String[] args)",
         ]);
+
+    /// <summary>A job's last lines (<c>exit:&lt;code&gt;</c>), with the command it ran when the task overrode or set one.</summary>
+    public static void Finished(SimulationContext context, EcsTask task, TaskContainerRecord container, int exitCode)
+    {
+        var command = task.Overrides?.Objects("containerOverrides").FirstOrDefault(o => o.Str("name") == container.Name)?.Strings("command").ToList();
+        var lines = new List<string>();
+        if (command is { Count: > 0 })
+        {
+            lines.Add("info: LocalEcs[0]");
+            lines.Add($"      Running command: {string.Join(' ', command)}");
+        }
+
+        lines.Add(exitCode == 0 ? "info: LocalEcs[0]" : "fail: LocalEcs[0]");
+        lines.Add($"      LOCALECS_SIMULATE=exit:{exitCode.ToString(CultureInfo.InvariantCulture)}: the job finished with exit code {exitCode.ToString(CultureInfo.InvariantCulture)}");
+        Write(context, task, container, lines);
+    }
 
     public static void Stopping(SimulationContext context, EcsTask task, TaskContainerRecord container) =>
         Write(context, task, container, ["info: Microsoft.Hosting.Lifetime[0]", "      Application is shutting down..."]);

@@ -183,7 +183,7 @@ internal static class TaskRunner
         return task;
     }
 
-    /// <summary>Parses <c>LOCALECS_SIMULATE</c>: crash, unhealthy, slow-start:&lt;seconds&gt;, pull-error (comma-separated).</summary>
+    /// <summary>Parses <c>LOCALECS_SIMULATE</c>: crash, unhealthy, slow-start:&lt;seconds&gt;, pull-error, exit:&lt;code&gt; (comma-separated).</summary>
     public static void ApplyBehaviour(SimulatedBehaviour behaviour, string? value)
     {
         foreach (var item in (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -199,6 +199,11 @@ internal static class TaskRunner
             else if (item == "pull-error")
             {
                 behaviour.PullError = true;
+            }
+            else if (item.StartsWith("exit:", StringComparison.Ordinal)
+                && int.TryParse(item["exit:".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var exitCode) && exitCode is >= 0 and <= 255)
+            {
+                behaviour.ExitCode = exitCode;
             }
             else if (item.StartsWith("slow-start:", StringComparison.Ordinal)
                 && int.TryParse(item["slow-start:".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
@@ -467,16 +472,16 @@ internal static class TaskRunner
             }
         }
 
-        if (task.Behaviour.Crash)
+        if (task.Behaviour.Crash || task.Behaviour.ExitCode is not null)
         {
-            var crashAt = readyAt + CrashDelay;
-            if (context.Now >= crashAt)
+            var exitAt = readyAt + CrashDelay;
+            if (context.Now >= exitAt)
             {
-                Crash(context, cluster, task);
+                Exit(context, cluster, task);
                 return;
             }
 
-            context.WakeAt(crashAt);
+            context.WakeAt(exitAt);
         }
 
         foreach (var container in task.Containers.Where(c => c.HasHealthCheck && c.HealthStatus == "UNKNOWN"))
@@ -502,15 +507,28 @@ internal static class TaskRunner
             : checkedContainers.All(c => c.HealthStatus == "HEALTHY") ? "HEALTHY" : "UNKNOWN";
     }
 
-    private static void Crash(SimulationContext context, EcsCluster cluster, EcsTask task)
+    /// <summary>
+    /// The first essential container exits: with code 1 after a crash, or with the <c>exit:&lt;code&gt;</c> code of a job
+    /// that finished. ECS reports both the same way: "Essential container in task exited".
+    /// </summary>
+    private static void Exit(SimulationContext context, EcsCluster cluster, EcsTask task)
     {
         foreach (var container in task.Containers)
         {
             if (container.Essential && container.LastStatus == "RUNNING")
             {
-                SimulatedLogs.Crashed(context, task, container);
+                var exitCode = task.Behaviour.Crash ? 1 : task.Behaviour.ExitCode!.Value;
+                if (task.Behaviour.Crash)
+                {
+                    SimulatedLogs.Crashed(context, task, container);
+                }
+                else
+                {
+                    SimulatedLogs.Finished(context, task, container, exitCode);
+                }
+
                 container.LastStatus = "STOPPED";
-                container.ExitCode = 1;
+                container.ExitCode = exitCode;
                 container.Reason = null;
                 break;
             }

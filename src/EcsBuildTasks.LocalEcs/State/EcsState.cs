@@ -563,6 +563,9 @@ internal sealed class SimulatedBehaviour
     public int SlowStartSeconds { get; set; }
 
     public bool PullError { get; set; }
+
+    /// <summary><c>exit:&lt;code&gt;</c>: the essential container finishes on its own with this exit code (a one-off job such as a migration).</summary>
+    public int? ExitCode { get; set; }
 }
 
 internal sealed class TaskContainerRecord

@@ -147,6 +147,11 @@ internal static class Tour
             ["HealthCheckCustomConfig"] = new JsonObject { ["FailureThreshold"] = 1 },
         }))["Service"]!;
         await aws.JsonAsync("servicediscovery", "GetService", new JsonObject { ["Id"] = registry["Id"]!.DeepClone() });
+        await aws.JsonAsync("servicediscovery", "UpdateService", new JsonObject
+        {
+            ["Id"] = registry["Id"]!.DeepClone(),
+            ["Service"] = new JsonObject { ["DnsConfig"] = new JsonObject { ["DnsRecords"] = new JsonArray(new JsonObject { ["Type"] = "A", ["TTL"] = 30 }) } },
+        });
         await aws.JsonAsync("servicediscovery", "ListServices", new JsonObject { ["Filters"] = new JsonArray(new JsonObject { ["Name"] = "NAMESPACE_ID", ["Values"] = new JsonArray(namespaceId.DeepClone()) }) });
         await aws.JsonAsync("servicediscovery", "TagResource", new JsonObject { ["ResourceARN"] = namespaceArn.DeepClone(), ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "a", ["Value"] = "b" }) });
         await aws.JsonAsync("servicediscovery", "ListTagsForResource", new JsonObject { ["ResourceARN"] = namespaceArn.DeepClone() });

@@ -14,7 +14,7 @@ internal sealed class CloudMapApi : IAwsApi
     private static readonly HashSet<string> ServedOperations =
     [
         "CreatePrivateDnsNamespace", "CreatePublicDnsNamespace", "CreateHttpNamespace", "GetNamespace", "ListNamespaces", "DeleteNamespace",
-        "GetOperation", "ListOperations", "CreateService", "GetService", "ListServices", "DeleteService",
+        "GetOperation", "ListOperations", "CreateService", "GetService", "ListServices", "UpdateService", "DeleteService",
         "RegisterInstance", "DeregisterInstance", "GetInstance", "ListInstances", "GetInstancesHealthStatus",
         "UpdateInstanceCustomHealthStatus", "DiscoverInstances", "TagResource", "UntagResource", "ListTagsForResource",
     ];
@@ -91,6 +91,8 @@ internal sealed class CloudMapApi : IAwsApi
                 };
             }
 
+            case "UpdateService":
+                return UpdateService(request, map);
             case "DeleteService":
             {
                 var service = Service(map, input.Str("Id"));
@@ -308,6 +310,33 @@ internal sealed class CloudMapApi : IAwsApi
         };
         map.Services[id] = service;
         return new JsonObject { ["Service"] = RenderService(service) };
+    }
+
+    /// <summary>Changes a service's description, DNS records (types must stay those of the service, TTLs may change) or Route 53 health check.</summary>
+    private static JsonObject UpdateService(AwsRequest request, CloudMapState map)
+    {
+        var service = Service(map, request.Input.Str("Id"));
+        var change = request.Input.Obj("Service") ?? throw Invalid("Service is required.");
+        if (change.Obj("DnsConfig")?.CloneArr("DnsRecords") is { } records)
+        {
+            if (service.DnsConfig is null)
+            {
+                throw Invalid("The service has no DNS configuration to update.");
+            }
+
+            var current = service.DnsConfig.Objects("DnsRecords").Select(r => r.Str("Type")).Order(StringComparer.Ordinal);
+            var wanted = records.OfType<JsonObject>().Select(r => r.Str("Type")).Order(StringComparer.Ordinal);
+            if (!current.SequenceEqual(wanted))
+            {
+                throw Invalid("The DNS record types of a service cannot be changed.");
+            }
+
+            service.DnsConfig["DnsRecords"] = records;
+        }
+
+        service.Description = change.Str("Description") ?? service.Description;
+        service.HealthCheckConfig = change.CloneObj("HealthCheckConfig") ?? service.HealthCheckConfig;
+        return Operation(map, "UPDATE_SERVICE", request.Now, ("SERVICE", service.Id));
     }
 
     private static JsonObject Operation(CloudMapState map, string type, DateTimeOffset now, params (string Key, string Value)[] targets)

@@ -103,7 +103,8 @@ internal sealed partial class EcsApi
         .Put("capacityProviderStrategy", deployment.CapacityProviderStrategy?.DeepClone())
         .Put("platformVersion", fargate ? (deployment.PlatformVersion is null or "LATEST" ? "1.4.0" : deployment.PlatformVersion) : null)
         .Put("platformFamily", fargate ? "Linux" : null)
-        .Put("networkConfiguration", deployment.NetworkConfiguration?.DeepClone());
+        .Put("networkConfiguration", deployment.NetworkConfiguration?.DeepClone())
+        .Put("serviceConnectConfiguration", service.Revisions.FirstOrDefault(r => r.Arn == deployment.ServiceRevisionArn)?.ServiceConnectConfiguration?.DeepClone());
     }
 
     /// <summary>Adds requested/running/pending task counts of a revision to <paramref name="summary"/>.</summary>

@@ -102,6 +102,7 @@ internal sealed partial class EcsApi
         ValidateLoadBalancers(request.RegionState, definition, loadBalancers, role);
         var registries = input.CloneArr("serviceRegistries") ?? [];
         ValidateServiceRegistries(request.RegionState, definition, registries);
+        ValidateServiceConnect(request.RegionState, definition, input.Obj("serviceConnectConfiguration"));
         var deploymentConfiguration = NormalizeDeploymentConfiguration(input.Obj("deploymentConfiguration"), null, scheduling, controller);
         ValidateStrategyWiring(deploymentConfiguration, loadBalancers);
         if (effectiveLaunchType == "FARGATE" && (input.Arr("placementStrategy") is { Count: > 0 } || input.Arr("placementConstraints") is { Count: > 0 }))
@@ -220,6 +221,7 @@ internal sealed partial class EcsApi
         ValidateLoadBalancers(request.RegionState, definition, loadBalancers, service.RoleArn);
         var registries = input.CloneArr("serviceRegistries") ?? service.ServiceRegistries;
         ValidateServiceRegistries(request.RegionState, definition, registries);
+        ValidateServiceConnect(request.RegionState, definition, input.Obj("serviceConnectConfiguration") ?? service.ServiceConnectConfiguration);
         var deploymentConfiguration = input.Obj("deploymentConfiguration") is { } configuration
             ? NormalizeDeploymentConfiguration(configuration, service.DeploymentConfiguration, service.SchedulingStrategy, service.DeploymentController)
             : service.DeploymentConfiguration;
@@ -548,6 +550,34 @@ internal sealed partial class EcsApi
             if (registry.Int("port") is not null && registry.Int("containerPort") is not null)
             {
                 throw EcsErrors.Invalid("Specify either port or containerName and containerPort for a service registry, not both.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Service Connect as ECS checks it: the namespace (name or ARN) must exist in Cloud Map, and every service names a
+    /// port mapping of the task definition by its <c>name</c>.
+    /// </summary>
+    private static void ValidateServiceConnect(RegionState region, TaskDefinitionRecord? definition, JsonObject? configuration)
+    {
+        if (configuration is null || configuration.Bool("enabled") != true)
+        {
+            return;
+        }
+
+        var ns = configuration.Str("namespace") ?? throw EcsErrors.Invalid("Service Connect needs a namespace when it is enabled.");
+        if (!region.CloudMap.Namespaces.Values.Any(n => n.Arn == ns || n.Name == ns))
+        {
+            throw new AwsServiceException("NamespaceNotFoundException", $"The namespace {ns} does not exist.");
+        }
+
+        var portNames = definition?.Definition.Objects("containerDefinitions").SelectMany(c => c.Objects("portMappings")).Select(m => m.Str("name")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var service in configuration.Objects("services"))
+        {
+            var portName = service.Str("portName") ?? throw EcsErrors.Invalid("portName must be specified for each Service Connect service.");
+            if (portNames is not null && !portNames.Contains(portName))
+            {
+                throw EcsErrors.Invalid($"Service Connect port name {portName} does not match the name of any port mapping in the task definition {definition!.Family}:{definition.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
             }
         }
     }

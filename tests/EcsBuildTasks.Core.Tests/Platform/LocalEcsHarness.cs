@@ -1,0 +1,190 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using EcsBuildTasks.Aws;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
+using EcsBuildTasks.Aws.ServiceDiscovery.Model;
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.LocalEcs;
+using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
+using Filter = Amazon.EC2.Model.Filter;
+using Task = System.Threading.Tasks.Task;
+
+namespace EcsBuildTasks.Core.Tests.Platform;
+
+/// <summary>
+/// An in-process LocalEcs in instant mode (simulated waits complete at once) and the engine wired to it, for tests of
+/// the deployment steps without <c>dotnet publish</c>. Tests share it and use their own cluster and resource names.
+/// </summary>
+internal sealed class LocalEcsHarness : IAsyncDisposable
+{
+    public const string ExecutionRole = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+
+    private readonly LocalEcsServer server;
+    private readonly HttpClient control = new();
+    private readonly string directory = Directory.CreateTempSubdirectory("ecs-platform-").FullName;
+
+    private LocalEcsHarness(LocalEcsServer server, AwsSession session, IReadOnlyList<string> subnets, string securityGroup, string vpc)
+    {
+        this.server = server;
+        Aws = session;
+        Subnets = subnets;
+        SecurityGroup = securityGroup;
+        VpcId = vpc;
+    }
+
+    /// <summary>Our clients against LocalEcs, without retries: an injected fault fails the call at once.</summary>
+    public AwsSession Aws { get; }
+
+    public IReadOnlyList<string> Subnets { get; }
+
+    public string SecurityGroup { get; }
+
+    public string VpcId { get; }
+
+    public string Endpoint => server.BaseUrl.ToString().TrimEnd('/');
+
+    public string BaseImage => $"{server.RegistryHost}/localecs/base:latest";
+
+    public static async Task<LocalEcsHarness> StartAsync()
+    {
+        var server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 });
+        var session = new AwsSession(new AwsClientFactory(new AwsConnectionSettings
+        {
+            Region = "us-east-1",
+            EndpointUrl = server.BaseUrl.ToString(),
+            Credentials = new BasicAWSCredentials("test", "test"),
+            MaxErrorRetry = 0,
+        }));
+        var subnets = await session.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] });
+        var groups = await session.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-name", ["default"])] });
+        return new LocalEcsHarness(server, session, subnets.Subnets.Select(s => s.SubnetId).ToList(), groups.SecurityGroups[0].GroupId, subnets.Subnets[0].VpcId);
+    }
+
+    /// <summary>A Fargate web service (port 8080) named <paramref name="name"/> in a cluster of the same name, created here.</summary>
+    public async Task<SettingsInput> ProjectAsync(string name)
+    {
+        await Aws.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = name });
+        return Project(name);
+    }
+
+    /// <summary>The project of <see cref="ProjectAsync"/>, for a cluster that exists already.</summary>
+    public SettingsInput Project(string name) =>
+        new SettingsInput { BaseDirectory = directory }
+            .Set("ContainerRepository", name)
+            .Set("UsingMicrosoftNETSdkWeb", "true")
+            .Set("EcsImage", BaseImage)
+            .Set("EcsTarget", "local")
+            .Set("EcsEndpointUrl", Endpoint)
+            .Set("EcsRegion", "us-east-1")
+            .Set("EcsCluster", name)
+            .Set("EcsCpu", "256")
+            .Set("EcsMemory", "512")
+            .Set("EcsSubnets", string.Join(';', Subnets))
+            .Set("EcsSecurityGroups", SecurityGroup)
+            .Set("EcsExecutionRoleArn", ExecutionRole)
+            .Set("EcsTimeoutMinutes", "5");
+
+    public static GeneratedDefinitions Generate(SettingsInput input)
+    {
+        var diagnostics = new DiagnosticCollection();
+        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
+        return definitions;
+    }
+
+    /// <summary>The read-only preflight; its findings, or none.</summary>
+    public async Task<IReadOnlyList<EcsDiagnostic>> PreflightAsync(SettingsInput input)
+    {
+        try
+        {
+            await new Preflight(Aws, new RecordingDeploymentLog()).RunAsync(Generate(input), null, CancellationToken.None);
+            return [];
+        }
+        catch (DeploymentException ex)
+        {
+            return ex.Diagnostics;
+        }
+    }
+
+    /// <summary>Deploys like DeployEcsService does after the push (the image is EcsImage, so nothing is pushed).</summary>
+    public async Task<DeploymentReport> DeployAsync(SettingsInput input, IDeploymentLog? log = null, CancellationToken cancellationToken = default) =>
+        await new EcsServiceDeployment(Aws, log ?? new RecordingDeploymentLog(), TimeProvider.System).DeployAsync(Generate(input), null, null, cancellationToken);
+
+    public async Task<EcsBuildTasks.Aws.ECS.Model.Service> ServiceAsync(string name) =>
+        (await Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = name, Services = [name] })).Services!.Single();
+
+    /// <summary>A load balancer (<c>application</c> or <c>network</c>) forwarding to a new ip target group on 8080; returns both ARNs.</summary>
+    public async Task<(string LoadBalancerArn, string TargetGroupArn)> LoadBalancerAsync(string name, string type)
+    {
+        var balancer = (await Aws.ElasticLoadBalancing.CreateLoadBalancerAsync(new CreateLoadBalancerRequest { Name = name, Subnets = [.. Subnets], Type = type })).LoadBalancers![0].LoadBalancerArn!;
+        var protocol = type == "network" ? "TCP" : "HTTP";
+        var group = (await Aws.ElasticLoadBalancing.CreateTargetGroupAsync(new CreateTargetGroupRequest { Name = name, Protocol = protocol, Port = 8080, VpcId = VpcId, TargetType = "ip" })).TargetGroups![0].TargetGroupArn!;
+        await Aws.ElasticLoadBalancing.CreateListenerAsync(new CreateListenerRequest
+        {
+            LoadBalancerArn = balancer,
+            Protocol = protocol,
+            Port = 80,
+            DefaultActions = [new ElbAction { Type = "forward", TargetGroupArn = group }],
+        });
+        return (balancer, group);
+    }
+
+    /// <summary>Creates an HTTP namespace and returns its id.</summary>
+    public async Task<string> HttpNamespaceAsync(string name)
+    {
+        var operation = await Aws.ServiceDiscovery.CreateHttpNamespaceAsync(new CreateHttpNamespaceRequest { Name = name });
+        return await NamespaceOfAsync(operation.OperationId!);
+    }
+
+    /// <summary>Creates a private DNS namespace in the default VPC and returns its id.</summary>
+    public async Task<string> PrivateNamespaceAsync(string name)
+    {
+        var operation = await Aws.ServiceDiscovery.CreatePrivateDnsNamespaceAsync(new CreatePrivateDnsNamespaceRequest { Name = name, Vpc = VpcId });
+        return await NamespaceOfAsync(operation.OperationId!);
+    }
+
+    private async Task<string> NamespaceOfAsync(string operationId) =>
+        (await Aws.ServiceDiscovery.GetOperationAsync(new GetOperationRequest { OperationId = operationId })).Operation!.Targets!["NAMESPACE"];
+
+    /// <summary>Makes every matching AWS call fail (LocalEcs's fault injection) until <see cref="ClearFaultsAsync"/>.</summary>
+    public async Task FaultAsync(string service, string operation)
+    {
+        using var response = await control.PostAsJsonAsync(new Uri(Endpoint + "/_localecs/faults"), new { service, operation, errorRate = 1.0 });
+        Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task ClearFaultsAsync()
+    {
+        using var response = await control.DeleteAsync(new Uri(Endpoint + "/_localecs/faults"));
+        Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<JsonNode?> ControlAsync(HttpMethod method, string path, object body)
+    {
+        using var request = new HttpRequestMessage(method, new Uri($"{Endpoint}/_localecs/{path}")) { Content = JsonContent.Create(body) };
+        using var response = await control.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.IsTrue(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Aws.Dispose();
+        control.Dispose();
+        await server.DisposeAsync();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
