@@ -15,6 +15,7 @@ namespace EcsBuildTasks.Testing;
 internal sealed record TrafficWiring(
     string LoadBalancerArn,
     string VpcId,
+    IReadOnlyList<string> Subnets,
     string BlueTargetGroupArn,
     string GreenTargetGroupArn,
     string ProductionListenerArn,
@@ -51,7 +52,7 @@ internal sealed record TrafficWiring(
             var productionRule = await CreateRuleAsync(elb, production, Forward(blue));
             var test = await CreateListenerAsync(elb, balancer, 8080, green);
             var testRule = await CreateRuleAsync(elb, test, Forward(green));
-            return new TrafficWiring(balancer, vpc, blue, green, production, productionRule, test, testRule);
+            return new TrafficWiring(balancer, vpc, subnets, blue, green, production, productionRule, test, testRule);
         }
         finally
         {

@@ -148,7 +148,7 @@ public sealed class TrafficShiftingMonitor : IServiceDeploymentObserver, IDispos
         {
             var at = stage.StartedAtSeconds is { } s ? Clock(s) : "-";
             var took = stage.Seconds is { } d ? string.Create(inv, $"{d:0.0} s") : "between polls";
-            yield return string.Create(inv, $"  Stage           {at,-8} {stage.Stage,-30} {took,-14}{Weights(stage.ProductionTrafficWeight, stage.TestTrafficWeight)}{(stage.Status is "IN_PROGRESS" or "SUCCESSFUL" ? string.Empty : $" ({stage.Status})")}");
+            yield return string.Create(inv, $"  Stage           {at,-8} {stage.Stage,-30} {took,-14}{Weights(stage.ProductionTrafficWeight, stage.TestTrafficWeight)}{(stage.Status is "IN_PROGRESS" or "SUCCESSFUL" ? string.Empty : $" ({stage.Status})")}").TrimEnd();
         }
 
         foreach (var gate in gates)
@@ -374,10 +374,13 @@ public sealed class TrafficShiftingMonitor : IServiceDeploymentObserver, IDispos
     {
         var end = time.GetElapsedTime(started);
         var seen = new List<StageTiming>();
-        for (var i = 0; i < visits.Count; i++)
+
+        // The final SUCCESSFUL seen at the last stage is the end of that stage, not a stage of its own.
+        var stages = visits.Where((v, i) => !(v.Status == "SUCCESSFUL" && i > 0 && visits[i - 1].Stage == v.Stage)).ToList();
+        for (var i = 0; i < stages.Count; i++)
         {
-            var visit = visits[i];
-            var until = i + 1 < visits.Count ? visits[i + 1].At : end;
+            var visit = stages[i];
+            var until = i + 1 < stages.Count ? stages[i + 1].At : end;
             seen.Add(new StageTiming(visit.Stage, visit.Status, Math.Round(visit.At.TotalSeconds, 1), Math.Round((until - visit.At).TotalSeconds, 1), visit.Production, visit.Test));
         }
 
