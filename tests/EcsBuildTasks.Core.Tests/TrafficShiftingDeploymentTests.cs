@@ -55,7 +55,7 @@ public sealed class TrafficShiftingDeploymentTests
         var after = await WeightsAsync(wiring);
         Assert.AreEqual(100, after[wiring.BlueTargetGroupArn]);
         Assert.AreEqual(0, after[wiring.GreenTargetGroupArn]);
-        Assert.IsTrue(rollback.Result.LifecycleStages.Any(s => s.Status == "ROLLBACK_SUCCESSFUL"), string.Join(", ", rollback.Result.LifecycleStages));
+        Assert.IsTrue(rollback.Result.LifecycleStages!.Any(s => s.Status == "ROLLBACK_SUCCESSFUL"), string.Join(", ", rollback.Result.LifecycleStages!));
         Assert.AreEqual("rolled-back", deployed.Result.Status, "the publish that was waiting reports the rollback too");
         StringAssert.EndsWith(deployed.Result.RunningTaskDefinitionArn, ":1");
     }
@@ -90,13 +90,98 @@ public sealed class TrafficShiftingDeploymentTests
         StringAssert.Contains(log.Text, "PRODUCTION TRAFFIC IS NOT BACK ON BLUE");
     }
 
-    private static async Task<DeploymentReport> DeployAsync(SettingsInput input)
+    [TestMethod]
+    public async Task A_failed_gate_rolls_back_through_ContinueServiceDeployment_and_the_evidence_is_in_the_error()
+    {
+        var wiring = await TrafficWiring.CreateAsync(local.Clients, "gf");
+        var input = local.BlueGreen(wiring, "gate-fails").Set("EcsBakeTimeMinutes", "1");
+        await DeployAsync(input);
+        using var green = new AnsweringHandler(System.Net.HttpStatusCode.ServiceUnavailable, "{\"status\":\"Unhealthy\",\"checks\":{\"db\":\"timeout\"}}");
+        var log = new RecordingDeploymentLog();
+
+        var report = await DeployAsync(
+            input.Set("EcsVerifyUrl", "http://green.internal:8080/health").Set("EcsVerifyIntervalSeconds", "1").Set("EcsVerifySuccesses", "1").Set("EcsVerifyTimeoutSeconds", "5")
+                .Also(i => i.Add("EcsEnvironmentVariable", "REVISION", ("Value", "2"))),
+            log,
+            green);
+
+        Assert.AreEqual("ECS4040", report.Failure?.Code, log.Text);
+        Assert.AreEqual(EcsProperties.VerifyUrl, report.Failure!.Subject);
+        StringAssert.Contains(report.Failure.Message, "The verification gate at POST_TEST_TRAFFIC_SHIFT (green has test traffic only) failed");
+        StringAssert.Contains(report.Failure.Message, "GET http://green.internal:8080/health → 503 ServiceUnavailable");
+        StringAssert.Contains(log.Text, "{\"status\":\"Unhealthy\",\"checks\":{\"db\":\"timeout\"}} (expected 200-299)");
+        StringAssert.Contains(log.Text, "ContinueServiceDeployment ROLLBACK for hook");
+        StringAssert.Contains(log.Text, "checked after the rollback: production traffic is back on blue (gf-b)");
+        Assert.IsFalse(log.Text.Contains("why the deployment of", StringComparison.Ordinal), "the gate is the cause: no stopped-task diagnostics");
+        Assert.AreEqual("verification-failed", report.Result.Status);
+        Assert.IsFalse(report.Result.VerificationGates![0].Passed);
+        Assert.IsGreaterThanOrEqualTo(5, green.Requests);
+        StringAssert.EndsWith(report.Result.RunningTaskDefinitionArn, ":1");
+    }
+
+    [TestMethod]
+    public async Task The_waiter_shows_how_to_continue_a_PAUSE_hook_of_the_project_and_keeps_waiting_for_it()
+    {
+        var wiring = await TrafficWiring.CreateAsync(local.Clients, "up");
+        var input = local.BlueGreen(wiring, "user-pause").Set("EcsBakeTimeMinutes", "1").Also(i => i.Add("EcsLifecycleHook", "PAUSE", ("Stages", "POST_SCALE_UP")));
+        await DeployAsync(input);
+        var log = new RecordingDeploymentLog();
+        var deploying = DeployAsync(input.Also(i => i.Add("EcsEnvironmentVariable", "REVISION", ("Value", "2"))), log);
+        var command = await WaitForLineAsync(log, "aws ecs continue-service-deployment");
+
+        Assert.IsFalse(deploying.IsCompleted, "the build keeps waiting at the pause");
+        var parts = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        using var ecs = (AmazonECSClient)local.Clients.CreateEcs();
+        await ecs.ContinueServiceDeploymentAsync(new ContinueServiceDeploymentRequest
+        {
+            ServiceDeploymentArn = parts[Array.IndexOf(parts, "--service-deployment-arn") + 1],
+            HookId = parts[Array.IndexOf(parts, "--hook-id") + 1],
+            Action = parts[Array.IndexOf(parts, "--action") + 1],
+        });
+        var report = await deploying;
+
+        Assert.IsNull(report.Failure, log.Text);
+        StringAssert.Contains(log.Text, "the deployment is paused at your PAUSE hook");
+        StringAssert.Contains(log.Text, "(POST_SCALE_UP) and waits for you");
+        StringAssert.Contains(log.Text, "PAUSE hook (");
+        StringAssert.EndsWith(report.Result.RunningTaskDefinitionArn, ":2");
+    }
+
+    private static async Task<DeploymentReport> DeployAsync(SettingsInput input, RecordingDeploymentLog? log = null, HttpMessageHandler? verification = null)
     {
         var definitions = LocalEcsSession.Generate(input);
         using var aws = LocalEcsSession.Session(input);
-        var log = new RecordingDeploymentLog();
-        var report = await new EcsServiceDeployment(aws, log, TimeProvider.System).DeployAsync(definitions, null, null, CancellationToken.None);
-        return report;
+        var deployment = new EcsServiceDeployment(aws, log ?? new RecordingDeploymentLog(), TimeProvider.System) { VerificationHandler = verification };
+        return await deployment.DeployAsync(definitions, null, null, CancellationToken.None);
+    }
+
+    private static async Task<string> WaitForLineAsync(RecordingDeploymentLog log, string text)
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            if (log.Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new AssertFailedException($"The log never said '{text}':\n{log.Text}");
+    }
+
+    /// <summary>Green behind the test listener, as the gate's HTTP client sees it.</summary>
+    private sealed class AnsweringHandler(System.Net.HttpStatusCode status, string body) : HttpMessageHandler
+    {
+        private int requests;
+
+        public int Requests => Volatile.Read(ref requests);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref requests);
+            return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body) });
+        }
     }
 
     private static WaitOptions Options() => new(TimeSpan.FromMinutes(5), null, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2));

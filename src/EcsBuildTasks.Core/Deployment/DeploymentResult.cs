@@ -56,10 +56,10 @@ public sealed record DeploymentResult
     public int ApiCalls { get; init; }
 
     /// <summary>BlueGreen, Canary, Linear: every lifecycle stage with when the build saw it start and how long it took.</summary>
-    public IReadOnlyList<TrafficShifting.StageTiming> LifecycleStages { get; init; } = [];
+    public IReadOnlyList<TrafficShifting.StageTiming>? LifecycleStages { get; init; }
 
     /// <summary>BlueGreen, Canary, Linear: the build's verification gates and what they decided.</summary>
-    public IReadOnlyList<TrafficShifting.GateSummary> VerificationGates { get; init; } = [];
+    public IReadOnlyList<TrafficShifting.GateSummary>? VerificationGates { get; init; }
 
     public bool Succeeded => Status is "succeeded" or "up-to-date" or "not-waited";
 
@@ -115,7 +115,7 @@ public sealed record DeploymentResult
             lines.Add($"  Deployment      {ServiceDeploymentArn} ({ServiceDeploymentStatus})");
         }
 
-        lines.AddRange(TrafficShifting.TrafficShiftingMonitor.SummaryLines(LifecycleStages, VerificationGates));
+        lines.AddRange(TrafficShifting.TrafficShiftingMonitor.SummaryLines(LifecycleStages ?? [], VerificationGates ?? []));
         lines.Add(string.Create(inv, $"  Took            {DeploySeconds:0.0} s ({WaitSeconds:0.0} s waiting for ECS), {ApiCalls} AWS requests"));
         return lines;
     }
@@ -154,7 +154,7 @@ public sealed record DeploymentResult
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Reason | {StatusReason.Replace("|", "\\|", StringComparison.Ordinal)} |");
         }
 
-        foreach (var line in TrafficShifting.TrafficShiftingMonitor.SummaryLines(LifecycleStages, VerificationGates))
+        foreach (var line in TrafficShifting.TrafficShiftingMonitor.SummaryLines(LifecycleStages ?? [], VerificationGates ?? []))
         {
             var text = line.Trim();
             var label = text.StartsWith("Gate", StringComparison.Ordinal) ? "Gate" : "Stage";

@@ -80,13 +80,13 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
             ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10)) { Observer = traffic };
         var wait = await new DeploymentWaiter(aws, log, time).WaitAsync(change, registered.Arn, options, cancellationToken).ConfigureAwait(false);
         var shifted = traffic is null ? null : await traffic.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
-        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = shifted?.Stages ?? [], VerificationGates = shifted?.Gates ?? [] };
+        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = shifted?.Stages, VerificationGates = shifted?.Gates };
         if (wait.Outcome == DeploymentOutcome.Succeeded)
         {
             return new DeploymentReport(result, null);
         }
 
-        if (wait.Outcome is not (DeploymentOutcome.Cancelled or DeploymentOutcome.VerificationFailed))
+        if (wait.Outcome != DeploymentOutcome.Cancelled && shifted?.KnowsTheCause != true)
         {
             var details = await new FailureDiagnostics(aws).CollectAsync(cluster, serviceName, registered.Arn, change.RequestedAt, wait.Events, CancellationToken.None).ConfigureAwait(false);
             if (details.Count > 0)

@@ -138,7 +138,7 @@ public sealed class ServiceOperations(AwsSession aws, IDeploymentLog log, TimePr
             DeploySeconds = time.GetElapsedTime(started).TotalSeconds,
             WaitSeconds = wait.Duration.TotalSeconds,
             ApiCalls = aws.RequestCount,
-            LifecycleStages = shifted.Stages,
+            LifecycleStages = shifted.Stages.Count > 0 ? shifted.Stages : null,
         };
         var failure = shifted.Failure is { } trafficNotBack && trafficNotBack.Descriptor == DiagnosticCodes.TrafficNotBackOnBlue
             ? trafficNotBack

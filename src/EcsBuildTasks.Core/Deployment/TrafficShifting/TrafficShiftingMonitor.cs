@@ -14,7 +14,11 @@ public sealed record StageTiming(string Stage, string Status, double? StartedAtS
 public sealed record GateSummary(string Stage, string Purpose, bool Passed, double Seconds, int Rounds, string Summary);
 
 /// <summary>What the monitor adds to a finished deployment: the stage timeline, the gates, and a failure that explains it better.</summary>
-public sealed record TrafficShiftingOutcome(IReadOnlyList<StageTiming> Stages, IReadOnlyList<GateSummary> Gates, EcsDiagnostic? Failure);
+public sealed record TrafficShiftingOutcome(IReadOnlyList<StageTiming> Stages, IReadOnlyList<GateSummary> Gates, EcsDiagnostic? Failure)
+{
+    /// <summary>True when a gate or a lifecycle hook is the cause: stopped tasks and their logs would only tell of the rollback.</summary>
+    public bool KnowsTheCause => Failure?.Descriptor == DiagnosticCodes.VerificationFailed || Failure?.Descriptor == DiagnosticCodes.LifecycleHookFailed;
+}
 
 /// <summary>
 /// Follows a BlueGreen, Canary or Linear service deployment for <see cref="DeploymentWaiter"/>: prints every lifecycle
@@ -272,7 +276,18 @@ public sealed class TrafficShiftingMonitor : IServiceDeploymentObserver, IDispos
             : production >= 100 ? "green has all production traffic"
             : string.Create(CultureInfo.InvariantCulture, $"green has {production:0.#}% of production traffic");
         var gate = new VerificationGate(verification, new UrlProbe(http, time), new CloudWatchAlarmStates(aws), log, time);
-        var result = await gate.RunAsync(stage, purpose, cancellationToken).ConfigureAwait(false);
+        GateResult result;
+        try
+        {
+            result = await gate.RunAsync(stage, purpose, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Info($"EcsBuildTasks: the build was cancelled during the verification gate at {stage}: the deployment stays paused there, and ECS rolls it back when the gate's hook times out. Decide now instead:");
+            log.Info($"  aws ecs continue-service-deployment --service-deployment-arn {arn} --hook-id {hookId} --action ROLLBACK   (or --action CONTINUE)");
+            throw;
+        }
+
         gates.Add(result);
         if (result.Passed)
         {
