@@ -1,6 +1,11 @@
 using BenchmarkDotNet.Running;
+using EcsBuildTasks.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `-- traffic-shifting` runs the blue/green, canary and linear deployment benchmark; anything else goes to BenchmarkDotNet.
+if (args is ["traffic-shifting", .. var rest])
+{
+    return await TrafficShiftingBenchmark.RunAsync(rest);
+}
 
-/// <summary>Entry point type for BenchmarkSwitcher.</summary>
-internal sealed partial class Program;
+BenchmarkSwitcher.FromAssembly(typeof(TrafficShiftingBenchmark).Assembly).Run(args);
+return 0;

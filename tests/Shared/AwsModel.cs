@@ -61,6 +61,12 @@ internal sealed class AwsModel
 
         var shape = Shape(shapeName);
         var type = (string)shape["type"]!;
+        if (shape["document"] is JsonValue document && document.GetValue<bool>())
+        {
+            // A document (e.g. a lifecycle hook's hookDetails) is free JSON: any value is valid.
+            return;
+        }
+
         switch (type)
         {
             case "structure":

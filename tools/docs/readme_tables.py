@@ -2,28 +2,34 @@
 """Regenerates the README's properties and error-code tables from the engine's catalogues.
 
 The tables sit between marker comments (<!-- properties:begin --> ... <!-- properties:end -->, and the same for codes).
-Source of truth: src/EcsBuildTasks.Core/Settings/EcsProperties*.cs (Documented: the main file, then the other areas'
-partial files) and src/EcsBuildTasks.Core/Diagnostics/DiagnosticCodes*.cs. DocumentationTests fail when the README is out
-of step.
+Source of truth: src/EcsBuildTasks.Core/Settings/EcsProperties*.cs (Documented, in its order) and
+src/EcsBuildTasks.Core/Diagnostics/DiagnosticCodes*.cs (one file per area). DocumentationTests fail when the README is out of step.
 
 Usage: tools/docs/readme_tables.py        (rewrites README.md in place)
 """
-import glob, os, re
+import os, re
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def catalogue(pattern, main):
-    """The main file first (its order is the README's), then the areas' partial files."""
-    files = sorted(glob.glob(os.path.join(ROOT, pattern)))
-    first = os.path.join(ROOT, main)
-    return "\n".join(open(f).read() for f in [first] + [f for f in files if f != first])
+def catalogue_sources(directory, stem):
+    """The catalogue's files: Name.cs and its per-area partials Name.Area.cs."""
+    folder = os.path.join(ROOT, directory)
+    names = sorted(f for f in os.listdir(folder) if f == f"{stem}.cs" or (f.startswith(stem + ".") and f.endswith(".cs")))
+    return {name: open(os.path.join(folder, name)).read() for name in names}
 
 
 def properties_table():
-    source = catalogue("src/EcsBuildTasks.Core/Settings/EcsProperties*.cs", "src/EcsBuildTasks.Core/Settings/EcsProperties.cs")
-    constants = dict(re.findall(r'public const string (\w+) = "([^"]+)";', source))
-    rows = re.findall(r'^\s+([PI])\((\w+), "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\),', source, re.M)
+    sources = catalogue_sources("src/EcsBuildTasks.Core/Settings", "EcsProperties")
+    everything = "\n".join(sources.values())
+    constants = dict(re.findall(r'public const string (\w+) = "([^"]+)";', everything))
+    # Rows in the order Documented concatenates the per-area arrays (e.g. [.. CoreSettings, .. TrafficShiftingSettings]).
+    order = re.search(r"Documented \{ get; \} = \[([^\]]*)\]", everything).group(1)
+    rows = []
+    for array in re.findall(r"\.\.\s*(\w+)", order):
+        body = re.search(rf"{array} =>\s*\[(.*?)\];", everything, re.S)
+        if body:
+            rows += re.findall(r'^\s+([PI])\((\w+), "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\),', body.group(1), re.M)
     lines = ["| Property | Description | Default |", "|---|---|---|"]
     lines += [f"| `{constants[name]}` | {desc} | {default} |" for kind, name, desc, default in rows if kind == "P"]
     lines += ["", "| Item | Description | Default |", "|---|---|---|"]
@@ -32,7 +38,7 @@ def properties_table():
 
 
 def codes_table():
-    source = catalogue("src/EcsBuildTasks.Core/Diagnostics/DiagnosticCodes*.cs", "src/EcsBuildTasks.Core/Diagnostics/DiagnosticCodes.cs")
+    source = "\n".join(catalogue_sources("src/EcsBuildTasks.Core/Diagnostics", "DiagnosticCodes").values())
     lines = ["| Code | Meaning |", "|---|---|"]
     lines += [f"| {code} | {title} |" for code, title in sorted(re.findall(r'new\("(ECS\d{4})", "([^"]+)"\)', source))]
     return "\n".join(lines)

@@ -37,6 +37,7 @@ public static partial class DefinitionValidator
         context.ValidateLoadBalancers();
         context.ValidateServiceRegistries();
         context.ValidateTags();
+        TrafficShiftingValidator.Validate(settings, service, diagnostics);
     }
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]

@@ -111,6 +111,7 @@ public static class PlanSummary
         var defaults = deployment?.MinimumHealthyPercent is null && deployment?.MaximumPercent is null ? " (ECS defaults)" : string.Empty;
         var percents = string.Create(inv, $"min {min}% / max {max}%{defaults}");
         lines.Add($"  Deployment  {settings.DeploymentStrategy}: {percents}, {breaker}{alarms}");
+        lines.AddRange(TrafficShiftingPlan.Lines(definitions));
         lines.AddRange(PlatformPlan.Lines(definitions));
         lines.Add($"  Files       {files.TaskDefinitionFile}");
         lines.Add($"  Files       {files.ServiceDefinitionFile}");

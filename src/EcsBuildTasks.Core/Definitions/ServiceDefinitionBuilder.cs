@@ -84,6 +84,7 @@ public static class ServiceDefinitionBuilder
             request.PlacementStrategy = settings.PlacementStrategies.Select(p => new PlacementStrategy { Type = p.Type, Field = p.Value }).ToList();
         }
 
+        TrafficShiftingBuilder.Apply(settings, request);
         return request;
     }
 

@@ -58,6 +58,12 @@ public sealed record DeploymentResult
     /// <summary>HTTP requests sent to AWS by this step, retries included.</summary>
     public int ApiCalls { get; init; }
 
+    /// <summary>BlueGreen, Canary, Linear: every lifecycle stage with when the build saw it start and how long it took.</summary>
+    public IReadOnlyList<TrafficShifting.StageTiming>? LifecycleStages { get; init; }
+
+    /// <summary>BlueGreen, Canary, Linear: the build's verification gates and what they decided.</summary>
+    public IReadOnlyList<TrafficShifting.GateSummary>? VerificationGates { get; init; }
+
     public bool Succeeded => Status is "succeeded" or "up-to-date" or "not-waited";
 
     public static string StatusName(DeploymentOutcome outcome) => outcome switch
@@ -68,6 +74,7 @@ public sealed record DeploymentResult
         DeploymentOutcome.FailedFast => "failed-fast",
         DeploymentOutcome.Stopped => "stopped",
         DeploymentOutcome.Cancelled => "cancelled",
+        DeploymentOutcome.VerificationFailed => "verification-failed",
         _ => "failed",
     };
 
@@ -111,6 +118,7 @@ public sealed record DeploymentResult
             lines.Add($"  Deployment      {ServiceDeploymentArn} ({ServiceDeploymentStatus})");
         }
 
+        lines.AddRange(TrafficShifting.TrafficShiftingMonitor.SummaryLines(LifecycleStages ?? [], VerificationGates ?? []));
         lines.Add(string.Create(inv, $"  Took            {DeploySeconds:0.0} s ({WaitSeconds:0.0} s waiting for ECS), {ApiCalls} AWS requests"));
         return lines;
     }
@@ -149,6 +157,13 @@ public sealed record DeploymentResult
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Reason | {StatusReason.Replace("|", "\\|", StringComparison.Ordinal)} |");
         }
 
+        foreach (var line in TrafficShifting.TrafficShiftingMonitor.SummaryLines(LifecycleStages ?? [], VerificationGates ?? []))
+        {
+            var text = line.Trim();
+            var label = text.StartsWith("Gate", StringComparison.Ordinal) ? "Gate" : "Stage";
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {text[label.Length..].Trim().Replace("|", "\\|", StringComparison.Ordinal)} |");
+        }
+
         builder.AppendLine(CultureInfo.InvariantCulture, $"| Duration | {DeploySeconds:0.0} s ({WaitSeconds:0.0} s waiting) |");
         builder.AppendLine(CultureInfo.InvariantCulture, $"| AWS requests | {ApiCalls} |");
         return builder.ToString();
@@ -164,6 +179,7 @@ public sealed record DeploymentResult
         "failed-fast" => "FAILED: tasks failed, stopped and rolled back",
         "stopped" => "STOPPED outside this build",
         "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
+        "verification-failed" => "FAILED verification and rolled back to the previous revision",
         _ => "FAILED",
     };
 }

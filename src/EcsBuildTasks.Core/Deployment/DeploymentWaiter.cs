@@ -26,6 +26,19 @@ public enum DeploymentOutcome
 
     /// <summary>The build was cancelled while waiting; the deployment goes on.</summary>
     Cancelled,
+
+    /// <summary>A verification gate of the build failed; the build asked ECS to roll back.</summary>
+    VerificationFailed,
+}
+
+/// <summary>
+/// Follows a service deployment alongside <see cref="DeploymentWaiter"/>: called after every poll that described it
+/// (blue/green, canary and linear use it for stages, traffic weights, lifecycle hooks and verification gates).
+/// </summary>
+public interface IServiceDeploymentObserver
+{
+    /// <returns>The reason, when the observer asked ECS to roll the deployment back; otherwise null.</returns>
+    Task<DeploymentOutcome?> OnPollAsync(ServiceDeployment deployment, CancellationToken cancellationToken);
 }
 
 /// <summary>How long and how eagerly to wait.</summary>
@@ -35,6 +48,9 @@ public sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, Tim
     public TimeSpan RollbackTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan FirstPoll { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Sees every description of the service deployment (traffic-shifting strategies).</summary>
+    public IServiceDeploymentObserver? Observer { get; init; }
 }
 
 /// <summary>The outcome of a deployment as ECS reports it.</summary>
@@ -99,6 +115,13 @@ public sealed class DeploymentWaiter(AwsSession aws, IDeploymentLog log, TimePro
         if (!state.LegacyMode)
         {
             await FollowServiceDeploymentAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Observer is { } observer && !state.LegacyMode && state.Deployment is { } current
+            && await observer.OnPollAsync(current, cancellationToken).ConfigureAwait(false) is { } requested && state.RollbackReason is null)
+        {
+            state.RollbackReason = requested;
+            state.RollbackRequestedAt = time.GetTimestamp();
         }
 
         var outcome = state.LegacyMode ? EvaluateLegacy(state, service) : EvaluateServiceDeployment(state, service);

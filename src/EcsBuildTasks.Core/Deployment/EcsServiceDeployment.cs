@@ -1,5 +1,6 @@
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Deployment.TrafficShifting;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
@@ -17,6 +18,9 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
 {
     /// <summary>Pre-deploy tasks, Cloud Map, Service Connect and auto scaling around the service change.</summary>
     private readonly PlatformDeployment platform = new(aws, log, time);
+
+    /// <summary>HTTP handler for the verification gates' URL probes (tests); null uses the default.</summary>
+    public HttpMessageHandler? VerificationHandler { get; init; }
 
     public async Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
     {
@@ -44,6 +48,7 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
         }
 
         await using var scalingSuspension = (await platform.BeforeServiceChangeAsync(definitions, registered.Arn, existing, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        TrafficShiftingBuilder.ClearStaleHooks(definitions.Service, existing);
         var change = await new ServiceDeployer(aws, log, time).ApplyAsync(definitions.Service, registered.Arn, existing, settings, cancellationToken).ConfigureAwait(false);
 
         var image = definitions.MainContainer.Image;
@@ -83,19 +88,21 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
         }
 
         var local = settings.Target == DeploymentTarget.Local || settings.EndpointUrl is not null;
+        using var traffic = TrafficShiftingMonitor.ForDeployment(aws, log, time, definitions, VerificationHandler);
         var options = new WaitOptions(
-            TimeSpan.FromMinutes(settings.TimeoutMinutes),
+            TimeSpan.FromMinutes(settings.TimeoutMinutes) + (traffic?.ConfiguredWaits ?? TimeSpan.Zero),
             settings.FailFastFailedTasks,
             PollCap: local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
-            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10));
+            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10)) { Observer = traffic };
         var wait = await new DeploymentWaiter(aws, log, time).WaitAsync(change, registered.Arn, options, cancellationToken).ConfigureAwait(false);
-        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait);
+        var shifted = traffic is null ? null : await traffic.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
+        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = shifted?.Stages, VerificationGates = shifted?.Gates };
         if (wait.Outcome == DeploymentOutcome.Succeeded)
         {
             return new DeploymentReport(result, null);
         }
 
-        if (wait.Outcome != DeploymentOutcome.Cancelled)
+        if (wait.Outcome != DeploymentOutcome.Cancelled && shifted?.KnowsTheCause != true)
         {
             var details = await new FailureDiagnostics(aws).CollectAsync(cluster, serviceName, registered.Arn, change.RequestedAt, wait.Events, CancellationToken.None).ConfigureAwait(false);
             if (details.Count > 0)
@@ -108,7 +115,7 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
             }
         }
 
-        return new DeploymentReport(result with { ApiCalls = aws.RequestCount }, Failure(wait, registered, change, cluster, serviceName));
+        return new DeploymentReport(result with { ApiCalls = aws.RequestCount }, shifted?.Failure ?? Failure(wait, registered, change, cluster, serviceName));
     }
 
     private static EcsDiagnostic Failure(WaitResult wait, RegisteredTaskDefinition registered, ServiceChange change, string cluster, string service)
@@ -125,6 +132,8 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
                 $"The deployment of {revision} did not finish within {EcsProperties.TimeoutMinutes}; the build rolled it back and the service {service} runs {running}.{reason}"),
             DeploymentOutcome.FailedFast => Error(DiagnosticCodes.FailFastTriggered, EcsProperties.FailFastFailedTasks,
                 $"Tasks of {revision} kept failing ({EcsProperties.FailFastFailedTasks}); the build stopped the deployment and the service {service} runs {running}.{reason}"),
+            DeploymentOutcome.VerificationFailed => Error(DiagnosticCodes.VerificationFailed, EcsProperties.VerifyUrl,
+                $"A verification gate failed for {revision}; the build rolled the deployment back and the service {service} runs {running}.{reason}"),
             DeploymentOutcome.Stopped => Error(DiagnosticCodes.DeploymentStopped, EcsProperties.ServiceName,
                 $"The deployment {wait.ServiceDeploymentArn} of {revision} was stopped outside this build; the service {service} runs {running}. Check it with: {check}"),
             DeploymentOutcome.Cancelled => new EcsDiagnostic(DiagnosticCodes.WaitCancelled, DiagnosticSeverity.Warning, EcsProperties.Wait,

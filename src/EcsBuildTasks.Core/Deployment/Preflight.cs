@@ -54,6 +54,7 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
         }
 
         var targetGroup = settings.TargetGroupArn is { } arn ? await CheckTargetGroupAsync(arn, definitions, problems, cancellationToken).ConfigureAwait(false) : null;
+        await new TrafficShifting.TrafficShiftingPreflight(aws, log).CheckAsync(definitions, existing, problems, cancellationToken).ConfigureAwait(false);
         var network = definitions.TaskDefinition.NetworkMode?.Value == "awsvpc"
             ? await ResolveNetworkAsync(definitions, problems, cancellationToken).ConfigureAwait(false)
             : null;

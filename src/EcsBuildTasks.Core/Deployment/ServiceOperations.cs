@@ -31,8 +31,10 @@ public sealed class ServiceOperations(AwsSession aws, IDeploymentLog log, TimePr
             await AwsCalls.RunAsync("ECS StopServiceDeployment", () => aws.Ecs.StopServiceDeploymentAsync(new StopServiceDeploymentRequest { ServiceDeploymentArn = arn, StopType = "ROLLBACK" }, cancellationToken)).ConfigureAwait(false);
             log.Info($"EcsBuildTasks: asked ECS to roll back the deployment in flight ({arn})");
             var change = new ServiceChange(ServiceChangeKind.Updated, service, time.GetUtcNow().UtcDateTime, ["rollback"]);
-            var wait = await new DeploymentWaiter(aws, log, time).WaitAsync(change, service.TaskDefinition ?? string.Empty, options, cancellationToken, deploymentArn: arn).ConfigureAwait(false);
-            return Report(service, wait, started, rolledBackTo: wait.RunningTaskDefinition, inFlightArn: arn);
+            using var inFlightTraffic = TrafficShifting.TrafficShiftingMonitor.ForRollback(aws, log, time);
+            var wait = await new DeploymentWaiter(aws, log, time).WaitAsync(change, service.TaskDefinition ?? string.Empty, options with { Observer = inFlightTraffic }, cancellationToken, deploymentArn: arn).ConfigureAwait(false);
+            var shifted = await inFlightTraffic.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
+            return Report(service, wait, started, rolledBackTo: wait.RunningTaskDefinition, inFlightArn: arn, shifted);
         }
 
         var previous = await PreviousTaskDefinitionAsync(service, history, cancellationToken).ConfigureAwait(false)
@@ -41,8 +43,11 @@ public sealed class ServiceOperations(AwsSession aws, IDeploymentLog log, TimePr
         log.Info($"EcsBuildTasks: rolling {serviceName} back from {ServiceDeployer.ShortArn(service.TaskDefinition)} to {ServiceDeployer.ShortArn(previous)}");
         var updated = await AwsCalls.RunAsync("ECS UpdateService", () => aws.Ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = serviceName, TaskDefinition = previous }, cancellationToken)).ConfigureAwait(false);
         var rollbackChange = new ServiceChange(ServiceChangeKind.Updated, updated.Service ?? service, time.GetUtcNow().UtcDateTime, ["taskDefinition"]);
-        var result = await new DeploymentWaiter(aws, log, time).WaitAsync(rollbackChange, previous, options, cancellationToken).ConfigureAwait(false);
-        return Report(service, result, started, rolledBackTo: previous, inFlightArn: null);
+
+        // On a blue/green service the rollback is a deployment like any other: it must not wait at the build's gates.
+        using var traffic = TrafficShifting.TrafficShiftingMonitor.ForRollback(aws, log, time);
+        var result = await new DeploymentWaiter(aws, log, time).WaitAsync(rollbackChange, previous, options with { Observer = traffic }, cancellationToken).ConfigureAwait(false);
+        return Report(service, result, started, rolledBackTo: previous, inFlightArn: null, await traffic.FinishAsync(result, CancellationToken.None).ConfigureAwait(false));
     }
 
     /// <summary>Prints the service's state and its recent deployments.</summary>
@@ -117,7 +122,7 @@ public sealed class ServiceOperations(AwsSession aws, IDeploymentLog log, TimePr
         return index >= 0 && index + 1 < arns.Count ? arns[index + 1] : arns.FirstOrDefault(a => a != current);
     }
 
-    private DeploymentReport Report(EcsBuildTasks.Aws.ECS.Model.Service service, WaitResult wait, long started, string? rolledBackTo, string? inFlightArn)
+    private DeploymentReport Report(EcsBuildTasks.Aws.ECS.Model.Service service, WaitResult wait, long started, string? rolledBackTo, string? inFlightArn, TrafficShifting.TrafficShiftingOutcome shifted)
     {
         var succeeded = wait.Outcome is DeploymentOutcome.Succeeded or DeploymentOutcome.RolledBack;
         var result = new DeploymentResult
@@ -133,8 +138,11 @@ public sealed class ServiceOperations(AwsSession aws, IDeploymentLog log, TimePr
             DeploySeconds = time.GetElapsedTime(started).TotalSeconds,
             WaitSeconds = wait.Duration.TotalSeconds,
             ApiCalls = aws.RequestCount,
+            LifecycleStages = shifted.Stages.Count > 0 ? shifted.Stages : null,
         };
-        var failure = succeeded
+        var failure = shifted.Failure is { } trafficNotBack && trafficNotBack.Descriptor == DiagnosticCodes.TrafficNotBackOnBlue
+            ? trafficNotBack
+            : succeeded
             ? null
             : new EcsDiagnostic(DiagnosticCodes.DeploymentFailed, DiagnosticSeverity.Error, EcsProperties.ServiceName,
                 $"The rollback of {service.ServiceName} did not complete ({wait.Status ?? wait.Outcome.ToString()}); the service runs {ServiceDeployer.ShortArn(wait.RunningTaskDefinition) ?? "an unknown revision"}. Check it with aws ecs describe-services --cluster {service.ClusterArn} --services {service.ServiceName}.");

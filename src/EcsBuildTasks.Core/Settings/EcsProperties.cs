@@ -171,7 +171,7 @@ public static partial class EcsProperties
         P(ContainerPort, "Container port the target group sends traffic to.", "the first port mapping"),
         P(TaskDefinitionTemplate, "JSON file: a `register-task-definition` input or `describe-task-definition` output. Properties override it.", "none"),
         P(ServiceDefinitionTemplate, "JSON file: a `create-service` input or `describe-services` output. Properties override it.", "none"),
-        P(DeploymentStrategy, "`Rolling`; later: `BlueGreen`, `Canary`, `Linear`.", "`Rolling`"),
+        P(DeploymentStrategy, "`Rolling`, `BlueGreen`, `Canary` or `Linear` (ECS's own traffic shifting; see Blue/green, canary and linear).", "`Rolling`"),
         P(Image, "Deploys this existing image instead of building one (`registry/repository:tag` or `@sha256:…`).", "the image `PublishContainer` builds"),
         P(DefinitionsDirectory, "Where the generated `task-definition.json` and `service-definition.json` are written.", "`$(IntermediateOutputPath)ecs/`"),
         P(Target, "`aws`, or `local` to deploy to LocalEcs (no AWS account needed; started for the publish when none listens at `EcsEndpointUrl`).", "`aws`"),

@@ -143,6 +143,9 @@ public sealed record EcsSettings
 
     public DeploymentStrategyKind DeploymentStrategy { get; init; } = DeploymentStrategyKind.Rolling;
 
+    /// <summary>Blue/green, canary and linear: bake times, wiring, lifecycle hooks and verification gates.</summary>
+    public TrafficShiftingSettings TrafficShifting { get; init; } = TrafficShiftingSettings.None;
+
     /// <summary>The image reference the task definition pins (digest after a push, tag in a dry run, or <c>EcsImage</c>).</summary>
     public string? Image { get; init; }
 

@@ -121,6 +121,7 @@ public static class SettingsReader
                 TaskDefinitionTemplate = TemplatePath(EcsProperties.TaskDefinitionTemplate),
                 ServiceDefinitionTemplate = TemplatePath(EcsProperties.ServiceDefinitionTemplate),
                 DeploymentStrategy = ReadStrategy(),
+                TrafficShifting = TrafficShiftingSettingsReader.Read(input, diagnostics),
                 Image = image,
                 ImageIsExternal = external,
                 ContainerPorts = ports,
