@@ -17,13 +17,13 @@ namespace EcsBuildTasks.Core.Tests;
 [TestClass]
 public sealed class TrafficShiftingDeploymentTests
 {
-    private static LocalEcsSession local = null!;
+    private static LocalEcsHarness local = null!;
 
     [ClassInitialize]
     public static async Task StartAsync(TestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        local = await LocalEcsSession.StartAsync(timeScale: 600);
+        local = await LocalEcsHarness.StartAsync(timeScale: 600);
     }
 
     [ClassCleanup]
@@ -41,7 +41,7 @@ public sealed class TrafficShiftingDeploymentTests
         var log = new RecordingDeploymentLog();
 
         DeploymentReport rollback;
-        using (var aws = LocalEcsSession.Session(input))
+        using (var aws = LocalEcsHarness.Session(input))
         {
             rollback = await new ServiceOperations(aws, log, TimeProvider.System).RollbackAsync("prod", "rollback-in-bake", Options(), CancellationToken.None);
         }
@@ -77,7 +77,7 @@ public sealed class TrafficShiftingDeploymentTests
         using var elb = (AmazonElasticLoadBalancingV2Client)local.Clients.CreateElasticLoadBalancingV2();
         await elb.ModifyRuleAsync(new ModifyRuleRequest { RuleArn = wiring.ProductionRuleArn, Actions = [TrafficWiring.Forward(wiring.GreenTargetGroupArn)] });
         var log = new RecordingDeploymentLog();
-        using var aws = LocalEcsSession.Session(input);
+        using var aws = LocalEcsHarness.Session(input);
         using var monitor = TrafficShiftingMonitor.ForRollback(aws, log, TimeProvider.System);
         var described = (await ecs.DescribeServiceDeploymentsAsync(new DescribeServiceDeploymentsRequest { ServiceDeploymentArns = [arn] })).ServiceDeployments![0];
 
@@ -149,8 +149,8 @@ public sealed class TrafficShiftingDeploymentTests
 
     private static async Task<DeploymentReport> DeployAsync(SettingsInput input, RecordingDeploymentLog? log = null, HttpMessageHandler? verification = null)
     {
-        var definitions = LocalEcsSession.Generate(input);
-        using var aws = LocalEcsSession.Session(input);
+        var definitions = LocalEcsHarness.Generate(input);
+        using var aws = LocalEcsHarness.Session(input);
         var deployment = new EcsServiceDeployment(aws, log ?? new RecordingDeploymentLog(), TimeProvider.System) { VerificationHandler = verification };
         return await deployment.DeployAsync(definitions, null, null, CancellationToken.None);
     }

@@ -13,14 +13,14 @@ namespace EcsBuildTasks.Core.Tests;
 [TestClass]
 public sealed class TrafficShiftingPreflightTests
 {
-    private static LocalEcsSession local = null!;
+    private static LocalEcsHarness local = null!;
     private static TrafficWiring wiring = null!;
 
     [ClassInitialize]
     public static async Task StartAsync(TestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        local = await LocalEcsSession.StartAsync(timeScale: 0);
+        local = await LocalEcsHarness.StartAsync(timeScale: 0);
         wiring = await TrafficWiring.CreateAsync(local.Clients, "pf");
     }
 
@@ -132,8 +132,8 @@ public sealed class TrafficShiftingPreflightTests
 
     private static async Task RunAsync(SettingsInput input, RecordingDeploymentLog log)
     {
-        var definitions = LocalEcsSession.Generate(input);
-        using var aws = LocalEcsSession.Session(input);
+        var definitions = LocalEcsHarness.Generate(input);
+        using var aws = LocalEcsHarness.Session(input);
         await new Preflight(aws, log).RunAsync(definitions, repositoryName: null, CancellationToken.None);
     }
 

@@ -11,15 +11,17 @@ using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.LocalEcs;
+using EcsBuildTasks.Testing;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
 using Filter = Amazon.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
-namespace EcsBuildTasks.Core.Tests.Platform;
+namespace EcsBuildTasks.Core.Tests;
 
 /// <summary>
-/// An in-process LocalEcs in instant mode (simulated waits complete at once) and the engine wired to it, for tests of
-/// the deployment steps without <c>dotnet publish</c>. Tests share it and use their own cluster and resource names.
+/// An in-process LocalEcs (in instant mode unless a time scale is given) and the engine wired to it, for tests of the
+/// deployment steps without <c>dotnet publish</c>. Tests share it and use their own cluster and resource names; the
+/// cluster <c>prod</c> exists for the traffic-shifting projects.
 /// </summary>
 internal sealed class LocalEcsHarness : IAsyncDisposable
 {
@@ -51,9 +53,13 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
 
     public string BaseImage => $"{server.RegistryHost}/localecs/base:latest";
 
-    public static async Task<LocalEcsHarness> StartAsync()
+    /// <summary>Our client factory against LocalEcs (the one behind <see cref="Aws"/>).</summary>
+    public AwsClientFactory Clients => Aws.Factory;
+
+    /// <param name="timeScale">LocalEcs's time scale: 0 completes simulated waits at once, 600 runs a minute in 0.1 s.</param>
+    public static async Task<LocalEcsHarness> StartAsync(double timeScale = 0)
     {
-        var server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 });
+        var server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = timeScale });
         var session = new AwsSession(new AwsClientFactory(new AwsConnectionSettings
         {
             Region = "us-east-1",
@@ -63,6 +69,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         }));
         var subnets = await session.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] });
         var groups = await session.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-name", ["default"])] });
+        await session.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "prod" });
         return new LocalEcsHarness(server, session, subnets.Subnets.Select(s => s.SubnetId).ToList(), groups.SecurityGroups[0].GroupId, subnets.Subnets[0].VpcId);
     }
 
@@ -89,6 +96,23 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
             .Set("EcsSecurityGroups", SecurityGroup)
             .Set("EcsExecutionRoleArn", ExecutionRole)
             .Set("EcsTimeoutMinutes", "5");
+
+    /// <summary>A BlueGreen project in the cluster <c>prod</c> wired to <paramref name="wiring"/>, deploying an image that needs no build.</summary>
+    public SettingsInput BlueGreen(TrafficWiring wiring, string service) => TrafficShiftingConfigurationTests.BlueGreen()
+        .Set("EcsDryRun", "false")
+        .Set("EcsTarget", "local")
+        .Set("EcsEndpointUrl", Endpoint)
+        .Set("EcsServiceName", service)
+        .Set("EcsImage", "public.ecr.aws/docker/library/nginx:1.27")
+        .Set("EcsSubnets", string.Join(";", Subnets))
+        .Set("EcsSecurityGroups", SecurityGroup)
+        .Set("EcsTargetGroupArn", wiring.BlueTargetGroupArn)
+        .Set("EcsAlternateTargetGroupArn", wiring.GreenTargetGroupArn)
+        .Set("EcsProductionListenerRuleArn", wiring.ProductionRuleArn)
+        .Set("EcsTestListenerRuleArn", wiring.TestRuleArn);
+
+    /// <summary>A session of its own, as the build makes it from the project's settings (with the default retries).</summary>
+    public static AwsSession Session(SettingsInput input) => new(new AwsClientFactory(AwsSession.ConnectionSettings(Generate(input).Settings)));
 
     public static GeneratedDefinitions Generate(SettingsInput input)
     {
