@@ -52,7 +52,7 @@ public sealed class DeployEcsService : EcsTask
     protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
     {
         var settings = SettingsReader.Read(input, new DiagnosticCollection());
-        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(settings, EndpointUrl)));
+        using var aws = AwsSession.For(settings, EndpointUrl);
         input.Set(EcsProperties.Region, settings.Region ?? aws.Factory.ResolvedRegion.SystemName);
         if (settings.Subnets.Count == 0 && ResolvedSubnets is not null)
         {

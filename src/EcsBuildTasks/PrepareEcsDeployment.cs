@@ -75,7 +75,7 @@ public sealed class PrepareEcsDeployment : EcsTask
         }
 
         var settings = definitions.Settings;
-        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(settings, EndpointUrl)));
+        using var aws = AwsSession.For(settings, EndpointUrl);
         PreparedDeployment prepared = null!;
         try
         {

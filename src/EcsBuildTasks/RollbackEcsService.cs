@@ -20,9 +20,9 @@ public sealed class RollbackEcsService : EcsTask
         }
 
         var settings = definitions.Settings;
-        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(settings, EndpointUrl)));
-        var local = settings.Target == DeploymentTarget.Local || settings.EndpointUrl is not null || EndpointUrl is not null;
-        var options = new WaitOptions(TimeSpan.FromMinutes(settings.TimeoutMinutes), null, local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5), local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10));
+        using var aws = AwsSession.For(settings, EndpointUrl);
+        // Fail-fast is for new revisions: a rollback goes to the revision that served before, so it runs to its end.
+        var options = WaitOptions.For(settings, EndpointUrl) with { FailFastFailedTasks = null };
         DeploymentReport report = null!;
         RunSynchronously(async () => report = await new ServiceOperations(aws, DeploymentLog, TimeProvider.System)
             .RollbackAsync(definitions.Service.Cluster!, definitions.Service.ServiceName!, options, CancellationToken).ConfigureAwait(false));

@@ -31,7 +31,7 @@ public sealed class RunEcsTask : EcsTask
             return;
         }
 
-        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(definitions.Settings, EndpointUrl)));
+        using var aws = AwsSession.For(definitions.Settings, EndpointUrl);
         OneOffTaskResult? result = null;
         EcsDiagnostic? failure = null;
         RunSynchronously(async () => (result, failure) = await new AdHocTask(aws, DeploymentLog, TimeProvider.System).RunAsync(definitions, CancellationToken).ConfigureAwait(false));

@@ -19,7 +19,7 @@ public sealed class ShowEcsStatus : EcsTask
             return;
         }
 
-        using var aws = new AwsSession(new Aws.AwsClientFactory(AwsSession.ConnectionSettings(definitions.Settings, EndpointUrl)));
+        using var aws = AwsSession.For(definitions.Settings, EndpointUrl);
         IReadOnlyList<string> lines = [];
         RunSynchronously(async () => lines = await new ServiceOperations(aws, DeploymentLog, TimeProvider.System)
             .StatusAsync(definitions.Service.Cluster!, definitions.Service.ServiceName!, CancellationToken).ConfigureAwait(false));

@@ -188,52 +188,33 @@ public static class TaskDefinitionBuilder
         return result;
     }
 
-    private static List<KeyValuePair>? MergeEnvironment(List<KeyValuePair>? existing, IReadOnlyList<EnvironmentVariableSetting> variables)
+    private static List<KeyValuePair>? MergeEnvironment(List<KeyValuePair>? existing, IReadOnlyList<EnvironmentVariableSetting> variables) =>
+        MergeByKey(existing, variables, e => e.Name, v => v.Name, v => new KeyValuePair { Name = v.Name, Value = v.Value });
+
+    private static List<Secret>? MergeSecrets(List<Secret>? existing, IReadOnlyList<SecretSetting> secrets) =>
+        MergeByKey(existing, secrets, e => e.Name, s => s.Name, s => new Secret { Name = s.Name, ValueFrom = s.ValueFrom });
+
+    internal static List<Tag>? MergeTags(List<Tag>? existing, IReadOnlyList<TagSetting> tags) =>
+        MergeByKey(existing, tags, t => t.Key, t => t.Key, t => new Tag { Key = t.Key, Value = t.Value });
+
+    /// <summary>
+    /// The template's entries with the project's added: a project entry replaces the template's entry of the same key
+    /// (keys compare ordinally, as ECS does); with no project entries the template's list is kept as it is (even null).
+    /// </summary>
+    private static List<TEntry>? MergeByKey<TEntry, TSetting>(
+        List<TEntry>? existing, IReadOnlyList<TSetting> settings, Func<TEntry, string?> entryKey, Func<TSetting, string> settingKey, Func<TSetting, TEntry> create)
     {
-        if (variables.Count == 0)
+        if (settings.Count == 0)
         {
             return existing;
         }
 
         var result = existing ?? [];
-        foreach (var variable in variables)
+        foreach (var setting in settings)
         {
-            result.RemoveAll(e => string.Equals(e.Name, variable.Name, StringComparison.Ordinal));
-            result.Add(new KeyValuePair { Name = variable.Name, Value = variable.Value });
-        }
-
-        return result;
-    }
-
-    private static List<Secret>? MergeSecrets(List<Secret>? existing, IReadOnlyList<SecretSetting> secrets)
-    {
-        if (secrets.Count == 0)
-        {
-            return existing;
-        }
-
-        var result = existing ?? [];
-        foreach (var secret in secrets)
-        {
-            result.RemoveAll(e => string.Equals(e.Name, secret.Name, StringComparison.Ordinal));
-            result.Add(new Secret { Name = secret.Name, ValueFrom = secret.ValueFrom });
-        }
-
-        return result;
-    }
-
-    internal static List<Tag>? MergeTags(List<Tag>? existing, IReadOnlyList<TagSetting> tags)
-    {
-        if (tags.Count == 0)
-        {
-            return existing;
-        }
-
-        var result = existing ?? [];
-        foreach (var tag in tags)
-        {
-            result.RemoveAll(t => string.Equals(t.Key, tag.Key, StringComparison.Ordinal));
-            result.Add(new Tag { Key = tag.Key, Value = tag.Value });
+            var key = settingKey(setting);
+            result.RemoveAll(e => string.Equals(entryKey(e), key, StringComparison.Ordinal));
+            result.Add(create(setting));
         }
 
         return result;

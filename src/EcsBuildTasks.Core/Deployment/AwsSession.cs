@@ -53,6 +53,10 @@ public sealed class AwsSession : IDisposable
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);
 
+    /// <summary>A session with the connection the project's properties describe (<paramref name="resolvedEndpoint"/>: LocalEcs's, once started).</summary>
+    public static AwsSession For(EcsSettings settings, string? resolvedEndpoint = null) =>
+        new(new AwsClientFactory(ConnectionSettings(settings, resolvedEndpoint)));
+
     /// <summary>The connection settings a project's properties describe.</summary>
     public static AwsConnectionSettings ConnectionSettings(EcsSettings settings, string? resolvedEndpoint = null)
     {

@@ -51,6 +51,23 @@ public sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, Tim
 
     /// <summary>Sees every description of the service deployment (traffic-shifting strategies).</summary>
     public IServiceDeploymentObserver? Observer { get; init; }
+
+    /// <summary>
+    /// The waiting a project asks for: <c>EcsTimeoutMinutes</c> plus <paramref name="configuredWaits"/> (bake times the
+    /// strategy asks for), <c>EcsFailFastFailedTasks</c>, and a cadence that fits the endpoint: LocalEcs and other local
+    /// endpoints answer at once and run simulated time, AWS deployments take minutes and polls count against throttling.
+    /// </summary>
+    /// <param name="resolvedEndpoint">The endpoint the build talks to, when it differs from the settings' (LocalEcs once started).</param>
+    public static WaitOptions For(Settings.EcsSettings settings, string? resolvedEndpoint = null, TimeSpan configuredWaits = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var local = settings.Target == Settings.DeploymentTarget.Local || settings.EndpointUrl is not null || resolvedEndpoint is not null;
+        return new WaitOptions(
+            TimeSpan.FromMinutes(settings.TimeoutMinutes) + configuredWaits,
+            settings.FailFastFailedTasks,
+            PollCap: local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
+            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10));
+    }
 }
 
 /// <summary>The outcome of a deployment as ECS reports it.</summary>

@@ -87,13 +87,8 @@ public sealed class EcsServiceDeployment(AwsSession aws, IDeploymentLog log, Tim
             return new DeploymentReport(Result("not-waited"), null);
         }
 
-        var local = settings.Target == DeploymentTarget.Local || settings.EndpointUrl is not null;
         using var traffic = TrafficShiftingMonitor.ForDeployment(aws, log, time, definitions, VerificationHandler);
-        var options = new WaitOptions(
-            TimeSpan.FromMinutes(settings.TimeoutMinutes) + (traffic?.ConfiguredWaits ?? TimeSpan.Zero),
-            settings.FailFastFailedTasks,
-            PollCap: local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
-            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10)) { Observer = traffic };
+        var options = WaitOptions.For(settings, configuredWaits: traffic?.ConfiguredWaits ?? TimeSpan.Zero) with { Observer = traffic };
         var wait = await new DeploymentWaiter(aws, log, time).WaitAsync(change, registered.Arn, options, cancellationToken).ConfigureAwait(false);
         var shifted = traffic is null ? null : await traffic.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
         var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = shifted?.Stages, VerificationGates = shifted?.Gates };

@@ -44,6 +44,27 @@ public static class SettingsReader
         value is null ? [] : value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
+    /// The items of one type, each <c>Include</c> once (compared ordinally, as ECS compares names): a repeat is reported
+    /// as a duplicate, naming the item, and left out, so that one mistake gives one message.
+    /// </summary>
+    internal static IEnumerable<ItemInput> UniqueItems(SettingsInput input, DiagnosticCollection diagnostics, string itemType)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in input.GetItems(itemType))
+        {
+            if (seen.Add(item.Include))
+            {
+                yield return item;
+            }
+            else
+            {
+                var subject = $"{itemType} '{item.Include}'";
+                diagnostics.Error(DiagnosticCodes.DuplicateItem, subject, $"{subject} is defined more than once.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Makes a valid ECS name (letters, digits, '-' and '_', at most 255) from a container repository name such as
     /// <c>team/hello.api</c>.
     /// </summary>
@@ -399,16 +420,8 @@ public static class SettingsReader
         private List<EnvironmentVariableSetting> ReadEnvironment()
         {
             var result = new List<EnvironmentVariableSetting>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in input.GetItems(EcsProperties.EnvironmentVariableItem))
+            foreach (var item in UniqueItems(input, diagnostics, EcsProperties.EnvironmentVariableItem))
             {
-                var subject = $"{EcsProperties.EnvironmentVariableItem} '{item.Include}'";
-                if (!seen.Add(item.Include))
-                {
-                    diagnostics.Error(DiagnosticCodes.DuplicateItem, subject, $"{subject} is defined more than once.");
-                    continue;
-                }
-
                 // An empty value is a legitimate setting (FEATURE_X=""), so Value is read raw.
                 item.Metadata.TryGetValue("Value", out var value);
                 result.Add(new EnvironmentVariableSetting(item.Include, value ?? string.Empty));
@@ -420,20 +433,13 @@ public static class SettingsReader
         private List<SecretSetting> ReadSecrets()
         {
             var result = new List<SecretSetting>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in input.GetItems(EcsProperties.SecretItem))
+            foreach (var item in UniqueItems(input, diagnostics, EcsProperties.SecretItem))
             {
                 var subject = $"{EcsProperties.SecretItem} '{item.Include}'";
                 var valueFrom = item.Get("ValueFrom");
                 if (valueFrom is null)
                 {
                     diagnostics.Error(DiagnosticCodes.ItemMetadataMissing, subject, $"{subject} needs ValueFrom: the ARN of a Secrets Manager secret or of an SSM parameter.");
-                    continue;
-                }
-
-                if (!seen.Add(item.Include))
-                {
-                    diagnostics.Error(DiagnosticCodes.DuplicateItem, subject, $"{subject} is defined more than once.");
                     continue;
                 }
 
@@ -446,52 +452,22 @@ public static class SettingsReader
         private List<CapacityProviderSetting> ReadCapacityProviders()
         {
             var result = new List<CapacityProviderSetting>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in input.GetItems(EcsProperties.CapacityProviderItem))
+            foreach (var item in UniqueItems(input, diagnostics, EcsProperties.CapacityProviderItem))
             {
                 var subject = $"{EcsProperties.CapacityProviderItem} '{item.Include}'";
-                if (!seen.Add(item.Include))
-                {
-                    diagnostics.Error(DiagnosticCodes.DuplicateItem, subject, $"{subject} is defined more than once.");
-                    continue;
-                }
-
                 result.Add(new CapacityProviderSetting(item.Include, MetadataInt(item, subject, "Weight", 0, 1000), MetadataInt(item, subject, "Base", 0, 100_000)));
             }
 
             return result;
         }
 
-        private List<string> ReadAlarms()
-        {
-            var result = new List<string>();
-            foreach (var item in input.GetItems(EcsProperties.AlarmItem))
-            {
-                if (result.Contains(item.Include, StringComparer.Ordinal))
-                {
-                    diagnostics.Error(DiagnosticCodes.DuplicateItem, $"{EcsProperties.AlarmItem} '{item.Include}'", $"{EcsProperties.AlarmItem} '{item.Include}' is listed more than once.");
-                    continue;
-                }
-
-                result.Add(item.Include);
-            }
-
-            return result;
-        }
+        private List<string> ReadAlarms() => [.. UniqueItems(input, diagnostics, EcsProperties.AlarmItem).Select(item => item.Include)];
 
         private List<TagSetting> ReadTags()
         {
             var result = new List<TagSetting>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in input.GetItems(EcsProperties.TagItem))
+            foreach (var item in UniqueItems(input, diagnostics, EcsProperties.TagItem))
             {
-                var subject = $"{EcsProperties.TagItem} '{item.Include}'";
-                if (!seen.Add(item.Include))
-                {
-                    diagnostics.Error(DiagnosticCodes.DuplicateItem, subject, $"{subject} is defined more than once.");
-                    continue;
-                }
-
                 item.Metadata.TryGetValue("Value", out var value);
                 result.Add(new TagSetting(item.Include, value ?? string.Empty));
             }

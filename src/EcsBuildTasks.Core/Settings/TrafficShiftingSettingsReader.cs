@@ -198,17 +198,7 @@ public static partial class TrafficShiftingSettingsReader
             }
         }
 
-        var alarms = new List<string>();
-        foreach (var item in input.GetItems(EcsProperties.VerifyAlarmItem))
-        {
-            if (alarms.Contains(item.Include, StringComparer.Ordinal))
-            {
-                diagnostics.Error(DiagnosticCodes.DuplicateItem, $"{EcsProperties.VerifyAlarmItem} '{item.Include}'", $"{EcsProperties.VerifyAlarmItem} '{item.Include}' is listed more than once.");
-                continue;
-            }
-
-            alarms.Add(item.Include);
-        }
+        List<string> alarms = [.. SettingsReader.UniqueItems(input, diagnostics, EcsProperties.VerifyAlarmItem).Select(item => item.Include)];
 
         var expected = StatusRange.Default;
         if (input.Get(EcsProperties.VerifyExpectedStatus) is { } statusText && !StatusRange.TryParse(statusText, out expected))
