@@ -9,9 +9,12 @@
 3. How fast the build notices that a deployment finished: LocalEcs at --time-scale 1 (simulated time = real time);
    the service deployment's finishedAt (LocalEcs) against the result's finishedAt (the build).
 
-Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5]
+The tasks are those of the package (`dotnet pack nuget/EcsBuildTasks.csproj`, ReadyToRun for linux-x64), as users get
+them; `--tasks source` uses src/EcsBuildTasks/bin instead (JIT compiled), to see what the precompilation saves.
+
+Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5] [--tasks package|source]
 """
-import argparse, base64, datetime, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, base64, datetime, glob, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request, zipfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CONFIG = "Release"
@@ -160,11 +163,20 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--latency-runs", type=int, default=5)
+    parser.add_argument("--tasks", choices=["package", "source"], default="package")
     args = parser.parse_args()
+    global TASKS
     subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
     subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks.LocalEcs"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
     work = tempfile.mkdtemp(prefix="ecs-deploy-bench-")
     try:
+        if args.tasks == "package":
+            feed = os.path.join(work, "feed")
+            subprocess.run(["dotnet", "pack", os.path.join(ROOT, "nuget", "EcsBuildTasks.csproj"), "-c", CONFIG, "-o", feed, "-v:q", "-nologo"], check=True, env=ENV)
+            with zipfile.ZipFile(glob.glob(os.path.join(feed, "EcsBuildTasks.*.nupkg"))[0]) as package:
+                package.extractall(os.path.join(work, "package"))
+            TASKS = os.path.join(work, "package", "tasks", "net10.0", "EcsBuildTasks.dll")
+        print(f"tasks: {TASKS}")
         overhead(args.runs, work)
         latency(args.latency_runs, work)
     finally:

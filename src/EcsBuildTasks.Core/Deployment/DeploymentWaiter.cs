@@ -66,7 +66,11 @@ public sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, Tim
             TimeSpan.FromMinutes(settings.TimeoutMinutes) + configuredWaits,
             settings.FailFastFailedTasks,
             PollCap: local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
-            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10));
+            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10))
+        {
+            // A local endpoint answers in a millisecond and may finish the deployment at once; AWS takes minutes.
+            FirstPoll = local ? TimeSpan.FromSeconds(0.1) : TimeSpan.FromSeconds(0.5),
+        };
     }
 }
 

@@ -54,3 +54,41 @@ public sealed class RecordingDeploymentLog : IDeploymentLog
         }
     }
 }
+
+/// <summary>Keeps the lines of work that runs alongside other work, to be written in a fixed order afterwards.</summary>
+public sealed class BufferedDeploymentLog : IDeploymentLog
+{
+    private readonly List<Action<IDeploymentLog>> entries = [];
+    private readonly object gate = new();
+
+    public void Info(string message) => Add(log => log.Info(message));
+
+    public void Detail(string message) => Add(log => log.Detail(message));
+
+    public void Warning(EcsDiagnostic diagnostic) => Add(log => log.Warning(diagnostic));
+
+    /// <summary>Writes the lines kept so far to <paramref name="log"/>, in the order they came, and forgets them.</summary>
+    public void ReplayTo(IDeploymentLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        Action<IDeploymentLog>[] kept;
+        lock (gate)
+        {
+            kept = [.. entries];
+            entries.Clear();
+        }
+
+        foreach (var entry in kept)
+        {
+            entry(log);
+        }
+    }
+
+    private void Add(Action<IDeploymentLog> entry)
+    {
+        lock (gate)
+        {
+            entries.Add(entry);
+        }
+    }
+}

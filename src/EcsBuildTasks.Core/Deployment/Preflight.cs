@@ -40,26 +40,40 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
         ArgumentNullException.ThrowIfNull(definitions);
         var settings = definitions.Settings;
         var service = definitions.Service;
-        var problems = new DiagnosticCollection();
 
-        var identity = await AwsCalls.RunAsync("STS GetCallerIdentity", () => aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken)).ConfigureAwait(false);
+        // The checks are independent reads, so they run together and the preflight costs about its slowest chain of
+        // calls rather than the sum of them. Each keeps its own findings and log lines, reported afterwards in a fixed
+        // order, so the output reads the same on every run. The identity comes first: when the credentials are bad,
+        // every check fails alike, and its error is the one to show.
+        var identityTask = AwsCalls.RunAsync("STS GetCallerIdentity", () => aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken));
+        var serviceCheck = new Check();
+        var serviceTask = CheckClusterAndServiceAsync(definitions, serviceCheck, cancellationToken);
+        var targetGroupCheck = new Check();
+        var targetGroupTask = settings.TargetGroupArn is { } arn ? CheckTargetGroupAsync(arn, definitions, targetGroupCheck.Problems, cancellationToken) : Task.FromResult<TargetGroup?>(null);
+        var networkCheck = new Check();
+        var networkTask = definitions.TaskDefinition.NetworkMode?.Value == "awsvpc"
+            ? ResolveNetworkAsync(definitions, networkCheck, cancellationToken)
+            : Task.FromResult<NetworkPlan?>(null);
+        var repositoryCheck = new Check();
+        var repositoryTask = repositoryName is null ? Task.FromResult<Repository?>(null) : FindRepositoryAsync(repositoryName, settings, repositoryCheck.Problems, cancellationToken);
+        var platformCheck = new Check();
+        var platformTask = new PlatformPreflight(aws, platformCheck.Log).CheckAsync(definitions, platformCheck.Problems, cancellationToken);
+        await Task.WhenAll(identityTask, serviceTask, targetGroupTask, networkTask, repositoryTask, platformTask).ConfigureAwait(false);
+
+        var identity = await identityTask.ConfigureAwait(false);
         var region = aws.Factory.ResolvedRegion.SystemName;
         log.Info($"EcsBuildTasks: deploying as {identity.Arn} (account {identity.Account}) in {region}{(aws.Factory.Settings.EndpointUrl is { } url ? $" via {url}" : string.Empty)}");
-
-        await CheckClusterAsync(service.Cluster!, problems, cancellationToken).ConfigureAwait(false);
-        var existing = await FindServiceAsync(service.Cluster!, service.ServiceName!, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        var problems = new DiagnosticCollection();
+        foreach (var check in new[] { serviceCheck, targetGroupCheck, networkCheck, repositoryCheck, platformCheck })
         {
-            CheckServiceCanBeUpdated(existing, definitions, problems);
+            check.Log.ReplayTo(log);
+            problems.AddRange(check.Problems);
         }
 
-        var targetGroup = settings.TargetGroupArn is { } arn ? await CheckTargetGroupAsync(arn, definitions, problems, cancellationToken).ConfigureAwait(false) : null;
-        await new TrafficShifting.TrafficShiftingPreflight(aws, log).CheckAsync(definitions, existing, problems, cancellationToken).ConfigureAwait(false);
-        var network = definitions.TaskDefinition.NetworkMode?.Value == "awsvpc"
-            ? await ResolveNetworkAsync(definitions, problems, cancellationToken).ConfigureAwait(false)
-            : null;
-        var repository = repositoryName is null ? null : await FindRepositoryAsync(repositoryName, settings, problems, cancellationToken).ConfigureAwait(false);
-        await new PlatformPreflight(aws, log).CheckAsync(definitions, problems, cancellationToken).ConfigureAwait(false);
+        var existing = await serviceTask.ConfigureAwait(false);
+        var targetGroup = await targetGroupTask.ConfigureAwait(false);
+        var network = await networkTask.ConfigureAwait(false);
+        var repository = await repositoryTask.ConfigureAwait(false);
 
         foreach (var warning in problems.Where(p => !p.IsError))
         {
@@ -72,6 +86,29 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
         }
 
         return new PreflightResult(identity.Account, identity.Arn, region, network, existing, repository, repositoryName, targetGroup);
+    }
+
+    /// <summary>The findings and log lines of one check that runs alongside the others.</summary>
+    private sealed class Check
+    {
+        public DiagnosticCollection Problems { get; } = new();
+
+        public BufferedDeploymentLog Log { get; } = new();
+    }
+
+    /// <summary>The cluster, then the existing service (whether it can be updated) and the traffic-shifting wiring, which depends on it.</summary>
+    private async Task<EcsService?> CheckClusterAndServiceAsync(GeneratedDefinitions definitions, Check check, CancellationToken cancellationToken)
+    {
+        var service = definitions.Service;
+        await CheckClusterAsync(service.Cluster!, check.Problems, cancellationToken).ConfigureAwait(false);
+        var existing = await FindServiceAsync(service.Cluster!, service.ServiceName!, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            CheckServiceCanBeUpdated(existing, definitions, check.Problems);
+        }
+
+        await new TrafficShifting.TrafficShiftingPreflight(aws, check.Log).CheckAsync(definitions, existing, check.Problems, cancellationToken).ConfigureAwait(false);
+        return existing;
     }
 
     private async Task CheckClusterAsync(string cluster, DiagnosticCollection problems, CancellationToken cancellationToken)
@@ -174,14 +211,15 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
         return group;
     }
 
-    private async Task<NetworkPlan?> ResolveNetworkAsync(GeneratedDefinitions definitions, DiagnosticCollection problems, CancellationToken cancellationToken)
+    private async Task<NetworkPlan?> ResolveNetworkAsync(GeneratedDefinitions definitions, Check check, CancellationToken cancellationToken)
     {
+        var problems = check.Problems;
         var awsvpc = definitions.Service.NetworkConfiguration?.AwsvpcConfiguration;
         var subnets = awsvpc?.Subnets ?? [];
         var groups = awsvpc?.SecurityGroups ?? [];
         if (subnets.Count == 0)
         {
-            return await DefaultVpcNetworkAsync(problems, cancellationToken).ConfigureAwait(false);
+            return await DefaultVpcNetworkAsync(check, cancellationToken).ConfigureAwait(false);
         }
 
         var vpcs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -226,8 +264,9 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
         return new NetworkPlan(subnets, groups, distinct.FirstOrDefault(), FromDefaultVpc: false);
     }
 
-    private async Task<NetworkPlan?> DefaultVpcNetworkAsync(DiagnosticCollection problems, CancellationToken cancellationToken)
+    private async Task<NetworkPlan?> DefaultVpcNetworkAsync(Check check, CancellationToken cancellationToken)
     {
+        var problems = check.Problems;
         var vpcs = await AwsCalls.RunAsync("EC2 DescribeVpcs", () => aws.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] }, cancellationToken)).ConfigureAwait(false);
         var vpc = vpcs.Vpcs?.FirstOrDefault();
         if (vpc is null)
@@ -246,7 +285,7 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
             return null;
         }
 
-        log.Info($"EcsBuildTasks: no {EcsProperties.Subnets} given: using the default VPC {vpc.VpcId}: subnets {string.Join(", ", subnetIds)}; security group {string.Join(", ", groupIds)}");
+        check.Log.Info($"EcsBuildTasks: no {EcsProperties.Subnets} given: using the default VPC {vpc.VpcId}: subnets {string.Join(", ", subnetIds)}; security group {string.Join(", ", groupIds)}");
         return new NetworkPlan(subnetIds, groupIds, vpc.VpcId, FromDefaultVpc: true);
     }
 
