@@ -56,6 +56,17 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file.</summary>
     protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
 
+    /// <summary>
+    /// The project's definitions as a dry run makes them (no image is built or pushed), for the tasks that act on the
+    /// service already deployed (rollback, status, ad-hoc tasks); null when the settings are invalid (reported).
+    /// </summary>
+    protected static Core.Definitions.GeneratedDefinitions? DefinitionsOfDeployedService(SettingsInput input, DiagnosticCollection diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        input.Set(EcsProperties.DryRun, "true");
+        return Core.Definitions.DefinitionGenerator.Generate(input, diagnostics);
+    }
+
     /// <summary>Runs engine work that is asynchronous (AWS calls) on the task's thread, honouring Ctrl+C.</summary>
     protected static void RunSynchronously(Func<System.Threading.Tasks.Task> work) => work().GetAwaiter().GetResult();
 

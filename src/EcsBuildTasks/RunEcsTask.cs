@@ -24,9 +24,7 @@ public sealed class RunEcsTask : EcsTask
 
     protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
     {
-        input.Set(EcsProperties.DryRun, "true");
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
-        if (definitions is null)
+        if (DefinitionsOfDeployedService(input, diagnostics) is not { } definitions)
         {
             return;
         }

@@ -81,15 +81,8 @@ public sealed class PlatformConfigurationTests
         using var directory = new TempDirectory();
         var input = TestInputs.ValidFargate(directory.Path);
         change(input);
-        var diagnostics = new DiagnosticCollection();
 
-        var result = DefinitionGenerator.Generate(input, diagnostics);
-
-        Assert.IsNull(result, $"{description}: expected no definitions");
-        var match = diagnostics.FirstOrDefault(d => d.IsError && d.Code == code);
-        Assert.IsNotNull(match, $"{description}: expected {code}, got:\n{string.Join("\n", diagnostics)}");
-        StringAssert.Contains(match.Subject, subject, $"{description}: the diagnostic must name '{subject}': {match}");
-        StringAssert.Contains(match.Message, subject.Split(' ')[0], $"{description}: the message must name what to fix: {match}");
+        TestInputs.AssertRejected(input, description, code, subject);
     }
 
     [TestMethod]

@@ -1,3 +1,5 @@
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -39,4 +41,23 @@ internal static class TestInputs
         .Set("EcsLaunchType", "EC2")
         .Set("EcsSchedulingStrategy", "DAEMON")
         .Set("EcsContainerMemory", "256");
+
+    /// <summary>
+    /// Asserts what a user sees for an invalid configuration: no definitions, and an error with <paramref name="code"/>
+    /// that names <paramref name="subject"/> (the property or item to fix) in its subject and its message.
+    /// </summary>
+    public static EcsDiagnostic AssertRejected(SettingsInput input, string description, string code, string subject)
+    {
+        var diagnostics = new DiagnosticCollection();
+
+        var result = DefinitionGenerator.Generate(input, diagnostics);
+
+        Assert.IsNull(result, $"{description}: expected no definitions");
+        var errors = diagnostics.Where(d => d.IsError).ToList();
+        var match = errors.Find(d => d.Code == code);
+        Assert.IsNotNull(match, $"{description}: expected {code}, got:\n{string.Join("\n", errors)}");
+        StringAssert.Contains(match.Subject, subject, $"{description}: the diagnostic must name '{subject}': {match}");
+        StringAssert.Contains(match.Message, subject.Split(' ')[0].Split('[')[0], $"{description}: the message must name what to fix: {match}");
+        return match;
+    }
 }

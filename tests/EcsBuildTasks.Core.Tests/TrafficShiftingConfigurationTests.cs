@@ -78,14 +78,8 @@ public sealed class TrafficShiftingConfigurationTests
         using var directory = new TempDirectory();
         var input = BlueGreen(directory.Path);
         change(input);
-        var diagnostics = new DiagnosticCollection();
 
-        var result = DefinitionGenerator.Generate(input, diagnostics);
-
-        Assert.IsNull(result, $"{description}: expected no definitions");
-        var match = diagnostics.FirstOrDefault(d => d.IsError && d.Code == code);
-        Assert.IsNotNull(match, $"{description}: expected {code}, got:\n{string.Join("\n", diagnostics)}");
-        StringAssert.Contains(match.Subject, subject, $"{description}: the diagnostic must name '{subject}': {match}");
+        TestInputs.AssertRejected(input, description, code, subject);
     }
 
     [TestMethod]

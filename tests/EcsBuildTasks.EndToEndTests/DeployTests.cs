@@ -250,28 +250,11 @@ public sealed class DeployTests
         StringAssert.Contains(succeeding.StandardOutput, "SPY after clear: user=[] password=[]", "cleared after a successful push");
     }
 
-    private static async Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "", string targets = "")
-    {
-        var endpoint = await LocalEcsFixture.EndpointAsync();
-        var name = "e2e-" + Guid.NewGuid().ToString("N")[..8];
-        return PackageFixture.Instance.CreateConsumer($"""
-            <ContainerRepository>{name}</ContainerRepository>
-            <EcsTarget>local</EcsTarget>
-            <EcsEndpointUrl>{endpoint}</EcsEndpointUrl>
-            <EcsCluster>{Cluster}</EcsCluster>
-            <EcsCpu>256</EcsCpu>
-            <EcsMemory>512</EcsMemory>
-            <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
-            <EcsTimeoutMinutes>10</EcsTimeoutMinutes>
-            {properties}
-            """, $"""
-            <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
-            {items}
-            """, name: name, targets: targets);
-    }
 
-    private static ProcessResult Publish(ConsumerProject project, params string[] extra) =>
-        project.Dotnet(["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", .. extra]);
+    private static Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "", string targets = "") =>
+        LocalEcsProjects.CreateAsync(Cluster, LocalEcsProjects.NewName(), properties, items, targets);
+
+    private static ProcessResult Publish(ConsumerProject project, params string[] extra) => LocalEcsProjects.Publish(project, extra);
 
     private static bool Contains(System.Text.StringBuilder log, string text)
     {

@@ -230,31 +230,15 @@ public sealed class PlatformDeployTests
         Assert.AreEqual(1, (int?)action["ScalableTargetAction"]!["MaxCapacity"]);
     }
 
-    private static string Name() => "e2p-" + Guid.NewGuid().ToString("N")[..8];
+    private static string Name() => LocalEcsProjects.NewName("e2p");
 
-    private static async Task<ConsumerProject> CreateProjectAsync(string name, string properties = "", string items = "")
-    {
-        var endpoint = await LocalEcsFixture.EndpointAsync();
-        return PackageFixture.Instance.CreateConsumer($"""
-            <ContainerRepository>{name}</ContainerRepository>
-            <EcsTarget>local</EcsTarget>
-            <EcsEndpointUrl>{endpoint}</EcsEndpointUrl>
-            <EcsCluster>{Cluster}</EcsCluster>
-            <EcsCpu>256</EcsCpu>
-            <EcsMemory>512</EcsMemory>
-            <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
-            <EcsTimeoutMinutes>10</EcsTimeoutMinutes>
-            {properties}
-            """, $"""
-            <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
-            {items}
-            """, name: name);
-    }
 
-    private static ProcessResult Publish(ConsumerProject project, params string[] extra) =>
-        project.Dotnet(["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", .. extra]);
+    private static Task<ConsumerProject> CreateProjectAsync(string name, string properties = "", string items = "") =>
+        LocalEcsProjects.CreateAsync(Cluster, name, properties, items);
 
-    private static void AssertSucceeded(ProcessResult result) => Assert.AreEqual(0, result.ExitCode, result.ToString());
+    private static ProcessResult Publish(ConsumerProject project, params string[] extra) => LocalEcsProjects.Publish(project, extra);
+
+    private static void AssertSucceeded(ProcessResult result) => LocalEcsProjects.AssertSucceeded(result);
 
     private static async Task<EcsBuildTasks.Aws.ECS.Model.Service> DescribeAsync(string name)
     {

@@ -320,30 +320,13 @@ public sealed class TrafficShiftingDeployTests
 
     private static string TargetGroupName(string arn) => arn.Split('/')[^2];
 
-    private static async Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "", string? name = null)
-    {
-        var endpoint = await LocalEcsFixture.EndpointAsync();
-        name ??= "e2e-" + Guid.NewGuid().ToString("N")[..8];
-        return PackageFixture.Instance.CreateConsumer($"""
-            <ContainerRepository>{name}</ContainerRepository>
-            <EcsTarget>local</EcsTarget>
-            <EcsEndpointUrl>{endpoint}</EcsEndpointUrl>
-            <EcsCluster>{Cluster}</EcsCluster>
-            <EcsCpu>256</EcsCpu>
-            <EcsMemory>512</EcsMemory>
-            <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
-            <EcsTimeoutMinutes>10</EcsTimeoutMinutes>
-            {properties}
-            """, $"""
-            <EcsEnvironmentVariable Include="REVISION" Value="$(Revision)" Condition="'$(Revision)' != ''" />
-            {items}
-            """, name: name);
-    }
 
-    private static ProcessResult Publish(ConsumerProject project, params string[] extra) =>
-        project.Dotnet(["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", .. extra]);
+    private static Task<ConsumerProject> CreateProjectAsync(string properties = "", string items = "", string? name = null) =>
+        LocalEcsProjects.CreateAsync(Cluster, name ?? LocalEcsProjects.NewName(), properties, items);
 
-    private static void AssertSucceeded(ProcessResult result) => Assert.AreEqual(0, result.ExitCode, result.ToString());
+    private static ProcessResult Publish(ConsumerProject project, params string[] extra) => LocalEcsProjects.Publish(project, extra);
+
+    private static void AssertSucceeded(ProcessResult result) => LocalEcsProjects.AssertSucceeded(result);
 
     private static void AssertFailedWith(ProcessResult result, string code, string text)
     {

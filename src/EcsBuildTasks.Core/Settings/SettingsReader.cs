@@ -43,6 +43,43 @@ public static class SettingsReader
     public static IReadOnlyList<string> SplitList(string? value) =>
         value is null ? [] : value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>An integer property in [<paramref name="min"/>, <paramref name="max"/>]; null when unset or invalid (reported, naming it).</summary>
+    internal static int? Int(SettingsInput input, DiagnosticCollection diagnostics, string name, int min, int max)
+    {
+        var text = input.Get(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            var range = min == int.MinValue ? string.Empty : $" between {min} and {max}";
+            diagnostics.Error(DiagnosticCodes.InvalidInteger, name, $"{name}='{text}' is not a whole number{range}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>An integer metadata value of an item in [<paramref name="min"/>, <paramref name="max"/>]; null when unset or invalid (reported, naming the item).</summary>
+    internal static int? MetadataInt(ItemInput item, string subject, string metadata, int min, int max, DiagnosticCollection diagnostics)
+    {
+        var text = item.Get(metadata);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidInteger, subject, $"{subject} has {metadata}='{text}', which is not a whole number between {min} and {max}.");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>
     /// The items of one type, each <c>Include</c> once (compared ordinally, as ECS compares names): a repeat is reported
     /// as a duplicate, naming the item, and left out, so that one mistake gives one message.
@@ -173,23 +210,7 @@ public static class SettingsReader
             };
         }
 
-        internal int? Int(string name, int min, int max)
-        {
-            var text = input.Get(name);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                var range = min == int.MinValue ? string.Empty : $" between {min} and {max}";
-                diagnostics.Error(DiagnosticCodes.InvalidInteger, name, $"{name}='{text}' is not a whole number{range}.");
-                return null;
-            }
-
-            return value;
-        }
+        internal int? Int(string name, int min, int max) => SettingsReader.Int(input, diagnostics, name, min, max);
 
         internal bool? Bool(string name)
         {
@@ -494,21 +515,6 @@ public static class SettingsReader
             return result;
         }
 
-        private int? MetadataInt(ItemInput item, string subject, string metadata, int min, int max)
-        {
-            var text = item.Get(metadata);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                diagnostics.Error(DiagnosticCodes.InvalidInteger, subject, $"{subject} has {metadata}='{text}', which is not a whole number between {min} and {max}.");
-                return null;
-            }
-
-            return value;
-        }
+        private int? MetadataInt(ItemInput item, string subject, string metadata, int min, int max) => SettingsReader.MetadataInt(item, subject, metadata, min, max, diagnostics);
     }
 }

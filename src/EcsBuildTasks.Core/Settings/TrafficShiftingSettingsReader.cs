@@ -59,24 +59,7 @@ public static partial class TrafficShiftingSettingsReader
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
     public static partial Regex RoleArn();
 
-    private static int? Minutes(SettingsInput input, DiagnosticCollection diagnostics, string name) => Int(input, diagnostics, name, 0, 1440);
-
-    private static int? Int(SettingsInput input, DiagnosticCollection diagnostics, string name, int min, int max)
-    {
-        var text = input.Get(name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            diagnostics.Error(DiagnosticCodes.InvalidInteger, name, $"{name}='{text}' is not a whole number between {min} and {max}.");
-            return null;
-        }
-
-        return value;
-    }
+    private static int? Minutes(SettingsInput input, DiagnosticCollection diagnostics, string name) => SettingsReader.Int(input, diagnostics, name, 0, 1440);
 
     private static double? Percent(SettingsInput input, DiagnosticCollection diagnostics, string name, double minimum)
     {
@@ -138,7 +121,7 @@ public static partial class TrafficShiftingSettingsReader
                         : $"{subject} has RoleArn='{role}', which is not an IAM role ARN (arn:aws:iam::<account>:role/<name>).");
             }
 
-            var timeout = MetadataInt(item, subject, "TimeoutMinutes", 1, 20160, diagnostics);
+            var timeout = SettingsReader.MetadataInt(item, subject, "TimeoutMinutes", 1, 20160, diagnostics);
             var action = item.Get("TimeoutAction");
             var canonicalAction = action is null ? null : Array.Find(TimeoutActions, a => string.Equals(a, action, StringComparison.OrdinalIgnoreCase));
             if (action is not null && canonicalAction is null)
@@ -218,29 +201,12 @@ public static partial class TrafficShiftingSettingsReader
         {
             Urls = urls,
             Alarms = alarms,
-            TimeoutSeconds = Int(input, diagnostics, EcsProperties.VerifyTimeoutSeconds, 5, 3600) ?? VerificationSettings.DefaultTimeoutSeconds,
-            Successes = Int(input, diagnostics, EcsProperties.VerifySuccesses, 1, 100) ?? VerificationSettings.DefaultSuccesses,
-            IntervalSeconds = Int(input, diagnostics, EcsProperties.VerifyIntervalSeconds, 1, 300) ?? VerificationSettings.DefaultIntervalSeconds,
+            TimeoutSeconds = SettingsReader.Int(input, diagnostics, EcsProperties.VerifyTimeoutSeconds, 5, 3600) ?? VerificationSettings.DefaultTimeoutSeconds,
+            Successes = SettingsReader.Int(input, diagnostics, EcsProperties.VerifySuccesses, 1, 100) ?? VerificationSettings.DefaultSuccesses,
+            IntervalSeconds = SettingsReader.Int(input, diagnostics, EcsProperties.VerifyIntervalSeconds, 1, 300) ?? VerificationSettings.DefaultIntervalSeconds,
             ExpectedStatus = expected,
             EachStep = eachStep,
         };
-    }
-
-    private static int? MetadataInt(ItemInput item, string subject, string metadata, int min, int max, DiagnosticCollection diagnostics)
-    {
-        var text = item.Get(metadata);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            diagnostics.Error(DiagnosticCodes.InvalidInteger, subject, $"{subject} has {metadata}='{text}', which is not a whole number between {min} and {max}.");
-            return null;
-        }
-
-        return value;
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
