@@ -201,7 +201,15 @@ public sealed class DeployTests
     [TestMethod]
     public async Task Ctrl_C_while_waiting_stops_waiting_and_prints_how_to_check_and_roll_back()
     {
-        using var project = await CreateProjectAsync();
+        // A container health check keeps the slow starter's deployment in progress (without one, ECS counts a RUNNING
+        // task as healthy, and LocalEcs finishes the deployment in milliseconds): it turns unhealthy only after
+        // 300 + 300 × 10 simulated seconds, 11 s of real time at the fixture's time scale.
+        using var project = await CreateProjectAsync("""
+            <EcsHealthCheckCommand>CMD-SHELL;curl -f http://localhost:8080/ || exit 1</EcsHealthCheckCommand>
+            <EcsHealthCheckIntervalSeconds>300</EcsHealthCheckIntervalSeconds>
+            <EcsHealthCheckRetries>10</EcsHealthCheckRetries>
+            <EcsHealthCheckStartPeriodSeconds>300</EcsHealthCheckStartPeriodSeconds>
+            """);
         AssertSucceeded(Publish(project));
         var log = new System.Text.StringBuilder();
         using var publish = project.Start(log, "publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", "-p:Simulate=slow-start:36000");
