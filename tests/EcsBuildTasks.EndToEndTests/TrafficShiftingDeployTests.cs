@@ -53,6 +53,7 @@ public sealed class TrafficShiftingDeployTests
         var result = Result(project);
         Assert.AreEqual("succeeded", (string?)result["status"]);
         Assert.IsTrue(result["lifecycleStages"]!.AsArray().Any(s => (string?)s!["stage"] == "BAKE_TIME" && s["seconds"] is not null), result.ToJsonString());
+        Assert.AreEqual(1, result["lifecycleStages"]!.AsArray().Count(s => (string?)s!["stage"] == "CLEAN_UP"), "a blue/green deployment cleans up once: " + result.ToJsonString());
         Assert.IsTrue((bool)result["verificationGates"]![0]!["passed"]!);
         Assert.IsGreaterThanOrEqualTo(2, green.Requests);
         var weights = await WeightsAsync(wiring.ProductionRuleArn);

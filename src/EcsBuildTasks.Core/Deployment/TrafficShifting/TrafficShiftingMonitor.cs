@@ -187,7 +187,8 @@ public sealed class TrafficShiftingMonitor : IServiceDeploymentObserver, IDispos
 
         var elapsed = time.GetElapsedTime(started);
         visits.Add(new Visit(stage, status, elapsed, production, test));
-        log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: [{(int)elapsed.TotalMinutes}:{elapsed.Seconds:00}] {(status == "IN_PROGRESS" ? string.Empty : status + " at ")}{stage} ·{Weights(production, test)}"));
+        var weights = Weights(production, test);
+        log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: [{(int)elapsed.TotalMinutes}:{elapsed.Seconds:00}] {(status == "IN_PROGRESS" ? string.Empty : status + " at ")}{stage}{(weights.Length == 0 ? string.Empty : " ·" + weights)}"));
     }
 
     private async Task<DeploymentOutcome?> HandleHooksAsync(ServiceDeployment deployment, CancellationToken cancellationToken)
@@ -405,7 +406,8 @@ public sealed class TrafficShiftingMonitor : IServiceDeploymentObserver, IDispos
         foreach (var timing in seen)
         {
             // A stage seen again (new weights, or the rollback) matches the next expected occurrence, if any.
-            var found = timing.Status == "IN_PROGRESS" ? IndexOf(expected, timing.Stage, next) : -1;
+            // So does the stage ECS reports SUCCESSFUL at (CLEAN_UP), when the build had not seen it in progress.
+            var found = timing.Status is "IN_PROGRESS" or "SUCCESSFUL" ? IndexOf(expected, timing.Stage, next) : -1;
             for (; found >= 0 && next < found; next++)
             {
                 result.Add(new StageTiming(expected[next], "IN_PROGRESS", null, null, null, null));
