@@ -39,7 +39,6 @@ public sealed class Preflight(AwsSession aws, IDeploymentLog log)
     {
         ArgumentNullException.ThrowIfNull(definitions);
         var settings = definitions.Settings;
-        var service = definitions.Service;
 
         // The checks are independent reads, so they run together and the preflight costs about its slowest chain of
         // calls rather than the sum of them. Each keeps its own findings and log lines, reported afterwards in a fixed
