@@ -31,14 +31,14 @@ public sealed class ConformanceTests
     [TestMethod]
     public async Task Every_served_operation_answers_with_members_types_and_enums_from_the_official_models()
     {
-        var models = Peers.RequireAwsModels();
+        Peers.RequireAwsModels(); // ends the test before LocalEcs starts when the models are absent
         await using var sim = await SimulatedLocalEcs.StartAsync();
         var recorder = new ResponseRecorder();
         sim.Aws.Recorder = recorder;
         await Tour.RunAsync(sim);
 
         var problems = new List<string>();
-        var checkers = ModelFolders.Values.Distinct().ToDictionary(f => f, f => ModelChecker.Load(models, f));
+        var checkers = ModelFolders.Values.Distinct().ToDictionary(f => f, f => ModelChecker.Load(f));
         foreach (var (service, operation, response) in recorder.Json)
         {
             var checker = checkers[ModelFolders[service]];
@@ -65,7 +65,7 @@ public sealed class ConformanceTests
     [TestMethod]
     public void The_model_checker_reports_unknown_members_wrong_types_and_values_outside_enums()
     {
-        var ecs = ModelChecker.Load(Peers.RequireAwsModels(), "ecs");
+        var ecs = ModelChecker.Load("ecs");
         var problems = ecs.CheckJson("DescribeClusters", JsonNode.Parse("""
             {"clusters": [{"clusterName": 5, "status": "ACTIVE", "registeredContainerInstancesCount": "2", "bogus": true}],
              "failures": [{"arn": "x", "reason": "MISSING"}]}
@@ -73,7 +73,7 @@ public sealed class ConformanceTests
         Assert.AreEqual(3, problems.Count, string.Join('\n', problems));
         var services = ecs.CheckJson("DescribeServices", JsonNode.Parse("""{"services": [{"launchType": "DOCKER", "createdAt": "2026-01-01"}]}"""));
         Assert.AreEqual(2, services.Count, string.Join('\n', services));
-        var elb = ModelChecker.Load(Peers.RequireAwsModels(), "elbv2");
+        var elb = ModelChecker.Load("elbv2");
         var xml = System.Xml.Linq.XElement.Parse("""
             <DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions>
             <member><Target><Id>1.2.3.4</Id><Port>eighty</Port></Target><TargetHealth><State>sleepy</State></TargetHealth></member>
@@ -85,10 +85,10 @@ public sealed class ConformanceTests
     [TestMethod]
     public async Task Errors_use_codes_the_models_declare_and_the_protocol_envelopes()
     {
-        var models = Peers.RequireAwsModels();
+        Peers.RequireAwsModels(); // ends the test before LocalEcs starts when the models are absent
         await using var local = await LiveLocalEcs.StartAsync();
         var aws = local.Aws;
-        var ecs = ModelChecker.Load(models, "ecs");
+        var ecs = ModelChecker.Load("ecs");
         var (subnets, group, vpc) = await Scenario.DefaultNetworkAsync(aws);
 
         async Task<AwsErrorException> EcsError(string operation, JsonObject body, string code, string? message = null)
@@ -171,19 +171,19 @@ public sealed class ConformanceTests
 
         var query = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.QueryAsync("elasticloadbalancing", "DescribeTargetGroups", Scenario.ElbVersion, ("TargetGroupArns.member.1", balancer.BlueTargetGroupArn + "x")));
         Assert.AreEqual("TargetGroupNotFound", query.Code);
-        Assert.IsTrue(ModelChecker.Load(models, "elbv2").DeclaresError("DescribeTargetGroups", query.Code));
+        Assert.IsTrue(ModelChecker.Load("elbv2").DeclaresError("DescribeTargetGroups", query.Code));
         StringAssert.Contains(query.Body, "<ErrorResponse");
         StringAssert.Contains(query.Body, "<Type>Sender</Type>");
         StringAssert.Contains(query.Body, "<RequestId>");
 
         var ecr = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("ecr", "DescribeRepositories", new JsonObject { ["repositoryNames"] = new JsonArray("ghost") }));
-        Assert.IsTrue(ModelChecker.Load(models, "ecr").DeclaresError("DescribeRepositories", ecr.Code), ecr.Code);
+        Assert.IsTrue(ModelChecker.Load("ecr").DeclaresError("DescribeRepositories", ecr.Code), ecr.Code);
         var logs = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("logs", "PutRetentionPolicy", new JsonObject { ["logGroupName"] = "ghost", ["retentionInDays"] = 7 }));
-        Assert.IsTrue(ModelChecker.Load(models, "logs").DeclaresError("PutRetentionPolicy", logs.Code), logs.Code);
+        Assert.IsTrue(ModelChecker.Load("logs").DeclaresError("PutRetentionPolicy", logs.Code), logs.Code);
         var alarm = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("cloudwatch", "SetAlarmState", new JsonObject { ["AlarmName"] = "ghost", ["StateValue"] = "OK", ["StateReason"] = "x" }));
-        Assert.IsTrue(ModelChecker.Load(models, "cloudwatch").DeclaresError("SetAlarmState", alarm.Code), alarm.Code);
+        Assert.IsTrue(ModelChecker.Load("cloudwatch").DeclaresError("SetAlarmState", alarm.Code), alarm.Code);
         var map = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("servicediscovery", "GetNamespace", new JsonObject { ["Id"] = "ns-ghost" }));
-        Assert.IsTrue(ModelChecker.Load(models, "servicediscovery").DeclaresError("GetNamespace", map.Code), map.Code);
+        Assert.IsTrue(ModelChecker.Load("servicediscovery").DeclaresError("GetNamespace", map.Code), map.Code);
         var scaling = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("application-autoscaling", "DeleteScalingPolicy", new JsonObject
         {
             ["PolicyName"] = "ghost",
@@ -191,7 +191,7 @@ public sealed class ConformanceTests
             ["ResourceId"] = "service/prod/web",
             ["ScalableDimension"] = "ecs:service:DesiredCount",
         }));
-        Assert.IsTrue(ModelChecker.Load(models, "application-autoscaling").DeclaresError("DeleteScalingPolicy", scaling.Code), scaling.Code);
+        Assert.IsTrue(ModelChecker.Load("application-autoscaling").DeclaresError("DeleteScalingPolicy", scaling.Code), scaling.Code);
         var ec2 = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.QueryAsync("ec2", "DescribeVpcs", "2016-11-15", ("VpcId.1", "vpc-ghost")));
         Assert.AreEqual("InvalidVpcID.NotFound", ec2.Code);
         StringAssert.Contains(ec2.Body, "<Response><Errors><Error>");

@@ -23,16 +23,16 @@ internal sealed class AwsModel
 
     public JsonObject Metadata => Document["metadata"]!.AsObject();
 
-    /// <summary>Loads <c>&lt;models&gt;/&lt;service&gt;/&lt;version&gt;/service-2.json</c>; ends the test when the models are absent.</summary>
-    public static AwsModel Load(string service)
-    {
-        var root = Peers.RequireAwsModels();
-        return Cache.GetOrAdd(service, s =>
-        {
-            var versionDirectory = Directory.GetDirectories(Path.Combine(root, s)).OrderBy(d => d, StringComparer.Ordinal).Last();
-            return new AwsModel(JsonNode.Parse(File.ReadAllText(Path.Combine(versionDirectory, "service-2.json")))!.AsObject());
-        });
-    }
+    /// <summary>Loads <c>&lt;models&gt;/&lt;service&gt;/&lt;version&gt;/service-2.json</c> once per test run; ends the test when the models are absent.</summary>
+    public static AwsModel Load(string service) => Cache.GetOrAdd(service, s => new AwsModel(ReadDocument(s)));
+
+    /// <summary>The folder of a service's newest model version, <c>&lt;models&gt;/&lt;service&gt;/&lt;version&gt;</c>; ends the test when the models are absent.</summary>
+    public static string VersionDirectory(string service) =>
+        Directory.GetDirectories(Path.Combine(Peers.RequireAwsModels(), service)).OrderBy(d => d, StringComparer.Ordinal).Last();
+
+    /// <summary>A fresh parse of the service's <c>service-2.json</c>, for checkers that keep their own copy.</summary>
+    public static JsonObject ReadDocument(string service) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(VersionDirectory(service), "service-2.json")))!.AsObject();
 
     public JsonObject Shape(string name) => shapes[name]?.AsObject() ?? throw new ArgumentException($"No shape {name} in the model.", nameof(name));
 

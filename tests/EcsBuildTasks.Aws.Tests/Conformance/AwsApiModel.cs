@@ -25,12 +25,10 @@ internal sealed class AwsApiModel
 
     public static AwsApiModel Load(string service)
     {
-        var directory = Peers.RequireAwsModels();
         return Cache.GetOrAdd(service, name =>
         {
-            var versionDirectory = Directory.GetDirectories(Path.Combine(directory, name)).Order(StringComparer.Ordinal).Last();
-            var root = JsonNode.Parse(File.ReadAllText(Path.Combine(versionDirectory, "service-2.json")))!.AsObject();
-            var paginatorsPath = Path.Combine(versionDirectory, "paginators-1.json");
+            var root = AwsModel.ReadDocument(name);
+            var paginatorsPath = Path.Combine(AwsModel.VersionDirectory(name), "paginators-1.json");
             var paginators = File.Exists(paginatorsPath) ? JsonNode.Parse(File.ReadAllText(paginatorsPath))!["pagination"]!.AsObject() : null;
             return new AwsApiModel(root, paginators);
         });

@@ -21,11 +21,7 @@ internal sealed class ModelChecker
         operations = model["operations"]!.AsObject();
     }
 
-    public static ModelChecker Load(string modelsDirectory, string service)
-    {
-        var folder = Directory.GetDirectories(Path.Combine(modelsDirectory, service)).Single();
-        return new ModelChecker(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "service-2.json")))!.AsObject());
-    }
+    public static ModelChecker Load(string service) => new(EcsBuildTasks.Testing.AwsModel.ReadDocument(service));
 
     public bool HasOperation(string operation) => operations.ContainsKey(operation);
 
