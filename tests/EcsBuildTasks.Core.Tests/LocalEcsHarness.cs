@@ -2,16 +2,20 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
-using EcsBuildTasks.Aws;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
+using EcsBuildTasks.Aws;
 using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Strategies;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
 using Filter = Amazon.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
@@ -117,7 +121,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     public static GeneratedDefinitions Generate(SettingsInput input)
     {
         var diagnostics = new DiagnosticCollection();
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        var definitions = Engine.Project.Generate(input, diagnostics);
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         return definitions;
     }
@@ -127,7 +131,8 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     {
         try
         {
-            await new Preflight(Aws, new RecordingDeploymentLog()).RunAsync(Generate(input), null, CancellationToken.None);
+            var definitions = Generate(input);
+            await new DeploymentPreflight(Aws, new RecordingDeploymentLog()).RunAsync(definitions, DeploymentStrategies.Of(definitions), null, CancellationToken.None);
             return [];
         }
         catch (DeploymentException ex)
@@ -138,7 +143,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
 
     /// <summary>Deploys like DeployEcsService does after the push (the image is EcsImage, so nothing is pushed).</summary>
     public async Task<DeploymentReport> DeployAsync(SettingsInput input, IDeploymentLog? log = null, CancellationToken cancellationToken = default) =>
-        await new EcsServiceDeployment(Aws, log ?? new RecordingDeploymentLog(), TimeProvider.System).DeployAsync(Generate(input), null, null, cancellationToken);
+        await new Deployer(Aws, log ?? new RecordingDeploymentLog(), TimeProvider.System).DeployAsync(Generate(input), null, null, cancellationToken);
 
     public async Task<EcsBuildTasks.Aws.ECS.Model.Service> ServiceAsync(string name) =>
         (await Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = name, Services = [name] })).Services!.Single();

@@ -1,6 +1,8 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.ServiceDiscovery;
 
 namespace EcsBuildTasks.Core.Tests;
 
@@ -76,11 +78,11 @@ public sealed class PlatformConfigurationTests
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void Invalid_platform_configuration_is_reported_with_its_code(string description, string code, string subject, Action<SettingsInput> change)
+    public void Invalid_platform_configuration_is_reported_with_its_code(string description, string code, string subject, ProjectChange change)
     {
         using var directory = new TempDirectory();
         var input = TestInputs.ValidFargate(directory.Path);
-        change(input);
+        change.ApplyTo(input);
 
         TestInputs.AssertRejected(input, description, code, subject);
     }
@@ -192,7 +194,7 @@ public sealed class PlatformConfigurationTests
         var definitions = Generate(input);
 
         Assert.AreEqual(2, definitions.Service.DesiredCount, "desired count 1 (the default) is raised to the minimum capacity");
-        Assert.AreEqual(new EnvironmentSetting("DSN", "a=b"), definitions.Settings.Platform.PreDeployTasks.Single().Environment[1], "a value may contain '='");
+        Assert.AreEqual(new EnvironmentSetting("DSN", "a=b"), definitions.Settings.PreDeployTasks.Single().Environment[1], "a value may contain '='");
         var plan = string.Join("\n", PlanSummary.Lines(definitions, new DefinitionFiles("t", "s", "p")));
         StringAssert.Contains(plan, "Discovery   Cloud Map service hello-ecs in namespace prod.local (A records, TTL 60 s, MULTIVALUE), created when missing; the namespace too");
         StringAssert.Contains(plan, "Connect     Service Connect in namespace prod: http as http:80");
@@ -203,7 +205,7 @@ public sealed class PlatformConfigurationTests
     private static GeneratedDefinitions Generate(SettingsInput input)
     {
         var diagnostics = new DiagnosticCollection();
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        var definitions = Project.Generate(input, diagnostics);
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         return definitions;
     }
@@ -217,7 +219,7 @@ public sealed class PlatformConfigurationTests
         .Set("EcsLaunchType", "EC2").Set("EcsNetworkMode", "bridge").Set("EcsSubnets", null).Set("EcsSecurityGroups", null)
         .Set("EcsCpu", null).Set("EcsMemory", null).Set("EcsContainerMemory", "256");
 
-    private static object[] Case(string description, string code, string subject, Action<SettingsInput> change) => [description, code, subject, change];
+    private static object[] Case(string description, string code, string subject, Action<SettingsInput> change) => [description, code, subject, new ProjectChange(change)];
 
     private static void Template(SettingsInput input, string property, string json)
     {

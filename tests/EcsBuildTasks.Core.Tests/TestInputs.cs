@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
 
 namespace EcsBuildTasks.Core.Tests;
 
@@ -50,7 +51,7 @@ internal static class TestInputs
     {
         var diagnostics = new DiagnosticCollection();
 
-        var result = DefinitionGenerator.Generate(input, diagnostics);
+        var result = Project.Generate(input, diagnostics);
 
         Assert.IsNull(result, $"{description}: expected no definitions");
         var errors = diagnostics.Where(d => d.IsError).ToList();

@@ -2,20 +2,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Local;
 
 /// <summary>A LocalEcs the build found listening, or started for the publish (and stops afterwards).</summary>
-public sealed record LocalEcsInstance(string EndpointUrl, int? StartedProcessId);
+internal sealed record LocalEcsInstance(string EndpointUrl, int? StartedProcessId);
 
 /// <summary>
 /// Makes sure LocalEcs answers at the endpoint: uses one that is listening, otherwise starts the LocalEcs that ships
 /// with EcsBuildTasks for the duration of the publish, with a state file so that successive publishes see the previous
 /// deployment.
 /// </summary>
-public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
+internal sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 

@@ -1,5 +1,5 @@
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Infrastructure;
 
 namespace EcsBuildTasks.Core.Tests.Platform;
 

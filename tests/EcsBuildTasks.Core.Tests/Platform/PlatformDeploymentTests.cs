@@ -2,11 +2,12 @@ using System.Reflection;
 using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
-using EcsBuildTasks.Core.Deployment;
-using EcsBuildTasks.Core.Deployment.Discovery;
-using EcsBuildTasks.Core.Deployment.Tasks;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Features.OneOffTasks;
+using EcsBuildTasks.Core.Features.ServiceDiscovery;
+using EcsBuildTasks.Core.Features.TaskDefinitions;
+using EcsBuildTasks.Core.Infrastructure;
 using DnsRecord = EcsBuildTasks.Aws.ServiceDiscovery.Model.DnsRecord;
 using Task = System.Threading.Tasks.Task;
 
@@ -351,7 +352,7 @@ public sealed class PlatformDeploymentTests
         var name = Name();
         var definitions = LocalEcsHarness.Generate(await env.ProjectAsync(name));
         var registrar = new TaskDefinitionRegistrar(env.Aws, new RecordingDeploymentLog());
-        await registrar.EnsureLogGroupsAsync(definitions.TaskDefinition, definitions.Settings, CancellationToken.None);
+        await new LogGroups(env.Aws, new RecordingDeploymentLog()).EnsureAsync(definitions.TaskDefinition, definitions.Settings, CancellationToken.None);
         var registered = await registrar.RegisterAsync(definitions.TaskDefinition, null, null, CancellationToken.None);
         var spec = PreDeployTasks.Spec(definitions, new OneOffTaskSetting("EcsPreDeployTask 'serve'", null, [], [], null) { Name = "serve" }, registered.Arn) with { Timeout = TimeSpan.FromSeconds(1) };
 
