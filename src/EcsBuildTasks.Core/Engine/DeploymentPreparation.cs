@@ -44,11 +44,11 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         };
         if (settings.ImageIsExternal)
         {
-            var image = await new ExternalImages(aws, log).ResolveAsync(settings.Image!, preflight, cancellationToken).ConfigureAwait(false);
+            var image = await new ExternalImages(aws, log).ResolveAsync(settings.Image!, preflight.Account, preflight.Region, cancellationToken).ConfigureAwait(false);
             return new Preparation(document with { ExternalImage = image, Requests = aws.RequestCount }, null, null);
         }
 
-        var registry = await new RegistryPreparation(aws, log).PrepareAsync(preflight, settings, cancellationToken).ConfigureAwait(false);
+        var registry = await new RegistryPreparation(aws, log).PrepareAsync(repositoryName!, preflight.Repository, settings, cancellationToken).ConfigureAwait(false);
         if (build.PublishDirectory is { } publishDirectory)
         {
             var fingerprint = ImageFingerprint.Compute(publishDirectory, build.Inputs);

@@ -112,6 +112,12 @@ internal static partial class EcsProperties
     public const string SdkContainerEnvironmentVariableItem = "ContainerEnvironmentVariable";
     public const string SdkVersion = "Version";
 
+    /// <summary>
+    /// Properties only the targets read (they decide whether and where the tasks run): every other documented property
+    /// and item is passed to the tasks by the lines <c>tools/docs/targets_settings.py</c> writes into the targets.
+    /// </summary>
+    public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory];
+
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
     public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties];
 

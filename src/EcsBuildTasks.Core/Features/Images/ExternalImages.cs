@@ -1,6 +1,5 @@
 using EcsBuildTasks.Aws.ECR.Model;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 
@@ -13,10 +12,10 @@ internal sealed class ExternalImages(AwsSession aws, IDeploymentLog log)
     /// For an <c>EcsImage</c> in this account's registry, checks it exists and pins it by digest, so every task of the
     /// deployment runs the same bits even if the tag moves. Other registries' images are used as given.
     /// </summary>
-    public async Task<string> ResolveAsync(string image, PreflightResult preflight, CancellationToken cancellationToken)
+    public async Task<string> ResolveAsync(string image, string account, string region, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse(image);
-        var accountRegistry = $"{preflight.Account}.dkr.ecr.{preflight.Region}.amazonaws.com";
+        var accountRegistry = $"{account}.dkr.ecr.{region}.amazonaws.com";
         var isAccountRegistry = string.Equals(reference.Registry, accountRegistry, StringComparison.OrdinalIgnoreCase)
             || (aws.Factory.Settings.EndpointUrl is { } endpoint && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
                 && string.Equals(reference.Registry, $"{uri.Host}:{uri.Port}", StringComparison.OrdinalIgnoreCase));

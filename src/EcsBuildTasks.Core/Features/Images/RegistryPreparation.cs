@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using EcsBuildTasks.Aws.ECR.Model;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 
@@ -33,12 +32,13 @@ internal sealed record PreparedRegistry(string Registry, string RepositoryName, 
 /// </summary>
 internal sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
 {
-    public async Task<PreparedRegistry> PrepareAsync(PreflightResult preflight, EcsSettings settings, CancellationToken cancellationToken)
+    /// <param name="name">The repository the image goes to.</param>
+    /// <param name="existing">The repository, when the preflight found it; null creates it.</param>
+    public async Task<PreparedRegistry> PrepareAsync(string name, Repository? existing, EcsSettings settings, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(preflight);
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(settings);
-        var name = preflight.RepositoryName ?? throw new ArgumentException("No repository to prepare.", nameof(preflight));
-        var repository = preflight.Repository;
+        var repository = existing;
         var created = false;
         if (repository is null)
         {
