@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Amazon.Runtime;
 using EcsBuildTasks.Aws.Tests.Fakes;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -40,7 +41,7 @@ public sealed class ConformanceTests
 
     private async Task RunAsync(string service, Func<AwsClientFactory, IDisposable> create)
     {
-        var model = AwsApiModel.Load(service);
+        var model = AwsModel.Load(service);
         var sampler = new ModelSampler(model);
         var mapper = new ObjectMapper(model);
         var query = new QueryModel(model);
@@ -108,7 +109,7 @@ public sealed class ConformanceTests
                 problems.AddRange(parameters.Keys.Except(consumed).Select(k => $"{operation}: parameter {k} is not in the model"));
                 if (input is not null)
                 {
-                    problems.AddRange(ModelValidator.Validate(model, input, rebuilt).Select(p => $"{operation} request: {p}"));
+                    problems.AddRange(model.Check(rebuilt, input).Select(p => $"{operation} request: {p}"));
                 }
 
                 // Query has no way to write a structure without members (CloudWatch's SlidingWindow: {}); botocore
@@ -122,7 +123,7 @@ public sealed class ConformanceTests
                 var body = JsonNode.Parse(sent.BodyText);
                 if (input is not null)
                 {
-                    problems.AddRange(ModelValidator.Validate(model, input, body).Select(p => $"{operation} request: {p}"));
+                    problems.AddRange(model.Check(body, input).Select(p => $"{operation} request: {p}"));
                 }
 
                 CheckEqual(problems, operation, "request", ObjectMapper.Canonical(expectedRequest), ObjectMapper.Canonical(body));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -9,10 +10,10 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 /// </summary>
 internal sealed class ModelSampler
 {
-    private readonly AwsApiModel model;
+    private readonly AwsModel model;
     private readonly int listLength;
 
-    public ModelSampler(AwsApiModel model, int listLength = 2)
+    public ModelSampler(AwsModel model, int listLength = 2)
     {
         this.model = model;
         this.listLength = listLength;
@@ -40,12 +41,12 @@ internal sealed class ModelSampler
 
                 path.Push(shapeName);
                 var result = new JsonObject();
-                foreach (var (name, target, member) in AwsApiModel.Members(shape))
+                foreach (var (name, target, member) in AwsModel.Members(shape))
                 {
                     var value = Sample(target, name, path);
                     if (value is not null)
                     {
-                        result[AwsApiModel.WireName(name, member)] = value;
+                        result[AwsModel.WireName(name, member)] = value;
                     }
                 }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -12,9 +13,9 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 /// </summary>
 internal sealed class ObjectMapper
 {
-    private readonly AwsApiModel model;
+    private readonly AwsModel model;
 
-    public ObjectMapper(AwsApiModel model)
+    public ObjectMapper(AwsModel model)
     {
         this.model = model;
     }
@@ -35,10 +36,10 @@ internal sealed class ObjectMapper
             case "structure":
             {
                 var instance = Activator.CreateInstance(target)!;
-                foreach (var (name, member, definition) in AwsApiModel.Members(shape))
+                foreach (var (name, member, definition) in AwsModel.Members(shape))
                 {
                     var property = Property(target, name);
-                    property.SetValue(instance, FromJson(node[AwsApiModel.WireName(name, definition)], member, property.PropertyType));
+                    property.SetValue(instance, FromJson(node[AwsModel.WireName(name, definition)], member, property.PropertyType));
                 }
 
                 return instance;
@@ -104,12 +105,12 @@ internal sealed class ObjectMapper
             case "structure":
             {
                 var result = new JsonObject();
-                foreach (var (name, member, definition) in AwsApiModel.Members(shape))
+                foreach (var (name, member, definition) in AwsModel.Members(shape))
                 {
                     var child = ToJson(Property(value.GetType(), name).GetValue(value), member);
                     if (child is not null)
                     {
-                        result[AwsApiModel.WireName(name, definition)] = child;
+                        result[AwsModel.WireName(name, definition)] = child;
                     }
                 }
 
