@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Testing;
-using EcsBuildTasks.Core.Engine;
 
 namespace EcsBuildTasks.Core.Tests;
 

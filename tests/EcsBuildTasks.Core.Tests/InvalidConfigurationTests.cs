@@ -1,7 +1,6 @@
-using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Tests;
 

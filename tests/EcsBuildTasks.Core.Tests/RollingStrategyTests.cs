@@ -3,7 +3,6 @@ using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
 using EcsBuildTasks.Aws.CloudWatch.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Engine;
-using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using Task = System.Threading.Tasks.Task;

@@ -3,13 +3,13 @@ using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
-using EcsBuildTasks.Testing;
 using EcsBuildTasks.Core.Engine;
-using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.LoadBalancing;
+using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.Core.Strategies.InPlace;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Core.Tests;
 

@@ -1,14 +1,14 @@
-using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ECS;
-using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
+using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
+using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
-using EcsBuildTasks.Testing;
-using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Strategies.InPlace;
+using EcsBuildTasks.Testing;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Core.Tests;

@@ -1,11 +1,11 @@
 using EcsBuildTasks.Aws.CloudWatch.Model;
-using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
+using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
-using EcsBuildTasks.Testing;
-using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Strategies;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Core.Tests;
 

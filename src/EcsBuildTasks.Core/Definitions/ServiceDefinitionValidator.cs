@@ -16,22 +16,8 @@ internal static partial class ServiceDefinitionValidator
     private const int MaxSubnets = 16;
     private const int MaxSecurityGroups = 5;
 
-    public static void Validate(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
-    {
-        ArgumentNullException.ThrowIfNull(definitions);
-        ArgumentNullException.ThrowIfNull(diagnostics);
-        var context = new Context(definitions.Settings, definitions.TaskDefinition, definitions.Service, definitions.Target, diagnostics);
-        context.ValidateNames();
-        context.ValidateNetwork();
-        context.ValidateScheduling();
-        context.ValidateDeploymentConfiguration();
-        context.ValidateLoadBalancers();
-        context.ValidateServiceRegistries();
-        context.ValidateTags();
-    }
-
-    [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
-    private static partial Regex EcsName();
+    public static void Validate(GeneratedDefinitions definitions, DiagnosticCollection diagnostics) =>
+        new Context(definitions.Settings, definitions.TaskDefinition, definitions.Service, definitions.Target, diagnostics).Run();
 
     [GeneratedRegex("^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")]
     private static partial Regex SubnetId();
@@ -54,9 +40,20 @@ internal static partial class ServiceDefinitionValidator
 
         private string? NetworkMode => task.NetworkMode?.Value;
 
-        public void ValidateNames()
+        public void Run()
         {
-            if (service.ServiceName is null || !EcsName().IsMatch(service.ServiceName))
+            ValidateNames();
+            ValidateNetwork();
+            ValidateScheduling();
+            ValidateDeploymentConfiguration();
+            ValidateLoadBalancers();
+            ValidateServiceRegistries();
+            ValidateTags();
+        }
+
+        private void ValidateNames()
+        {
+            if (!EcsNames.IsValid(service.ServiceName))
             {
                 var subject = DefinitionSubjects.Service(settings, EcsProperties.ServiceName, settings.ServiceName, "serviceName");
                 diagnostics.Error(DiagnosticCodes.InvalidServiceName, subject,
@@ -65,7 +62,7 @@ internal static partial class ServiceDefinitionValidator
                         : $"{subject}='{service.ServiceName}' is not a valid service name: use 1–255 letters, digits, '-' and '_'.");
             }
 
-            if (service.Cluster is null || !EcsName().IsMatch(service.Cluster))
+            if (!EcsNames.IsValid(service.Cluster))
             {
                 if (service.Cluster is null || !service.Cluster.StartsWith("arn:", StringComparison.Ordinal))
                 {
@@ -75,7 +72,7 @@ internal static partial class ServiceDefinitionValidator
             }
         }
 
-        public void ValidateNetwork()
+        private void ValidateNetwork()
         {
             var awsvpc = service.NetworkConfiguration?.AwsvpcConfiguration;
             var subnets = awsvpc?.Subnets ?? [];
@@ -121,7 +118,7 @@ internal static partial class ServiceDefinitionValidator
             }
         }
 
-        public void ValidateScheduling()
+        private void ValidateScheduling()
         {
             var strategySubject = DefinitionSubjects.Service(settings, EcsProperties.SchedulingStrategy, settings.SchedulingStrategy, "schedulingStrategy");
             if (IsDaemon && target.IsFargate)
@@ -203,7 +200,7 @@ internal static partial class ServiceDefinitionValidator
             }
         }
 
-        public void ValidateDeploymentConfiguration()
+        private void ValidateDeploymentConfiguration()
         {
             var configuration = service.DeploymentConfiguration;
             var min = configuration?.MinimumHealthyPercent;
@@ -242,7 +239,7 @@ internal static partial class ServiceDefinitionValidator
             }
         }
 
-        public void ValidateLoadBalancers()
+        private void ValidateLoadBalancers()
         {
             foreach (var balancer in service.LoadBalancers ?? [])
             {
@@ -272,7 +269,7 @@ internal static partial class ServiceDefinitionValidator
             }
         }
 
-        public void ValidateServiceRegistries()
+        private void ValidateServiceRegistries()
         {
             foreach (var registry in service.ServiceRegistries ?? [])
             {
@@ -308,6 +305,6 @@ internal static partial class ServiceDefinitionValidator
             }
         }
 
-        public void ValidateTags() => TagRules.Validate(service.Tags, "service", diagnostics);
+        private void ValidateTags() => TagRules.Validate(service.Tags, "service", diagnostics);
     }
 }

@@ -16,21 +16,8 @@ internal static partial class TaskDefinitionValidator
 {
     private const int MaxContainers = 10;
 
-    public static void Validate(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
-    {
-        ArgumentNullException.ThrowIfNull(definitions);
-        ArgumentNullException.ThrowIfNull(diagnostics);
-        var context = new Context(definitions.Settings, definitions.TaskDefinition, definitions.Service, definitions.Target, diagnostics);
-        context.ValidateFamily();
-        context.ValidateTaskSize();
-        context.ValidateContainers();
-        context.ValidateRuntimePlatform();
-        context.ValidateRoles();
-        context.ValidateTags();
-    }
-
-    [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
-    private static partial Regex EcsName();
+    public static void Validate(GeneratedDefinitions definitions, DiagnosticCollection diagnostics) =>
+        new Context(definitions.Settings, definitions.TaskDefinition, definitions.Service, definitions.Target, diagnostics).Run();
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
     private static partial Regex RoleArn();
@@ -53,9 +40,19 @@ internal static partial class TaskDefinitionValidator
 
         private string? NetworkMode => task.NetworkMode?.Value;
 
-        public void ValidateFamily()
+        public void Run()
         {
-            if (task.Family is null || !EcsName().IsMatch(task.Family))
+            ValidateFamily();
+            ValidateTaskSize();
+            ValidateContainers();
+            ValidateRuntimePlatform();
+            ValidateRoles();
+            ValidateTags();
+        }
+
+        private void ValidateFamily()
+        {
+            if (!EcsNames.IsValid(task.Family))
             {
                 diagnostics.Error(DiagnosticCodes.InvalidTaskFamily, DefinitionSubjects.Task(settings, EcsProperties.TaskFamily, settings.TaskFamily, "family"),
                     task.Family is null
@@ -64,7 +61,7 @@ internal static partial class TaskDefinitionValidator
             }
         }
 
-        public void ValidateTaskSize()
+        private void ValidateTaskSize()
         {
             var cpuText = task.Cpu;
             var memoryText = task.Memory;
@@ -122,7 +119,7 @@ internal static partial class TaskDefinitionValidator
             }
         }
 
-        public void ValidateContainers()
+        private void ValidateContainers()
         {
             var containers = task.ContainerDefinitions ?? [];
             if (containers.Count > MaxContainers)
@@ -152,7 +149,7 @@ internal static partial class TaskDefinitionValidator
             foreach (var container in containers)
             {
                 var isMain = container.Name == main;
-                if (container.Name is null || !EcsName().IsMatch(container.Name) || !names.Add(container.Name))
+                if (!EcsNames.IsValid(container.Name) || !names.Add(container.Name))
                 {
                     var subject = isMain ? DefinitionSubjects.Task(settings, EcsProperties.ContainerName, settings.ContainerName, "containerDefinitions[].name") : "containerDefinitions[].name in " + EcsProperties.TaskDefinitionTemplate;
                     diagnostics.Error(DiagnosticCodes.InvalidContainerName, subject, $"{subject}='{container.Name}' is not a valid, unique container name: use 1–255 letters, digits, '-' and '_'.");
@@ -339,7 +336,7 @@ internal static partial class TaskDefinitionValidator
             }
         }
 
-        public void ValidateRuntimePlatform()
+        private void ValidateRuntimePlatform()
         {
             var platform = task.RuntimePlatform;
             if (platform?.CpuArchitecture?.Value == "ARM64" && platform.OperatingSystemFamily?.Value is { } os && os.StartsWith("WINDOWS", StringComparison.Ordinal))
@@ -355,7 +352,7 @@ internal static partial class TaskDefinitionValidator
             }
         }
 
-        public void ValidateRoles()
+        private void ValidateRoles()
         {
             ValidateRole(task.ExecutionRoleArn, DefinitionSubjects.Task(settings, EcsProperties.ExecutionRoleArn, settings.ExecutionRoleArn, "executionRoleArn"));
             ValidateRole(task.TaskRoleArn, DefinitionSubjects.Task(settings, EcsProperties.TaskRoleArn, settings.TaskRoleArn, "taskRoleArn"));
@@ -394,7 +391,7 @@ internal static partial class TaskDefinitionValidator
             }
         }
 
-        public void ValidateTags() => TagRules.Validate(task.Tags, "task definition", diagnostics);
+        private void ValidateTags() => TagRules.Validate(task.Tags, "task definition", diagnostics);
 
         private bool IsFargateTask() => target.IsFargate || (task.RequiresCompatibilities?.Contains("FARGATE") ?? false);
 

@@ -55,6 +55,26 @@ internal static class AwsCalls
             return true;
         }).ConfigureAwait(false);
 
+    /// <summary>Every item of a paginated list: one <see cref="RunAsync{T}"/> call a page, following the next token until there is none.</summary>
+    public static async Task<List<TItem>> AllPagesAsync<TPage, TItem>(string action, Func<string?, Task<TPage>> page, Func<TPage, IEnumerable<TItem>?> items, Func<TPage, string?> nextToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(nextToken);
+        var all = new List<TItem>();
+        string? next = null;
+        do
+        {
+            var token = next;
+            var response = await RunAsync(action, () => page(token)).ConfigureAwait(false);
+            all.AddRange(items(response) ?? []);
+            next = nextToken(response);
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return all;
+    }
+
     /// <summary>"ECS RegisterTaskDefinition failed: ClientException: ... (request id ...)".</summary>
     public static string Describe(string action, AmazonServiceException ex) =>
         $"{action} failed: {ex.ErrorCode ?? ex.GetType().Name}: {ex.Message}{(ex.RequestId is { Length: > 0 } id ? $" (request id {id})" : string.Empty)}";

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Amazon.Runtime;

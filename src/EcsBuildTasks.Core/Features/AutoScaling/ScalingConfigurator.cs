@@ -105,23 +105,9 @@ internal sealed class ScalingConfigurator(AwsSession aws, IDeploymentLog log)
             log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: {(current is null ? "created" : "updated")} scaling policy {policy.Name}: {Metrics[(int)policy.Metric]} target {policy.TargetValue}{(label is null ? string.Empty : $" ({label})")}"));
         }
 
-        foreach (var stale in existing.Where(p => p.PolicyName is not null && !scaling.Policies.Any(q => q.Name == p.PolicyName)))
-        {
-            if (!scaling.Prune)
-            {
-                log.Info($"EcsBuildTasks: kept scaling policy {stale.PolicyName}, which the project does not name ({EcsProperties.PruneScalingPolicies}=true deletes it)");
-                continue;
-            }
-
-            await AwsCalls.RunAsync("Application Auto Scaling DeleteScalingPolicy", () => aws.ApplicationAutoScaling.DeleteScalingPolicyAsync(new DeleteScalingPolicyRequest
-            {
-                PolicyName = stale.PolicyName,
-                ServiceNamespace = ScalableTargets.Namespace,
-                ResourceId = resourceId,
-                ScalableDimension = ScalableTargets.Dimension,
-            }, cancellationToken)).ConfigureAwait(false);
-            log.Info($"EcsBuildTasks: deleted scaling policy {stale.PolicyName} ({EcsProperties.PruneScalingPolicies}=true)");
-        }
+        var stale = existing.Select(p => p.PolicyName).OfType<string>().Where(name => !scaling.Policies.Any(q => q.Name == name));
+        await PruneAsync(stale, scaling.Prune, "scaling policy", name => AwsCalls.RunAsync("Application Auto Scaling DeleteScalingPolicy", () => aws.ApplicationAutoScaling.DeleteScalingPolicyAsync(
+            new DeleteScalingPolicyRequest { PolicyName = name, ServiceNamespace = ScalableTargets.Namespace, ResourceId = resourceId, ScalableDimension = ScalableTargets.Dimension }, cancellationToken))).ConfigureAwait(false);
     }
 
     private async Task EnsureScheduledActionsAsync(AutoScalingSettings scaling, string resourceId, CancellationToken cancellationToken)
@@ -149,22 +135,24 @@ internal sealed class ScalingConfigurator(AwsSession aws, IDeploymentLog log)
             log.Info($"EcsBuildTasks: {(current is null ? "created" : "updated")} scheduled scaling {action.Name}: {action.Schedule} ({action.Timezone ?? "UTC"}) → capacity {action.MinCapacity?.ToString(CultureInfo.InvariantCulture) ?? "-"}–{action.MaxCapacity?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
         }
 
-        foreach (var stale in existing.Where(a => a.ScheduledActionName is not null && !scaling.ScheduledActions.Any(b => b.Name == a.ScheduledActionName)))
+        var stale = existing.Select(a => a.ScheduledActionName).OfType<string>().Where(name => !scaling.ScheduledActions.Any(b => b.Name == name));
+        await PruneAsync(stale, scaling.Prune, "scheduled scaling", name => AwsCalls.RunAsync("Application Auto Scaling DeleteScheduledAction", () => aws.ApplicationAutoScaling.DeleteScheduledActionAsync(
+            new DeleteScheduledActionRequest { ScheduledActionName = name, ServiceNamespace = ScalableTargets.Namespace, ResourceId = resourceId, ScalableDimension = ScalableTargets.Dimension }, cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>What the service has and the project no longer names: deleted with EcsPruneScalingPolicies=true, else kept and said so.</summary>
+    private async Task PruneAsync(IEnumerable<string> stale, bool prune, string kind, Func<string, Task> delete)
+    {
+        foreach (var name in stale)
         {
-            if (!scaling.Prune)
+            if (!prune)
             {
-                log.Info($"EcsBuildTasks: kept scheduled scaling {stale.ScheduledActionName}, which the project does not name ({EcsProperties.PruneScalingPolicies}=true deletes it)");
+                log.Info($"EcsBuildTasks: kept {kind} {name}, which the project does not name ({EcsProperties.PruneScalingPolicies}=true deletes it)");
                 continue;
             }
 
-            await AwsCalls.RunAsync("Application Auto Scaling DeleteScheduledAction", () => aws.ApplicationAutoScaling.DeleteScheduledActionAsync(new DeleteScheduledActionRequest
-            {
-                ScheduledActionName = stale.ScheduledActionName,
-                ServiceNamespace = ScalableTargets.Namespace,
-                ResourceId = resourceId,
-                ScalableDimension = ScalableTargets.Dimension,
-            }, cancellationToken)).ConfigureAwait(false);
-            log.Info($"EcsBuildTasks: deleted scheduled scaling {stale.ScheduledActionName} ({EcsProperties.PruneScalingPolicies}=true)");
+            await delete(name).ConfigureAwait(false);
+            log.Info($"EcsBuildTasks: deleted {kind} {name} ({EcsProperties.PruneScalingPolicies}=true)");
         }
     }
 
@@ -188,47 +176,17 @@ internal sealed class ScalingConfigurator(AwsSession aws, IDeploymentLog log)
         && (current.DisableScaleIn ?? false) == (wanted.DisableScaleIn ?? false)
         && current.CustomizedMetricSpecification is null;
 
-    private async Task<List<ScalingPolicy>> ListPoliciesAsync(string resourceId, CancellationToken cancellationToken)
-    {
-        var result = new List<ScalingPolicy>();
-        string? next = null;
-        do
-        {
-            var token = next;
-            var page = await AwsCalls.RunAsync("Application Auto Scaling DescribeScalingPolicies", () => aws.ApplicationAutoScaling.DescribeScalingPoliciesAsync(new DescribeScalingPoliciesRequest
-            {
-                ServiceNamespace = ScalableTargets.Namespace,
-                ResourceId = resourceId,
-                ScalableDimension = ScalableTargets.Dimension,
-                NextToken = token,
-            }, cancellationToken)).ConfigureAwait(false);
-            result.AddRange((page.ScalingPolicies ?? []).Where(p => p.ResourceId == resourceId));
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
+    private async Task<List<ScalingPolicy>> ListPoliciesAsync(string resourceId, CancellationToken cancellationToken) =>
+        (await AwsCalls.AllPagesAsync(
+            "Application Auto Scaling DescribeScalingPolicies",
+            token => aws.ApplicationAutoScaling.DescribeScalingPoliciesAsync(new DescribeScalingPoliciesRequest { ServiceNamespace = ScalableTargets.Namespace, ResourceId = resourceId, ScalableDimension = ScalableTargets.Dimension, NextToken = token }, cancellationToken),
+            page => page.ScalingPolicies,
+            page => page.NextToken).ConfigureAwait(false)).Where(p => p.ResourceId == resourceId).ToList();
 
-        return result;
-    }
-
-    private async Task<List<ScheduledAction>> ListScheduledActionsAsync(string resourceId, CancellationToken cancellationToken)
-    {
-        var result = new List<ScheduledAction>();
-        string? next = null;
-        do
-        {
-            var token = next;
-            var page = await AwsCalls.RunAsync("Application Auto Scaling DescribeScheduledActions", () => aws.ApplicationAutoScaling.DescribeScheduledActionsAsync(new DescribeScheduledActionsRequest
-            {
-                ServiceNamespace = ScalableTargets.Namespace,
-                ResourceId = resourceId,
-                ScalableDimension = ScalableTargets.Dimension,
-                NextToken = token,
-            }, cancellationToken)).ConfigureAwait(false);
-            result.AddRange((page.ScheduledActions ?? []).Where(a => a.ResourceId == resourceId));
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return result;
-    }
+    private async Task<List<ScheduledAction>> ListScheduledActionsAsync(string resourceId, CancellationToken cancellationToken) =>
+        (await AwsCalls.AllPagesAsync(
+            "Application Auto Scaling DescribeScheduledActions",
+            token => aws.ApplicationAutoScaling.DescribeScheduledActionsAsync(new DescribeScheduledActionsRequest { ServiceNamespace = ScalableTargets.Namespace, ResourceId = resourceId, ScalableDimension = ScalableTargets.Dimension, NextToken = token }, cancellationToken),
+            page => page.ScheduledActions,
+            page => page.NextToken).ConfigureAwait(false)).Where(a => a.ResourceId == resourceId).ToList();
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ECS;
+using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.ServiceConnect;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
-using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Infrastructure;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
 

@@ -1,17 +1,16 @@
 using Amazon.EC2.Model;
 using Amazon.SecurityToken.Model;
-using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECR.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
-using Filter = Amazon.EC2.Model.Filter;
 using EcsBuildTasks.Core.Features.AutoScaling;
 using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
 using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Settings;
+using Filter = Amazon.EC2.Model.Filter;
 using TargetGroup = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.TargetGroup;
 
 namespace EcsBuildTasks.Core.Features.Preflight;

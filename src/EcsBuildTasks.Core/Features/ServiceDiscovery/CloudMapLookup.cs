@@ -39,19 +39,14 @@ internal sealed class CloudMapLookup(AwsSession aws)
             }
         }
 
-        var all = new List<CloudMapNamespace>();
-        string? next = null;
-        do
-        {
-            var token = next;
-            var page = await AwsCalls.RunAsync("Cloud Map ListNamespaces", () => aws.ServiceDiscovery.ListNamespacesAsync(new ListNamespacesRequest { NextToken = token }, cancellationToken)).ConfigureAwait(false);
-            all.AddRange((page.Namespaces ?? []).Where(n => n.Id is not null && n.Arn is not null && n.Name is not null).Select(n => new CloudMapNamespace(n.Id!, n.Arn!, n.Name!, n.Type?.Value ?? string.Empty)));
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
+        var all = await AwsCalls.AllPagesAsync(
+            "Cloud Map ListNamespaces",
+            token => aws.ServiceDiscovery.ListNamespacesAsync(new ListNamespacesRequest { NextToken = token }, cancellationToken),
+            page => page.Namespaces,
+            page => page.NextToken).ConfigureAwait(false);
         var byArn = reference.StartsWith("arn:", StringComparison.Ordinal);
-        return all.Where(n => byArn ? n.Arn == reference : n.Name == reference).ToList();
+        return all.Where(n => n.Id is not null && n.Arn is not null && n.Name is not null && (byArn ? n.Arn == reference : n.Name == reference))
+            .Select(n => new CloudMapNamespace(n.Id!, n.Arn!, n.Name!, n.Type?.Value ?? string.Empty)).ToList();
     }
 
     /// <summary>The Cloud Map service of that name in the namespace, or null.</summary>

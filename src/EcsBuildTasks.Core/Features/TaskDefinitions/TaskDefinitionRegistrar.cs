@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Text;
-using EcsBuildTasks.Aws.CloudWatchLogs.Model;
-using EcsBuildTasks.Aws.ECS.Model;
+using System.Text.Json.Nodes;
 using EcsBuildTasks.Aws.ECS;
+using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Infrastructure;

@@ -1,6 +1,5 @@
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
-using EcsBuildTasks.Core.Strategies;
 
 namespace EcsBuildTasks.Core.Strategies.InPlace;
 

@@ -1,5 +1,5 @@
-using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ECS;
+using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.AutoScaling;

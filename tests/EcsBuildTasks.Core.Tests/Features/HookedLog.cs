@@ -1,7 +1,7 @@
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Infrastructure;
 
-namespace EcsBuildTasks.Core.Tests.Platform;
+namespace EcsBuildTasks.Core.Tests.Features;
 
 /// <summary>
 /// Records like <see cref="RecordingDeploymentLog"/> and runs an action once, the first time a line containing

@@ -3,15 +3,15 @@ using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Features.OneOffTasks;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
 using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Settings;
 using DnsRecord = EcsBuildTasks.Aws.ServiceDiscovery.Model.DnsRecord;
 using Task = System.Threading.Tasks.Task;
 
-namespace EcsBuildTasks.Core.Tests.Platform;
+namespace EcsBuildTasks.Core.Tests.Features;
 
 /// <summary>
 /// The deployment steps for service discovery, Service Connect, auto scaling and one-off tasks, run by the engine
@@ -19,7 +19,7 @@ namespace EcsBuildTasks.Core.Tests.Platform;
 /// every failure's code (ECS5040–ECS5069).
 /// </summary>
 [TestClass]
-public sealed class PlatformDeploymentTests
+public sealed class FeatureDeploymentTests
 {
     /// <summary>Which test shows each preflight and deployment code (checked by <see cref="Every_preflight_and_deployment_code_has_a_test"/>).</summary>
     private static readonly Dictionary<string, string> CodeTests = new(StringComparer.Ordinal)
@@ -474,7 +474,7 @@ public sealed class PlatformDeploymentTests
     [TestMethod]
     public void Every_preflight_and_deployment_code_has_a_test()
     {
-        var methods = typeof(PlatformDeploymentTests).GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.GetCustomAttribute<TestMethodAttribute>() is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var methods = typeof(FeatureDeploymentTests).GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.GetCustomAttribute<TestMethodAttribute>() is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var codes = DiagnosticCodes.All.Select(d => d.Code).Where(c => string.CompareOrdinal(c, "ECS5040") >= 0 && string.CompareOrdinal(c, "ECS5100") < 0).ToList();
 
         Assert.AreEqual(0, codes.Except(CodeTests.Keys).Count(), "codes without a test: " + string.Join(", ", codes.Except(CodeTests.Keys)));

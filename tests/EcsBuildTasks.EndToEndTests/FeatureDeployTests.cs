@@ -16,7 +16,7 @@ namespace EcsBuildTasks.EndToEndTests;
 /// </summary>
 [TestClass]
 [TestCategory("EndToEnd")]
-public sealed class PlatformDeployTests
+public sealed class FeatureDeployTests
 {
     private const string Cluster = "e2e-platform";
 

@@ -1,8 +1,8 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
+using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Tests;
 
@@ -12,7 +12,7 @@ namespace EcsBuildTasks.Core.Tests;
 /// land in the generated definitions as ECS expects them.
 /// </summary>
 [TestClass]
-public sealed class PlatformConfigurationTests
+public sealed class FeatureConfigurationTests
 {
     private const string Registry = "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-0123456789abcdef";
 
@@ -78,7 +78,7 @@ public sealed class PlatformConfigurationTests
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void Invalid_platform_configuration_is_reported_with_its_code(string description, string code, string subject, ProjectChange change)
+    public void Invalid_feature_configuration_is_reported_with_its_code(string description, string code, string subject, ProjectChange change)
     {
         using var directory = new TempDirectory();
         var input = TestInputs.ValidFargate(directory.Path);
@@ -88,7 +88,7 @@ public sealed class PlatformConfigurationTests
     }
 
     [TestMethod]
-    public void The_table_covers_every_platform_settings_code()
+    public void The_table_covers_every_feature_settings_code()
     {
         var covered = Cases().Select(c => (string)c[1]).ToHashSet(StringComparer.Ordinal);
         var missing = DiagnosticCodes.All.Select(d => d.Code)
@@ -178,7 +178,7 @@ public sealed class PlatformConfigurationTests
     }
 
     [TestMethod]
-    public void A_new_service_starts_inside_the_auto_scaling_capacity_and_the_plan_lists_every_platform_setting()
+    public void A_new_service_starts_inside_the_auto_scaling_capacity_and_the_plan_lists_every_feature_setting()
     {
         using var directory = new TempDirectory();
         var input = Scaling(TestInputs.ValidFargate(directory.Path))
