@@ -60,6 +60,10 @@ internal static class ServiceCatalog
             "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
             "TagResource", "UntagResource", "ListTagsForResource",
             "DescribeContainerInstances", "ListContainerInstances",
+            "CreateExpressGatewayService", "UpdateExpressGatewayService", "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+            "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+            "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons",
+            "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
         ]),
         new("ecr", "ECR", "ECR", "EcrJson", WireProtocol.Json11,
         [

@@ -239,6 +239,168 @@ public partial class ContainerInstanceStatus : global::Amazon.Runtime.ConstantCl
     public static implicit operator ContainerInstanceStatus(string value) => FindValue(value);
 }
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonDeploymentRollbackMonitorsStatus>))]
+public partial class DaemonDeploymentRollbackMonitorsStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonDeploymentRollbackMonitorsStatus>
+{
+    public static readonly DaemonDeploymentRollbackMonitorsStatus TRIGGERED = new("TRIGGERED");
+    public static readonly DaemonDeploymentRollbackMonitorsStatus MONITORING = new("MONITORING");
+    public static readonly DaemonDeploymentRollbackMonitorsStatus MONITORING_COMPLETE = new("MONITORING_COMPLETE");
+    public static readonly DaemonDeploymentRollbackMonitorsStatus DISABLED = new("DISABLED");
+
+    public DaemonDeploymentRollbackMonitorsStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonDeploymentRollbackMonitorsStatus FindValue(string value) => FindValue<DaemonDeploymentRollbackMonitorsStatus>(value);
+
+    public static implicit operator DaemonDeploymentRollbackMonitorsStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonDeploymentStatus>))]
+public partial class DaemonDeploymentStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonDeploymentStatus>
+{
+    public static readonly DaemonDeploymentStatus PENDING = new("PENDING");
+    public static readonly DaemonDeploymentStatus SUCCESSFUL = new("SUCCESSFUL");
+    public static readonly DaemonDeploymentStatus STOPPED = new("STOPPED");
+    public static readonly DaemonDeploymentStatus STOP_REQUESTED = new("STOP_REQUESTED");
+    public static readonly DaemonDeploymentStatus IN_PROGRESS = new("IN_PROGRESS");
+    public static readonly DaemonDeploymentStatus ROLLBACK_IN_PROGRESS = new("ROLLBACK_IN_PROGRESS");
+    public static readonly DaemonDeploymentStatus ROLLBACK_SUCCESSFUL = new("ROLLBACK_SUCCESSFUL");
+    public static readonly DaemonDeploymentStatus ROLLBACK_FAILED = new("ROLLBACK_FAILED");
+
+    public DaemonDeploymentStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonDeploymentStatus FindValue(string value) => FindValue<DaemonDeploymentStatus>(value);
+
+    public static implicit operator DaemonDeploymentStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonIpcMode>))]
+public partial class DaemonIpcMode : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonIpcMode>
+{
+    public static readonly DaemonIpcMode None = new("none");
+    public static readonly DaemonIpcMode Shared = new("shared");
+
+    public DaemonIpcMode(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonIpcMode FindValue(string value) => FindValue<DaemonIpcMode>(value);
+
+    public static implicit operator DaemonIpcMode(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonPidMode>))]
+public partial class DaemonPidMode : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonPidMode>
+{
+    public static readonly DaemonPidMode None = new("none");
+    public static readonly DaemonPidMode Shared = new("shared");
+
+    public DaemonPidMode(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonPidMode FindValue(string value) => FindValue<DaemonPidMode>(value);
+
+    public static implicit operator DaemonPidMode(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonPropagateTags>))]
+public partial class DaemonPropagateTags : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonPropagateTags>
+{
+    public static readonly DaemonPropagateTags DAEMON = new("DAEMON");
+    public static readonly DaemonPropagateTags NONE = new("NONE");
+
+    public DaemonPropagateTags(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonPropagateTags FindValue(string value) => FindValue<DaemonPropagateTags>(value);
+
+    public static implicit operator DaemonPropagateTags(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonStatus>))]
+public partial class DaemonStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonStatus>
+{
+    public static readonly DaemonStatus ACTIVE = new("ACTIVE");
+    public static readonly DaemonStatus DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+
+    public DaemonStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonStatus FindValue(string value) => FindValue<DaemonStatus>(value);
+
+    public static implicit operator DaemonStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonTaskDefinitionRevisionFilter>))]
+public partial class DaemonTaskDefinitionRevisionFilter : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonTaskDefinitionRevisionFilter>
+{
+    public static readonly DaemonTaskDefinitionRevisionFilter LAST_REGISTERED = new("LAST_REGISTERED");
+
+    public DaemonTaskDefinitionRevisionFilter(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonTaskDefinitionRevisionFilter FindValue(string value) => FindValue<DaemonTaskDefinitionRevisionFilter>(value);
+
+    public static implicit operator DaemonTaskDefinitionRevisionFilter(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonTaskDefinitionStatus>))]
+public partial class DaemonTaskDefinitionStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonTaskDefinitionStatus>
+{
+    public static readonly DaemonTaskDefinitionStatus ACTIVE = new("ACTIVE");
+    public static readonly DaemonTaskDefinitionStatus DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+    public static readonly DaemonTaskDefinitionStatus DELETED = new("DELETED");
+
+    public DaemonTaskDefinitionStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonTaskDefinitionStatus FindValue(string value) => FindValue<DaemonTaskDefinitionStatus>(value);
+
+    public static implicit operator DaemonTaskDefinitionStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonTaskDefinitionStatusFilter>))]
+public partial class DaemonTaskDefinitionStatusFilter : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonTaskDefinitionStatusFilter>
+{
+    public static readonly DaemonTaskDefinitionStatusFilter ACTIVE = new("ACTIVE");
+    public static readonly DaemonTaskDefinitionStatusFilter DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+    public static readonly DaemonTaskDefinitionStatusFilter ALL = new("ALL");
+
+    public DaemonTaskDefinitionStatusFilter(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonTaskDefinitionStatusFilter FindValue(string value) => FindValue<DaemonTaskDefinitionStatusFilter>(value);
+
+    public static implicit operator DaemonTaskDefinitionStatusFilter(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DeploymentControllerType>))]
 public partial class DeploymentControllerType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DeploymentControllerType>
 {
@@ -489,6 +651,58 @@ public partial class ExecuteCommandLogging : global::Amazon.Runtime.ConstantClas
     public static ExecuteCommandLogging FindValue(string value) => FindValue<ExecuteCommandLogging>(value);
 
     public static implicit operator ExecuteCommandLogging(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ExpressGatewayServiceInclude>))]
+public partial class ExpressGatewayServiceInclude : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ExpressGatewayServiceInclude>
+{
+    public static readonly ExpressGatewayServiceInclude TAGS = new("TAGS");
+
+    public ExpressGatewayServiceInclude(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ExpressGatewayServiceInclude FindValue(string value) => FindValue<ExpressGatewayServiceInclude>(value);
+
+    public static implicit operator ExpressGatewayServiceInclude(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ExpressGatewayServiceScalingMetric>))]
+public partial class ExpressGatewayServiceScalingMetric : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ExpressGatewayServiceScalingMetric>
+{
+    public static readonly ExpressGatewayServiceScalingMetric AVERAGE_CPU = new("AVERAGE_CPU");
+    public static readonly ExpressGatewayServiceScalingMetric AVERAGE_MEMORY = new("AVERAGE_MEMORY");
+    public static readonly ExpressGatewayServiceScalingMetric REQUEST_COUNT_PER_TARGET = new("REQUEST_COUNT_PER_TARGET");
+
+    public ExpressGatewayServiceScalingMetric(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ExpressGatewayServiceScalingMetric FindValue(string value) => FindValue<ExpressGatewayServiceScalingMetric>(value);
+
+    public static implicit operator ExpressGatewayServiceScalingMetric(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ExpressGatewayServiceStatusCode>))]
+public partial class ExpressGatewayServiceStatusCode : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ExpressGatewayServiceStatusCode>
+{
+    public static readonly ExpressGatewayServiceStatusCode ACTIVE = new("ACTIVE");
+    public static readonly ExpressGatewayServiceStatusCode DRAINING = new("DRAINING");
+    public static readonly ExpressGatewayServiceStatusCode INACTIVE = new("INACTIVE");
+
+    public ExpressGatewayServiceStatusCode(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ExpressGatewayServiceStatusCode FindValue(string value) => FindValue<ExpressGatewayServiceStatusCode>(value);
+
+    public static implicit operator ExpressGatewayServiceStatusCode(string value) => FindValue(value);
 }
 
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<FirelensConfigurationType>))]
