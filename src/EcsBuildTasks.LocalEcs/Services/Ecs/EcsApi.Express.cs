@@ -629,7 +629,7 @@ internal sealed partial class EcsApi
             ["PolicyType"] = "TargetTrackingScaling",
             ["TargetTrackingScalingPolicyConfiguration"] = new JsonObject
             {
-                ["TargetValue"] = scaling.Int("autoScalingTargetValue"),
+                ["TargetValue"] = (double)scaling.Int("autoScalingTargetValue")!.Value,
                 ["PredefinedMetricSpecification"] = metric,
                 ["ScaleInCooldown"] = 300,
                 ["ScaleOutCooldown"] = 60,
@@ -682,7 +682,7 @@ internal sealed partial class EcsApi
                 new JsonObject { ["Id"] = "errors", ["Expression"] = "100 * (m4xx + m5xx) / requests", ["Label"] = "4xx and 5xx responses (%)", ["ReturnData"] = true }),
             ["EvaluationPeriods"] = 3,
             ["DatapointsToAlarm"] = 2,
-            ["Threshold"] = 1,
+            ["Threshold"] = 1.0,
             ["ComparisonOperator"] = "GreaterThanThreshold",
             ["TreatMissingData"] = "notBreaching",
         };
