@@ -64,6 +64,7 @@ internal static class ServiceCatalog
             "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
             "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons",
             "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
+            "CreateCapacityProvider", "DescribeCapacityProviders", "DeleteCapacityProvider",
         ]),
         new("ecr", "ECR", "ECR", "EcrJson", WireProtocol.Json11,
         [

@@ -106,6 +106,12 @@ public partial interface IAmazonECS : global::Amazon.Runtime.IAmazonService, glo
     global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsResponse> DescribeDaemonDeploymentsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
 
     global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsResponse> DescribeDaemonRevisionsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderResponse> CreateCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersResponse> DescribeCapacityProvidersAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderResponse> DeleteCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default);
 }
 
 /// <summary>ECS client on AWSSDK.Core's pipeline: credentials, SigV4, retries, timeouts and endpoints behave as in the official SDK.</summary>
@@ -293,6 +299,15 @@ public partial class AmazonECSClient : global::EcsBuildTasks.Aws.Runtime.AwsServ
 
     public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsResponse> DescribeDaemonRevisionsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsRequest request, global::System.Threading.CancellationToken cancellationToken = default)
         => InvokeOperationAsync(request, ECSOperations.DescribeDaemonRevisions, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderResponse> CreateCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.CreateCapacityProvider, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersResponse> DescribeCapacityProvidersAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeCapacityProviders, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderResponse> DeleteCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DeleteCapacityProvider, cancellationToken);
 }
 
 /// <summary>Wire facts of each operation: name, target or action, serializers, error mapping.</summary>
@@ -444,4 +459,13 @@ internal static class ECSOperations
 
     public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsResponse> DescribeDaemonRevisions = new(
         AmazonECSConfig.Descriptor, "DescribeDaemonRevisions", "AmazonEC2ContainerServiceV20141113.DescribeDaemonRevisions", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderRequest, global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderResponse> CreateCapacityProvider = new(
+        AmazonECSConfig.Descriptor, "CreateCapacityProvider", "AmazonEC2ContainerServiceV20141113.CreateCapacityProvider", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersResponse> DescribeCapacityProviders = new(
+        AmazonECSConfig.Descriptor, "DescribeCapacityProviders", "AmazonEC2ContainerServiceV20141113.DescribeCapacityProviders", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderRequest, global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderResponse> DeleteCapacityProvider = new(
+        AmazonECSConfig.Descriptor, "DeleteCapacityProvider", "AmazonEC2ContainerServiceV20141113.DeleteCapacityProvider", EcsJson.Serializer, ECSErrorFactory.Create);
 }
