@@ -23,12 +23,23 @@ internal static class ExpressGateways
     public static bool Step(SimulationContext context, EcsCluster cluster)
     {
         var active = false;
-        foreach (var service in cluster.Services.Values.Where(s => s.Express is { StatusCode: "DRAINING" }))
+        foreach (var service in cluster.Services.Values.Where(s => s.Express is { StatusCode: not "INACTIVE" }))
         {
-            active = true;
-            if (service.Status == "INACTIVE")
+            var express = service.Express!;
+            if (context.Now < express.ReadyAt)
             {
-                TearDown(context, cluster, service);
+                // The URL's DNS name and certificate are a simulated wait like any other: instant mode skips it.
+                context.WakeAt(express.ReadyAt);
+                active = true;
+            }
+
+            if (express.StatusCode == "DRAINING")
+            {
+                active = true;
+                if (service.Status == "INACTIVE")
+                {
+                    TearDown(context, cluster, service);
+                }
             }
         }
 
