@@ -373,6 +373,54 @@ public sealed class DaemonTests
         Assert.AreEqual("MISSING", providers["failures"]![0]!["reason"]!.GetValue<string>());
     }
 
+    [TestMethod]
+    public async Task A_daemon_deployment_in_progress_and_an_Express_service_survive_a_restart_from_the_state_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("localecs-daemon-state-").FullName;
+        var stateFile = Path.Combine(folder, "state.json");
+        try
+        {
+            string deploymentArn;
+            string serviceArn;
+            await using (var sim = await SimulatedLocalEcs.StartAsync(containerInstances: 0, stateFile: stateFile))
+            {
+                var aws = sim.Aws;
+                await Scenario.ClusterAsync(aws, "prod");
+                var provider = await CapacityProviderAsync(sim, "prod", "workers", instances: 2);
+                var created = await aws.EcsAsync("CreateDaemon", new JsonObject
+                {
+                    ["daemonName"] = "agent",
+                    ["clusterArn"] = "prod",
+                    ["daemonTaskDefinitionArn"] = await DaemonTaskDefinitionAsync(aws, "agent"),
+                    ["capacityProviderArns"] = new JsonArray(provider),
+                });
+                await WaitForDeploymentAsync(sim, created["deploymentArn"]!.GetValue<string>(), "SUCCESSFUL");
+                var updated = await aws.EcsAsync("UpdateDaemon", new JsonObject
+                {
+                    ["daemonArn"] = created["daemonArn"]!.DeepClone(),
+                    ["daemonTaskDefinitionArn"] = await DaemonTaskDefinitionAsync(aws, "agent", image: Agent.Replace("latest", "2.0", StringComparison.Ordinal)),
+                    ["capacityProviderArns"] = new JsonArray(provider),
+                });
+                deploymentArn = updated["deploymentArn"]!.GetValue<string>();
+                sim.Advance(TimeSpan.FromSeconds(5));
+                Assert.AreEqual("IN_PROGRESS", (await DeploymentAsync(aws, deploymentArn))["status"]!.GetValue<string>());
+                serviceArn = (await aws.EcsAsync("CreateExpressGatewayService", ExpressTests.Request("web", ExpressTests.Container("public.ecr.aws/nginx/nginx:1.27"))))["service"]!["serviceArn"]!.GetValue<string>();
+            }
+
+            await using (var restarted = await SimulatedLocalEcs.StartAsync(containerInstances: 0, stateFile: stateFile))
+            {
+                await WaitForDeploymentAsync(restarted, deploymentArn, "SUCCESSFUL");
+                Assert.AreEqual(2, (await DaemonTasksAsync(restarted.Aws, "prod", "agent")).Count(t => t["lastStatus"]!.GetValue<string>() == "RUNNING"));
+                await restarted.AdvanceUntilAsync(async () => (await restarted.Aws.EcsAsync("DescribeExpressGatewayService", new JsonObject { ["serviceArn"] = serviceArn }))["service"]!["activeConfigurations"]![0]!["ingressPaths"]!.AsArray().Count == 1,
+                    TimeSpan.FromMinutes(2), "the Express service comes back with its URL");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Creates a Managed Instances capacity provider of the cluster with <paramref name="instances"/> registered instances; returns its ARN.</summary>
     internal static async Task<string> CapacityProviderAsync(SimulatedLocalEcs sim, string cluster, string name, int instances)
     {
