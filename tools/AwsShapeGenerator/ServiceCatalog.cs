@@ -60,6 +60,11 @@ internal static class ServiceCatalog
             "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
             "TagResource", "UntagResource", "ListTagsForResource",
             "DescribeContainerInstances", "ListContainerInstances",
+            "CreateExpressGatewayService", "UpdateExpressGatewayService", "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+            "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+            "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons",
+            "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
+            "CreateCapacityProvider", "DescribeCapacityProviders", "DeleteCapacityProvider",
         ]),
         new("ecr", "ECR", "ECR", "EcrJson", WireProtocol.Json11,
         [

@@ -16,7 +16,7 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
 /// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
 /// </summary>
-internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -52,6 +52,9 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("PUT", "lambda-hook-results") => SetLambdaResult(body),
                 ("DELETE", "lambda-hook-results") => ClearLambdaResults(),
                 ("PUT", "container-instances") => SetContainerInstances(body),
+                ("DELETE", "container-instances") => TerminateContainerInstance(body),
+                ("PUT", "capacity-providers/instances") => SetCapacityProviderInstances(body),
+                ("GET", "express/resolve") => ResolveExpressUrl(request),
                 ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
@@ -73,6 +76,9 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
+            "DELETE /_localecs/container-instances {cluster, containerInstance, region?}",
+            "PUT /_localecs/capacity-providers/instances {capacityProvider, count, region?}",
+            "GET /_localecs/express/resolve?url=https://...",
             "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
     };
 

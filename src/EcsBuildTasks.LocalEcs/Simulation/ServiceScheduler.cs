@@ -191,7 +191,7 @@ internal static class ServiceScheduler
         var instances = new List<ContainerInstanceRecord?>();
         if (launchType != "FARGATE")
         {
-            if (cluster.ContainerInstances.Count == 0)
+            if (!cluster.ContainerInstances.Any(i => i.Status == "ACTIVE"))
             {
                 ReportPlacementFailure(context, service);
                 return;
@@ -200,7 +200,7 @@ internal static class ServiceScheduler
             if (service.SchedulingStrategy == "DAEMON")
             {
                 var occupied = tasks.Where(t => t.DeploymentId == deployment.Id && t.DesiredStatus == "RUNNING").Select(t => t.ContainerInstanceArn).ToHashSet(StringComparer.Ordinal);
-                instances.AddRange(cluster.ContainerInstances.Where(i => !occupied.Contains(i.Arn)).Take(count));
+                instances.AddRange(cluster.ContainerInstances.Where(i => i.Status == "ACTIVE" && !occupied.Contains(i.Arn)).Take(count));
                 count = instances.Count;
             }
         }

@@ -88,6 +88,7 @@ internal static class TaskRunner
         if (spec.LaunchType != "FARGATE")
         {
             var instance = spec.Instance ?? cluster.ContainerInstances
+                .Where(i => i.Status == "ACTIVE")
                 .OrderBy(i => cluster.Tasks.Values.Count(t => t.ContainerInstanceArn == i.Arn && t.LastStatus != "STOPPED"))
                 .FirstOrDefault();
             if (instance is not null)
@@ -292,6 +293,9 @@ internal static class TaskRunner
             case "PROVISIONING":
                 task.PullStartedAt = context.Now;
                 MoveTo(task, "PENDING", context, TimeSpan.FromSeconds(4));
+                break;
+            case "PENDING" when Daemons.HoldsStart(cluster, task):
+                // The instance's daemon tasks start first; their own progress wakes the simulation.
                 break;
             case "PENDING":
                 Pull(context, cluster, task);

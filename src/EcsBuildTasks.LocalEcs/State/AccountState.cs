@@ -65,6 +65,14 @@ internal sealed class RegionState
     public Dictionary<string, MetricAlarm> Alarms { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, LogGroup> LogGroups { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>ECS capacity providers (Managed Instances and Auto Scaling group ones) by name.</summary>
+    public Dictionary<string, CapacityProviderRecord> CapacityProviders { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Daemon task definitions by <c>family:revision</c>.</summary>
+    public Dictionary<string, DaemonTaskDefinitionRecord> DaemonTaskDefinitions { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, int> DaemonTaskDefinitionFamilyRevisions { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>The fixed identity LocalEcs answers as.</summary>
