@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace EcsBuildTasks.LocalEcs.Tests.Support;
 
 /// <summary>Calls every operation LocalEcs serves at least once, in a realistic order, for the conformance check.</summary>
-internal static class Tour
+internal static partial class Tour
 {
     private const string ScalableDimension = "ecs:service:DesiredCount";
 
@@ -22,6 +22,7 @@ internal static class Tour
         await RegistryAsync(aws);
         await LogsAndAlarmsAsync(aws);
         await EcsAsync(sim, subnets, group, vpc);
+        await Route53Async(aws);
     }
 
     private static async Task LoadBalancingAsync(AwsClient aws, List<string> subnets, string vpc)

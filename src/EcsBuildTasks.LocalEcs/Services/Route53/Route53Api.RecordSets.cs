@@ -115,7 +115,10 @@ internal sealed partial class Route53Api
 
         messages.AddRange(RecordProblems(zone, record));
         var sameName = working.Where(r => r.Name == record.Name && !r.SameIdentity(record)).ToList();
-        if (record.Type == "CNAME" && sameName.FirstOrDefault(r => r.Type != "CNAME") is { } other)
+
+        // A CNAME at the apex is refused as such (RecordProblems), not as a conflict with the zone's SOA and NS.
+        var apexCname = record.Type == "CNAME" && record.Name == zone.Name;
+        if (!apexCname && record.Type == "CNAME" && sameName.FirstOrDefault(r => r.Type != "CNAME") is { } other)
         {
             messages.Add($"RRSet of type CNAME with DNS name {DnsNames.Escape(record.Name)} is not permitted because a conflicting RRSet of type {other.Type} with the same DNS name already exists in zone {DnsNames.Escape(zone.Name)}");
         }
