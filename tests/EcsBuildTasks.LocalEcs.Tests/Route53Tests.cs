@@ -70,6 +70,17 @@ public sealed class Route53Tests
         });
         Assert.IsTrue(subnets.Count > 0);
 
+        // Cloud Map made a private hosted zone for the namespace, linked to it: Route 53 lists it and will not delete it.
+        var hostedZoneId = (await aws.JsonAsync("servicediscovery", "GetNamespace", new JsonObject { ["Id"] = namespaceId }))["Namespace"]!["Properties"]!["DnsProperties"]!["HostedZoneId"]!.GetValue<string>();
+        var linked = (await aws.Route53Async("GetHostedZone", HttpMethod.Get, "/2013-04-01/hostedzone/" + hostedZoneId)).Document;
+        Assert.AreEqual("internal.local.", linked.Descendants(Ns + "Name").First().Value);
+        Assert.AreEqual("servicediscovery.amazonaws.com", linked.Descendants(Ns + "ServicePrincipal").Single().Value);
+        Assert.AreEqual("true", linked.Descendants(Ns + "PrivateZone").Single().Value);
+        Assert.AreEqual(vpc, linked.Descendants(Ns + "VPCId").Single().Value);
+        Assert.AreEqual("InvalidInput", (await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.Route53Async("DeleteHostedZone", HttpMethod.Delete, "/2013-04-01/hostedzone/" + hostedZoneId))).Code);
+        var direct = await ResolveAsync(aws, "web-green.internal.local");
+        Assert.AreEqual("172.31.0.10", direct["cloudMap"]!["instances"]![0]!["ipv4"]!.GetValue<string>());
+
         var zone = await ZoneAsync(aws, "example.com");
         await ChangeAsync(aws, zone, Weighted("CREATE", "api.example.com", "blue", 0, "web-blue.internal.local"), Weighted("CREATE", "api.example.com", "green", 0, "web-green.internal.local"));
 
@@ -80,7 +91,7 @@ public sealed class Route53Tests
         Assert.AreEqual("web-green", reaches["service"]!.GetValue<string>());
         Assert.AreEqual("172.31.0.10", reaches["instances"]![0]!["ipv4"]!.GetValue<string>());
         Assert.AreEqual(8080, reaches["instances"]![0]!["port"]!.GetValue<int>());
-        Assert.IsNull(Answer(equal, "blue")["reaches"], "no Cloud Map service or record answers for web-blue");
+        Assert.IsTrue(Answer(equal, "blue")["reaches"]!["route53"]!["nxdomain"]!.GetValue<bool>(), "no Cloud Map service or record answers for web-blue in the namespace's zone");
 
         await ChangeAsync(aws, zone, Weighted("UPSERT", "api.example.com", "blue", 9, "web-blue.internal.local"), Weighted("UPSERT", "api.example.com", "green", 1, "web-green.internal.local"));
         var weighted = await ResolveAsync(aws, "api.example.com", "&roll=0.89");

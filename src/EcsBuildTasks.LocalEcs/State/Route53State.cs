@@ -30,6 +30,9 @@ internal sealed class HostedZoneRecord
 
     public List<string> NameServers { get; set; } = [];
 
+    /// <summary><c>{ServicePrincipal, Description}</c> of a zone another service created (Cloud Map's DNS namespaces).</summary>
+    public JsonObject? LinkedService { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>The record sets as the API sees them: changes show here at once, and in DNS once they are INSYNC.</summary>

@@ -133,14 +133,7 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
             NameServers = NameServers(id),
             CreatedAt = request.Now,
         };
-        zone.RecordSets.Add(new RecordSet { Name = zoneName, Type = "NS", Ttl = 172800, Values = [.. zone.NameServers.Select(n => n + ".")] });
-        zone.RecordSets.Add(new RecordSet
-        {
-            Name = zoneName,
-            Type = "SOA",
-            Ttl = 900,
-            Values = [$"{zone.NameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"],
-        });
+        AddApexRecords(zone);
         state.Zones[id] = zone;
         var change = NewChange(state, request.Now, null, null);
         return new JsonObject
@@ -164,6 +157,11 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
     private JsonObject DeleteHostedZone(AwsRequest request, Route53State state)
     {
         var zone = FindZone(state, request.Input.Str("Id"));
+        if (zone.LinkedService?.Str("ServicePrincipal") is { } owner)
+        {
+            throw new AwsServiceException("InvalidInput", $"The hosted zone {zone.Id} was created by {owner} and only that service can delete it (delete the Cloud Map namespace instead).");
+        }
+
         if (zone.RecordSets.Any(r => !(r.Name == zone.Name && r.Type is "SOA" or "NS" && r.SetIdentifier is null)))
         {
             throw new AwsServiceException("HostedZoneNotEmpty", "The specified hosted zone contains non-required resource record sets and so cannot be deleted.");
@@ -306,7 +304,55 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
         ["CallerReference"] = zone.CallerReference,
         ["Config"] = new JsonObject().Put("Comment", zone.Comment).Put("PrivateZone", zone.PrivateZone),
         ["ResourceRecordSetCount"] = (long)zone.RecordSets.Count,
-    };
+    }
+    .Put("LinkedService", zone.LinkedService?.DeepClone());
+
+    /// <summary>
+    /// The hosted zone Cloud Map creates for a DNS namespace (private in the namespace's VPC, or public), linked to
+    /// Cloud Map: its id is the namespace's <c>DnsProperties.HostedZoneId</c>.
+    /// </summary>
+    public static void LinkCloudMapZone(AccountState account, CloudMapNamespace ns, string region, DateTimeOffset now)
+    {
+        if (ns.HostedZoneId is not { } id)
+        {
+            return;
+        }
+
+        var name = DnsNames.Normalize(ns.Name);
+        var zone = new HostedZoneRecord
+        {
+            Id = id,
+            Name = name,
+            CallerReference = ns.Id,
+            PrivateZone = ns.Type == "DNS_PRIVATE",
+            Vpcs = ns.VpcId is null ? [] : [new JsonObject { ["VPCRegion"] = region, ["VPCId"] = ns.VpcId }],
+            NameServers = NameServers(id),
+            CreatedAt = now,
+            LinkedService = new JsonObject { ["ServicePrincipal"] = "servicediscovery.amazonaws.com", ["Description"] = ns.Arn },
+        };
+        AddApexRecords(zone);
+        account.Route53.Zones[id] = zone;
+    }
+
+    public static void UnlinkCloudMapZone(AccountState account, string? hostedZoneId)
+    {
+        if (hostedZoneId is not null)
+        {
+            account.Route53.Zones.Remove(hostedZoneId);
+        }
+    }
+
+    private static void AddApexRecords(HostedZoneRecord zone)
+    {
+        zone.RecordSets.Add(new RecordSet { Name = zone.Name, Type = "NS", Ttl = 172800, Values = [.. zone.NameServers.Select(n => n + ".")] });
+        zone.RecordSets.Add(new RecordSet
+        {
+            Name = zone.Name,
+            Type = "SOA",
+            Ttl = 900,
+            Values = [$"{zone.NameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"],
+        });
+    }
 
     private static JsonObject Render(Route53Change change, DateTimeOffset now) => new JsonObject
     {

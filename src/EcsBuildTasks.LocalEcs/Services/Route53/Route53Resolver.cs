@@ -97,8 +97,10 @@ internal static class Route53Resolver
         };
         if (group.Count == 0)
         {
-            result["nxdomain"] = atName.Count == 0;
-            return result;
+            // Cloud Map answers for its services' names in the zone it manages for the namespace.
+            var service = atName.Count == 0 ? CloudMapService(account, name) : null;
+            result["nxdomain"] = atName.Count == 0 && service is null;
+            return result.Put("cloudMap", service);
         }
 
         var picked = Pick(shares, roll ?? Random.Shared.NextDouble());
