@@ -136,7 +136,8 @@ public sealed class Route53Tests
             Weighted("UPSERT", "www.example.com", "blue", 1, "blue.internal."),
             Change("CREATE", "new.example.com", "A", null, null, 60, "300.1.2.3"),
             Change("CREATE", "example.com", "CNAME", null, null, 60, "elsewhere."),
-            Change("CREATE", "api.example.org", "A", null, null, 60, "10.0.0.3"));
+            Change("CREATE", "api.example.org", "A", null, null, 60, "10.0.0.3"),
+            Change("CREATE", "a..example.com", "A", null, null, 60, "10.0.0.4"));
         var messages = XDocument.Parse(batch.Body).Descendants(Ns + "messages").Single().Elements(Ns + "Message").Select(m => m.Value).ToList();
         CollectionAssert.AreEqual(
             new[]
@@ -149,6 +150,7 @@ public sealed class Route53Tests
                 "Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '300.1.2.3''",
                 "RRSet of type CNAME with DNS name example.com. is not permitted at apex in zone example.com.",
                 "RRSet with DNS name api.example.org. is not permitted in zone example.com.",
+                "FATAL problem: DomainLabelEmpty (Domain label is empty) encountered with 'a..example.com.'",
             },
             messages,
             batch.Body);

@@ -61,7 +61,7 @@ internal sealed partial class ServiceGenerator
                 var index = 0;
                 foreach (var member in shape.Members)
                 {
-                    EmitRequestLocationMember(w, shape, member, index++);
+                    EmitRequestLocationMember(w, shape, member, index++, http.RequestUri);
                 }
 
                 var body = BodyMembers(shape).ToList();
@@ -119,7 +119,7 @@ internal sealed partial class ServiceGenerator
     }
 
     /// <summary>A URI label, query parameter or header member of an operation's input.</summary>
-    private void EmitRequestLocationMember(CodeWriter w, ShapeModel shape, MemberModel member, int index)
+    private void EmitRequestLocationMember(CodeWriter w, ShapeModel shape, MemberModel member, int index, string requestUri)
     {
         var binding = Rest.Member(shape.Name, member.Name);
         var property = Naming.Property(member.Name);
@@ -137,7 +137,12 @@ internal sealed partial class ServiceGenerator
                 }
 
                 // {Key+} labels keep their slashes; the SDK encodes the rest when it builds the URI.
-                var label = binding.WireName;
+                var label = requestUri.Contains("{" + binding.WireName + "+}", StringComparison.Ordinal) ? binding.WireName + "+" : binding.WireName;
+                if (!requestUri.Contains("{" + label + "}", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{spec.ModelName}: {shape.Name}.{member.Name} names URI label {label}, which {requestUri} lacks");
+                }
+
                 var formatted = FormatScalar(member.Target, variable, MemberLocation.Uri, member.TimestampFormat);
                 w.Line($"request.SetLabel({Naming.Literal(label)}, {Naming.Literal(property)}, value.{property} is {{ }} {variable} ? {formatted} : null);");
                 return;

@@ -161,6 +161,17 @@ internal sealed partial class Route53Api
     /// <summary>Problems with a record's own values: a CNAME at the apex or with several values, malformed A, AAAA, SRV or MX data.</summary>
     private static IEnumerable<string> RecordProblems(HostedZoneRecord zone, RecordSet record)
     {
+        if (DnsNames.Problem(record.Name) is { } nameProblem)
+        {
+            var fatal = nameProblem switch
+            {
+                _ when nameProblem.Contains("empty", StringComparison.Ordinal) => "DomainLabelEmpty (Domain label is empty)",
+                _ when nameProblem.Contains("label", StringComparison.Ordinal) => "DomainLabelTooLong (Domain label is too long)",
+                _ => "DomainNameTooLong (Domain name is too long)",
+            };
+            yield return $"FATAL problem: {fatal} encountered with '{DnsNames.Escape(record.Name)}'";
+        }
+
         if (record.Type == "CNAME" && record.Name == zone.Name)
         {
             yield return $"RRSet of type CNAME with DNS name {DnsNames.Escape(record.Name)} is not permitted at apex in zone {DnsNames.Escape(zone.Name)}";
