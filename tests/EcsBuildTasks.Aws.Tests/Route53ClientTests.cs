@@ -149,6 +149,25 @@ public sealed class Route53ClientTests
     }
 
     [TestMethod]
+    public async Task PriorRequestNotComplete_is_retried_like_throttling()
+    {
+        await using var server = new FakeAwsServer((_, index) => index == 0
+            ? FakeResponse.Xml($"""<ErrorResponse xmlns="{Namespace}"><Error><Type>Sender</Type><Code>PriorRequestNotComplete</Code><Message>The request was rejected because Route 53 was still processing a prior request.</Message></Error><RequestId>p</RequestId></ErrorResponse>""", 400)
+            : FakeResponse.Xml($"""<ChangeResourceRecordSetsResponse xmlns="{Namespace}"><ChangeInfo><Id>/change/C2</Id><Status>PENDING</Status><SubmittedAt>2026-01-02T03:04:05Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>"""));
+        using var route53 = FakeClients.Factory(server, maxErrorRetry: 1).CreateRoute53();
+
+        var response = await route53.ChangeResourceRecordSetsAsync(new ChangeResourceRecordSetsRequest
+        {
+            HostedZoneId = "Z1",
+            ChangeBatch = new ChangeBatch { Changes = [new Change { Action = ChangeAction.UPSERT, ResourceRecordSet = Weighted("blue", 1, "b.") }] },
+        }, Ct);
+
+        Assert.AreEqual("/change/C2", response.ChangeInfo!.Id);
+        Assert.AreEqual(2, server.Requests.Count);
+        Assert.AreEqual(server.Requests[0].BodyText, server.Requests[1].BodyText, "the same document is sent again");
+    }
+
+    [TestMethod]
     public async Task A_request_without_its_URI_label_fails_before_sending()
     {
         await using var server = new FakeAwsServer((_, _) => FakeResponse.Xml("<x/>"));
