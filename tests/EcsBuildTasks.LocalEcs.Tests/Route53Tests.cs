@@ -245,6 +245,22 @@ public sealed class Route53Tests
         CollectionAssert.AreEqual(new[] { "example.com.", "api.example.com." }, byName.Descendants(Ns + "Name").Select(n => n.Value).ToArray(), "labels reversed: com.example, com.example.api, com.example.shop, org.example");
         Assert.AreEqual("shop.example.com.", byName.Element(Ns + "NextDNSName")!.Value);
 
+        var ids = new List<string>();
+        for (var marker = string.Empty; ;)
+        {
+            var page = (await aws.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone?maxitems=3" + marker)).Document;
+            ids.AddRange(page.Descendants(Ns + "Id").Select(e => e.Value));
+            if (page.Element(Ns + "NextMarker") is not { } next)
+            {
+                break;
+            }
+
+            marker = "&marker=" + next.Value;
+        }
+
+        Assert.AreEqual(4, ids.Distinct().Count(), "pages of three with NextMarker list the four zones once each");
+        Assert.AreEqual(4, ids.Count);
+
         var described = (await aws.Route53Async("GetHostedZone", HttpMethod.Get, "/2013-04-01" + id)).Document;
         Assert.AreEqual("2", described.Descendants(Ns + "ResourceRecordSetCount").Single().Value, "a new zone has its NS and SOA records");
         await ChangeAsync(aws, id, Change("CREATE", "www.shop.example.com", "A", null, null, 60, "10.0.0.1"));

@@ -101,6 +101,11 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
             throw new AwsServiceException("HostedZoneAlreadyExists", "A hosted zone has already been created with the specified caller reference.", HttpStatusCode.Conflict);
         }
 
+        if (input.Str("DelegationSetId") is { } delegationSet)
+        {
+            throw new AwsServiceException("NoSuchDelegationSet", $"A reusable delegation set with the ID {delegationSet} does not exist (LocalEcs has none).");
+        }
+
         var config = input.Obj("HostedZoneConfig");
         var vpc = input.Obj("VPC");
         if (vpc is null && config?.Bool("PrivateZone") == true)
@@ -181,7 +186,17 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
     private static JsonObject ListHostedZones(JsonObject input, Route53State state)
     {
         var maxItems = MaxItems(input, 100);
-        var zones = state.Zones.Values.OrderBy(z => z.CreatedAt).ThenBy(z => z.Id, StringComparer.Ordinal).ToList();
+        var type = input.Str("hostedzonetype");
+        if (type is not (null or "PrivateHostedZone"))
+        {
+            throw new AwsServiceException("InvalidInput", $"Invalid value for hostedzonetype: {type}.");
+        }
+
+        var zones = state.Zones.Values
+            .Where(z => type is null || z.PrivateZone)
+            .OrderBy(z => z.CreatedAt)
+            .ThenBy(z => z.Id, StringComparer.Ordinal)
+            .ToList();
         var marker = input.Str("marker");
         var start = 0;
         if (!string.IsNullOrEmpty(marker))
@@ -191,16 +206,6 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
             {
                 throw new AwsServiceException("InvalidInput", $"Invalid value for marker: {marker}. No hosted zone has that id.");
             }
-        }
-
-        if (input.Str("hostedzonetype") is { } type && type != "PrivateHostedZone")
-        {
-            throw new AwsServiceException("InvalidInput", $"Invalid value for hostedzonetype: {type}.");
-        }
-
-        if (input.Str("hostedzonetype") is not null)
-        {
-            zones = zones.Where(z => z.PrivateZone).ToList();
         }
 
         var page = zones.Skip(start).Take(maxItems).ToList();
