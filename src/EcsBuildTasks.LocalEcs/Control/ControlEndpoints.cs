@@ -56,6 +56,7 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
                 ("PUT", "capacity-providers/instances") => SetCapacityProviderInstances(body),
                 ("GET", "express/resolve") => ResolveExpressUrl(request),
                 ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
+                ("GET", "route53/resolve") => ResolveRoute53(request),
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -79,7 +80,8 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
             "DELETE /_localecs/container-instances {cluster, containerInstance, region?}",
             "PUT /_localecs/capacity-providers/instances {capacityProvider, count, region?}",
             "GET /_localecs/express/resolve?url=https://...",
-            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
+            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
+            "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…"),
     };
 
     private JsonNode Dump()

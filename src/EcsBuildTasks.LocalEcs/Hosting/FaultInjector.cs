@@ -89,7 +89,7 @@ internal sealed class FaultInjector
     /// <summary>The throttling error each service's model declares.</summary>
     private static AwsServiceException Throttling(string service) => service switch
     {
-        "elasticloadbalancing" or "sts" or "monitoring" => new AwsServiceException("Throttling", "Rate exceeded"),
+        "elasticloadbalancing" or "sts" or "monitoring" or "route53" => new AwsServiceException("Throttling", "Rate exceeded"),
         "ec2" => new AwsServiceException("RequestLimitExceeded", "Request limit exceeded."),
         "application-autoscaling" => new AwsServiceException("ConcurrentUpdateException", "Rate exceeded"),
         "servicediscovery" => new AwsServiceException("RequestLimitExceeded", "Rate exceeded"),

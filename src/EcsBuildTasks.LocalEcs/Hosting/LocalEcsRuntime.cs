@@ -7,6 +7,7 @@ using EcsBuildTasks.LocalEcs.Services.Ecr;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
 using EcsBuildTasks.LocalEcs.Services.Elbv2;
 using EcsBuildTasks.LocalEcs.Services.Logs;
+using EcsBuildTasks.LocalEcs.Services.Route53;
 using EcsBuildTasks.LocalEcs.Services.Sts;
 using EcsBuildTasks.LocalEcs.Simulation;
 using EcsBuildTasks.LocalEcs.State;
@@ -38,6 +39,7 @@ internal sealed class LocalEcsRuntime
             new LogsApi(),
             new StsApi(),
             new Ec2Api(),
+            new Route53Api(this),
         ];
         lock (State.Sync)
         {
@@ -81,6 +83,7 @@ internal sealed class LocalEcsRuntime
             State.ContainerInstanceCounts.Clear();
             State.LambdaHookResults.Clear();
             State.EcsAccountSettings.Clear();
+            State.Route53 = new();
             Blobs.Clear();
             BaseImage.Install(State, Blobs, Clock.Now);
         }

@@ -29,6 +29,9 @@ internal sealed class AccountState
     /// <summary>Results for Lambda lifecycle hooks by function ARN, set through the control API and applied to every invocation.</summary>
     public Dictionary<string, string> LambdaHookResults { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Route 53 hosted zones, record sets and changes: a global service, so account-wide.</summary>
+    public Route53State Route53 { get; set; } = new();
+
     public RegionState Region(string name)
     {
         if (!Regions.TryGetValue(name, out var region))

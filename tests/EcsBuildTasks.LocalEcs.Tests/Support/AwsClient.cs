@@ -11,7 +11,7 @@ namespace EcsBuildTasks.LocalEcs.Tests.Support;
 /// Authorization header (LocalEcs reads the region and service from its credential scope; it checks no signature).
 /// Independent of LocalEcs and of our own AWS clients, so it checks the wire format.
 /// </summary>
-internal sealed class AwsClient : IDisposable
+internal sealed partial class AwsClient : IDisposable
 {
     private static readonly Dictionary<string, (string Prefix, string Signing, string ContentType)> JsonServices = new(StringComparer.Ordinal)
     {

@@ -23,6 +23,7 @@ internal static partial class Tour
         await LogsAndAlarmsAsync(aws);
         await EcsAsync(sim, subnets, group, vpc);
         await ExpressAndDaemonsAsync(sim);
+        await Route53Async(aws);
     }
 
     private static async Task LoadBalancingAsync(AwsClient aws, List<string> subnets, string vpc)
