@@ -16,7 +16,7 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
 /// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
 /// </summary>
-internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed class ControlEndpoints(LocalEcsRuntime runtime, LeaseEndpoints leases)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -53,6 +53,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("DELETE", "lambda-hook-results") => ClearLambdaResults(),
                 ("PUT", "container-instances") => SetContainerInstances(body),
                 ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
+                (_, _) when LeaseEndpoints.Handles(path) => leases.Handle(request.Method, path, body),
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -73,7 +74,8 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
-            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
+            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
+            "GET /_localecs/leases", "POST /_localecs/leases {id, processId, holder}", "DELETE /_localecs/leases/{id}"),
     };
 
     private JsonNode Dump()
