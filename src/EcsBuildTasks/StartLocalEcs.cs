@@ -6,7 +6,10 @@ using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
 
-/// <summary>For <c>EcsTarget=local</c>: uses the LocalEcs listening at the endpoint, or starts one for this publish.</summary>
+/// <summary>
+/// For <c>EcsTarget=local</c>: takes a lease on the LocalEcs at the endpoint for this project's build, starting the one
+/// in the package when none listens. <see cref="StopLocalEcs"/> releases it; LocalEcs exits when no build holds a lease.
+/// </summary>
 public sealed class StartLocalEcs : EcsTask
 {
     [Required]
@@ -24,19 +27,75 @@ public sealed class StartLocalEcs : EcsTask
     [Output]
     public string? BaseImage { get; private set; }
 
-    /// <summary>Set when this build started LocalEcs: the build stops it at the end.</summary>
+    /// <summary>This build's lease, for <see cref="StopLocalEcs"/>; empty when there is none to release.</summary>
     [Output]
-    public int StartedProcessId { get; private set; }
+    public string? LeaseId { get; private set; }
 
     protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
     {
         var endpoint = input.Get(EcsProperties.EndpointUrl) ?? LocalEcsDefaults.EndpointUrl;
         var stateFile = string.IsNullOrWhiteSpace(StateFile) ? LocalEcsLauncher.DefaultStateFile() : StateFile;
         var host = string.IsNullOrWhiteSpace(DotnetHost) ? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : DotnetHost;
-        LocalEcsInstance instance = null!;
-        RunSynchronously(async () => instance = await new LocalEcsLauncher(DeploymentLog, TimeProvider.System).EnsureRunningAsync(endpoint, LocalEcsAssembly, stateFile, host, CancellationToken).ConfigureAwait(false));
-        EndpointUrl = instance.EndpointUrl;
-        BaseImage = $"localhost:{new Uri(instance.EndpointUrl).Port}/localecs/base:latest";
-        StartedProcessId = instance.StartedProcessId ?? 0;
+        var holder = "project " + Path.GetFileNameWithoutExtension(string.IsNullOrEmpty(ProjectFile) ? ProjectDirectory.TrimEnd('/', '\\') : ProjectFile);
+        var start = new LocalEcsStart(endpoint, LocalEcsAssembly, stateFile, host, holder, BuildProcess.Id(BuildEngine));
+        LocalEcsLease lease = null!;
+        RunSynchronously(async () => lease = await new LocalEcsLauncher(DeploymentLog, TimeProvider.System).AcquireAsync(start, CancellationToken).ConfigureAwait(false));
+        EndpointUrl = lease.EndpointUrl;
+        BaseImage = $"localhost:{new Uri(lease.EndpointUrl).Port}/localecs/base:latest";
+        LeaseId = lease.LeaseId;
+        if (lease.LeaseId is { } id && !BuildProcess.IsTaskHost(BuildEngine))
+        {
+            // Released by StopLocalEcs; this covers the ends that never reach it (Ctrl+C, an error before its target,
+            // a killed entry process while this worker node lives on): MSBuild disposes it when the build ends.
+            BuildEngine4.RegisterTaskObject(LocalEcsLeaseRelease.Key(id), new LocalEcsLeaseRelease(lease.EndpointUrl, id), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        }
+    }
+}
+
+/// <summary>Releases a LocalEcs lease when MSBuild disposes it at the end of the build, unless released already.</summary>
+internal sealed class LocalEcsLeaseRelease(string endpointUrl, string leaseId) : IDisposable
+{
+    private int released;
+
+    public static string Key(string leaseId) => "EcsBuildTasks.LocalEcsLease:" + leaseId;
+
+    /// <summary>Releases the lease and says what became of LocalEcs; false when it was released already.</summary>
+    public bool Release(IDeploymentLog log)
+    {
+        if (Interlocked.Exchange(ref released, 1) == 1)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        new LocalEcsLauncher(log, TimeProvider.System).ReleaseAsync(endpointUrl, leaseId, timeout.Token).GetAwaiter().GetResult();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Release(new SilentLog());
+        }
+        catch (OperationCanceledException)
+        {
+            // LocalEcs did not answer in time: the lease ends with this process anyway.
+        }
+    }
+
+    private sealed class SilentLog : IDeploymentLog
+    {
+        public void Info(string message)
+        {
+        }
+
+        public void Detail(string message)
+        {
+        }
+
+        public void Warning(EcsDiagnostic diagnostic)
+        {
+        }
     }
 }
