@@ -7,11 +7,15 @@ using Microsoft.Build.Framework;
 namespace EcsBuildTasks;
 
 /// <summary>
-/// For <c>EcsTarget=local</c>: takes a lease on the LocalEcs at the endpoint for this project's build, starting the one
-/// in the package when none listens. <see cref="StopLocalEcs"/> releases it; LocalEcs exits when no build holds a lease.
+/// For <c>EcsTarget=local</c>: makes sure LocalEcs answers at the endpoint and that this build holds a lease on it,
+/// starting the one in the package when none listens. The lease lasts until the build ends (MSBuild disposes it then,
+/// in every node that took one) or its process dies, so LocalEcs, which exits when no lease is left, runs for the whole
+/// publish of a solution and for every publish that runs at the same time.
 /// </summary>
 public sealed class StartLocalEcs : EcsTask
 {
+    private static readonly Lock Sync = new();
+
     [Required]
     public string LocalEcsAssembly { get; set; } = string.Empty;
 
@@ -27,7 +31,7 @@ public sealed class StartLocalEcs : EcsTask
     [Output]
     public string? BaseImage { get; private set; }
 
-    /// <summary>This build's lease, for <see cref="StopLocalEcs"/>; empty when there is none to release.</summary>
+    /// <summary>This build's lease, for <see cref="StopLocalEcs"/>; empty when there is none (a LocalEcs without leases).</summary>
     [Output]
     public string? LeaseId { get; private set; }
 
@@ -38,45 +42,40 @@ public sealed class StartLocalEcs : EcsTask
         var host = string.IsNullOrWhiteSpace(DotnetHost) ? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : DotnetHost;
         var holder = "project " + Path.GetFileNameWithoutExtension(string.IsNullOrEmpty(ProjectFile) ? ProjectDirectory.TrimEnd('/', '\\') : ProjectFile);
         var start = new LocalEcsStart(endpoint, LocalEcsAssembly, stateFile, host, holder, BuildProcess.Id(BuildEngine));
+
+        // A task host ends with the task and disposes what it registered: there, each project holds its own lease and
+        // StopLocalEcs releases it. Elsewhere the first project of the build takes the lease and the others reuse it.
+        var keepForTheBuild = !BuildProcess.IsTaskHost(BuildEngine);
         LocalEcsLease lease = null!;
-        RunSynchronously(async () => lease = await new LocalEcsLauncher(DeploymentLog, TimeProvider.System).AcquireAsync(start, CancellationToken).ConfigureAwait(false));
+        lock (Sync)
+        {
+            var held = keepForTheBuild ? BuildEngine4.GetRegisteredTaskObject(LocalEcsBuildLease.Key(endpoint), RegisteredTaskObjectLifetime.Build) as LocalEcsBuildLease : null;
+            RunSynchronously(async () => lease = await new LocalEcsLauncher(DeploymentLog, TimeProvider.System).AcquireAsync(start, CancellationToken, held?.LeaseId).ConfigureAwait(false));
+            if (keepForTheBuild && held is null && lease.LeaseId is { } id)
+            {
+                BuildEngine4.RegisterTaskObject(LocalEcsBuildLease.Key(endpoint), new LocalEcsBuildLease(lease.EndpointUrl, id), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            }
+        }
+
         EndpointUrl = lease.EndpointUrl;
         BaseImage = $"localhost:{new Uri(lease.EndpointUrl).Port}/localecs/base:latest";
         LeaseId = lease.LeaseId;
-        if (lease.LeaseId is { } id && !BuildProcess.IsTaskHost(BuildEngine))
-        {
-            // Released by StopLocalEcs; this covers the ends that never reach it (Ctrl+C, an error before its target,
-            // a killed entry process while this worker node lives on): MSBuild disposes it when the build ends.
-            BuildEngine4.RegisterTaskObject(LocalEcsLeaseRelease.Key(id), new LocalEcsLeaseRelease(lease.EndpointUrl, id), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
-        }
     }
 }
 
-/// <summary>Releases a LocalEcs lease when MSBuild disposes it at the end of the build, unless released already.</summary>
-internal sealed class LocalEcsLeaseRelease(string endpointUrl, string leaseId) : IDisposable
+/// <summary>A build's lease on LocalEcs, released when MSBuild disposes it at the end of the build.</summary>
+internal sealed class LocalEcsBuildLease(string endpointUrl, string leaseId) : IDisposable
 {
-    private int released;
+    public string LeaseId { get; } = leaseId;
 
-    public static string Key(string leaseId) => "EcsBuildTasks.LocalEcsLease:" + leaseId;
-
-    /// <summary>Releases the lease and says what became of LocalEcs; false when it was released already.</summary>
-    public bool Release(IDeploymentLog log)
-    {
-        if (Interlocked.Exchange(ref released, 1) == 1)
-        {
-            return false;
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        new LocalEcsLauncher(log, TimeProvider.System).ReleaseAsync(endpointUrl, leaseId, timeout.Token).GetAwaiter().GetResult();
-        return true;
-    }
+    public static string Key(string endpointUrl) => "EcsBuildTasks.LocalEcsLease:" + endpointUrl.TrimEnd('/').ToUpperInvariant();
 
     public void Dispose()
     {
         try
         {
-            Release(new SilentLog());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            new LocalEcsLauncher(SilentLog.Instance, TimeProvider.System).ReleaseAsync(endpointUrl, LeaseId, timeout.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
@@ -84,8 +83,11 @@ internal sealed class LocalEcsLeaseRelease(string endpointUrl, string leaseId) :
         }
     }
 
+    /// <summary>Nothing is logged at the end of a build (no task is running to log it).</summary>
     private sealed class SilentLog : IDeploymentLog
     {
+        public static readonly SilentLog Instance = new();
+
         public void Info(string message)
         {
         }

@@ -1,13 +1,15 @@
 using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Local;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace EcsBuildTasks;
 
 /// <summary>
-/// Releases this build's lease on LocalEcs and says what becomes of it: a LocalEcs a build started stops when no build
-/// holds a lease any more (saving its state file); one started by hand is left running.
+/// At the end of a project's deployment: says what becomes of LocalEcs (it stops when this publish ends, or keeps
+/// running for the other builds named, or was started by hand and is left running). The build's lease is released
+/// when the build ends; in a task host, which ends with the task, this project's lease is released here.
 /// </summary>
 public sealed class StopLocalEcs : MSBuildTask
 {
@@ -19,15 +21,17 @@ public sealed class StopLocalEcs : MSBuildTask
 
     public override bool Execute()
     {
-        var release = BuildEngine4.UnregisterTaskObject(LocalEcsLeaseRelease.Key(LeaseId), RegisteredTaskObjectLifetime.Build) as LocalEcsLeaseRelease
-            ?? new LocalEcsLeaseRelease(EndpointUrl, LeaseId);
+        var launcher = new LocalEcsLauncher(new TaskLog(this), TimeProvider.System);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            release.Release(new TaskLog(this));
+            var heldForTheBuild = BuildEngine4.GetRegisteredTaskObject(LocalEcsBuildLease.Key(EndpointUrl), RegisteredTaskObjectLifetime.Build) is LocalEcsBuildLease held && held.LeaseId == LeaseId;
+            var work = heldForTheBuild ? launcher.ReportAsync(EndpointUrl, LeaseId, timeout.Token) : launcher.ReleaseAsync(EndpointUrl, LeaseId, timeout.Token);
+            work.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
-            Log.LogMessage(MessageImportance.High, $"EcsBuildTasks: LocalEcs at {EndpointUrl} did not answer the release; it ends this build's lease when the build's process exits");
+            Log.LogMessage(MessageImportance.High, $"EcsBuildTasks: LocalEcs at {EndpointUrl} did not answer; this build's lease ends when its process exits");
         }
 
         return true;

@@ -36,13 +36,13 @@ public sealed class SharedLocalEcsTests
             // The build that started it finishes first, while the other still needs it.
             localEcs.OpenGate(starter);
             AssertExitedSuccessfully(starterBuild, starterLog);
-            StringAssert.Contains(starterLog.ToString(), $"done with LocalEcs at {localEcs.Endpoint}; it keeps running for project {joiner.Name} (pid {joinerBuild.Id})");
+            StringAssert.Contains(starterLog.ToString(), $"done with LocalEcs at {localEcs.Endpoint}; it keeps running until this publish and project {joiner.Name} (pid {joinerBuild.Id}) are done");
             await Task.Delay(TimeSpan.FromSeconds(5));
             Assert.IsTrue(await localEcs.IsListeningAsync(), "LocalEcs stopped when the build that started it was done, under a build that still uses it");
 
             localEcs.OpenGate(joiner);
             AssertExitedSuccessfully(joinerBuild, joinerLog);
-            StringAssert.Contains(joinerLog.ToString(), $"done with LocalEcs at {localEcs.Endpoint}; no other build uses it, so it stops");
+            StringAssert.Contains(joinerLog.ToString(), $"done with LocalEcs at {localEcs.Endpoint}; no other build uses it, so it stops when this publish ends");
             await localEcs.WaitUntilStoppedAsync();
             var state = await File.ReadAllTextAsync(localEcs.StateFile);
             StringAssert.Contains(state, $"service/{EmbeddedLocalEcs.Cluster}/{starter.Name}", "both deployments are in the state it saved");
@@ -78,7 +78,7 @@ public sealed class SharedLocalEcsTests
             localEcs.OpenGate(survivor);
             AssertExitedSuccessfully(survivorBuild, survivorLog);
             StringAssert.Contains(survivorLog.ToString(), "EcsBuildTasks: deployed: the new revision is serving");
-            StringAssert.Contains(survivorLog.ToString(), "no other build uses it, so it stops");
+            StringAssert.Contains(survivorLog.ToString(), "no other build uses it, so it stops when this publish ends");
             await localEcs.WaitUntilStoppedAsync();
         }
         finally

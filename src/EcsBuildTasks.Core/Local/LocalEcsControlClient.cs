@@ -43,6 +43,9 @@ internal sealed class LocalEcsControlClient(string endpointUrl)
     public Task<ControlAnswer> AcquireAsync(string leaseId, int processId, string holder, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "/_localecs/leases", new JsonObject { ["id"] = leaseId, ["processId"] = processId, ["holder"] = holder }, cancellationToken);
 
+    public Task<ControlAnswer> LeasesAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, "/_localecs/leases", null, cancellationToken);
+
     public Task<ControlAnswer> ReleaseAsync(string leaseId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, "/_localecs/leases/" + Uri.EscapeDataString(leaseId), null, cancellationToken);
 

@@ -35,8 +35,9 @@ public sealed record LocalEcsLease(string EndpointUrl, string? LeaseId, LocalEcs
 /// Makes sure LocalEcs answers at the endpoint for this build, and that it runs exactly as long as some build uses it.
 /// <para>
 /// A build takes a lease on LocalEcs (<c>POST /_localecs/leases</c>, with its process id) before using it and releases
-/// it when done. When nothing listens, it starts the LocalEcs that ships with EcsBuildTasks with its own lease on the
-/// command line, so the new process is never without a holder. LocalEcs keeps the lease table itself: it ends the
+/// it when it ends (the MSBuild tasks keep one lease per build process, for every project it deploys). When nothing
+/// listens, it starts the LocalEcs that ships with EcsBuildTasks with its own lease on the command line, so the new
+/// process is never without a holder. LocalEcs keeps the lease table itself: it ends the
 /// lease of a build whose process is gone (killed builds release nothing) and, when a build started it, exits a few
 /// seconds after the last lease ends, saving its state file. Several builds racing to start it on one port all end up
 /// on the one that bound the port: the others' processes exit and their builds join it. A LocalEcs started by hand
@@ -53,12 +54,16 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
     /// <summary>Starts of a LocalEcs process that exited at once (it lost the port to another build, or it cannot run).</summary>
     private const int MaximumStarts = 3;
 
-    public async Task<LocalEcsLease> AcquireAsync(LocalEcsStart start, CancellationToken cancellationToken)
+    /// <param name="heldLeaseId">
+    /// The lease this build already holds (an earlier project of the same build took it): taken again, which is a no-op
+    /// unless LocalEcs is gone, in which case it is started again with that lease.
+    /// </param>
+    public async Task<LocalEcsLease> AcquireAsync(LocalEcsStart start, CancellationToken cancellationToken, string? heldLeaseId = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         var endpoint = start.EndpointUrl;
         var uri = new Uri(endpoint);
-        var leaseId = Guid.NewGuid().ToString("N");
+        var leaseId = heldLeaseId ?? Guid.NewGuid().ToString("N");
         var control = new LocalEcsControlClient(endpoint);
         Process? process = null;
         StringBuilder? output = null;
@@ -76,7 +81,7 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
                     log.Info($"EcsBuildTasks: using LocalEcs at {endpoint}");
                     return new LocalEcsLease(endpoint, null, LocalEcsOrigin.WithoutLeases, null, null);
                 case ControlOutcome.Answered:
-                    return Joined(endpoint, leaseId, answer.Table!);
+                    return Joined(endpoint, leaseId, answer.Table!, startedNow: process is not null, held: heldLeaseId is not null);
                 case ControlOutcome.NoLeases:
                     log.Info($"EcsBuildTasks: using LocalEcs at {endpoint}");
                     return new LocalEcsLease(endpoint, null, LocalEcsOrigin.WithoutLeases, null, null);
@@ -136,8 +141,7 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
         }
         else
         {
-            var others = string.Join(", ", table.Leases.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Holder} (pid {l.ProcessId})")));
-            log.Info($"EcsBuildTasks: done with LocalEcs at {endpointUrl}; it keeps running for {others}");
+            log.Info($"EcsBuildTasks: done with LocalEcs at {endpointUrl}; it keeps running for {Describe(table.Leases)}");
         }
     }
 
@@ -145,7 +149,35 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
     public static string DefaultStateFile() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "EcsBuildTasks", "localecs", "state.json");
 
-    private LocalEcsLease Joined(string endpoint, string leaseId, LeaseTable table)
+    /// <summary>
+    /// Says how this build uses LocalEcs at the end of its publish: it stops then, or keeps running for the builds named,
+    /// or was started by hand and is left running. For a build that keeps its lease until it ends.
+    /// </summary>
+    public async Task ReportAsync(string endpointUrl, string leaseId, CancellationToken cancellationToken)
+    {
+        var answer = await new LocalEcsControlClient(endpointUrl).LeasesAsync(cancellationToken).ConfigureAwait(false);
+        if (answer.Table is not { } table)
+        {
+            log.Info($"EcsBuildTasks: LocalEcs at {endpointUrl} no longer answers");
+        }
+        else if (!table.ExitsWhenUnused)
+        {
+            log.Detail($"EcsBuildTasks: LocalEcs at {endpointUrl} was started outside any build and is left running");
+        }
+        else if (table.Leases.Where(l => l.Id != leaseId).ToList() is { Count: > 0 } others)
+        {
+            log.Info($"EcsBuildTasks: done with LocalEcs at {endpointUrl}; it keeps running until this publish and {Describe(others)} are done");
+        }
+        else
+        {
+            log.Info($"EcsBuildTasks: done with LocalEcs at {endpointUrl}; no other build uses it, so it stops when this publish ends (state kept in {table.StateFile ?? "memory only"})");
+        }
+    }
+
+    private static string Describe(IEnumerable<LeaseHolder> leases) =>
+        string.Join(", ", leases.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Holder} (pid {l.ProcessId})")));
+
+    private LocalEcsLease Joined(string endpoint, string leaseId, LeaseTable table, bool startedNow, bool held)
     {
         var state = table.StateFile is null ? "state in memory only" : $"state in {table.StateFile}";
         if (table.StartedBy is not { } starter)
@@ -154,14 +186,16 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
             return new LocalEcsLease(endpoint, leaseId, LocalEcsOrigin.StartedByHand, null, null);
         }
 
-        if (starter.Id == leaseId)
+        var origin = starter.Id == leaseId ? LocalEcsOrigin.StartedForThisBuild : LocalEcsOrigin.StartedByAnotherBuild;
+        var starterText = string.Create(CultureInfo.InvariantCulture, $"{starter.Holder} (pid {starter.ProcessId})");
+        log.Info((origin, startedNow, held) switch
         {
-            log.Info($"EcsBuildTasks: started LocalEcs at {endpoint} for this publish ({starter.Holder}; {state}); it stops when no build uses it any more");
-            return new LocalEcsLease(endpoint, leaseId, LocalEcsOrigin.StartedForThisBuild, starter.Holder, starter.ProcessId);
-        }
-
-        log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: joined LocalEcs at {endpoint} started by {starter.Holder} (pid {starter.ProcessId}; {state})"));
-        return new LocalEcsLease(endpoint, leaseId, LocalEcsOrigin.StartedByAnotherBuild, starter.Holder, starter.ProcessId);
+            (LocalEcsOrigin.StartedForThisBuild, true, _) => $"EcsBuildTasks: started LocalEcs at {endpoint} for this publish ({starter.Holder}; {state}); it stops when no build uses it any more",
+            (LocalEcsOrigin.StartedForThisBuild, false, _) => $"EcsBuildTasks: using LocalEcs at {endpoint}, started for this publish by {starter.Holder}",
+            (_, _, true) => $"EcsBuildTasks: using LocalEcs at {endpoint} started by {starterText}, which this publish joined",
+            _ => $"EcsBuildTasks: joined LocalEcs at {endpoint} started by {starterText[..^1]}; {state})",
+        });
+        return new LocalEcsLease(endpoint, leaseId, origin, starter.Holder, starter.ProcessId);
     }
 
     private static (Process Process, StringBuilder Output) StartProcess(LocalEcsStart start, string leaseId)

@@ -45,9 +45,18 @@ public sealed class LocalEcsLauncherTests
             StringAssert.Contains(joinerLog.Text, $"joined LocalEcs at {endpoint} started by {starter.StartedBy} (pid {Environment.ProcessId}; state in {stateFile})");
             using var localEcs = Process.GetProcessById(await LocalEcsProcessIdAsync(endpoint));
 
+            // Later projects of each build reuse their build's lease.
+            var again = await new LocalEcsLauncher(starterLog, TimeProvider.System).AcquireAsync(Start(endpoint, stateFile, "project Later"), CancellationToken.None, starter.LeaseId);
+            Assert.AreEqual(starter, again with { }, "the same lease, nothing started");
+            StringAssert.Contains(starterLog.Text, $"using LocalEcs at {endpoint}, started for this publish by {starter.StartedBy}");
+            await new LocalEcsLauncher(joinerLog, TimeProvider.System).AcquireAsync(Start(endpoint, stateFile, "project Later"), CancellationToken.None, joiner.LeaseId);
+            StringAssert.Contains(joinerLog.Text, $"using LocalEcs at {endpoint} started by {starter.StartedBy} (pid {Environment.ProcessId}), which this publish joined");
+            var joinerHolder = joiner == leases[0] ? "project Api" : "project Worker";
+            await new LocalEcsLauncher(starterLog, TimeProvider.System).ReportAsync(endpoint, starter.LeaseId!, CancellationToken.None);
+            StringAssert.Contains(starterLog.Text, $"done with LocalEcs at {endpoint}; it keeps running until this publish and {joinerHolder} (pid {Environment.ProcessId}) are done");
+
             // The build that started it finishes first: it must keep running for the other.
             await new LocalEcsLauncher(starterLog, TimeProvider.System).ReleaseAsync(endpoint, starter.LeaseId!, CancellationToken.None);
-            var joinerHolder = joiner == leases[0] ? "project Api" : "project Worker";
             StringAssert.Contains(starterLog.Text, $"done with LocalEcs at {endpoint}; it keeps running for {joinerHolder} (pid {Environment.ProcessId})");
             await Task.Delay(TimeSpan.FromSeconds(4));
             Assert.IsFalse(localEcs.HasExited, "LocalEcs stopped under a build that still uses it");
@@ -56,6 +65,46 @@ public sealed class LocalEcsLauncherTests
             StringAssert.Contains(joinerLog.Text, $"done with LocalEcs at {endpoint}; no other build uses it, so it stops (state kept in {stateFile})");
             Assert.IsTrue(localEcs.WaitForExit(TimeSpan.FromSeconds(30)), "LocalEcs kept running when no build used it");
             Assert.IsTrue(File.Exists(stateFile), "it saved its state on the way out");
+        }
+        finally
+        {
+            KillLeftovers(endpoint);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task A_build_whose_LocalEcs_is_gone_starts_it_again_with_its_lease_and_says_when_it_will_stop()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Finds the LocalEcs process in /proc.");
+        }
+
+        var folder = Directory.CreateTempSubdirectory("localecs-restart-").FullName;
+        var endpoint = $"http://localhost:{ProcessRunner.FreeTcpPort()}";
+        var stateFile = Path.Combine(folder, "state.json");
+        var log = new RecordingDeploymentLog();
+        var launcher = new LocalEcsLauncher(log, TimeProvider.System);
+        try
+        {
+            var lease = await launcher.AcquireAsync(Start(endpoint, stateFile, "project Api"), CancellationToken.None);
+            using (var crashed = Process.GetProcessById(await LocalEcsProcessIdAsync(endpoint)))
+            {
+                crashed.Kill();
+                await crashed.WaitForExitAsync();
+            }
+
+            var again = await launcher.AcquireAsync(Start(endpoint, stateFile, "project Worker"), CancellationToken.None, lease.LeaseId);
+
+            Assert.AreEqual(lease.LeaseId, again.LeaseId);
+            Assert.AreEqual(LocalEcsOrigin.StartedForThisBuild, again.Origin);
+            Assert.HasCount(2, log.Lines.Where(l => l.Contains($"started LocalEcs at {endpoint} for this publish", StringComparison.Ordinal)).ToList(), log.Text);
+            using var localEcs = Process.GetProcessById(await LocalEcsProcessIdAsync(endpoint));
+            await launcher.ReportAsync(endpoint, lease.LeaseId!, CancellationToken.None);
+            StringAssert.Contains(log.Text, $"done with LocalEcs at {endpoint}; no other build uses it, so it stops when this publish ends (state kept in {stateFile})");
+            await launcher.ReleaseAsync(endpoint, lease.LeaseId!, CancellationToken.None);
+            Assert.IsTrue(localEcs.WaitForExit(TimeSpan.FromSeconds(30)), "LocalEcs kept running when no build used it");
         }
         finally
         {
