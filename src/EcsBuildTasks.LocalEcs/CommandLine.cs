@@ -7,11 +7,15 @@ internal static class CommandLine
 {
     public const string Usage = """
         Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH] [--container-instances N] [--exit-with PID]
+                                      [--lease ID --lease-process PID --lease-holder TEXT [--idle-exit-seconds S]]
           --port N                 TCP port on localhost (default 4599; 0 picks a free one)
           --time-scale X           simulated seconds per real second (default 60; 0 = instant)
           --state-file PATH        persist state across restarts (blobs in PATH.blobs/)
           --container-instances N  simulated EC2 container instances per cluster (default 2)
           --exit-with PID          stop (saving the state file) when process PID exits
+          --lease ID               started for a build: its lease (with --lease-process, the build's process id, and
+                                   --lease-holder, e.g. "project Orders"); exits once no build holds a lease
+          --idle-exit-seconds S    with --lease: how long to wait, unused, before exiting (default 3)
         """;
 
     /// <summary>Returns the options, or null with <paramref name="error"/> set (null error: help was asked for).</summary>
@@ -25,6 +29,10 @@ internal static class CommandLine
         var timeScale = 60.0;
         string? stateFile = null;
         var instances = 2;
+        string? leaseId = null;
+        int? leaseProcess = null;
+        string? leaseHolder = null;
+        var idleExit = TimeSpan.FromSeconds(3);
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -55,6 +63,18 @@ internal static class CommandLine
                 case "--exit-with" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0:
                     exitWithProcessId = pid;
                     break;
+                case "--lease" when !string.IsNullOrWhiteSpace(value):
+                    leaseId = value;
+                    break;
+                case "--lease-process" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var leasePid) && leasePid > 0:
+                    leaseProcess = leasePid;
+                    break;
+                case "--lease-holder" when !string.IsNullOrWhiteSpace(value):
+                    leaseHolder = value;
+                    break;
+                case "--idle-exit-seconds" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var idle) && idle is >= 0 and <= 3600:
+                    idleExit = TimeSpan.FromSeconds(idle);
+                    break;
                 case "--container-instances" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100:
                     instances = n;
                     break;
@@ -64,8 +84,16 @@ internal static class CommandLine
             }
         }
 
+        if ((leaseId, leaseProcess, leaseHolder) is not (null, null, null) and not ({ }, { }, { }))
+        {
+            error = "--lease, --lease-process and --lease-holder go together.";
+            return null;
+        }
+
         return new LocalEcsOptions
         {
+            StartedForBuild = leaseId is null ? null : new LocalEcsBuildLease(leaseId, leaseProcess!.Value, leaseHolder!),
+            IdleExitDelay = idleExit,
             Port = port,
             TimeScale = timeScale,
             StateFile = stateFile,

@@ -30,4 +30,20 @@ public sealed class LocalEcsOptions
 
     /// <summary>Write request and simulation logs to the console (the command line turns this on).</summary>
     public bool ConsoleLogging { get; init; }
+
+    /// <summary>
+    /// The build this LocalEcs is started for (its first lease). Set, LocalEcs exits once no build holds a lease, after
+    /// <see cref="IdleExitDelay"/>; null (started by hand) it keeps running whatever the builds do.
+    /// </summary>
+    public LocalEcsBuildLease? StartedForBuild { get; init; }
+
+    /// <summary>How long a LocalEcs started for a build waits, unused, before it exits (a publish right after joins it).</summary>
+    public TimeSpan IdleExitDelay { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often LocalEcs checks that the processes of the builds holding leases still run.</summary>
+    public TimeSpan LeaseCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }
+
+/// <summary>A build's lease on LocalEcs: an id the build chose, its process, and what it is (e.g. <c>project Orders</c>).</summary>
+[SuppressMessage("Performance", "CA1515:Consider making public types internal", Justification = "The in-process API for tests and tools.")]
+public sealed record LocalEcsBuildLease(string Id, int ProcessId, string Holder);

@@ -16,7 +16,7 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
 /// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
 /// </summary>
-internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEndpoints leases)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -57,6 +57,7 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
                 ("GET", "express/resolve") => ResolveExpressUrl(request),
                 ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
                 ("GET", "route53/resolve") => ResolveRoute53(request),
+                (_, _) when LeaseEndpoints.Handles(path) => leases.Handle(request.Method, path, body),
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -81,7 +82,8 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
             "PUT /_localecs/capacity-providers/instances {capacityProvider, count, region?}",
             "GET /_localecs/express/resolve?url=https://...",
             "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
-            "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…"),
+            "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…",
+            "GET /_localecs/leases", "POST /_localecs/leases {id, processId, holder}", "DELETE /_localecs/leases/{id}"),
     };
 
     private JsonNode Dump()

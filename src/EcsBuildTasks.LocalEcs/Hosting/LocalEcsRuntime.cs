@@ -28,6 +28,7 @@ internal sealed class LocalEcsRuntime
         Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
         Blobs = new BlobStore(Store.BlobDirectory);
         Engine = new SimulationEngine(this, loggers.CreateLogger<SimulationEngine>());
+        Leases = new BuildLeases(RealTime, options.StartedForBuild is { } build ? new BuildLease(build.Id, build.ProcessId, build.Holder, null, RealTime.GetUtcNow()) : null, options.IdleExitDelay);
         Apis =
         [
             new EcsApi(this),
@@ -70,6 +71,9 @@ internal sealed class LocalEcsRuntime
     public FaultInjector Faults { get; } = new();
 
     public SimulationEngine Engine { get; }
+
+    /// <summary>The builds using this LocalEcs (control API <c>/_localecs/leases</c>).</summary>
+    public BuildLeases Leases { get; }
 
     public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
 
