@@ -23,6 +23,9 @@ public sealed class ConformanceTests
         ["application-autoscaling"] = "application-autoscaling",
         ["elasticloadbalancing"] = "elbv2",
         ["sts"] = "sts",
+        ["iam"] = "iam",
+        ["secretsmanager"] = "secretsmanager",
+        ["ssm"] = "ssm",
     };
 
     /// <summary>Served operations the tour does not call (none today; add one here with the reason).</summary>

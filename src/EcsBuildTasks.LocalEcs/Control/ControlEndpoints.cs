@@ -6,6 +6,7 @@ using EcsBuildTasks.LocalEcs.Hosting;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
 using EcsBuildTasks.LocalEcs.State;
 using Microsoft.AspNetCore.Http;
 
@@ -82,6 +83,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         {
             var node = JsonSerializer.SerializeToNode(runtime.State, StateJsonContext.Default.AccountState)!;
             node["SimulatedNow"] = runtime.Clock.Now.ToString("O", CultureInfo.InvariantCulture);
+            StateRedaction.HideValues(node);
             return node;
         }
     }

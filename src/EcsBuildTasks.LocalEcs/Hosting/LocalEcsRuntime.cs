@@ -1,3 +1,4 @@
+using EcsBuildTasks.LocalEcs.Iam;
 using EcsBuildTasks.LocalEcs.Registry;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.CloudMap;
@@ -6,7 +7,10 @@ using EcsBuildTasks.LocalEcs.Services.Ec2;
 using EcsBuildTasks.LocalEcs.Services.Ecr;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
 using EcsBuildTasks.LocalEcs.Services.Elbv2;
+using EcsBuildTasks.LocalEcs.Services.Iam;
 using EcsBuildTasks.LocalEcs.Services.Logs;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
+using EcsBuildTasks.LocalEcs.Services.Ssm;
 using EcsBuildTasks.LocalEcs.Services.Sts;
 using EcsBuildTasks.LocalEcs.Simulation;
 using EcsBuildTasks.LocalEcs.State;
@@ -38,10 +42,14 @@ internal sealed class LocalEcsRuntime
             new LogsApi(),
             new StsApi(),
             new Ec2Api(),
+            new IamApi(),
+            new SecretsManagerApi(),
+            new SsmApi(),
         ];
         lock (State.Sync)
         {
             BaseImage.Install(State, Blobs, Clock.Now);
+            IamDefaults.Install(State, Clock.Now);
         }
     }
 
@@ -83,6 +91,8 @@ internal sealed class LocalEcsRuntime
             State.EcsAccountSettings.Clear();
             Blobs.Clear();
             BaseImage.Install(State, Blobs, Clock.Now);
+            State.Iam = new();
+            IamDefaults.Install(State, Clock.Now);
         }
 
         Faults.Clear();

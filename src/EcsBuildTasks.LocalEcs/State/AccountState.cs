@@ -29,6 +29,9 @@ internal sealed class AccountState
     /// <summary>Results for Lambda lifecycle hooks by function ARN, set through the control API and applied to every invocation.</summary>
     public Dictionary<string, string> LambdaHookResults { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>IAM roles; global, like IAM itself.</summary>
+    public IamState Iam { get; set; } = new();
+
     public RegionState Region(string name)
     {
         if (!Regions.TryGetValue(name, out var region))
@@ -65,6 +68,10 @@ internal sealed class RegionState
     public Dictionary<string, MetricAlarm> Alarms { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, LogGroup> LogGroups { get; set; } = new(StringComparer.Ordinal);
+
+    public SecretsManagerState SecretsManager { get; set; } = new();
+
+    public SsmState Ssm { get; set; } = new();
 }
 
 /// <summary>The fixed identity LocalEcs answers as.</summary>

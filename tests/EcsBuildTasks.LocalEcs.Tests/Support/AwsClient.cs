@@ -21,6 +21,8 @@ internal sealed class AwsClient : IDisposable
         ["application-autoscaling"] = ("AnyScaleFrontendService", "application-autoscaling", "application/x-amz-json-1.1"),
         ["logs"] = ("Logs_20140328", "logs", "application/x-amz-json-1.1"),
         ["cloudwatch"] = ("GraniteServiceVersion20100801", "monitoring", "application/x-amz-json-1.0"),
+        ["secretsmanager"] = ("secretsmanager", "secretsmanager", "application/x-amz-json-1.1"),
+        ["ssm"] = ("AmazonSSM", "ssm", "application/x-amz-json-1.1"),
     };
 
     private readonly HttpClient http;
