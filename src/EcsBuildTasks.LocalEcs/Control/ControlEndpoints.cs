@@ -19,6 +19,8 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// </summary>
 internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
 {
+    private readonly IamControlEndpoints iam = new(runtime.Authorizer);
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public async Task HandleAsync(HttpContext context)
@@ -54,6 +56,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("DELETE", "lambda-hook-results") => ClearLambdaResults(),
                 ("PUT", "container-instances") => SetContainerInstances(body),
                 ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
+                (_, _) when iam.Handle(request.Method, path, body, request.Query["accessKeyId"].FirstOrDefault()) is { } handled => handled,
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -69,13 +72,23 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         ["status"] = "ok",
         ["account"] = Account.Id,
         ["registry"] = runtime.RegistryHost,
-        ["endpoints"] = new JsonArray(
+        ["endpoints"] = WithIam(new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
-            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
+            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}")),
     };
+
+    private static JsonArray WithIam(JsonArray endpoints)
+    {
+        foreach (var endpoint in IamControlEndpoints.Endpoints)
+        {
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints;
+    }
 
     private JsonNode Dump()
     {

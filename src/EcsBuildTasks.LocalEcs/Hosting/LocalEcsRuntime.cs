@@ -1,4 +1,5 @@
 using EcsBuildTasks.LocalEcs.Iam;
+using EcsBuildTasks.LocalEcs.Iam.Authorization;
 using EcsBuildTasks.LocalEcs.Registry;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.CloudMap;
@@ -31,6 +32,7 @@ internal sealed class LocalEcsRuntime
         Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
         Blobs = new BlobStore(Store.BlobDirectory);
         Engine = new SimulationEngine(this, loggers.CreateLogger<SimulationEngine>());
+        Authorizer = new IamAuthorizer(options.IamPolicy);
         Apis =
         [
             new EcsApi(this),
@@ -40,7 +42,7 @@ internal sealed class LocalEcsRuntime
             new AutoScalingApi(),
             new CloudWatchApi(),
             new LogsApi(),
-            new StsApi(),
+            new StsApi(Authorizer),
             new Ec2Api(),
             new IamApi(),
             new SecretsManagerApi(),
@@ -77,6 +79,9 @@ internal sealed class LocalEcsRuntime
 
     public SimulationEngine Engine { get; }
 
+    /// <summary>IAM policy enforcement and the record of what requests needed.</summary>
+    public IamAuthorizer Authorizer { get; }
+
     public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
 
     /// <summary>Forgets every resource, image and fault; the base image and default networks come back.</summary>
@@ -96,6 +101,7 @@ internal sealed class LocalEcsRuntime
         }
 
         Faults.Clear();
+        Authorizer.Reset();
         Store.MarkDirty();
     }
 

@@ -186,7 +186,10 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
+                    AccessKeyId = scope.AccessKeyId,
+                    Principal = runtime.Authorizer.PrincipalOf(scope.AccessKeyId),
                 };
+                runtime.Authorizer.Authorize(request);
                 result = api.Invoke(request);
                 runtime.Engine.Observe(request.Now);
             }

@@ -83,6 +83,12 @@ internal sealed class RegistryEndpoints
             return;
         }
 
+        if (RegistryDenial(context, name, kind, reference) is { } denial)
+        {
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, "DENIED", denial);
+            return;
+        }
+
         switch (kind)
         {
             case "tags":
@@ -98,6 +104,29 @@ internal sealed class RegistryEndpoints
                 await UploadAsync(context, name, reference);
                 break;
         }
+    }
+
+    /// <summary>
+    /// ECR authorises each registry request for the identity that obtained the token (push: InitiateLayerUpload,
+    /// UploadLayerPart, CompleteLayerUpload, PutImage; pull: BatchGetImage, GetDownloadUrlForLayer); anonymous reads of
+    /// the built-in base image need nothing.
+    /// </summary>
+    private string? RegistryDenial(HttpContext context, string name, string kind, string? reference)
+    {
+        var (valid, accessKeyId) = runtime.Credentials.Owner(context.Request.Headers.Authorization.ToString(), runtime.RealTime.GetUtcNow());
+        var actions = Iam.Authorization.Tables.EcrActions.Registry(kind, context.Request.Method, reference is not null, context.Request.Query.ContainsKey("digest"));
+        if (!valid || actions.Length == 0)
+        {
+            return null;
+        }
+
+        string arn;
+        lock (runtime.State.Sync)
+        {
+            arn = runtime.State.Repositories[name].Arn;
+        }
+
+        return runtime.Authorizer.AuthorizeRegistry(accessKeyId, actions, arn, runtime.State, runtime.Clock.Now);
     }
 
     /// <summary>Splits <c>name/…/manifests/ref</c>, <c>name/blobs/digest</c>, <c>name/blobs/uploads/[id]</c>, <c>name/tags/list</c>.</summary>
