@@ -6,10 +6,10 @@ using EcsBuildTasks.LocalEcs.State;
 namespace EcsBuildTasks.LocalEcs.Simulation;
 
 /// <summary>
-/// The task role and execution role ECS must assume to start a task. By default LocalEcs checks role ARNs by format
-/// only (existing projects name roles LocalEcs never saw). With <c>--strict-iam-roles</c>, a role of this account
-/// must exist in LocalEcs's IAM and trust <c>ecs-tasks.amazonaws.com</c>, else the task is not launched, with ECS's
-/// message; roles of other accounts cannot be checked and pass.
+/// The task role and execution role ECS must assume to start a task. A role LocalEcs holds must trust
+/// <c>ecs-tasks.amazonaws.com</c>, else the task is not launched, with ECS's message. A role LocalEcs never saw is
+/// checked by format only (existing projects name roles created elsewhere), unless <c>--strict-iam-roles</c> asks that
+/// every role of this account exist. Roles of other accounts cannot be checked and pass.
 /// </summary>
 internal static class TaskRoles
 {
@@ -25,14 +25,9 @@ internal static class TaskRoles
             .OfType<string>()
             .Select(Normalize);
 
-    /// <summary>ECS's reason for not launching the task, or null when it can (always null without strict roles).</summary>
+    /// <summary>ECS's reason for not launching the task, or null when it can.</summary>
     public static string? LaunchFailure(SimulationContext context, JsonObject definition, JsonObject? overrides = null)
     {
-        if (!context.Runtime.Options.StrictIamRoles)
-        {
-            return null;
-        }
-
         foreach (var arn in Of(definition, overrides))
         {
             if (!arn.StartsWith($"arn:aws:iam::{Account.Id}:", StringComparison.Ordinal))
@@ -41,7 +36,7 @@ internal static class TaskRoles
             }
 
             var role = context.Account.Iam.FindRoleByArn(arn);
-            if (role is null || !Trusts(role))
+            if (role is null ? context.Runtime.Options.StrictIamRoles : !Trusts(role))
             {
                 return $"ECS was unable to assume the role '{arn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.";
             }

@@ -73,3 +73,42 @@ public sealed class ActionTableTests
         Assert.AreEqual(0, JsonNode.Parse(body)!["unused"]!["default"]!.AsArray().Count, "the one statement was used");
     }
 }
+
+/// <summary>The errors of IAM, Secrets Manager, SSM and enforcement use codes the official models declare for the operation.</summary>
+[TestClass]
+public sealed class IamSecretsErrorConformanceTests
+{
+    [TestMethod]
+    public async Task Errors_use_codes_the_models_declare_for_the_operation()
+    {
+        Peers.RequireAwsModels();
+        await using var local = await LiveLocalEcs.StartAsync(iamPolicy: """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "ecs:CreateCluster", "Resource": "*"}]}""");
+        var aws = local.Aws;
+        const string v = "2010-05-08";
+        const string trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        var failures = new List<(string Model, string Operation, Func<Task> Call)>
+        {
+            ("iam", "GetRole", () => aws.QueryAsync("iam", "GetRole", v, ("RoleName", "ghost"))),
+            ("iam", "CreateRole", () => aws.QueryAsync("iam", "CreateRole", v, ("RoleName", "ecsTaskExecutionRole"), ("AssumeRolePolicyDocument", trust))),
+            ("iam", "CreateRole", () => aws.QueryAsync("iam", "CreateRole", v, ("RoleName", "bad"), ("AssumeRolePolicyDocument", "{}"))),
+            ("iam", "DeleteRole", () => aws.QueryAsync("iam", "DeleteRole", v, ("RoleName", "ecsTaskExecutionRole"))),
+            ("iam", "AttachRolePolicy", () => aws.QueryAsync("iam", "AttachRolePolicy", v, ("RoleName", "ecsTaskExecutionRole"), ("PolicyArn", "arn:aws:iam::123456789012:policy/ghost"))),
+            ("iam", "GetRolePolicy", () => aws.QueryAsync("iam", "GetRolePolicy", v, ("RoleName", "ecsTaskExecutionRole"), ("PolicyName", "ghost"))),
+            ("secretsmanager", "GetSecretValue", () => aws.JsonAsync("secretsmanager", "GetSecretValue", new JsonObject { ["SecretId"] = "ghost" })),
+            ("secretsmanager", "DeleteSecret", () => aws.JsonAsync("secretsmanager", "DeleteSecret", new JsonObject { ["SecretId"] = "ghost" })),
+            ("ssm", "GetParameter", () => aws.JsonAsync("ssm", "GetParameter", new JsonObject { ["Name"] = "/ghost" })),
+            ("ssm", "DeleteParameter", () => aws.JsonAsync("ssm", "DeleteParameter", new JsonObject { ["Name"] = "/ghost" })),
+            ("ecs", "CreateCluster", () => aws.EcsAsync("CreateCluster", new JsonObject { ["clusterName"] = "denied" })),
+        };
+        await aws.JsonAsync("secretsmanager", "CreateSecret", new JsonObject { ["Name"] = "taken", ["SecretString"] = "x" });
+        failures.Add(("secretsmanager", "CreateSecret", () => aws.JsonAsync("secretsmanager", "CreateSecret", new JsonObject { ["Name"] = "taken", ["SecretString"] = "x" })));
+        await aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "/taken", ["Value"] = "x", ["Type"] = "String" });
+        failures.Add(("ssm", "PutParameter", () => aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "/taken", ["Value"] = "x", ["Type"] = "String" })));
+
+        foreach (var (model, operation, call) in failures)
+        {
+            var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(call, $"{model} {operation} should fail");
+            Assert.IsTrue(ModelChecker.Load(model).DeclaresError(operation, error.Code), $"{model} {operation}: {error.Code} is not declared ({error.AwsMessage})");
+        }
+    }
+}

@@ -115,7 +115,7 @@ public sealed class TaskSecretsAndRolesTests
     }
 
     [TestMethod]
-    public async Task Role_ARNs_are_checked_by_format_only_unless_strict_roles_are_asked_for()
+    public async Task Unknown_role_ARNs_are_checked_by_format_only_unless_strict_roles_are_asked_for_while_known_roles_must_trust_ECS_tasks()
     {
         const string ghostRole = "arn:aws:iam::123456789012:role/ghost";
         await using (var lenient = await SimulatedLocalEcs.StartAsync())
@@ -125,6 +125,12 @@ public sealed class TaskSecretsAndRolesTests
             var definition = await RegisterAsync(lenient.Aws, "job", Container("public.ecr.aws/nginx/nginx:latest"), taskRole: ghostRole);
             var run = await lenient.Aws.EcsAsync("RunTask", new JsonObject { ["cluster"] = "jobs", ["taskDefinition"] = definition, ["launchType"] = "FARGATE", ["networkConfiguration"] = Scenario.AwsVpc(subnets, group) });
             Assert.AreEqual(1, run["tasks"]!.AsArray().Count, "without --strict-iam-roles a role LocalEcs never saw is fine");
+
+            await lenient.Aws.QueryAsync("iam", "CreateRole", "2010-05-08", ("RoleName", "lambda-only"),
+                ("AssumeRolePolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"""));
+            var untrusting = await RegisterAsync(lenient.Aws, "untrusting", Container("public.ecr.aws/nginx/nginx:latest"), taskRole: "arn:aws:iam::123456789012:role/lambda-only");
+            var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => lenient.Aws.EcsAsync("RunTask", new JsonObject { ["cluster"] = "jobs", ["taskDefinition"] = untrusting, ["launchType"] = "FARGATE", ["networkConfiguration"] = Scenario.AwsVpc(subnets, group) }));
+            StringAssert.StartsWith(error.AwsMessage, "ECS was unable to assume the role 'arn:aws:iam::123456789012:role/lambda-only'", "a role LocalEcs holds must trust ECS tasks even without --strict-iam-roles");
         }
 
         await using var sim = await SimulatedLocalEcs.StartAsync(strictIamRoles: true);
