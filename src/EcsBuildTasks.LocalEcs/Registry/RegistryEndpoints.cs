@@ -108,11 +108,17 @@ internal sealed class RegistryEndpoints
 
     /// <summary>
     /// ECR authorises each registry request for the identity that obtained the token (push: InitiateLayerUpload,
-    /// UploadLayerPart, CompleteLayerUpload, PutImage; pull: BatchGetImage, GetDownloadUrlForLayer); anonymous reads of
-    /// the built-in base image need nothing.
+    /// UploadLayerPart, CompleteLayerUpload, PutImage; pull: BatchGetImage, GetDownloadUrlForLayer); reads of the
+    /// built-in base image need nothing, with or without a token.
     /// </summary>
     private string? RegistryDenial(HttpContext context, string name, string kind, string? reference)
     {
+        if (name == BaseImage.Repository && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            // The built-in base image stands in for a public registry (mcr.microsoft.com): no IAM policy names it.
+            return null;
+        }
+
         var (valid, accessKeyId) = runtime.Credentials.Owner(context.Request.Headers.Authorization.ToString(), runtime.RealTime.GetUtcNow());
         var actions = Iam.Authorization.Tables.EcrActions.Registry(kind, context.Request.Method, reference is not null, context.Request.Query.ContainsKey("digest"));
         if (!valid || actions.Length == 0)

@@ -146,6 +146,11 @@ public sealed class IamEnforcementTests
             Assert.AreEqual(HttpStatusCode.OK, pulled.StatusCode, "the built-in base image stays readable without credentials");
         }
 
+        using (var pulled = await registry.GetAsync("/v2/localecs/base/manifests/latest"))
+        {
+            Assert.AreEqual(HttpStatusCode.OK, pulled.StatusCode, "and with the token of a key whose policy does not name it: it stands in for a public registry");
+        }
+
         (status, body) = await local.Aws.ControlAsync(HttpMethod.Post, "iam/policies", new JsonObject { ["accessKeyId"] = "AKIAOTHER", ["policy"] = """{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}""" });
         Assert.AreEqual(HttpStatusCode.BadRequest, status);
         StringAssert.Contains(body, "should not specify a principal");

@@ -83,6 +83,40 @@ internal static class EcsActions
         ["DescribeTaskSets"] = c => c.Strings("taskSets").DefaultIfEmpty("*").Select(t => TaskSetCheck(c, "ecs:DescribeTaskSets", t)),
         ["UpdateServicePrimaryTaskSet"] = c => [c.Check("ecs:UpdateServicePrimaryTaskSet", Service(c, c.Str("cluster"), c.Str("service")), ("ecs:cluster", Cluster(c, c.Str("cluster"))))],
 
+        // Express services and managed daemons (the "express" work adds them to the ECS API).
+        ["CreateExpressGatewayService"] = c =>
+        [
+            c.Check("ecs:CreateExpressGatewayService", Service(c, c.Str("cluster"), c.Str("serviceName")), ("ecs:cluster", Cluster(c, c.Str("cluster")))),
+            c.Check("ecs:RegisterTaskDefinition", c.Arn("ecs", "task-definition/*")),
+            .. c.PassRoles([c.Str("executionRoleArn"), c.Str("taskRoleArn")], Tasks),
+            .. c.PassRoles([c.Str("infrastructureRoleArn")], Ecs),
+            .. c.TagOnCreate("ecs:TagResource", Service(c, c.Str("cluster"), c.Str("serviceName")), c.Tags("tags"), "ecs:CreateAction", "CreateExpressGatewayService"),
+        ],
+        ["DescribeExpressGatewayService"] = c => [ServiceArnCheck(c, "ecs:DescribeExpressGatewayService", c.Str("serviceArn"))],
+        ["UpdateExpressGatewayService"] = c => [ServiceArnCheck(c, "ecs:UpdateExpressGatewayService", c.Str("serviceArn")), .. c.PassRoles([c.Str("executionRoleArn"), c.Str("taskRoleArn")], Tasks)],
+        ["DeleteExpressGatewayService"] = c => [ServiceArnCheck(c, "ecs:DeleteExpressGatewayService", c.Str("serviceArn"))],
+        ["CreateDaemon"] = c =>
+        [
+            c.Check("ecs:CreateDaemon", c.Arn("ecs", $"daemon/{ClusterName(c.Str("clusterArn"))}/{c.Str("daemonName")}"), ("ecs:cluster", Cluster(c, c.Str("clusterArn"))), ("ecs:daemon-task-definition", c.Str("daemonTaskDefinitionArn"))),
+            .. c.TagOnCreate("ecs:TagResource", c.Arn("ecs", $"daemon/{ClusterName(c.Str("clusterArn"))}/{c.Str("daemonName")}"), c.Tags("tags"), "ecs:CreateAction", "CreateDaemon"),
+        ],
+        ["DescribeDaemon"] = c => [DaemonCheck(c, "ecs:DescribeDaemon", c.Str("daemonArn"))],
+        ["UpdateDaemon"] = c => [DaemonCheck(c, "ecs:UpdateDaemon", c.Str("daemonArn"))],
+        ["DeleteDaemon"] = c => [DaemonCheck(c, "ecs:DeleteDaemon", c.Str("daemonArn"))],
+        ["ListDaemons"] = c => [c.Any("ecs:ListDaemons", ("ecs:cluster", c.Str("clusterArn") is null ? null : Cluster(c, c.Str("clusterArn"))))],
+        ["ListDaemonDeployments"] = c => [DaemonCheck(c, "ecs:ListDaemonDeployments", c.Str("daemonArn"))],
+        ["DescribeDaemonDeployments"] = c => c.Strings("daemonDeploymentArns").Select(a => c.Check("ecs:DescribeDaemonDeployments", a)),
+        ["DescribeDaemonRevisions"] = c => c.Strings("daemonRevisionArns").Select(a => c.Check("ecs:DescribeDaemonRevisions", a)),
+        ["RegisterDaemonTaskDefinition"] = c =>
+        [
+            c.Check("ecs:RegisterDaemonTaskDefinition", c.Arn("ecs", $"daemon-task-definition/{c.Str("family")}:*")),
+            .. c.PassRoles([c.Str("taskRoleArn"), c.Str("executionRoleArn")], Tasks),
+            .. c.TagOnCreate("ecs:TagResource", c.Arn("ecs", $"daemon-task-definition/{c.Str("family")}:*"), c.Tags("tags"), "ecs:CreateAction", "RegisterDaemonTaskDefinition"),
+        ],
+        ["DescribeDaemonTaskDefinition"] = c => [c.Check("ecs:DescribeDaemonTaskDefinition", DaemonTaskDefinition(c, c.Str("daemonTaskDefinition")))],
+        ["DeleteDaemonTaskDefinition"] = c => [c.Check("ecs:DeleteDaemonTaskDefinition", DaemonTaskDefinition(c, c.Str("daemonTaskDefinition")))],
+        ["ListDaemonTaskDefinitions"] = c => [c.Any("ecs:ListDaemonTaskDefinitions")],
+
         ["TagResource"] = c => [new AuthorizationCheck("ecs:TagResource", c.Str("resourceArn") ?? "*", OperationContext.TagKeys(c.Tags("tags")))],
         ["UntagResource"] = c => [new AuthorizationCheck("ecs:UntagResource", c.Str("resourceArn") ?? "*", new Dictionary<string, IReadOnlyList<string>> { ["aws:TagKeys"] = c.Strings("tagKeys").ToList() })],
         ["ListTagsForResource"] = c => [c.Check("ecs:ListTagsForResource", c.Str("resourceArn") ?? "*")],
@@ -185,6 +219,17 @@ internal static class EcsActions
             yield return c.Check(action, arn, ("ecs:cluster", cluster), ("ecs:service", service));
         }
     }
+
+    /// <summary>An operation on a service named by its ARN (Express services), with the cluster the ARN names.</summary>
+    private static AuthorizationCheck ServiceArnCheck(OperationContext c, string action, string? serviceArn) =>
+        c.Check(action, serviceArn ?? "*", ("ecs:cluster", serviceArn is null || EcsArns.ClusterOf(serviceArn) is not { } cluster ? null : Cluster(c, cluster)));
+
+    /// <summary>An operation on a daemon (<c>daemon/CLUSTER/NAME</c>), with its cluster.</summary>
+    private static AuthorizationCheck DaemonCheck(OperationContext c, string action, string? daemonArn) =>
+        c.Check(action, daemonArn ?? "*", ("ecs:cluster", daemonArn is null || EcsArns.ClusterOf(daemonArn) is not { } cluster ? null : Cluster(c, cluster)));
+
+    private static string DaemonTaskDefinition(OperationContext c, string? reference) =>
+        reference?.StartsWith("arn:", StringComparison.Ordinal) == true ? reference : c.Arn("ecs", "daemon-task-definition/" + (reference?.Contains(':', StringComparison.Ordinal) == true ? reference : reference + ":*"));
 
     private static AuthorizationCheck TaskSetCheck(OperationContext c, string action, string? taskSet)
     {
