@@ -116,7 +116,7 @@ internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
             unused[key] = authorizer.Usage.Unused(key, policies);
         }
 
-        return new JsonObject { ["requests"] = authorizer.Usage.Requests(accessKeyId), ["unused"] = unused };
+        return new JsonObject { ["requests"] = authorizer.Usage.Requests(accessKeyId), ["unused"] = unused, ["dropped"] = authorizer.Usage.Dropped };
     }
 
     private (int, JsonNode) ClearUsage()

@@ -14,9 +14,18 @@ internal sealed class UsageRecorder
     /// <summary>The grant name of the default policy (<c>--iam-policy</c>) in usage reports.</summary>
     public const string DefaultGrant = "default";
 
+    /// <summary>
+    /// Distinct (principal, key, action, resource) entries kept: a LocalEcs left running for days describes ever new
+    /// tasks; past this, new combinations are only counted (<see cref="Dropped"/>).
+    /// </summary>
+    public const int Capacity = 50_000;
+
     private readonly Lock gate = new();
     private readonly Dictionary<(string Principal, string? AccessKeyId, string Action, string Resource), Entry> entries = [];
     private readonly HashSet<(string Grant, string Policy, int Statement, string Pattern)> usedPatterns = [];
+
+    /// <summary>Checks not kept because <see cref="Capacity"/> was reached.</summary>
+    public int Dropped { get; private set; }
 
     public void Record(string principal, string? accessKeyId, AuthorizationCheck check, bool allowed, string? grant, IReadOnlyList<(NamedPolicy Policy, PolicyStatement Statement)> allowing)
     {
@@ -25,8 +34,16 @@ internal sealed class UsageRecorder
             var key = (principal, accessKeyId, check.Action, check.Resource);
             if (!entries.TryGetValue(key, out var entry))
             {
-                entry = new Entry();
-                entries[key] = entry;
+                if (entries.Count >= Capacity)
+                {
+                    Dropped++;
+                    entry = new Entry();
+                }
+                else
+                {
+                    entry = new Entry();
+                    entries[key] = entry;
+                }
             }
 
             if (allowed)
@@ -55,6 +72,7 @@ internal sealed class UsageRecorder
         {
             entries.Clear();
             usedPatterns.Clear();
+            Dropped = 0;
         }
     }
 
