@@ -126,13 +126,13 @@ internal sealed class RegistryEndpoints
             return null;
         }
 
-        string arn;
+        string? arn;
         lock (runtime.State.Sync)
         {
-            arn = runtime.State.Repositories[name].Arn;
+            arn = runtime.State.Repositories.GetValueOrDefault(name)?.Arn;
         }
 
-        return runtime.Authorizer.AuthorizeRegistry(accessKeyId, actions, arn, runtime.State, runtime.Clock.Now);
+        return arn is null ? null : runtime.Authorizer.AuthorizeRegistry(accessKeyId, actions, arn, runtime.State, runtime.Clock.Now);
     }
 
     /// <summary>Splits <c>name/…/manifests/ref</c>, <c>name/blobs/digest</c>, <c>name/blobs/uploads/[id]</c>, <c>name/tags/list</c>.</summary>

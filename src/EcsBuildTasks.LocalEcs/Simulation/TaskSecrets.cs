@@ -156,8 +156,9 @@ internal static class TaskSecrets
     /// <summary>GetSecretValue as the agent calls it: the secret's string value, or Secrets Manager's error.</summary>
     private static string Read(SimulationContext context, string region, string secretId, string? versionId, string? stage)
     {
-        var state = context.Account.Region(region).SecretsManager;
-        var secret = SecretsManagerApi.Find(state, secretId) ?? throw SecretsManagerApi.NotFound();
+        // A region nothing was created in holds no secrets (and is not created by looking).
+        var secret = (context.Account.Regions.TryGetValue(region, out var state) ? SecretsManagerApi.Find(state.SecretsManager, secretId) : null)
+            ?? throw SecretsManagerApi.NotFound();
         if (secret.DeletedDate is not null)
         {
             throw SecretsManagerApi.MarkedForDeletion();
@@ -174,7 +175,7 @@ internal static class TaskSecrets
             return true;
         }
 
-        return SsmApi.Find(context.Account.Region(region).Ssm, valueFrom) is not null;
+        return context.Account.Regions.TryGetValue(region, out var state) && SsmApi.Find(state.Ssm, valueFrom) is not null;
     }
 
     private static string ParameterArn(SimulationContext context, string valueFrom) =>
