@@ -1,15 +1,5 @@
 namespace EcsBuildTasks.LocalEcs.Iam.Authorization.Tables;
 
-/// <summary>STS operations → IAM actions. GetCallerIdentity needs no permission: IAM cannot deny it.</summary>
-internal static class StsActions
-{
-    public static readonly ActionTable Table = new("sts")
-    {
-        ["GetCallerIdentity"] = _ => [],
-        ["AssumeRole"] = c => [c.Check("sts:AssumeRole", c.Str("RoleArn") ?? "*", ("sts:RoleSessionName", c.Str("RoleSessionName")))],
-    };
-}
-
 /// <summary>
 /// EC2 operations → IAM actions (Service Authorization Reference, "Amazon EC2"): Describe* take no resource; creating a
 /// security group or subnet is authorised on the new resource (<c>*</c> id) and its VPC, with <c>ec2:Region</c>.
