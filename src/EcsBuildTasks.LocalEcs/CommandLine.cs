@@ -1,4 +1,5 @@
 using System.Globalization;
+using EcsBuildTasks.LocalEcs.Iam.Policies;
 
 namespace EcsBuildTasks.LocalEcs;
 
@@ -8,6 +9,7 @@ internal static class CommandLine
     public const string Usage = """
         Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH] [--container-instances N] [--exit-with PID]
                                       [--lease ID --lease-process PID --lease-holder TEXT [--idle-exit-seconds S]]
+                                      [--iam-policy FILE] [--strict-iam-roles]
           --port N                 TCP port on localhost (default 4599; 0 picks a free one)
           --time-scale X           simulated seconds per real second (default 60; 0 = instant)
           --state-file PATH        persist state across restarts (blobs in PATH.blobs/)
@@ -16,6 +18,8 @@ internal static class CommandLine
           --lease ID               started for a build: its lease (with --lease-process, the build's process id, and
                                    --lease-holder, e.g. "project Orders"); exits once no build holds a lease
           --idle-exit-seconds S    with --lease: how long to wait, unused, before exiting (default 3)
+          --iam-policy FILE        authorise every AWS request against this IAM policy (JSON)
+          --strict-iam-roles       task and execution roles must exist in LocalEcs's IAM and trust ecs-tasks.amazonaws.com
         """;
 
     /// <summary>Returns the options, or null with <paramref name="error"/> set (null error: help was asked for).</summary>
@@ -33,6 +37,8 @@ internal static class CommandLine
         int? leaseProcess = null;
         string? leaseHolder = null;
         var idleExit = TimeSpan.FromSeconds(3);
+        string? iamPolicy = null;
+        var strictRoles = false;
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -40,6 +46,12 @@ internal static class CommandLine
             if (name is "-h" or "--help")
             {
                 return null;
+            }
+
+            if (name == "--strict-iam-roles")
+            {
+                strictRoles = true;
+                continue;
             }
 
             if (i + 1 >= args.Count)
@@ -75,6 +87,13 @@ internal static class CommandLine
                 case "--idle-exit-seconds" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var idle) && idle is >= 0 and <= 3600:
                     idleExit = TimeSpan.FromSeconds(idle);
                     break;
+                case "--iam-policy":
+                    iamPolicy = ReadPolicy(value, out error);
+                    if (iamPolicy is null)
+                    {
+                        return null;
+                    }
+                    break;
                 case "--container-instances" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100:
                     instances = n;
                     break;
@@ -98,7 +117,35 @@ internal static class CommandLine
             TimeScale = timeScale,
             StateFile = stateFile,
             ContainerInstancesPerCluster = instances,
+            IamPolicy = iamPolicy,
+            StrictIamRoles = strictRoles,
             ConsoleLogging = true,
         };
+    }
+
+    /// <summary>Reads and checks the <c>--iam-policy</c> file; null with <paramref name="error"/> when it cannot be used.</summary>
+    private static string? ReadPolicy(string path, out string? error)
+    {
+        error = null;
+        try
+        {
+            var text = File.ReadAllText(path);
+            PolicyDocument.Parse(text, PolicyKind.Identity);
+            return text;
+        }
+        catch (IOException e)
+        {
+            error = $"Cannot read --iam-policy {path}: {e.Message}";
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error = $"Cannot read --iam-policy {path}: {e.Message}";
+        }
+        catch (PolicyFormatException e)
+        {
+            error = $"--iam-policy {path} is not a policy IAM would accept: {e.Message}";
+        }
+
+        return null;
     }
 }

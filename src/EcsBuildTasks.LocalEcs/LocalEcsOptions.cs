@@ -28,6 +28,19 @@ public sealed class LocalEcsOptions
     /// <summary>Whether a background loop advances the simulation; tests that drive it step by step turn it off.</summary>
     public bool RunSimulationLoop { get; init; } = true;
 
+    /// <summary>
+    /// Checks the roles tasks use against LocalEcs's IAM: a task or execution role of this account must exist and trust
+    /// <c>ecs-tasks.amazonaws.com</c>, and the execution role's policies must allow reading the task's secrets. Off by
+    /// default: role ARNs are then checked by format only, as LocalEcs always did.
+    /// </summary>
+    public bool StrictIamRoles { get; init; }
+
+    /// <summary>
+    /// An identity-based policy (JSON) every AWS request is authorised against, unless its access key has a policy of its
+    /// own (control API); null: no enforcement unless the control API sets policies.
+    /// </summary>
+    public string? IamPolicy { get; init; }
+
     /// <summary>Write request and simulation logs to the console (the command line turns this on).</summary>
     public bool ConsoleLogging { get; init; }
 

@@ -24,6 +24,9 @@ public sealed class ConformanceTests
         ["elasticloadbalancing"] = "elbv2",
         ["sts"] = "sts",
         ["route53"] = "route53",
+        ["iam"] = "iam",
+        ["secretsmanager"] = "secretsmanager",
+        ["ssm"] = "ssm",
     };
 
     /// <summary>Served operations the tour does not call (none today; add one here with the reason).</summary>

@@ -25,6 +25,8 @@ internal sealed partial class RequestRouter
         ["AnyScaleFrontendService"] = "application-autoscaling",
         ["Logs_20140328"] = "logs",
         ["GraniteServiceVersion20100801"] = "monitoring",
+        ["secretsmanager"] = "secretsmanager",
+        ["AmazonSSM"] = "ssm",
     };
 
     /// <summary>Query API versions, to route unsigned-scope requests (the scope normally decides).</summary>
@@ -34,6 +36,7 @@ internal sealed partial class RequestRouter
         ["2011-06-15"] = "sts",
         ["2010-08-01"] = "monitoring",
         ["2016-11-15"] = "ec2",
+        ["2010-05-08"] = "iam",
     };
 
     private readonly LocalEcsRuntime runtime;
@@ -195,7 +198,10 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
+                    AccessKeyId = scope.AccessKeyId,
+                    Principal = runtime.Authorizer.PrincipalOf(scope.AccessKeyId),
                 };
+                runtime.Authorizer.Authorize(request);
                 result = api.Invoke(request);
                 runtime.Engine.Observe(request.Now);
             }

@@ -32,6 +32,9 @@ internal sealed class AccountState
     /// <summary>Route 53 hosted zones, record sets and changes: a global service, so account-wide.</summary>
     public Route53State Route53 { get; set; } = new();
 
+    /// <summary>IAM roles; global, like IAM itself.</summary>
+    public IamState Iam { get; set; } = new();
+
     public RegionState Region(string name)
     {
         if (!Regions.TryGetValue(name, out var region))
@@ -76,6 +79,10 @@ internal sealed class RegionState
     public Dictionary<string, DaemonTaskDefinitionRecord> DaemonTaskDefinitions { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, int> DaemonTaskDefinitionFamilyRevisions { get; set; } = new(StringComparer.Ordinal);
+
+    public SecretsManagerState SecretsManager { get; set; } = new();
+
+    public SsmState Ssm { get; set; } = new();
 }
 
 /// <summary>The fixed identity LocalEcs answers as.</summary>

@@ -35,6 +35,11 @@ internal sealed partial class EcsApi
             }
         }
 
+        if (TaskRoles.LaunchFailure(context, definition.Definition, overrides) is { } roleFailure)
+        {
+            throw EcsErrors.Client(roleFailure);
+        }
+
         var tasks = new JsonArray();
         var failures = new JsonArray();
         if (effective != "FARGATE" && !cluster.ContainerInstances.Any(i => i.Status == "ACTIVE"))
