@@ -20,8 +20,16 @@ internal sealed partial class ServiceGenerator
         w.Line($"    SigningName: {Naming.Literal(model.SigningName)},");
         w.Line($"    EndpointPrefix: {Naming.Literal(model.EndpointPrefix)},");
         w.Line($"    ApiVersion: {Naming.Literal(model.ApiVersion)},");
-        w.Line($"    UserAgentName: {Naming.Literal(spec.Prefix)},");
-        w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")});");
+        w.Line($"    UserAgentName: {Naming.Literal(spec.Folder)},");
+        if (model.GlobalEndpoint is null)
+        {
+            w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")});");
+        }
+        else
+        {
+            w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")},");
+            w.Line($"    GlobalEndpoint: true);");
+        }
         w.Line();
         w.Constructor($"public {spec.ConfigName}()", ": base(Descriptor)");
         w.Close();
@@ -88,7 +96,8 @@ internal sealed partial class ServiceGenerator
             }
             else
             {
-                w.Line($"public static readonly {Rt}QueryOperation<{request}, {response}> {op} = new(");
+                var operation = spec.Protocol == WireProtocol.Ec2 ? "Ec2Operation" : "QueryOperation";
+                w.Line($"public static readonly {Rt}{operation}<{request}, {response}> {op} = new(");
                 w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {spec.Prefix}QuerySerializer.Write{op}Request, {spec.Prefix}XmlReader.Read{op}Result, {spec.Prefix}ErrorFactory.Create);");
             }
 
@@ -144,8 +153,8 @@ internal sealed partial class ServiceGenerator
         var operation = model.Operations[op];
         var inputShape = model.Shapes[operation.Input!];
         var outputShape = model.Shapes[operation.Output!];
-        var inputToken = Naming.Property(paginator.InputToken);
-        var outputToken = Naming.Property(paginator.OutputToken);
+        var inputToken = spec.OfficialNames.PropertyName(inputShape.Name, paginator.InputToken);
+        var outputToken = spec.OfficialNames.PropertyName(outputShape.Name, paginator.OutputToken);
         if (!inputShape.Members.Any(m => m.Name == paginator.InputToken) || !outputShape.Members.Any(m => m.Name == paginator.OutputToken))
         {
             throw new InvalidOperationException($"{spec.ModelName}: paginator {op} names tokens its shapes lack");
@@ -162,7 +171,7 @@ internal sealed partial class ServiceGenerator
                 continue;
             }
 
-            resultKeys.Add((Naming.Property(key), CsType(model.Shapes[member.Target].ListMember!, asMember: false)));
+            resultKeys.Add((spec.OfficialNames.PropertyName(outputShape.Name, key), CsType(model.Shapes[member.Target].ListMember!, asMember: false)));
         }
 
         var response = $"{op}Response";

@@ -55,6 +55,11 @@ internal sealed class AwsEndpointProvider : IEndpointProvider
             throw new AmazonClientException("DualStack is enabled but this partition does not support DualStack");
         }
 
+        if (descriptor.GlobalEndpoint)
+        {
+            return AwsGlobalEndpoints.Resolve(descriptor.EndpointPrefix, partition, useFips, useDualStack);
+        }
+
         // ECR's API host is api.ecr.{region}.amazonaws.com, but its dual-stack host is ecr.{region}.api.aws (botocore ruleset).
         var prefix = useDualStack && descriptor.EndpointPrefix == "api.ecr" ? "ecr" : descriptor.EndpointPrefix;
         var suffix = useDualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix;
