@@ -438,7 +438,9 @@ internal sealed partial class ServiceGenerator
         var w = CodeWriter.Generated();
         w.Line($"namespace {spec.Namespace};");
         w.Line();
-        w.Line($"[{Stj}JsonSourceGenerationOptions(DefaultIgnoreCondition = {Stj}JsonIgnoreCondition.WhenWritingNull)]");
+        // Metadata only: AwsJsonSerializer adds converters and a contract modifier, with which System.Text.Json never
+        // takes the generated fast-path serializers; generating them cost 0.6 MB of precompiled code for nothing.
+        w.Line($"[{Stj}JsonSourceGenerationOptions(DefaultIgnoreCondition = {Stj}JsonIgnoreCondition.WhenWritingNull, GenerationMode = {Stj}JsonSourceGenerationMode.Metadata)]");
         foreach (var className in AllModelClasses())
         {
             w.Line($"[{Stj}JsonSerializable(typeof(global::{spec.ModelNamespace}.{className}))]");

@@ -4,7 +4,7 @@
 
 namespace EcsBuildTasks.Aws.SecretsManager;
 
-[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, GenerationMode = global::System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.SecretsManager.Model.DescribeSecretRequest))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.SecretsManager.Model.DescribeSecretResponse))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.SecretsManager.Model.ExternalSecretRotationMetadataItem))]

@@ -4,7 +4,7 @@
 
 namespace EcsBuildTasks.Aws.SimpleSystemsManagement;
 
-[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, GenerationMode = global::System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.SimpleSystemsManagement.Model.DescribeParametersRequest))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.SimpleSystemsManagement.Model.DescribeParametersResponse))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.SimpleSystemsManagement.Model.GetParametersRequest))]
