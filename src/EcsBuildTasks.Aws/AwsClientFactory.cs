@@ -10,6 +10,7 @@ using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
 using EcsBuildTasks.Aws.IdentityManagement;
+using EcsBuildTasks.Aws.Route53;
 using EcsBuildTasks.Aws.Runtime;
 using EcsBuildTasks.Aws.SecretsManager;
 using EcsBuildTasks.Aws.ServiceDiscovery;
@@ -84,6 +85,10 @@ public sealed class AwsClientFactory
     public IAmazonSimpleSystemsManagement CreateSsm() =>
         new AmazonSimpleSystemsManagementClient(Credentials, Configure(new AmazonSimpleSystemsManagementConfig()));
 
+    /// <summary>Route 53, a global service like IAM: without an endpoint URL it calls the partition's Route 53 endpoint
+    /// (<c>route53.amazonaws.com</c>) signed for the partition's global region (us-east-1), whatever the resolved region.</summary>
+    public IAmazonRoute53 CreateRoute53() => new AmazonRoute53Client(Credentials, Configure(new AmazonRoute53Config()));
+
     /// <summary>Applies the settings to any SDK config, ours or an official package's.</summary>
     internal T Configure<T>(T config)
         where T : ClientConfig
@@ -100,7 +105,7 @@ public sealed class AwsClientFactory
         // Whenever the endpoint comes from a URL (EndpointUrl, AWS_ENDPOINT_URL_<SERVICE>, a profile's endpoint_url),
         // the SDK derives the signing region from the URL, falling back to its process-wide region cache (us-east-1 for
         // localhost). Pinning it keeps every request signed for the region these settings resolved. A global service's
-        // own endpoint states its signing region (IAM: us-east-1), which the pin would override: there it applies to
+        // own endpoint states its signing region (IAM, Route 53: us-east-1), which the pin would override: there it applies to
         // URL endpoints only.
         if (config is not AwsClientConfig { ServiceDescriptor.GlobalEndpoint: true } || !string.IsNullOrEmpty(config.ServiceURL))
         {

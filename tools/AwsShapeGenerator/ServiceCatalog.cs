@@ -8,6 +8,9 @@ internal enum WireProtocol
 
     /// <summary>EC2's dialect of Query: capitalised names, lists as <c>Name.N</c>, responses without a Result wrapper.</summary>
     Ec2,
+
+    /// <summary>REST with XML bodies (Route 53): members in the URI, query string, headers and an XML document.</summary>
+    RestXml,
 }
 
 /// <summary>
@@ -23,6 +26,9 @@ internal enum WireProtocol
 /// <param name="SecretResponses">Responses can hold secrets (ECR's GetAuthorizationToken returns registry passwords):
 /// the client never lets the SDK log response bodies, whatever the logging configuration.</param>
 /// <param name="Names">Where the official SDK departs from its naming rules for this service (its customizations).</param>
+/// <param name="IdShapes">Shapes of input members that take a resource id whose path prefix the client drops, so that
+/// an id as the service returns it (<c>/hostedzone/Z1D633PJN98FT9</c>) can be passed back as it is (botocore's and the
+/// official SDK's Route 53 customization).</param>
 internal sealed record ServiceSpec(
     string ModelName,
     string Folder,
@@ -31,7 +37,8 @@ internal sealed record ServiceSpec(
     WireProtocol Protocol,
     IReadOnlyList<string> Operations,
     bool SecretResponses = false,
-    OfficialNames? Names = null)
+    OfficialNames? Names = null,
+    IReadOnlyList<string>? IdShapes = null)
 {
     public string Namespace => "EcsBuildTasks.Aws." + Folder;
 
@@ -92,6 +99,11 @@ internal static class ServiceCatalog
             "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
             "TagResource", "UntagResource", "ListTagsForResource",
             "DescribeContainerInstances", "ListContainerInstances",
+            "CreateExpressGatewayService", "UpdateExpressGatewayService", "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+            "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+            "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons",
+            "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
+            "CreateCapacityProvider", "DescribeCapacityProviders", "DeleteCapacityProvider",
         ]),
         new("ecr", "ECR", "ECR", "EcrJson", WireProtocol.Json11,
         [
@@ -164,5 +176,11 @@ internal static class ServiceCatalog
             "DescribeParameters", "GetParameters",
         ],
         SecretResponses: true),
+        new("route53", "Route53", "Route53", null, WireProtocol.RestXml,
+        [
+            "CreateHostedZone", "GetHostedZone", "ListHostedZones", "ListHostedZonesByName", "DeleteHostedZone",
+            "ChangeResourceRecordSets", "ListResourceRecordSets", "GetChange",
+        ],
+        IdShapes: ["ResourceId", "DelegationSetId", "ChangeId"]),
     ];
 }

@@ -80,6 +80,11 @@ internal sealed partial class ServiceGenerator
                 EmitQuerySerializer();
                 EmitXmlReader();
                 break;
+            case WireProtocol.RestXml:
+                EmitRestXml();
+                break;
+            default:
+                throw new InvalidOperationException($"{spec.ModelName}: no generator for protocol {spec.Protocol}");
         }
 
         return files;

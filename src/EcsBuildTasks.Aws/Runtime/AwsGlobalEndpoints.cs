@@ -6,10 +6,13 @@ using Amazon.Runtime.Internal.Endpoints.StandardLibrary;
 namespace EcsBuildTasks.Aws.Runtime;
 
 /// <summary>
-/// Endpoints of global services (IAM): one host per partition whatever the region, and requests signed for that
-/// partition's global region (us-east-1 in the aws partition), not the client's region. The hosts that differ from
-/// the rule <c>https://{prefix}[-fips].{partition DNS suffix}</c> are listed per service, as botocore's endpoint
-/// rulesets state them. A custom endpoint never gets here: <see cref="AwsEndpointProvider"/> returns it verbatim.
+/// Endpoints of global services (IAM, Route 53; <see cref="AwsServiceDescriptor.GlobalEndpoint"/>): one host per
+/// partition whatever the region, and requests signed for a region of that partition (its global region, us-east-1 in
+/// the aws partition), not the client's region. The rule is <c>https://{prefix}[-fips].{partition DNS suffix or
+/// dual-stack suffix}</c> signed for the partition's implicit global region; the hosts where a service departs from it
+/// are listed per service, as botocore's endpoint rulesets state them (a test compares every partition, FIPS and
+/// dual-stack combination with botocore's resolver). A custom endpoint never gets here: <see cref="AwsEndpointProvider"/>
+/// returns it verbatim, signed for the configured region as for any service (the rulesets' custom-endpoint branch).
 /// </summary>
 internal static class AwsGlobalEndpoints
 {
@@ -35,18 +38,32 @@ internal static class AwsGlobalEndpoints
             new("aws-iso-f", Fips: false, DualStack: false, "iam.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1"),
             new("aws-eusc", Fips: false, DualStack: false, "iam.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1"),
         ],
+        ["route53"] =
+        [
+            new("aws", Fips: false, DualStack: true, "route53.global.api.aws", "us-east-1"),
+            new("aws", Fips: true, DualStack: true, "route53-fips.global.api.aws", "us-east-1"),
+            new("aws-cn", Fips: false, DualStack: true, "route53.global.api.amazonwebservices.com.cn", "cn-northwest-1"),
+            new("aws-us-gov", Fips: false, DualStack: false, "route53.us-gov.amazonaws.com", "us-gov-west-1"),
+            new("aws-us-gov", Fips: true, DualStack: false, "route53.us-gov.amazonaws.com", "us-gov-west-1"),
+            new("aws-us-gov", Fips: false, DualStack: true, "route53.us-gov.api.aws", "us-gov-west-1"),
+            new("aws-us-gov", Fips: true, DualStack: true, "route53.us-gov.api.aws", "us-gov-west-1"),
+            new("aws-eusc", Fips: false, DualStack: true, "route53.global.api.amazonwebservices.eu", "eusc-de-east-1"),
+        ],
     };
 
-    public static Endpoint Resolve(string prefix, Partition partition, bool useFips, bool useDualStack)
+    public static Endpoint Resolve(AwsServiceDescriptor descriptor, Partition partition, bool useFips, bool useDualStack)
     {
+        ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(partition);
+        var prefix = descriptor.EndpointPrefix;
         var listed = Exceptions.GetValueOrDefault(prefix)?
             .FirstOrDefault(h => h.Partition == partition.name && h.Fips == useFips && h.DualStack == useDualStack);
         if (listed is not null)
         {
-            return Signed("https://" + listed.Name, listed.SigningRegion);
+            return Signed("https://" + listed.Name, descriptor.SigningName, listed.SigningRegion);
         }
 
+        // As the rulesets: the listed hosts come first, the partition's capabilities are checked only for the rule.
         if (useFips && !partition.supportsFIPS)
         {
             throw new AmazonClientException("FIPS is enabled but this partition does not support FIPS");
@@ -58,11 +75,14 @@ internal static class AwsGlobalEndpoints
         }
 
         var suffix = useDualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix;
-        return Signed($"https://{prefix}{(useFips ? "-fips" : string.Empty)}.{suffix}", partition.implicitGlobalRegion);
+        return Signed($"https://{prefix}{(useFips ? "-fips" : string.Empty)}.{suffix}", descriptor.SigningName, partition.implicitGlobalRegion);
     }
 
-    /// <summary>The endpoint with its SigV4 signing region, as generated endpoint providers return it (AWSSDK.Core's
-    /// endpoint resolver applies it unless the config's AuthenticationRegion overrides it).</summary>
-    private static Endpoint Signed(string url, string signingRegion) =>
-        new(url, string.Create(CultureInfo.InvariantCulture, $$"""{"authSchemes":[{"name":"sigv4","signingRegion":"{{signingRegion}}"}]}"""), null);
+    /// <summary>The endpoint with its SigV4 signing name and region, as generated endpoint providers return it
+    /// (AWSSDK.Core's endpoint resolver applies it unless the config's AuthenticationRegion overrides it).</summary>
+    private static Endpoint Signed(string url, string signingName, string signingRegion) =>
+        new(
+            url,
+            string.Create(CultureInfo.InvariantCulture, $$"""{"authSchemes":[{"name":"sigv4","signingName":"{{signingName}}","signingRegion":"{{signingRegion}}"}]}"""),
+            null);
 }

@@ -59,14 +59,15 @@ internal sealed class ListAttachedRolePoliciesPaginator : IListAttachedRolePolic
 
         global::Amazon.Runtime.PaginatorUtils.SetUserAgentAdditionOnRequest(request);
         var token = request.Marker;
+        global::EcsBuildTasks.Aws.IdentityManagement.Model.ListAttachedRolePoliciesResponse response;
         do
         {
             request.Marker = token;
-            var response = await client.ListAttachedRolePoliciesAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await client.ListAttachedRolePoliciesAsync(request, cancellationToken).ConfigureAwait(false);
             token = response.Marker;
             yield return response;
         }
-        while (!string.IsNullOrEmpty(token));
+        while (response.IsTruncated == true);
     }
 }
 
@@ -104,13 +105,14 @@ internal sealed class SimulatePrincipalPolicyPaginator : ISimulatePrincipalPolic
 
         global::Amazon.Runtime.PaginatorUtils.SetUserAgentAdditionOnRequest(request);
         var token = request.Marker;
+        global::EcsBuildTasks.Aws.IdentityManagement.Model.SimulatePrincipalPolicyResponse response;
         do
         {
             request.Marker = token;
-            var response = await client.SimulatePrincipalPolicyAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await client.SimulatePrincipalPolicyAsync(request, cancellationToken).ConfigureAwait(false);
             token = response.Marker;
             yield return response;
         }
-        while (!string.IsNullOrEmpty(token));
+        while (response.IsTruncated == true);
     }
 }
