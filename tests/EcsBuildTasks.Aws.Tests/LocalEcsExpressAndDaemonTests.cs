@@ -28,6 +28,9 @@ public sealed class LocalEcsExpressAndDaemonTests
         await using var local = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 });
         using var ecs = Factory(local).CreateEcs();
         var ct = TestContext.CancellationToken;
+
+        // LocalEcs starts a task only when its secrets exist, as ECS does.
+        await LocalEcs.LocalEcsSeed.JsonAsync(local, "us-east-1", "ssm", "AmazonSSM.PutParameter", new JsonObject { ["Name"] = "db", ["Value"] = "s3cret", ["Type"] = "SecureString" }, ct);
         var created = (await ecs.CreateExpressGatewayServiceAsync(new CreateExpressGatewayServiceRequest
         {
             ServiceName = "web",
