@@ -170,6 +170,8 @@ def overhead(runs, work):
 
 
 def latency(runs, work):
+    if runs == 0:
+        return
     process, port = start_localecs(1, os.path.join(work, "latency-state"))
     try:
         directories = {tree.label: os.path.join(work, f"latency-{tree.label}") for tree in TREES}
