@@ -7,9 +7,12 @@ using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
 using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
@@ -113,13 +116,13 @@ internal static class TrafficShiftingBenchmark
     {
         var definitions = Generate(input);
         using var aws = new AwsSession(new AwsClientFactory(AwsSession.ConnectionSettings(definitions.Settings)));
-        return await new EcsServiceDeployment(aws, new SilentLog(), TimeProvider.System) { VerificationHandler = green }.DeployAsync(definitions, null, null, CancellationToken.None);
+        return await new Deployer(aws, new SilentLog(), TimeProvider.System) { VerificationHandler = green }.DeployAsync(definitions, null, null, CancellationToken.None);
     }
 
     private static GeneratedDefinitions Generate(SettingsInput input)
     {
         var diagnostics = new DiagnosticCollection();
-        return DefinitionGenerator.Generate(input, diagnostics) ?? throw new InvalidOperationException(string.Join("\n", diagnostics));
+        return Project.Generate(input, diagnostics) ?? throw new InvalidOperationException(string.Join("\n", diagnostics));
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -1,37 +1,25 @@
 using System.Globalization;
 using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
 using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
 
 /// <summary>
-/// After the image is pushed: generates the final definitions (image pinned by digest), registers the task definition
-/// when it changed, creates or updates the service, waits for the real outcome and writes the result.
+/// After the image is pushed: generates the final definitions (the settings with what the preparation resolved and the
+/// image pinned by digest), and deploys them through the project's deployment strategy: registration when the task
+/// definition changed, the change, waiting for the real outcome, the result.
 /// </summary>
 public sealed class DeployEcsService : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
-    public string? ResolvedSubnets { get; set; }
-
-    public string? ResolvedSecurityGroups { get; set; }
-
-    public string? ResolvedImage { get; set; }
-
-    public string? GitCommit { get; set; }
-
-    public string? ImageFingerprint { get; set; }
-
-    /// <summary>The running revision's image, deployed again because this build's content is the same.</summary>
-    public string? ReusedImage { get; set; }
-
-    public string? ReusedPorts { get; set; }
-
-    /// <summary>AWS requests the preparation step sent (added to this step's for the result).</summary>
-    public int PreparationRequests { get; set; }
+    /// <summary>What <c>PrepareEcsDeployment</c> resolved (<c>prepared-deployment.json</c>).</summary>
+    [Required]
+    public string PreparedDeploymentFile { get; set; } = string.Empty;
 
     /// <summary>Where the final task-definition and service-definition JSON (as registered) are written.</summary>
     [Required]
@@ -49,46 +37,32 @@ public sealed class DeployEcsService : EcsTask
     [Output]
     public string? Status { get; private set; }
 
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        var settings = SettingsReader.Read(input, new DiagnosticCollection());
-        using var aws = AwsSession.For(settings, EndpointUrl);
-        input.Set(EcsProperties.Region, settings.Region ?? aws.Factory.ResolvedRegion.SystemName);
-        if (settings.Subnets.Count == 0 && ResolvedSubnets is not null)
+        if (diagnostics.HasErrors)
         {
-            input.Set(EcsProperties.Subnets, ResolvedSubnets).Set(EcsProperties.SecurityGroups, ResolvedSecurityGroups).Set(EcsProperties.InternalUsesDefaultVpc, "true");
+            return;
         }
 
-        if (ResolvedImage is not null)
-        {
-            input.Set(EcsProperties.Image, ResolvedImage);
-        }
-
-        if (ReusedImage is not null)
-        {
-            // Deployed like the image PublishContainer would have pushed: same registry, repository and exposed ports.
-            input.Set(EcsProperties.Image, ReusedImage);
-            var exposed = string.Join(",", SettingsReader.SplitList(ReusedPorts).Select(p => $"\"{p}\":{{}}"));
-            input.Set(EcsProperties.SdkGeneratedContainerConfiguration, $"{{\"config\":{{\"ExposedPorts\":{{{exposed}}}}}}}");
-        }
-
-        if (input.Get(EcsProperties.Image) is null && input.Get(EcsProperties.SdkGeneratedContainerDigest) is null)
+        var prepared = PreparedDeployment.Read(PreparedDeploymentFile);
+        using var aws = AwsSession.For(project.Settings, EndpointUrl);
+        var settings = prepared.ApplyTo(project.Settings);
+        if (!settings.ImageIsExternal && settings.PushedImageDigest is null)
         {
             diagnostics.Error(DiagnosticCodes.ImageNotPushed, "PublishContainer", "PublishContainer reported no image digest (GeneratedContainerDigest); nothing was deployed.");
             return;
         }
 
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
-        if (definitions is null)
+        if (Generate(project with { Settings = settings }, diagnostics) is not { } definitions)
         {
             return;
         }
 
         DefinitionWriter.Write(definitions, OutputDirectory);
         DeploymentReport report = null!;
-        RunSynchronously(async () => report = await new EcsServiceDeployment(aws, DeploymentLog, TimeProvider.System).DeployAsync(definitions, GitCommit, ImageFingerprint, CancellationToken).ConfigureAwait(false));
+        RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System).DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
 
-        var result = report.Result with { ApiCalls = report.Result.ApiCalls + PreparationRequests };
+        var result = report.Result with { ApiCalls = report.Result.ApiCalls + prepared.Requests };
         result.WriteJson(ResultFile);
         foreach (var line in result.SummaryLines())
         {

@@ -1,5 +1,7 @@
-using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
@@ -7,9 +9,10 @@ using MSBuildTask = Microsoft.Build.Utilities.Task;
 namespace EcsBuildTasks;
 
 /// <summary>
-/// Base of every EcsBuildTasks task: a thin shell around the engine. It turns MSBuild inputs into the engine's
-/// <see cref="SettingsInput"/>, runs the engine with a cancellation token (Ctrl+C in the build cancels it), and turns
-/// engine diagnostics into coded MSBuild errors and warnings.
+/// Base of every EcsBuildTasks task: a thin shell around the engine. It reads the project's settings once (MSBuild inputs
+/// into the engine's <see cref="Project"/>: typed settings and the chosen strategy), runs the engine with a cancellation
+/// token (Ctrl+C in the build cancels it), and turns engine diagnostics into coded MSBuild errors and warnings. A task
+/// never sees the raw values, so it can neither read them twice nor write into them.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes task instances; the source uses no timer or wait handle, so there is nothing to release.")]
 public abstract class EcsTask : MSBuildTask, ICancelableTask
@@ -38,7 +41,10 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         var diagnostics = new DiagnosticCollection();
         try
         {
-            ExecuteCore(ReadInput(), diagnostics);
+            var input = ReadInput();
+            var project = Project.Read(input, diagnostics);
+            DeploymentLog.Detail($"EcsBuildTasks: read the project's settings ({input.Properties.Count} properties, {Items.Length} items): {EcsProperties.DeploymentStrategy}={project.Strategy.Name}");
+            ExecuteCore(project, diagnostics);
         }
         catch (DeploymentException ex)
         {
@@ -54,17 +60,32 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     }
 
     /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file.</summary>
-    protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
+    private protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
+
+    /// <summary>
+    /// The project's definitions (null when anything is wrong: reported). The one place a task generates them, once;
+    /// the detailed log says so.
+    /// </summary>
+    private protected GeneratedDefinitions? Generate(Project project, DiagnosticCollection diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var definitions = project.Generate(diagnostics);
+        if (definitions is not null)
+        {
+            DeploymentLog.Detail($"EcsBuildTasks: generated the task definition {definitions.TaskDefinition.Family} and the service definition {definitions.Service.ServiceName}");
+        }
+
+        return definitions;
+    }
 
     /// <summary>
     /// The project's definitions as a dry run makes them (no image is built or pushed), for the tasks that act on the
     /// service already deployed (rollback, status, ad-hoc tasks); null when the settings are invalid (reported).
     /// </summary>
-    protected static Core.Definitions.GeneratedDefinitions? DefinitionsOfDeployedService(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected GeneratedDefinitions? DefinitionsOfDeployedService(Project project, DiagnosticCollection diagnostics)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        input.Set(EcsProperties.DryRun, "true");
-        return Core.Definitions.DefinitionGenerator.Generate(input, diagnostics);
+        ArgumentNullException.ThrowIfNull(project);
+        return Generate(project with { Settings = project.Settings with { DryRun = true } }, diagnostics);
     }
 
     /// <summary>Runs engine work that is asynchronous (AWS calls) on the task's thread, honouring Ctrl+C.</summary>
@@ -79,10 +100,10 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         public void Warning(EcsDiagnostic diagnostic) => task.LogDiagnostics([diagnostic]);
     }
 
-    /// <summary>The task's work: call the engine, set outputs, add diagnostics.</summary>
-    protected abstract void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics);
+    /// <summary>The task's work: call the engine, set outputs, add diagnostics (the settings' reading errors are in already).</summary>
+    private protected abstract void ExecuteCore(Project project, DiagnosticCollection diagnostics);
 
-    protected void LogDiagnostics(IEnumerable<EcsDiagnostic> diagnostics)
+    private protected void LogDiagnostics(IEnumerable<EcsDiagnostic> diagnostics)
     {
         var file = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode;
         foreach (var diagnostic in diagnostics)

@@ -1,6 +1,6 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
 using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
@@ -24,10 +24,9 @@ public sealed class GenerateEcsDefinitions : EcsTask
     [Output]
     public string? PlanFile { get; private set; }
 
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
-        if (definitions is null)
+        if (Generate(project, diagnostics) is not { } definitions)
         {
             return;
         }

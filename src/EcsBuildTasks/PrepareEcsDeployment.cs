@@ -1,14 +1,18 @@
 using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Images;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
 
 /// <summary>
-/// Before the image is built: validates the definitions, runs the read-only preflight against AWS (or LocalEcs), then
-/// makes sure the ECR repository exists and hands the push credentials to <c>PublishContainer</c>.
+/// Before the image is built: runs the read-only preflight against AWS (or LocalEcs) on the definitions
+/// <c>GenerateEcsDefinitions</c> wrote, makes sure the ECR repository exists, finds out whether the running image can be
+/// deployed again, hands the push credentials to <c>PublishContainer</c>, and writes what it resolved to
+/// <see cref="PreparedDeploymentFile"/> for <c>DeployEcsService</c>.
 /// </summary>
 public sealed class PrepareEcsDeployment : EcsTask
 {
@@ -27,20 +31,21 @@ public sealed class PrepareEcsDeployment : EcsTask
     /// <summary>The container settings the SDK builds the image from, one "name=value" per item (for the fingerprint).</summary>
     public ITaskItem[] ImageInputs { get; set; } = [];
 
-    [Output]
-    public string? ImageFingerprint { get; private set; }
+    /// <summary>The task definition <c>GenerateEcsDefinitions</c> wrote: the preparation checks it, it does not generate it again.</summary>
+    [Required]
+    public string TaskDefinitionFile { get; set; } = string.Empty;
 
-    /// <summary>An image of the running revision with exactly this build's content: deploy it instead of pushing.</summary>
-    [Output]
-    public string? ReusedImage { get; private set; }
+    /// <summary>The service definition <c>GenerateEcsDefinitions</c> wrote.</summary>
+    [Required]
+    public string ServiceDefinitionFile { get; set; } = string.Empty;
 
-    /// <summary>The reused image's ports ("8080/tcp;9090/udp"), which the SDK would otherwise report after a push.</summary>
-    [Output]
-    public string? ReusedPorts { get; private set; }
+    /// <summary>Where the hand-off to <c>DeployEcsService</c> is written (<c>prepared-deployment.json</c>).</summary>
+    [Required]
+    public string PreparedDeploymentFile { get; set; } = string.Empty;
 
-    /// <summary>AWS requests this step sent, so the result can count the whole deployment.</summary>
+    /// <summary>True when the running revision's image is deployed again: nothing to build or push.</summary>
     [Output]
-    public int RequestCount { get; private set; }
+    public bool ImageReused { get; private set; }
 
     [Output]
     public string? ContainerRegistry { get; private set; }
@@ -48,94 +53,28 @@ public sealed class PrepareEcsDeployment : EcsTask
     [Output]
     public string? ContainerRepository { get; private set; }
 
-    [Output]
-    public string? Region { get; private set; }
-
-    [Output]
-    public string? Account { get; private set; }
-
-    [Output]
-    public string? ResolvedSubnets { get; private set; }
-
-    [Output]
-    public string? ResolvedSecurityGroups { get; private set; }
-
-    [Output]
-    public string? ResolvedImage { get; private set; }
-
-    [Output]
-    public string? GitCommit { get; private set; }
-
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
-        if (definitions is null)
+        if (diagnostics.HasErrors)
         {
             return;
         }
 
-        var settings = definitions.Settings;
-        using var aws = AwsSession.For(settings, EndpointUrl);
-        PreparedDeployment prepared = null!;
-        try
+        var definitions = project.Load(new DefinitionFiles(TaskDefinitionFile, ServiceDefinitionFile, string.Empty));
+        using var aws = AwsSession.For(definitions.Settings, EndpointUrl);
+        var build = new ImageBuild(PublishDirectory, [.. ImageInputs.Select(i => i.ItemSpec)], SettingsValues.SplitList(ImageTags));
+        Preparation preparation = null!;
+        RunSynchronously(async () => preparation = await new DeploymentPreparation(aws, DeploymentLog).PrepareAsync(definitions, build, ProjectDirectory, CancellationToken).ConfigureAwait(false));
+        preparation.Document.Write(PreparedDeploymentFile);
+        ImageReused = preparation.Document.ReusedImage is not null;
+        ContainerRegistry = preparation.Registry?.Registry;
+        ContainerRepository = preparation.Registry?.RepositoryName;
+        if (preparation.PushCredentials is { } credentials)
         {
-            RunSynchronously(async () => prepared = await new DeploymentPreparation(aws, DeploymentLog).PrepareAsync(definitions, CancellationToken).ConfigureAwait(false));
-            Prepare(input, definitions, aws, prepared);
+            var sameRegistry = BaseImage is { Length: > 0 } baseImage && ImageReference.Parse(baseImage).Registry is { } baseRegistry
+                && string.Equals(baseRegistry, credentials.Registry, StringComparison.OrdinalIgnoreCase);
+            RegistryCredentialHandoff.Set(credentials.UserName, credentials.Password, alsoForPull: sameRegistry);
+            DeploymentLog.Detail($"EcsBuildTasks: push credentials for {credentials.Registry} handed to PublishContainer through {RegistryCredentialHandoff.PushUser}/{RegistryCredentialHandoff.PushPassword}");
         }
-        finally
-        {
-            RequestCount = aws.RequestCount;
-        }
-    }
-
-    private void Prepare(SettingsInput input, GeneratedDefinitions definitions, AwsSession aws, PreparedDeployment prepared)
-    {
-        var settings = definitions.Settings;
-
-        var preflight = prepared.Preflight;
-        Region = preflight.Region;
-        Account = preflight.Account;
-        GitCommit = GitInfo.HeadCommit(ProjectDirectory);
-        if (preflight.Network is { FromDefaultVpc: true } network)
-        {
-            ResolvedSubnets = string.Join(";", network.Subnets);
-            ResolvedSecurityGroups = string.Join(";", network.SecurityGroups);
-        }
-
-        ResolvedImage = prepared.ResolvedImage;
-        if (prepared.Registry is not { } registry)
-        {
-            return;
-        }
-
-        ContainerRegistry = registry.Registry;
-        // (The push credentials are fetched only when there is something to push, below.)
-        ContainerRepository = registry.RepositoryName;
-        if (PublishDirectory is not null)
-        {
-            ImageFingerprint = Core.Deployment.ImageFingerprint.Compute(PublishDirectory, ImageInputs.Select(i => i.ItemSpec));
-            DeploymentLog.Detail($"EcsBuildTasks: image fingerprint {ImageFingerprint} of {PublishDirectory} and {string.Join(" | ", ImageInputs.Select(i => i.ItemSpec))}");
-            if (settings.ReuseUnchangedImage)
-            {
-                ReusableImage? reusable = null;
-                var tags = SettingsReader.SplitList(ImageTags);
-                RunSynchronously(async () => reusable = await new ImageReuse(aws, DeploymentLog)
-                    .FindAsync(definitions.TaskDefinition.Family!, TaskDefinitionBuilder.MainContainerName(settings, definitions.TaskDefinition), ImageFingerprint, registry, tags, CancellationToken).ConfigureAwait(false));
-                if (reusable is not null)
-                {
-                    ReusedImage = reusable.Image;
-                    ReusedPorts = string.Join(";", reusable.Ports.Select(p => $"{p.Port}/{p.Protocol}"));
-                    return;
-                }
-            }
-        }
-
-        RegistryCredentials credentials = null!;
-        RunSynchronously(async () => credentials = await new RegistryPreparation(aws, DeploymentLog).AuthorizeAsync(registry, CancellationToken).ConfigureAwait(false));
-        DeploymentLog.Info($"EcsBuildTasks: pushing the image to {registry.RepositoryUri}");
-        var sameRegistry = BaseImage is { Length: > 0 } baseImage && ImageReference.Parse(baseImage).Registry is { } baseRegistry
-            && string.Equals(baseRegistry, credentials.Registry, StringComparison.OrdinalIgnoreCase);
-        RegistryCredentialHandoff.Set(credentials.UserName, credentials.Password, alsoForPull: sameRegistry);
-        DeploymentLog.Detail($"EcsBuildTasks: push credentials for {credentials.Registry} handed to PublishContainer through {RegistryCredentialHandoff.PushUser}/{RegistryCredentialHandoff.PushPassword}");
     }
 }

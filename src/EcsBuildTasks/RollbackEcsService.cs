@@ -1,29 +1,26 @@
-using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
 
 namespace EcsBuildTasks;
 
-/// <summary><c>dotnet msbuild -t:EcsRollback</c>: returns the service to its previous revision and waits.</summary>
+/// <summary><c>dotnet msbuild -t:EcsRollback</c>: returns what the project deployed last to where it was before, through its deployment strategy, and waits.</summary>
 public sealed class RollbackEcsService : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        if (DefinitionsOfDeployedService(input, diagnostics) is not { } definitions)
+        if (DefinitionsOfDeployedService(project, diagnostics) is not { } definitions)
         {
             return;
         }
 
-        var settings = definitions.Settings;
-        using var aws = AwsSession.For(settings, EndpointUrl);
-        // Fail-fast is for new revisions: a rollback goes to the revision that served before, so it runs to its end.
-        var options = WaitOptions.For(settings, EndpointUrl) with { FailFastFailedTasks = null };
+        using var aws = AwsSession.For(definitions.Settings, EndpointUrl);
         DeploymentReport report = null!;
-        RunSynchronously(async () => report = await new ServiceOperations(aws, DeploymentLog, TimeProvider.System)
-            .RollbackAsync(definitions.Service.Cluster!, definitions.Service.ServiceName!, options, CancellationToken).ConfigureAwait(false));
+        RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { ResolvedEndpoint = EndpointUrl }
+            .RollbackAsync(definitions, CancellationToken).ConfigureAwait(false));
         foreach (var line in report.Result.SummaryLines())
         {
             DeploymentLog.Info(line);

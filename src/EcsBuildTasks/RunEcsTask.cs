@@ -1,8 +1,7 @@
-using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
-using EcsBuildTasks.Core.Deployment.Tasks;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.OneOffTasks;
+using EcsBuildTasks.Core.Infrastructure;
 using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
@@ -22,9 +21,9 @@ public sealed class RunEcsTask : EcsTask
     [Output]
     public int ExitCode { get; private set; } = -1;
 
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        if (DefinitionsOfDeployedService(input, diagnostics) is not { } definitions)
+        if (DefinitionsOfDeployedService(project, diagnostics) is not { } definitions)
         {
             return;
         }

@@ -1,26 +1,25 @@
-using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
-using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Infrastructure;
 
 namespace EcsBuildTasks;
 
-/// <summary><c>dotnet msbuild -t:EcsStatus</c>: the service's state and its recent deployments.</summary>
+/// <summary><c>dotnet msbuild -t:EcsStatus</c>: where the project's deployment stands, as its deployment strategy sees it.</summary>
 public sealed class ShowEcsStatus : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        if (DefinitionsOfDeployedService(input, diagnostics) is not { } definitions)
+        if (DefinitionsOfDeployedService(project, diagnostics) is not { } definitions)
         {
             return;
         }
 
         using var aws = AwsSession.For(definitions.Settings, EndpointUrl);
         IReadOnlyList<string> lines = [];
-        RunSynchronously(async () => lines = await new ServiceOperations(aws, DeploymentLog, TimeProvider.System)
-            .StatusAsync(definitions.Service.Cluster!, definitions.Service.ServiceName!, CancellationToken).ConfigureAwait(false));
+        RunSynchronously(async () => lines = await new Deployer(aws, DeploymentLog, TimeProvider.System) { ResolvedEndpoint = EndpointUrl }
+            .StatusAsync(definitions, CancellationToken).ConfigureAwait(false));
         foreach (var line in lines)
         {
             DeploymentLog.Info(line);

@@ -1,7 +1,7 @@
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Local;
-using EcsBuildTasks.Core.Settings;
 using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
@@ -35,9 +35,14 @@ public sealed class StartLocalEcs : EcsTask
     [Output]
     public string? LeaseId { get; private set; }
 
-    protected override void ExecuteCore(SettingsInput input, DiagnosticCollection diagnostics)
+    private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
-        var endpoint = input.Get(EcsProperties.EndpointUrl) ?? LocalEcsDefaults.EndpointUrl;
+        if (diagnostics.HasErrors)
+        {
+            return;
+        }
+
+        var endpoint = project.Settings.EndpointUrl ?? LocalEcsDefaults.EndpointUrl;
         var stateFile = string.IsNullOrWhiteSpace(StateFile) ? LocalEcsLauncher.DefaultStateFile() : StateFile;
         var host = string.IsNullOrWhiteSpace(DotnetHost) ? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : DotnetHost;
         var holder = "project " + Path.GetFileNameWithoutExtension(string.IsNullOrEmpty(ProjectFile) ? ProjectDirectory.TrimEnd('/', '\\') : ProjectFile);

@@ -1,4 +1,4 @@
-using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Local;
 using Microsoft.Build.Framework;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.Tests.Conformance;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests;
 
@@ -12,7 +13,7 @@ public sealed class EcsJsonTests
     [TestMethod]
     public void A_described_task_definition_survives_the_round_trip_into_RegisterTaskDefinition()
     {
-        var model = AwsApiModel.Load("ecs");
+        var model = AwsModel.Load("ecs");
         var described = new ModelSampler(model).Sample("DescribeTaskDefinitionResponse").AsObject();
 
         var response = EcsJson.Deserialize<DescribeTaskDefinitionResponse>(described.ToJsonString());
@@ -23,9 +24,9 @@ public sealed class EcsJsonTests
         var request = response.TaskDefinition!.ToRegisterTaskDefinitionRequest(tags);
         var requestJson = JsonNode.Parse(EcsJson.Serialize(request))!.AsObject();
 
-        CollectionAssert.AreEqual(Array.Empty<string>(), ModelValidator.Validate(model, "RegisterTaskDefinitionRequest", requestJson).ToArray());
+        CollectionAssert.AreEqual(Array.Empty<string>(), model.Check(requestJson, "RegisterTaskDefinitionRequest").ToArray());
         var taskDefinition = described["taskDefinition"]!.AsObject();
-        foreach (var (name, target, _) in AwsApiModel.Members(model.Shape("RegisterTaskDefinitionRequest")))
+        foreach (var (name, target, _) in AwsModel.Members(model.Shape("RegisterTaskDefinitionRequest")))
         {
             if (name == "tags")
             {
@@ -33,7 +34,7 @@ public sealed class EcsJsonTests
             }
 
             // The conversion relies on identical names and shapes; a model update that breaks this must fail here.
-            var source = AwsApiModel.Members(model.Shape("TaskDefinition")).SingleOrDefault(m => m.Name == name);
+            var source = AwsModel.Members(model.Shape("TaskDefinition")).SingleOrDefault(m => m.Name == name);
             Assert.AreEqual(target, source.Target, $"TaskDefinition.{name} must have the shape of RegisterTaskDefinitionRequest.{name}");
             Assert.IsTrue(requestJson.ContainsKey(name), $"{name} was lost");
             AssertJsonEqual(taskDefinition[name]!, requestJson[name]!, name);
@@ -46,7 +47,7 @@ public sealed class EcsJsonTests
     [TestMethod]
     public void Every_ECS_operation_shape_round_trips_without_loss()
     {
-        var model = AwsApiModel.Load("ecs");
+        var model = AwsModel.Load("ecs");
         var sampler = new ModelSampler(model);
         foreach (var (operation, requestType, responseType) in OperationTypes(typeof(AmazonECSClient)))
         {
@@ -61,7 +62,7 @@ public sealed class EcsJsonTests
                 var value = JsonSerializer.Deserialize(sample.ToJsonString(), EcsJson.Serializer.Options.GetTypeInfo(type));
                 var written = JsonNode.Parse(JsonSerializer.Serialize(value, EcsJson.Serializer.Options.GetTypeInfo(type)));
                 AssertJsonEqual(sample, written!, $"{operation} {shape}");
-                CollectionAssert.AreEqual(Array.Empty<string>(), ModelValidator.Validate(model, shape, written).ToArray(), $"{operation} {shape}");
+                CollectionAssert.AreEqual(Array.Empty<string>(), model.Check(written, shape).ToArray(), $"{operation} {shape}");
             }
         }
     }

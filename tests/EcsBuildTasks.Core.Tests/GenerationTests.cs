@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Testing;
 
@@ -257,7 +258,7 @@ public sealed class GenerationTests
         var input = TestInputs.ValidFargate(directory.Path).Set("EcsTaskDefinitionTemplate", "described.json");
         var diagnostics = new DiagnosticCollection();
 
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        var definitions = Project.Generate(input, diagnostics);
 
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         var json = Json(definitions.TaskDefinition);
@@ -336,7 +337,7 @@ public sealed class GenerationTests
     private static GeneratedDefinitions Generate(SettingsInput input)
     {
         var diagnostics = new DiagnosticCollection();
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        var definitions = Project.Generate(input, diagnostics);
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         return definitions;
     }

@@ -1,5 +1,5 @@
-using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -139,11 +139,11 @@ public sealed class InvalidConfigurationTests
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void Invalid_configuration_is_reported_with_its_code(string description, string code, string subject, Action<SettingsInput> change)
+    public void Invalid_configuration_is_reported_with_its_code(string description, string code, string subject, ProjectChange change)
     {
         using var directory = new TempDirectory();
         var input = TestInputs.ValidFargate(directory.Path);
-        change(input);
+        change.ApplyTo(input);
 
         TestInputs.AssertRejected(input, description, code, subject);
     }
@@ -168,7 +168,7 @@ public sealed class InvalidConfigurationTests
         var input = TestInputs.ValidFargate().Set("ContainerRepository", null).Set("EcsServiceName", "hello-ecs");
         var diagnostics = new DiagnosticCollection();
 
-        Assert.IsNull(DefinitionGenerator.Generate(input, diagnostics));
+        Assert.IsNull(Project.Generate(input, diagnostics));
 
         Assert.IsTrue(diagnostics.Any(d => d.Code == "ECS0011" && d.Subject == "EcsImage"), string.Join("\n", diagnostics));
     }
@@ -178,13 +178,13 @@ public sealed class InvalidConfigurationTests
     {
         var diagnostics = new DiagnosticCollection();
 
-        var result = DefinitionGenerator.Generate(TestInputs.ValidFargate(), diagnostics);
+        var result = Project.Generate(TestInputs.ValidFargate(), diagnostics);
 
         Assert.IsNotNull(result, string.Join("\n", diagnostics));
         Assert.AreEqual(0, diagnostics.Count, string.Join("\n", diagnostics));
     }
 
-    private static object[] Case(string description, string code, string subject, Action<SettingsInput> change) => [description, code, subject, change];
+    private static object[] Case(string description, string code, string subject, Action<SettingsInput> change) => [description, code, subject, new ProjectChange(change)];
 
     private static void Template(SettingsInput input, string property, string json)
     {

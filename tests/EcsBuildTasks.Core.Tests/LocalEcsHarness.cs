@@ -7,11 +7,16 @@ using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
 using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Deployment;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
+using Microsoft.Extensions.Time.Testing;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
 using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
@@ -31,9 +36,10 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     private readonly HttpClient control = new();
     private readonly string directory = Directory.CreateTempSubdirectory("ecs-platform-").FullName;
 
-    private LocalEcsHarness(LocalEcsServer server, AwsSession session, IReadOnlyList<string> subnets, string securityGroup, string vpc)
+    private LocalEcsHarness(LocalEcsServer server, AwsSession session, IReadOnlyList<string> subnets, string securityGroup, string vpc, FakeTimeProvider? time)
     {
         this.server = server;
+        Time = time;
         Aws = session;
         Subnets = subnets;
         SecurityGroup = securityGroup;
@@ -56,10 +62,25 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     /// <summary>Our client factory against LocalEcs (the one behind <see cref="Aws"/>).</summary>
     public AwsClientFactory Clients => Aws.Factory;
 
+    /// <summary>The clock LocalEcs and the engine share when the harness runs on simulated time (<see cref="StartSimulatedAsync"/>).</summary>
+    public FakeTimeProvider? Time { get; }
+
     /// <param name="timeScale">LocalEcs's time scale: 0 completes simulated waits at once, 600 runs a minute in 0.1 s.</param>
-    public static async Task<LocalEcsHarness> StartAsync(double timeScale = 0)
+    public static Task<LocalEcsHarness> StartAsync(double timeScale = 0) => StartAsync(new LocalEcsOptions { Port = 0, TimeScale = timeScale }, null);
+
+    /// <summary>
+    /// LocalEcs on a <see cref="FakeTimeProvider"/> that the engine shares: nothing moves until <see cref="WhileTimeRunsAsync"/>
+    /// advances the clock, so a deployment that takes simulated minutes (health checks, a timeout) takes a second.
+    /// </summary>
+    public static Task<LocalEcsHarness> StartSimulatedAsync()
     {
-        var server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = timeScale });
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        return StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 1, TimeProvider = time }, time);
+    }
+
+    private static async Task<LocalEcsHarness> StartAsync(LocalEcsOptions options, FakeTimeProvider? time)
+    {
+        var server = await LocalEcsServer.StartAsync(options);
         var session = new AwsSession(new AwsClientFactory(new AwsConnectionSettings
         {
             Region = "us-east-1",
@@ -71,7 +92,30 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         var groups = await session.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-name", ["default"])] });
         await session.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "prod" });
         await CreateQuickStartSecretAsync(server.BaseUrl);
-        return new LocalEcsHarness(server, session, subnets.Subnets!.Select(s => s.SubnetId!).ToList(), groups.SecurityGroups![0].GroupId!, subnets.Subnets![0].VpcId!);
+        return new LocalEcsHarness(server, session, subnets.Subnets!.Select(s => s.SubnetId!).ToList(), groups.SecurityGroups![0].GroupId!, subnets.Subnets![0].VpcId!, time);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while the simulated clock moves on (a quarter second whenever the work is waiting),
+    /// so that LocalEcs's simulation and the engine's waits advance together; fails when more than
+    /// <paramref name="limit"/> of simulated time (default an hour) passes.
+    /// </summary>
+    public async Task<T> WhileTimeRunsAsync<T>(Func<Task<T>> work, TimeSpan? limit = null)
+    {
+        var time = Time ?? throw new InvalidOperationException("The harness runs on real time: start it with StartSimulatedAsync.");
+        var deadline = time.GetUtcNow() + (limit ?? TimeSpan.FromHours(1));
+        var running = work();
+        while (!running.IsCompleted)
+        {
+            await Task.WhenAny(running, Task.Delay(2));
+            if (!running.IsCompleted)
+            {
+                Assert.IsTrue(time.GetUtcNow() < deadline, $"Not finished within {limit ?? TimeSpan.FromHours(1)} of simulated time.");
+                time.Advance(TimeSpan.FromMilliseconds(250));
+            }
+        }
+
+        return await running;
     }
 
     /// <summary>
@@ -133,7 +177,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     public static GeneratedDefinitions Generate(SettingsInput input)
     {
         var diagnostics = new DiagnosticCollection();
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        var definitions = Engine.Project.Generate(input, diagnostics);
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         return definitions;
     }
@@ -143,7 +187,8 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     {
         try
         {
-            await new Preflight(Aws, new RecordingDeploymentLog()).RunAsync(Generate(input), null, CancellationToken.None);
+            var definitions = Generate(input);
+            await new DeploymentPreflight(Aws, new RecordingDeploymentLog()).RunAsync(definitions, DeploymentStrategies.Of(definitions), null, CancellationToken.None);
             return [];
         }
         catch (DeploymentException ex)
@@ -152,9 +197,15 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Deploys like DeployEcsService does after the push (the image is EcsImage, so nothing is pushed).</summary>
-    public async Task<DeploymentReport> DeployAsync(SettingsInput input, IDeploymentLog? log = null, CancellationToken cancellationToken = default) =>
-        await new EcsServiceDeployment(Aws, log ?? new RecordingDeploymentLog(), TimeProvider.System).DeployAsync(Generate(input), null, null, cancellationToken);
+    /// <summary>Deploys like DeployEcsService does after the push (the image is EcsImage, so nothing is pushed), on the harness's clock.</summary>
+    public async Task<DeploymentReport> DeployAsync(SettingsInput input, IDeploymentLog? log = null, CancellationToken cancellationToken = default)
+    {
+        var deployer = new Deployer(Aws, log ?? new RecordingDeploymentLog(), Time ?? TimeProvider.System);
+        var definitions = Generate(input);
+        return Time is null
+            ? await deployer.DeployAsync(definitions, null, null, cancellationToken)
+            : await WhileTimeRunsAsync(() => deployer.DeployAsync(definitions, null, null, cancellationToken));
+    }
 
     public async Task<EcsBuildTasks.Aws.ECS.Model.Service> ServiceAsync(string name) =>
         (await Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = name, Services = [name] })).Services!.Single();

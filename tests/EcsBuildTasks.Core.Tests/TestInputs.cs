@@ -1,5 +1,5 @@
-using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -50,7 +50,7 @@ internal static class TestInputs
     {
         var diagnostics = new DiagnosticCollection();
 
-        var result = DefinitionGenerator.Generate(input, diagnostics);
+        var result = Project.Generate(input, diagnostics);
 
         Assert.IsNull(result, $"{description}: expected no definitions");
         var errors = diagnostics.Where(d => d.IsError).ToList();

@@ -3,7 +3,12 @@ using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.EcsServices;
+using EcsBuildTasks.Core.Features.LoadBalancing;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
+using EcsBuildTasks.Core.Strategies.InPlace;
 using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -73,11 +78,11 @@ public sealed class TrafficShiftingConfigurationTests
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void Invalid_traffic_shifting_configuration_is_reported_with_its_code(string description, string code, string subject, Action<SettingsInput> change)
+    public void Invalid_traffic_shifting_configuration_is_reported_with_its_code(string description, string code, string subject, ProjectChange change)
     {
         using var directory = new TempDirectory();
         var input = BlueGreen(directory.Path);
-        change(input);
+        change.ApplyTo(input);
 
         TestInputs.AssertRejected(input, description, code, subject);
     }
@@ -96,8 +101,8 @@ public sealed class TrafficShiftingConfigurationTests
     {
         var diagnostics = new DiagnosticCollection();
 
-        var definitions = DefinitionGenerator.Generate(BlueGreen().Set("EcsCanaryPercent", "20").Set("EcsVerifyEachStep", "true"), diagnostics);
-        var rolling = DefinitionGenerator.Generate(TestInputs.ValidFargate().Set("EcsBakeTimeMinutes", "5"), diagnostics);
+        var definitions = Project.Generate(BlueGreen().Set("EcsCanaryPercent", "20").Set("EcsVerifyEachStep", "true"), diagnostics);
+        var rolling = Project.Generate(TestInputs.ValidFargate().Set("EcsBakeTimeMinutes", "5"), diagnostics);
 
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         Assert.IsNotNull(rolling, string.Join("\n", diagnostics));
@@ -140,8 +145,8 @@ public sealed class TrafficShiftingConfigurationTests
         Assert.AreEqual(25.0, (double)linear["linearConfiguration"]!["stepPercent"]!);
         Assert.AreEqual(6, (int)linear["linearConfiguration"]!["stepBakeTimeInMinutes"]!);
         Assert.AreEqual(0, (int)linear["bakeTimeInMinutes"]!);
-        CollectionAssert.AreEqual(new[] { 25.0, 50.0, 75.0, 100.0 }, TrafficShiftingPlan.ProductionSteps(Generate(BlueGreen().Set("EcsDeploymentStrategy", "Linear").Set("EcsLinearStepPercent", "25")).Service.DeploymentConfiguration).ToArray());
-        CollectionAssert.AreEqual(new[] { 2.5, 100.0 }, TrafficShiftingPlan.ProductionSteps(Generate(Canary(BlueGreen()).Set("EcsCanaryPercent", "2.5")).Service.DeploymentConfiguration).ToArray());
+        CollectionAssert.AreEqual(new[] { 25.0, 50.0, 75.0, 100.0 }, ServiceDeploymentStages.ProductionSteps(Generate(BlueGreen().Set("EcsDeploymentStrategy", "Linear").Set("EcsLinearStepPercent", "25")).Service.DeploymentConfiguration).ToArray());
+        CollectionAssert.AreEqual(new[] { 2.5, 100.0 }, ServiceDeploymentStages.ProductionSteps(Generate(Canary(BlueGreen()).Set("EcsCanaryPercent", "2.5")).Service.DeploymentConfiguration).ToArray());
     }
 
     [TestMethod]
@@ -151,17 +156,17 @@ public sealed class TrafficShiftingConfigurationTests
         var canary = Generate(Canary(BlueGreen()).Set("EcsVerifyEachStep", "true").Set("EcsVerifyTimeoutSeconds", "600").Add("EcsVerifyAlarm", "hello-5xx").Add("EcsAlarm", "hello-cpu"));
 
         var gate = blueGreen.Service.DeploymentConfiguration!.LifecycleHooks!.Single();
-        Assert.IsTrue(TrafficShiftingBuilder.IsGateHook(gate));
+        Assert.IsTrue(GateHooks.IsGateHook(gate));
         Assert.AreEqual("PAUSE", gate.TargetType!.Value);
         CollectionAssert.AreEqual(new[] { "POST_TEST_TRAFFIC_SHIFT" }, gate.LifecycleStages);
-        Assert.AreEqual(5 + TrafficShiftingBuilder.GateHookGraceMinutes, gate.TimeoutConfiguration!.TimeoutInMinutes);
+        Assert.AreEqual(5 + TrafficShiftingDefinitions.GateHookGraceMinutes, gate.TimeoutConfiguration!.TimeoutInMinutes);
         Assert.AreEqual("ROLLBACK", gate.TimeoutConfiguration.Action!.Value);
         var alarms = blueGreen.Service.DeploymentConfiguration.Alarms!;
         CollectionAssert.AreEqual(new[] { "hello-5xx" }, alarms.AlarmNames, "ECS watches the verification alarms through the bake time too");
         Assert.IsTrue(alarms.Rollback);
         var stepGate = canary.Service.DeploymentConfiguration!.LifecycleHooks!.Single();
         CollectionAssert.AreEqual(new[] { "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT" }, stepGate.LifecycleStages);
-        Assert.AreEqual(10 + TrafficShiftingBuilder.GateHookGraceMinutes, stepGate.TimeoutConfiguration!.TimeoutInMinutes);
+        Assert.AreEqual(10 + TrafficShiftingDefinitions.GateHookGraceMinutes, stepGate.TimeoutConfiguration!.TimeoutInMinutes);
         CollectionAssert.AreEqual(new[] { "hello-cpu", "hello-5xx" }, canary.Service.DeploymentConfiguration.Alarms!.AlarmNames);
         var problems = AwsModel.Load("ecs").Check(Json(canary.Service), "CreateServiceRequest");
         Assert.AreEqual(0, problems.Count, string.Join("\n", problems));
@@ -189,7 +194,7 @@ public sealed class TrafficShiftingConfigurationTests
         Assert.AreEqual(5, readBack.HookDetails!.Members["threshold"].GetInt32());
         Assert.AreEqual("PAUSE", hooks[1].TargetType!.Value);
         Assert.IsNull(hooks[1].HookTargetArn);
-        Assert.IsFalse(TrafficShiftingBuilder.IsGateHook(hooks[1]));
+        Assert.IsFalse(GateHooks.IsGateHook(hooks[1]));
     }
 
     [TestMethod]
@@ -198,8 +203,8 @@ public sealed class TrafficShiftingConfigurationTests
         var definitions = Generate(BlueGreen().Set("EcsProductionListenerRuleArn", NlbListener).Set("EcsTestListenerRuleArn", null));
 
         Assert.AreEqual(NlbListener, definitions.Service.LoadBalancers![0].AdvancedConfiguration!.ProductionListenerRule);
-        Assert.AreEqual("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2", TrafficShiftingArns.ListenerOf(ProductionRule));
-        Assert.AreEqual(NlbListener, TrafficShiftingArns.ListenerOf(NlbListener));
+        Assert.AreEqual("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2", ElbArns.ListenerOf(ProductionRule));
+        Assert.AreEqual(NlbListener, ElbArns.ListenerOf(NlbListener));
     }
 
     [TestMethod]
@@ -210,8 +215,8 @@ public sealed class TrafficShiftingConfigurationTests
         var withoutHooks = new Service { DeploymentConfiguration = new DeploymentConfiguration() };
         var untouched = Generate(TestInputs.ValidFargate()).Service;
 
-        TrafficShiftingBuilder.ClearStaleHooks(rolling, withHooks);
-        TrafficShiftingBuilder.ClearStaleHooks(untouched, withoutHooks);
+        ServiceUpdate.ClearStaleHooks(rolling, withHooks);
+        ServiceUpdate.ClearStaleHooks(untouched, withoutHooks);
 
         Assert.IsNotNull(rolling.DeploymentConfiguration!.LifecycleHooks);
         Assert.AreEqual(0, rolling.DeploymentConfiguration.LifecycleHooks.Count, "an empty list makes ECS drop the old hooks");
@@ -228,7 +233,7 @@ public sealed class TrafficShiftingConfigurationTests
             .Add("EcsLifecycleHook", HookFunction, ("Stages", "POST_SCALE_UP"), ("RoleArn", HookRole)));
 
         var plan = File.ReadAllText(DefinitionWriter.Write(definitions, directory.Path).PlanFile);
-        var waits = TrafficShiftingPlan.ConfiguredWaits(definitions.Service.DeploymentConfiguration, TrafficShiftingPlan.GateCount(definitions.Settings, definitions.Service.DeploymentConfiguration), definitions.Settings.TrafficShifting.Verification);
+        var waits = TrafficShiftingPlan.ConfiguredWaits(definitions.Service.DeploymentConfiguration, TrafficShiftingPlan.GateCount(definitions.Settings, TrafficShift.Linear, definitions.Service.DeploymentConfiguration), definitions.Settings.TrafficShifting.Verification);
 
         StringAssert.Contains(plan, "Shifting    25% more production to green every 3 min (4 steps); blue kept 5 min after (bake time)");
         StringAssert.Contains(plan, "Wiring      target groups hello / hello-green; production rule " + ProductionRule);
@@ -278,12 +283,12 @@ public sealed class TrafficShiftingConfigurationTests
         return input.Set("EcsServiceDefinitionTemplate", "service.json");
     }
 
-    private static object[] Case(string description, string code, string subject, Action<SettingsInput> change) => [description, code, subject, change];
+    private static object[] Case(string description, string code, string subject, Action<SettingsInput> change) => [description, code, subject, new ProjectChange(change)];
 
     private static GeneratedDefinitions Generate(SettingsInput input)
     {
         var diagnostics = new DiagnosticCollection();
-        var definitions = DefinitionGenerator.Generate(input, diagnostics);
+        var definitions = Project.Generate(input, diagnostics);
         Assert.IsNotNull(definitions, string.Join("\n", diagnostics));
         return definitions;
     }

@@ -2,16 +2,19 @@ using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
-using EcsBuildTasks.Core.Deployment;
-using EcsBuildTasks.Core.Deployment.TrafficShifting;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.EcsServices;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies.InPlace;
 using EcsBuildTasks.Testing;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Core.Tests;
 
 /// <summary>
-/// The deployment engine (EcsServiceDeployment, the waiter and the traffic-shifting monitor) against an in-process
+/// The deployment engine (the traffic-shifting strategy: the service deployment watch and follower, the gates) against an in-process
 /// LocalEcs at 600× speed: rollbacks during the bake time and what the build checks afterwards.
 /// </summary>
 [TestClass]
@@ -43,7 +46,7 @@ public sealed class TrafficShiftingDeploymentTests
         DeploymentReport rollback;
         using (var aws = LocalEcsHarness.Session(input))
         {
-            rollback = await new ServiceOperations(aws, log, TimeProvider.System).RollbackAsync("prod", "rollback-in-bake", Options(), CancellationToken.None);
+            rollback = await new Deployer(aws, log, TimeProvider.System).RollbackAsync(LocalEcsHarness.Generate(input), CancellationToken.None);
         }
 
         var deployed = await deploying;
@@ -78,7 +81,7 @@ public sealed class TrafficShiftingDeploymentTests
         await elb.ModifyRuleAsync(new ModifyRuleRequest { RuleArn = wiring.ProductionRuleArn, Actions = [TrafficWiring.Forward(wiring.GreenTargetGroupArn)] });
         var log = new RecordingDeploymentLog();
         using var aws = LocalEcsHarness.Session(input);
-        using var monitor = TrafficShiftingMonitor.ForRollback(aws, log, TimeProvider.System);
+        using var monitor = ServiceDeploymentFollower.ForRollback(aws, log, TimeProvider.System, ServiceDeploymentStages.Stages);
         var described = (await ecs.DescribeServiceDeploymentsAsync(new DescribeServiceDeploymentsRequest { ServiceDeploymentArns = [arn] })).ServiceDeployments![0];
 
         await monitor.OnPollAsync(described, CancellationToken.None);
@@ -151,7 +154,7 @@ public sealed class TrafficShiftingDeploymentTests
     {
         var definitions = LocalEcsHarness.Generate(input);
         using var aws = LocalEcsHarness.Session(input);
-        var deployment = new EcsServiceDeployment(aws, log ?? new RecordingDeploymentLog(), TimeProvider.System) { VerificationHandler = verification };
+        var deployment = new Deployer(aws, log ?? new RecordingDeploymentLog(), TimeProvider.System) { VerificationHandler = verification };
         return await deployment.DeployAsync(definitions, null, null, CancellationToken.None);
     }
 
@@ -183,8 +186,6 @@ public sealed class TrafficShiftingDeploymentTests
             return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body) });
         }
     }
-
-    private static WaitOptions Options() => new(TimeSpan.FromMinutes(5), null, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2));
 
     /// <summary>The newest service deployment of the service, once it is at <paramref name="stage"/>.</summary>
     private static async Task<string> WaitForStageAsync(string service, string stage)

@@ -1,8 +1,10 @@
 using EcsBuildTasks.Aws.CloudWatch.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
-using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies;
 using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -134,7 +136,7 @@ public sealed class TrafficShiftingPreflightTests
     {
         var definitions = LocalEcsHarness.Generate(input);
         using var aws = LocalEcsHarness.Session(input);
-        await new Preflight(aws, log).RunAsync(definitions, repositoryName: null, CancellationToken.None);
+        await new DeploymentPreflight(aws, log).RunAsync(definitions, DeploymentStrategies.Of(definitions), repositoryName: null, CancellationToken.None);
     }
 
     private static async Task<Diagnostics.EcsDiagnostic> AssertFailsAsync(string code, string subject, SettingsInput input)

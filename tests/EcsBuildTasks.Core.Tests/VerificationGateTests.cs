@@ -1,6 +1,6 @@
 using System.Net;
-using EcsBuildTasks.Core.Deployment;
-using EcsBuildTasks.Core.Deployment.Verification;
+using EcsBuildTasks.Core.Features.Verification;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
-using EcsBuildTasks.Aws.CloudWatch.Model;
 using EcsBuildTasks.Aws.CloudWatchLogs.Model;
 using EcsBuildTasks.Aws.ECR.Model;
 using EcsBuildTasks.Aws.ECS.Model;
@@ -12,7 +9,8 @@ namespace EcsBuildTasks.EndToEndTests;
 
 /// <summary>
 /// `dotnet publish -p:EcsDeploy=true` of a project referencing the package, against LocalEcs: the whole pipeline, as
-/// a user runs it.
+/// a user runs it. What the engine does on each path (alarms, fail-fast, timeouts, daemons, auto scaling) is tested at
+/// the engine level (Core.Tests: RollingStrategyTests); these tests cover the MSBuild wiring of each kind of outcome.
 /// </summary>
 [TestClass]
 [TestCategory("EndToEnd")]
@@ -92,75 +90,6 @@ public sealed class DeployTests
     }
 
     [TestMethod]
-    public async Task An_alarm_in_ALARM_rolls_the_deployment_back()
-    {
-        using var project = await CreateProjectAsync(items: """<EcsAlarm Include="$(ContainerRepository)-5xx" />""");
-        var cloudWatch = (await LocalEcsFixture.ClientsAsync()).CreateCloudWatch();
-        var alarm = project.Name + "-5xx";
-        await cloudWatch.PutMetricAlarmAsync(new PutMetricAlarmRequest
-        {
-            AlarmName = alarm, MetricName = "HTTPCode_Target_5XX_Count", Namespace = "AWS/ApplicationELB", Statistic = "Sum",
-            Period = 60, EvaluationPeriods = 1, Threshold = 1, ComparisonOperator = "GreaterThanOrEqualToThreshold",
-        });
-        await cloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = alarm, StateValue = "OK", StateReason = "test" });
-        AssertSucceeded(Publish(project));
-        var healthy = (await DescribeAsync(project.Name)).TaskDefinition;
-        await cloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = alarm, StateValue = "ALARM", StateReason = "5xx errors above threshold" });
-
-        var rolledBack = Publish(project, "-p:EcsMemory=2048");
-
-        Assert.AreNotEqual(0, rolledBack.ExitCode, rolledBack.ToString());
-        StringAssert.Contains(rolledBack.StandardOutput, "error ECS3002");
-        Assert.AreEqual(healthy, (await DescribeAsync(project.Name)).TaskDefinition);
-    }
-
-    [TestMethod]
-    public async Task A_daemon_service_runs_one_task_per_container_instance()
-    {
-        using var project = await CreateProjectAsync("""
-            <EcsLaunchType>EC2</EcsLaunchType>
-            <EcsSchedulingStrategy>DAEMON</EcsSchedulingStrategy>
-            <EcsCpu></EcsCpu>
-            <EcsMemory></EcsMemory>
-            <EcsContainerMemory>256</EcsContainerMemory>
-            """);
-
-        var publish = Publish(project);
-
-        AssertSucceeded(publish);
-        var instances = await (await LocalEcsFixture.EcsAsync()).ListContainerInstancesAsync(new ListContainerInstancesRequest { Cluster = Cluster });
-        var service = await DescribeAsync(project.Name);
-        Assert.AreEqual("DAEMON", service.SchedulingStrategy!.Value);
-        Assert.IsTrue(instances.ContainerInstanceArns!.Count > 0);
-        Assert.AreEqual(instances.ContainerInstanceArns.Count, service.RunningCount);
-    }
-
-    [TestMethod]
-    public async Task A_desired_count_chosen_by_auto_scaling_survives_a_deployment()
-    {
-        using var project = await CreateProjectAsync();
-        AssertSucceeded(Publish(project));
-        var clients = await LocalEcsFixture.ClientsAsync();
-        await clients.CreateApplicationAutoScaling().RegisterScalableTargetAsync(new RegisterScalableTargetRequest
-        {
-            ServiceNamespace = "ecs", ResourceId = $"service/{Cluster}/{project.Name}", ScalableDimension = "ecs:service:DesiredCount", MinCapacity = 1, MaxCapacity = 5,
-        });
-        using (var http = new HttpClient())
-        {
-            using var scaled = await http.PostAsJsonAsync(new Uri(await LocalEcsFixture.EndpointAsync() + "/_localecs/autoscaling/desired-count"), new { cluster = Cluster, service = project.Name, desiredCount = 3 });
-            Assert.IsTrue(scaled.IsSuccessStatusCode, await scaled.Content.ReadAsStringAsync());
-        }
-
-        var publish = Publish(project, "-p:EcsMemory=2048");
-
-        AssertSucceeded(publish);
-        var service = await DescribeAsync(project.Name);
-        Assert.AreEqual(3, service.DesiredCount, "the deployment did not reset the desired count auto scaling chose");
-        Assert.AreEqual(3, service.RunningCount);
-        StringAssert.EndsWith(service.TaskDefinition, ":2");
-    }
-
-    [TestMethod]
     public async Task EcsRollback_returns_the_service_to_its_previous_revision_and_EcsStatus_shows_it()
     {
         using var project = await CreateProjectAsync();
@@ -179,23 +108,6 @@ public sealed class DeployTests
         AssertSucceeded(status);
         StringAssert.Contains(status.StandardOutput, $"service {project.Name} in {Cluster}: ACTIVE");
         StringAssert.Contains(status.StandardOutput, $"Task definition {project.Name}:1");
-    }
-
-    [TestMethod]
-    public async Task Fail_fast_stops_and_rolls_back_after_the_given_number_of_failed_tasks()
-    {
-        // A circuit breaker that would wait for 50 failures: EcsFailFastFailedTasks=2 decides first.
-        using var project = await CreateProjectAsync("<EcsCircuitBreakerThreshold>COUNT:50</EcsCircuitBreakerThreshold>");
-        AssertSucceeded(Publish(project));
-
-        var crash = Publish(project, "-p:Simulate=crash", "-p:EcsFailFastFailedTasks=2");
-
-        Assert.AreNotEqual(0, crash.ExitCode, crash.ToString());
-        StringAssert.Contains(crash.StandardOutput, "(EcsFailFastFailedTasks=2): stopping the deployment and rolling back");
-        StringAssert.Contains(crash.StandardOutput, "error ECS3005");
-        StringAssert.Contains(crash.StandardOutput, $"runs {project.Name}:1");
-        Assert.AreEqual("failed-fast", (string?)Result(project)["status"]);
-        StringAssert.EndsWith((await DescribeAsync(project.Name)).TaskDefinition, ":1");
     }
 
     [TestMethod]

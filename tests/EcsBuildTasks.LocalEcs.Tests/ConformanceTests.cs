@@ -42,26 +42,26 @@ public sealed class ConformanceTests
         await Tour.RunAsync(sim);
 
         var problems = new List<string>();
-        var checkers = ModelFolders.Values.Distinct().ToDictionary(f => f, f => ModelChecker.Load(f));
+        var checkers = ModelFolders.Values.Distinct().ToDictionary(f => f, f => AwsModel.Load(f));
         foreach (var (service, operation, response) in recorder.Json)
         {
             var checker = checkers[ModelFolders[service]];
             Assert.IsTrue(checker.HasOperation(operation), $"{service} {operation} is not in the model");
-            problems.AddRange(checker.CheckJson(operation, response).Select(p => $"{service} {p}"));
+            problems.AddRange(checker.CheckResponse(operation, response).Select(p => $"{service} {p}"));
         }
 
         foreach (var (service, operation, response) in recorder.Xml.Where(x => x.Service != "ec2"))
         {
             var checker = checkers[ModelFolders[service]];
             Assert.IsTrue(checker.HasOperation(operation), $"{service} {operation} is not in the model");
-            problems.AddRange(checker.CheckXml(operation, response).Select(p => $"{service} {p}"));
+            problems.AddRange(checker.CheckXmlResponse(operation, response).Select(p => $"{service} {p}"));
         }
 
         foreach (var (service, operation, response) in recorder.RestXml)
         {
             var checker = checkers[ModelFolders[service]];
             Assert.IsTrue(checker.HasOperation(operation), $"{service} {operation} is not in the model");
-            problems.AddRange(checker.CheckRestXml(operation, response).Select(p => $"{service} {p}"));
+            problems.AddRange(checker.CheckRestXmlResponse(operation, response).Select(p => $"{service} {p}"));
         }
 
         Assert.AreEqual(0, problems.Count, string.Join('\n', problems.Distinct()));
@@ -76,21 +76,21 @@ public sealed class ConformanceTests
     [TestMethod]
     public void The_model_checker_reports_unknown_members_wrong_types_and_values_outside_enums()
     {
-        var ecs = ModelChecker.Load("ecs");
-        var problems = ecs.CheckJson("DescribeClusters", JsonNode.Parse("""
+        var ecs = AwsModel.Load("ecs");
+        var problems = ecs.CheckResponse("DescribeClusters", JsonNode.Parse("""
             {"clusters": [{"clusterName": 5, "status": "ACTIVE", "registeredContainerInstancesCount": "2", "bogus": true}],
              "failures": [{"arn": "x", "reason": "MISSING"}]}
             """));
         Assert.AreEqual(3, problems.Count, string.Join('\n', problems));
-        var services = ecs.CheckJson("DescribeServices", JsonNode.Parse("""{"services": [{"launchType": "DOCKER", "createdAt": "2026-01-01"}]}"""));
+        var services = ecs.CheckResponse("DescribeServices", JsonNode.Parse("""{"services": [{"launchType": "DOCKER", "createdAt": "2026-01-01"}]}"""));
         Assert.AreEqual(2, services.Count, string.Join('\n', services));
-        var elb = ModelChecker.Load("elbv2");
+        var elb = AwsModel.Load("elbv2");
         var xml = System.Xml.Linq.XElement.Parse("""
             <DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions>
             <member><Target><Id>1.2.3.4</Id><Port>eighty</Port></Target><TargetHealth><State>sleepy</State></TargetHealth></member>
             </TargetHealthDescriptions></DescribeTargetHealthResult></DescribeTargetHealthResponse>
             """);
-        Assert.AreEqual(2, elb.CheckXml("DescribeTargetHealth", xml).Count);
+        Assert.AreEqual(2, elb.CheckXmlResponse("DescribeTargetHealth", xml).Count);
     }
 
     [TestMethod]
@@ -99,7 +99,7 @@ public sealed class ConformanceTests
         Peers.RequireAwsModels(); // ends the test before LocalEcs starts when the models are absent
         await using var local = await LiveLocalEcs.StartAsync();
         var aws = local.Aws;
-        var ecs = ModelChecker.Load("ecs");
+        var ecs = AwsModel.Load("ecs");
         var (subnets, group, vpc) = await Scenario.DefaultNetworkAsync(aws);
 
         async Task<AwsErrorException> EcsError(string operation, JsonObject body, string code, string? message = null)
@@ -135,15 +135,7 @@ public sealed class ConformanceTests
             ["family"] = "agent",
             ["containerDefinitions"] = new JsonArray(new JsonObject { ["name"] = "agent", ["image"] = "nginx", ["memory"] = 64 }),
         }))["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
-        JsonObject Service(string name) => new()
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = name,
-            ["taskDefinition"] = definition,
-            ["desiredCount"] = 1,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-        };
+        JsonObject Service(string name) => ServiceRequest.Fargate("prod", name, definition, 1, subnets, group);
 
         var fargateBridge = Service("bridge");
         fargateBridge["taskDefinition"] = bridgeDefinition;
@@ -182,19 +174,19 @@ public sealed class ConformanceTests
 
         var query = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.QueryAsync("elasticloadbalancing", "DescribeTargetGroups", Scenario.ElbVersion, ("TargetGroupArns.member.1", balancer.BlueTargetGroupArn + "x")));
         Assert.AreEqual("TargetGroupNotFound", query.Code);
-        Assert.IsTrue(ModelChecker.Load("elbv2").DeclaresError("DescribeTargetGroups", query.Code));
+        Assert.IsTrue(AwsModel.Load("elbv2").DeclaresError("DescribeTargetGroups", query.Code));
         StringAssert.Contains(query.Body, "<ErrorResponse");
         StringAssert.Contains(query.Body, "<Type>Sender</Type>");
         StringAssert.Contains(query.Body, "<RequestId>");
 
         var ecr = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("ecr", "DescribeRepositories", new JsonObject { ["repositoryNames"] = new JsonArray("ghost") }));
-        Assert.IsTrue(ModelChecker.Load("ecr").DeclaresError("DescribeRepositories", ecr.Code), ecr.Code);
+        Assert.IsTrue(AwsModel.Load("ecr").DeclaresError("DescribeRepositories", ecr.Code), ecr.Code);
         var logs = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("logs", "PutRetentionPolicy", new JsonObject { ["logGroupName"] = "ghost", ["retentionInDays"] = 7 }));
-        Assert.IsTrue(ModelChecker.Load("logs").DeclaresError("PutRetentionPolicy", logs.Code), logs.Code);
+        Assert.IsTrue(AwsModel.Load("logs").DeclaresError("PutRetentionPolicy", logs.Code), logs.Code);
         var alarm = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("cloudwatch", "SetAlarmState", new JsonObject { ["AlarmName"] = "ghost", ["StateValue"] = "OK", ["StateReason"] = "x" }));
-        Assert.IsTrue(ModelChecker.Load("cloudwatch").DeclaresError("SetAlarmState", alarm.Code), alarm.Code);
+        Assert.IsTrue(AwsModel.Load("cloudwatch").DeclaresError("SetAlarmState", alarm.Code), alarm.Code);
         var map = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("servicediscovery", "GetNamespace", new JsonObject { ["Id"] = "ns-ghost" }));
-        Assert.IsTrue(ModelChecker.Load("servicediscovery").DeclaresError("GetNamespace", map.Code), map.Code);
+        Assert.IsTrue(AwsModel.Load("servicediscovery").DeclaresError("GetNamespace", map.Code), map.Code);
         var scaling = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("application-autoscaling", "DeleteScalingPolicy", new JsonObject
         {
             ["PolicyName"] = "ghost",
@@ -202,7 +194,7 @@ public sealed class ConformanceTests
             ["ResourceId"] = "service/prod/web",
             ["ScalableDimension"] = "ecs:service:DesiredCount",
         }));
-        Assert.IsTrue(ModelChecker.Load("application-autoscaling").DeclaresError("DeleteScalingPolicy", scaling.Code), scaling.Code);
+        Assert.IsTrue(AwsModel.Load("application-autoscaling").DeclaresError("DeleteScalingPolicy", scaling.Code), scaling.Code);
         var ec2 = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.QueryAsync("ec2", "DescribeVpcs", "2016-11-15", ("VpcId.1", "vpc-ghost")));
         Assert.AreEqual("InvalidVpcID.NotFound", ec2.Code);
         StringAssert.Contains(ec2.Body, "<Response><Errors><Error>");

@@ -83,16 +83,7 @@ public sealed class LoadTests
             var name = $"svc{index:D2}";
             string Definition(string version) => CliTests.TaskDefinitionJson(local.Registry, null).Replace("\"family\":\"web\"", $"\"family\":\"{name}\"", StringComparison.Ordinal);
             var v1 = (await Call("RegisterTaskDefinition", JsonNode.Parse(Definition("1"))!.AsObject()))["taskDefinition"]!["taskDefinitionArn"]!.DeepClone();
-            await Call("CreateService", new JsonObject
-            {
-                ["cluster"] = "load",
-                ["serviceName"] = name,
-                ["taskDefinition"] = v1,
-                ["desiredCount"] = 2,
-                ["launchType"] = "FARGATE",
-                ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-                ["deploymentConfiguration"] = new JsonObject { ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = true } },
-            });
+            await Call("CreateService", ServiceRequest.Fargate("load", name, v1, 2, subnets, group).CircuitBreaker());
             await DeployedAsync(name, await LatestArnAsync(name));
             var v2 = (await Call("RegisterTaskDefinition", JsonNode.Parse(Definition("2"))!.AsObject()))["taskDefinition"]!["taskDefinitionArn"]!.DeepClone();
             await Call("UpdateService", new JsonObject { ["cluster"] = "load", ["service"] = name, ["taskDefinition"] = v2 });

@@ -84,21 +84,12 @@ public sealed class OneOffTaskAndServiceConnectTests
                 ["portMappings"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["name"] = "http", ["appProtocol"] = "http" }),
             }),
         }))["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
-        JsonObject Service(string ns, string portName) => new()
+        JsonObject Service(string ns, string portName) => ServiceRequest.Fargate("prod", "orders", definition, 1, subnets, group).With("serviceConnectConfiguration", new JsonObject
         {
-            ["cluster"] = "prod",
-            ["serviceName"] = "orders",
-            ["taskDefinition"] = definition,
-            ["desiredCount"] = 1,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["serviceConnectConfiguration"] = new JsonObject
-            {
-                ["enabled"] = true,
-                ["namespace"] = ns,
-                ["services"] = new JsonArray(new JsonObject { ["portName"] = portName, ["clientAliases"] = new JsonArray(new JsonObject { ["port"] = 80, ["dnsName"] = "orders" }) }),
-            },
-        };
+            ["enabled"] = true,
+            ["namespace"] = ns,
+            ["services"] = new JsonArray(new JsonObject { ["portName"] = portName, ["clientAliases"] = new JsonArray(new JsonObject { ["port"] = 80, ["dnsName"] = "orders" }) }),
+        });
 
         var missing = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.EcsAsync("CreateService", Service("nowhere", "http")));
         var unnamed = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.EcsAsync("CreateService", Service(namespaceArn, "grpc")));

@@ -16,20 +16,12 @@ public sealed class RollingDeploymentTests
         var balancer = await Scenario.LoadBalancerAsync(aws, "roll", subnets, vpc);
         await Scenario.ClusterAsync(aws, "prod");
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 4,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["loadBalancers"] = new JsonArray(new JsonObject { ["targetGroupArn"] = balancer.BlueTargetGroupArn, ["containerName"] = "web", ["containerPort"] = 8080 }),
-            ["deploymentConfiguration"] = new JsonObject { ["minimumHealthyPercent"] = 50, ["maximumPercent"] = 200 },
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 4, subnets, group)
+            .LoadBalancer(balancer.BlueTargetGroupArn)
+            .Deployment("minimumHealthyPercent", 50).Deployment("maximumPercent", 200)
 
             // v2 starts slowly: its targets fail their first checks, which the grace period tolerates.
-            ["healthCheckGracePeriodSeconds"] = 60,
-        });
+            .With("healthCheckGracePeriodSeconds", 60));
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(10), "initial deployment");
 
         var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest", simulate: "slow-start:20");
@@ -85,16 +77,7 @@ public sealed class RollingDeploymentTests
         await Scenario.ClusterAsync(aws, "prod");
         await aws.JsonAsync("logs", "CreateLogGroup", new JsonObject { ["logGroupName"] = "/ecs/web" });
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest", logGroup: "/ecs/web");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 2,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["deploymentConfiguration"] = new JsonObject { ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = true } },
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 2, subnets, group).CircuitBreaker());
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(5), "initial deployment");
         var firstRevision = (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["targetServiceRevision"]!["arn"]!.GetValue<string>();
 
@@ -158,17 +141,7 @@ public sealed class RollingDeploymentTests
             ["ComparisonOperator"] = "GreaterThanThreshold",
         });
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 2,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["loadBalancers"] = new JsonArray(new JsonObject { ["targetGroupArn"] = balancer.BlueTargetGroupArn, ["containerName"] = "web", ["containerPort"] = 8080 }),
-            ["deploymentConfiguration"] = new JsonObject { ["alarms"] = new JsonObject { ["alarmNames"] = new JsonArray("web-5xx"), ["enable"] = true, ["rollback"] = true } },
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 2, subnets, group).LoadBalancer(balancer.BlueTargetGroupArn).Alarms("web-5xx"));
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(10), "initial deployment");
 
         var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest", simulate: "slow-start:30");
@@ -192,15 +165,7 @@ public sealed class RollingDeploymentTests
         var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
         await Scenario.ClusterAsync(aws, "prod");
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 3,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 3, subnets, group));
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(5), "initial deployment");
 
         // No effective change: no new service deployment, and an omitted desiredCount keeps the current one.
@@ -244,14 +209,7 @@ public sealed class RollingDeploymentTests
                 ["portMappings"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["hostPort"] = 0 }),
             }),
         });
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "edge",
-            ["serviceName"] = "agent",
-            ["taskDefinition"] = definition["taskDefinition"]!["taskDefinitionArn"]!.DeepClone(),
-            ["launchType"] = "EC2",
-            ["schedulingStrategy"] = "DAEMON",
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Of("edge", "agent", definition["taskDefinition"]!["taskDefinitionArn"]!).With("launchType", "EC2").With("schedulingStrategy", "DAEMON"));
         sim.Advance(TimeSpan.FromSeconds(30));
 
         async Task<List<JsonNode>> RunningTasks()

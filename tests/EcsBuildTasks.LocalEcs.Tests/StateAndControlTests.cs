@@ -28,15 +28,7 @@ public sealed class StateAndControlTests
                 await aws.JsonAsync("ecr", "CreateRepository", new JsonObject { ["repositoryName"] = "app" });
                 digest = await PushTinyImageAsync(sim, "app", "v1");
                 var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/app:v1");
-                await aws.EcsAsync("CreateService", new JsonObject
-                {
-                    ["cluster"] = "prod",
-                    ["serviceName"] = "web",
-                    ["taskDefinition"] = v1,
-                    ["desiredCount"] = 2,
-                    ["launchType"] = "FARGATE",
-                    ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-                });
+                await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 2, subnets, group));
                 await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(5), "first deployment");
                 v2 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/app:v1", simulate: "slow-start:5");
                 await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["taskDefinition"] = v2 });

@@ -50,20 +50,7 @@ public sealed class TaskBehaviourTests
         var balancer = await Scenario.LoadBalancerAsync(aws, "sick", subnets, vpc);
         await Scenario.ClusterAsync(aws, "prod");
         var unhealthy = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest", simulate: "unhealthy");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = unhealthy,
-            ["desiredCount"] = 1,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["loadBalancers"] = new JsonArray(new JsonObject { ["targetGroupArn"] = balancer.BlueTargetGroupArn, ["containerName"] = "web", ["containerPort"] = 8080 }),
-            ["deploymentConfiguration"] = new JsonObject
-            {
-                ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = false, ["thresholdConfiguration"] = new JsonObject { ["type"] = "COUNT", ["value"] = 2 } },
-            },
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", unhealthy, 1, subnets, group).LoadBalancer(balancer.BlueTargetGroupArn).CircuitBreaker(rollback: false, failureCount: 2));
         var sawUnhealthy = false;
         await sim.AdvanceUntilAsync(async () =>
         {
@@ -83,15 +70,7 @@ public sealed class TaskBehaviourTests
 
         var checkedDefinition = await Scenario.FargateTaskDefinitionAsync(aws, "checked", $"{sim.Registry}/localecs/base:latest", simulate: "unhealthy",
             healthCheck: new JsonObject { ["command"] = new JsonArray("CMD-SHELL", "curl -f http://localhost:8080/health"), ["interval"] = 10, ["retries"] = 2 });
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "checked",
-            ["taskDefinition"] = checkedDefinition,
-            ["desiredCount"] = 1,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "checked", checkedDefinition, 1, subnets, group));
         sim.Advance(TimeSpan.FromSeconds(60));
         var checkedStopped = await aws.EcsAsync("ListTasks", new JsonObject { ["cluster"] = "prod", ["serviceName"] = "checked", ["desiredStatus"] = "STOPPED" });
         var failed = (await aws.EcsAsync("DescribeTasks", new JsonObject { ["cluster"] = "prod", ["tasks"] = new JsonArray(checkedStopped["taskArns"]![0]!.DeepClone()) }))["tasks"]![0]!;
@@ -121,16 +100,8 @@ public sealed class TaskBehaviourTests
             ["DnsConfig"] = new JsonObject { ["DnsRecords"] = new JsonArray(new JsonObject { ["Type"] = "SRV", ["TTL"] = 10 }) },
         }))["Service"]!;
         var definition = await Scenario.FargateTaskDefinitionAsync(aws, "api", $"{sim.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "api",
-            ["taskDefinition"] = definition,
-            ["desiredCount"] = 3,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["serviceRegistries"] = new JsonArray(new JsonObject { ["registryArn"] = registry["Arn"]!.DeepClone(), ["containerName"] = "web", ["containerPort"] = 8080 }),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "api", definition, 3, subnets, group)
+            .With("serviceRegistries", new JsonArray(new JsonObject { ["registryArn"] = registry["Arn"]!.DeepClone(), ["containerName"] = "web", ["containerPort"] = 8080 })));
         sim.Advance(TimeSpan.FromSeconds(30));
         async Task<JsonArray> InstancesAsync() => (await aws.JsonAsync("servicediscovery", "ListInstances", new JsonObject { ["ServiceId"] = registry["Id"]!.DeepClone() }))["Instances"]!.AsArray();
         var instances = await InstancesAsync();
@@ -169,15 +140,7 @@ public sealed class TaskBehaviourTests
                 ["portMappings"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["hostPort"] = 0 }),
             }),
         }))["taskDefinition"]!["taskDefinitionArn"]!.DeepClone();
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "ec2",
-            ["serviceName"] = "site",
-            ["taskDefinition"] = definition,
-            ["desiredCount"] = 2,
-            ["launchType"] = "EC2",
-            ["loadBalancers"] = new JsonArray(new JsonObject { ["targetGroupArn"] = targetGroup, ["containerName"] = "site", ["containerPort"] = 8080 }),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Of("ec2", "site", definition).With("desiredCount", 2).With("launchType", "EC2").LoadBalancer(targetGroup, "site"));
         await sim.AdvanceUntilAsync(async () => (await Scenario.TargetHealthAsync(aws, targetGroup)).Count(t => t.State == "healthy") == 2, TimeSpan.FromMinutes(5), "two healthy instance targets");
         var health = await aws.QueryAsync("elasticloadbalancing", "DescribeTargetHealth", Scenario.ElbVersion, ("TargetGroupArn", targetGroup));
         var targets = health.All("Target").Select(t => (Id: t.Value("Id")!, Port: int.Parse(t.Value("Port")!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
@@ -205,15 +168,7 @@ public sealed class TaskBehaviourTests
         var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
         await Scenario.ClusterAsync(aws, "prod");
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 2,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 2, subnets, group));
         await aws.JsonAsync("application-autoscaling", "RegisterScalableTarget", new JsonObject
         {
             ["ServiceNamespace"] = "ecs",

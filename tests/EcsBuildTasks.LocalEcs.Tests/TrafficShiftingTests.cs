@@ -229,29 +229,7 @@ public sealed class TrafficShiftingTests
         var balancer = await Scenario.LoadBalancerAsync(aws, "bg", subnets, vpc);
         await Scenario.ClusterAsync(aws, "prod");
         var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 2,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["loadBalancers"] = new JsonArray(new JsonObject
-            {
-                ["targetGroupArn"] = balancer.BlueTargetGroupArn,
-                ["containerName"] = "web",
-                ["containerPort"] = 8080,
-                ["advancedConfiguration"] = new JsonObject
-                {
-                    ["alternateTargetGroupArn"] = balancer.GreenTargetGroupArn,
-                    ["productionListenerRule"] = balancer.RuleArn,
-                    ["testListenerRule"] = balancer.TestRuleArn,
-                    ["roleArn"] = InfrastructureRole,
-                },
-            }),
-            ["deploymentConfiguration"] = deploymentConfiguration,
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 2, subnets, group).TrafficShifting(balancer, InfrastructureRole).With("deploymentConfiguration", deploymentConfiguration));
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(10), "initial deployment");
         var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
         return (aws, balancer, v2);

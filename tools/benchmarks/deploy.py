@@ -12,13 +12,17 @@
 The tasks are those of the package (`dotnet pack nuget/EcsBuildTasks.csproj`, ReadyToRun for linux-x64), as users get
 them; `--tasks source` uses src/EcsBuildTasks/bin instead (JIT compiled), to see what the precompilation saves.
 
-Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5] [--tasks package|source]
+`--compare DIR` measures another checkout of the repository (e.g. a clone at an older commit) in the same run: its
+tasks and targets deploy a third project, interleaved with the other two (plain, this tree, the other tree), against
+the same LocalEcs, so a change's cost is seen without the machine's drift between two runs.
+
+Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5] [--tasks package|source] [--compare DIR]
 """
 import argparse, base64, datetime, glob, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request, zipfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CONFIG = "Release"
-TASKS = os.path.join(ROOT, "src", "EcsBuildTasks", "bin", CONFIG, "net10.0", "EcsBuildTasks.dll")
+TREES = []  # this tree first, then the one given with --compare
 LOCALECS = os.path.join(ROOT, "src", "EcsBuildTasks.LocalEcs", "bin", CONFIG, "net10.0", "EcsBuildTasks.LocalEcs.dll")
 ENV = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1", MSBUILDDISABLENODEREUSE="1", DOTNET_CLI_USE_MSBUILD_SERVER="0",
            AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
@@ -45,18 +49,37 @@ def start_localecs(time_scale, state_dir):
     sys.exit("LocalEcs did not start")
 
 
-def project(directory, name, port):
+class Tree:
+    """A checkout whose targets and tasks deploy a project: this repository, or the one given with --compare."""
+
+    def __init__(self, label, root):
+        self.label, self.root = label, os.path.abspath(root)
+        self.tasks = os.path.join(self.root, "src", "EcsBuildTasks", "bin", CONFIG, "net10.0", "EcsBuildTasks.dll")
+
+    def prepare(self, tasks_kind, work):
+        subprocess.run(["dotnet", "build", os.path.join(self.root, "src", "EcsBuildTasks"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
+        if tasks_kind == "package":
+            feed = os.path.join(work, f"feed-{self.label}")
+            subprocess.run(["dotnet", "pack", os.path.join(self.root, "nuget", "EcsBuildTasks.csproj"), "-c", CONFIG, "-o", feed, "-v:q", "-nologo"], check=True, env=ENV)
+            with zipfile.ZipFile(glob.glob(os.path.join(feed, "EcsBuildTasks.*.nupkg"))[0]) as package:
+                package.extractall(os.path.join(work, f"package-{self.label}"))
+            self.tasks = os.path.join(work, f"package-{self.label}", "tasks", "net10.0", "EcsBuildTasks.dll")
+        print(f"tasks ({self.label}): {self.tasks}")
+
+
+def project(directory, name, port, tree=None):
+    tree = tree or TREES[0]
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, f"{name}.csproj"), "w") as f:
         f.write(f"""<Project Sdk="Microsoft.NET.Sdk.Web">
-  <Import Project="{ROOT}/nuget/build/EcsBuildTasks.props" />
+  <Import Project="{tree.root}/nuget/build/EcsBuildTasks.props" />
   <PropertyGroup>
     <TargetFramework>net10.0</TargetFramework>
     <ImplicitUsings>enable</ImplicitUsings>
     <ContainerRepository>{name}</ContainerRepository>
     <ContainerBaseImage>localhost:{port}/localecs/base:latest</ContainerBaseImage>
     <ContainerImageTags>bench</ContainerImageTags>
-    <EcsBuildTasksAssembly>{TASKS}</EcsBuildTasksAssembly>
+    <EcsBuildTasksAssembly>{tree.tasks}</EcsBuildTasksAssembly>
     <EcsTarget>local</EcsTarget>
     <EcsEndpointUrl>http://localhost:{port}</EcsEndpointUrl>
     <EcsCluster>bench</EcsCluster>
@@ -64,7 +87,7 @@ def project(directory, name, port):
     <EcsMemory>512</EcsMemory>
     <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
   </PropertyGroup>
-  <Import Project="{ROOT}/nuget/build/EcsBuildTasks.targets" />
+  <Import Project="{tree.root}/nuget/build/EcsBuildTasks.targets" />
 </Project>
 """)
     write_program(directory, 0)
@@ -97,9 +120,11 @@ def result_of(directory):
 def overhead(runs, work):
     process, port = start_localecs(0, work)
     try:
-        plain, deploy = os.path.join(work, "plain"), os.path.join(work, "deploy")
+        plain = os.path.join(work, "plain")
         project(plain, "plain", port)
-        project(deploy, "deploy", port)
+        deploys = {tree.label: os.path.join(work, f"deploy-{tree.label}") for tree in TREES}
+        for tree in TREES:
+            project(deploys[tree.label], f"deploy-{tree.label}", port, tree)
         aws(port, "ecr", "create-repository", "--repository-name", "plain")
         token = aws(port, "ecr", "get-authorization-token")["authorizationData"][0]["authorizationToken"]
         password = base64.b64decode(token).decode().split(":", 1)[1]
@@ -107,53 +132,66 @@ def overhead(runs, work):
         plain_cmd = ["dotnet", "publish", "-c", CONFIG, "-t:PublishContainer", f"-p:ContainerRegistry=localhost:{port}", "-nodeReuse:false"]
         deploy_cmd = ["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"]
         run(plain_cmd, plain, push_env)          # restore, first build, first push
-        run(deploy_cmd, deploy)                  # first deploy creates repository and service
-        times = {"plain": [], "deploy": []}
-        calls = []
+        for directory in deploys.values():
+            run(deploy_cmd, directory)           # first deploy creates repository and service
+        times = {"plain": [], **{label: [] for label in deploys}}
+        calls = {label: [] for label in deploys}
         for i in range(1, runs + 1):
             write_program(plain, i)
             times["plain"].append(run(plain_cmd, plain, push_env)[0])
-            write_program(deploy, i)
-            times["deploy"].append(run(deploy_cmd, deploy)[0])
-            calls.append(result_of(deploy)["apiCalls"])
-        mp, md = statistics.median(times["plain"]), statistics.median(times["deploy"])
+            for label, directory in deploys.items():
+                write_program(directory, i)
+                times[label].append(run(deploy_cmd, directory)[0])
+                calls[label].append(result_of(directory)["apiCalls"])
+        mp = statistics.median(times["plain"])
         print(f"overhead: {runs} interleaved runs, each with a changed Program.cs (new image), LocalEcs --time-scale 0")
         print(f"  dotnet publish -t:PublishContainer   median {mp:.2f} s  (min {min(times['plain']):.2f}, max {max(times['plain']):.2f})")
-        print(f"  dotnet publish -p:EcsDeploy=true     median {md:.2f} s  (min {min(times['deploy']):.2f}, max {max(times['deploy']):.2f})")
-        print(f"  added by EcsDeploy: median {md - mp:+.2f} s, min-to-min {min(times['deploy']) - min(times['plain']):+.2f} s; AWS requests per changed deploy: {statistics.median(calls):.0f}")
+        for label in deploys:
+            md = statistics.median(times[label])
+            name = "" if len(deploys) == 1 else f" ({label})"
+            print(f"  dotnet publish -p:EcsDeploy=true{name}  median {md:.2f} s  (min {min(times[label]):.2f}, max {max(times[label]):.2f})")
+            print(f"  added by EcsDeploy{name}: median {md - mp:+.2f} s, min-to-min {min(times[label]) - min(times['plain']):+.2f} s; AWS requests per changed deploy: {statistics.median(calls[label]):.0f}")
 
-        counts = os.path.join(work, "counts")
-        project(counts, "counts", port)
-        run(deploy_cmd, counts)
-        first = result_of(counts)["apiCalls"]
-        run(deploy_cmd, counts)
-        unchanged = result_of(counts)
-        write_program(counts, 99)
-        run(deploy_cmd, counts)
-        changed = result_of(counts)["apiCalls"]
-        print(f"AWS requests: first deploy {first}, unchanged redeploy {unchanged['apiCalls']} ({unchanged['status']}), changed redeploy {changed}")
+        for tree in TREES:
+            counts = os.path.join(work, f"counts-{tree.label}")
+            project(counts, f"counts-{tree.label}", port, tree)
+            run(deploy_cmd, counts)
+            first = result_of(counts)["apiCalls"]
+            run(deploy_cmd, counts)
+            unchanged = result_of(counts)
+            write_program(counts, 99)
+            run(deploy_cmd, counts)
+            changed = result_of(counts)["apiCalls"]
+            name = "" if len(TREES) == 1 else f" ({tree.label})"
+            print(f"AWS requests{name}: first deploy {first}, unchanged redeploy {unchanged['apiCalls']} ({unchanged['status']}), changed redeploy {changed}")
     finally:
         process.terminate()
         process.wait()
 
 
 def latency(runs, work):
+    if runs == 0:
+        return
     process, port = start_localecs(1, os.path.join(work, "latency-state"))
     try:
-        directory = os.path.join(work, "latency")
-        project(directory, "latency", port)
-        run(["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"], directory)
-        delays = []
+        directories = {tree.label: os.path.join(work, f"latency-{tree.label}") for tree in TREES}
+        for tree in TREES:
+            project(directories[tree.label], f"latency-{tree.label}", port, tree)
+            run(["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"], directories[tree.label])
+        delays = {label: [] for label in directories}
         for i in range(1, runs + 1):
-            write_program(directory, i)
-            run(["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"], directory)
-            result = result_of(directory)
-            deployment = aws(port, "ecs", "describe-service-deployments", "--service-deployment-arns", result["serviceDeploymentArn"])["serviceDeployments"][0]
-            finished = deployment["finishedAt"]
-            finished = datetime.datetime.fromisoformat(finished) if isinstance(finished, str) else datetime.datetime.fromtimestamp(finished, datetime.timezone.utc)
-            noticed = datetime.datetime.fromisoformat(result["finishedAt"])
-            delays.append((noticed - finished).total_seconds())
-        print(f"notice delay (LocalEcs --time-scale 1, {runs} deployments): median {statistics.median(delays):.2f} s, max {max(delays):.2f} s: {', '.join(f'{d:.2f}' for d in delays)}")
+            for label, directory in directories.items():
+                write_program(directory, i)
+                run(["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false"], directory)
+                result = result_of(directory)
+                deployment = aws(port, "ecs", "describe-service-deployments", "--service-deployment-arns", result["serviceDeploymentArn"])["serviceDeployments"][0]
+                finished = deployment["finishedAt"]
+                finished = datetime.datetime.fromisoformat(finished) if isinstance(finished, str) else datetime.datetime.fromtimestamp(finished, datetime.timezone.utc)
+                noticed = datetime.datetime.fromisoformat(result["finishedAt"])
+                delays[label].append((noticed - finished).total_seconds())
+        for label, values in delays.items():
+            name = "" if len(delays) == 1 else f" ({label})"
+            print(f"notice delay{name} (LocalEcs --time-scale 1, {runs} deployments): median {statistics.median(values):.2f} s, max {max(values):.2f} s: {', '.join(f'{d:.2f}' for d in values)}")
     finally:
         process.terminate()
         process.wait()
@@ -164,19 +202,16 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--latency-runs", type=int, default=5)
     parser.add_argument("--tasks", choices=["package", "source"], default="package")
+    parser.add_argument("--compare", metavar="DIR", help="another checkout of the repository, measured in the same run (labelled 'other'; this tree is 'this')")
     args = parser.parse_args()
-    global TASKS
-    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
+    TREES.append(Tree("this", ROOT))
+    if args.compare:
+        TREES.append(Tree("other", args.compare))
     subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks.LocalEcs"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
     work = tempfile.mkdtemp(prefix="ecs-deploy-bench-")
     try:
-        if args.tasks == "package":
-            feed = os.path.join(work, "feed")
-            subprocess.run(["dotnet", "pack", os.path.join(ROOT, "nuget", "EcsBuildTasks.csproj"), "-c", CONFIG, "-o", feed, "-v:q", "-nologo"], check=True, env=ENV)
-            with zipfile.ZipFile(glob.glob(os.path.join(feed, "EcsBuildTasks.*.nupkg"))[0]) as package:
-                package.extractall(os.path.join(work, "package"))
-            TASKS = os.path.join(work, "package", "tasks", "net10.0", "EcsBuildTasks.dll")
-        print(f"tasks: {TASKS}")
+        for tree in TREES:
+            tree.prepare(args.tasks, work)
         overhead(args.runs, work)
         latency(args.latency_runs, work)
     finally:

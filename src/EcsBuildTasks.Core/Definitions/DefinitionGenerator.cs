@@ -1,28 +1,21 @@
-using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Definitions;
 
-/// <summary>The generated, validated definitions and the settings they came from.</summary>
-public sealed record GeneratedDefinitions(
-    EcsSettings Settings,
-    LaunchTarget Target,
-    RegisterTaskDefinitionRequest TaskDefinition,
-    CreateServiceRequest Service)
-{
-    public ContainerDefinition MainContainer => TaskDefinitionBuilder.MainContainer(Settings, TaskDefinition);
-}
-
-/// <summary>Reads the settings and templates, builds both definitions and validates them.</summary>
-public static class DefinitionGenerator
+/// <summary>
+/// Builds the task and service definitions from the settings (read already) and the templates, lets the strategy and
+/// the features shape them, and validates the result. Nothing here reads MSBuild input or calls AWS.
+/// </summary>
+internal static class DefinitionGenerator
 {
     /// <summary>The definitions, or null when the configuration has errors (all of them are in <paramref name="diagnostics"/>).</summary>
-    public static GeneratedDefinitions? Generate(SettingsInput input, DiagnosticCollection diagnostics)
+    public static GeneratedDefinitions? Generate(EcsSettings settings, IStrategyDefinitions strategy, IReadOnlyList<IDefinitionContributor> features, DiagnosticCollection diagnostics)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var settings = SettingsReader.Read(input, diagnostics);
         var taskTemplate = TemplateLoader.LoadTaskDefinition(settings.TaskDefinitionTemplate, diagnostics);
         var serviceTemplate = TemplateLoader.LoadServiceDefinition(settings.ServiceDefinitionTemplate, diagnostics);
         if (diagnostics.HasErrors)
@@ -34,9 +27,19 @@ public static class DefinitionGenerator
         var target = LaunchTarget.Resolve(settings, serviceTemplate);
         var task = TaskDefinitionBuilder.Build(settings, taskTemplate, target);
         var service = ServiceDefinitionBuilder.Build(settings, serviceTemplate, target, task);
-        PlatformDefinitions.Apply(settings, task, service);
-        DefinitionValidator.Validate(settings, task, service, target, diagnostics);
-        PlatformValidator.Validate(settings, task, service, diagnostics);
-        return diagnostics.HasErrors ? null : new GeneratedDefinitions(settings, target, task, service);
+        var definitions = new GeneratedDefinitions(settings, target, task, service) { Strategy = strategy, Features = features };
+        foreach (var contributor in definitions.Contributors)
+        {
+            contributor.Shape(definitions);
+        }
+
+        TaskDefinitionValidator.Validate(definitions, diagnostics);
+        ServiceDefinitionValidator.Validate(definitions, diagnostics);
+        foreach (var contributor in definitions.Contributors)
+        {
+            contributor.Validate(definitions, diagnostics);
+        }
+
+        return diagnostics.HasErrors ? null : definitions;
     }
 }

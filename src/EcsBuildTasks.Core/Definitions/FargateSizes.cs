@@ -4,7 +4,7 @@ namespace EcsBuildTasks.Core.Definitions;
 /// The Fargate task sizes (CPU units → allowed memory in MiB), from the ECS developer guide's task size table.
 /// 8 and 16 vCPU need Linux platform version 1.4.0 or later.
 /// </summary>
-public static class FargateSizes
+internal static class FargateSizes
 {
     private static readonly (int Cpu, int[] Memory)[] Table =
     [

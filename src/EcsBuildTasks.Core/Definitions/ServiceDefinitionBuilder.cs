@@ -4,50 +4,12 @@ using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Definitions;
 
-/// <summary>Where tasks run: a launch type or a capacity provider strategy, never both.</summary>
-public sealed record LaunchTarget(string? LaunchType, IReadOnlyList<CapacityProviderStrategyItem> CapacityProviders)
-{
-    /// <summary>FARGATE (or a FARGATE/FARGATE_SPOT capacity provider strategy).</summary>
-    public bool IsFargate => LaunchType == "FARGATE"
-        || (LaunchType is null && CapacityProviders.Count > 0 && CapacityProviders.All(p => p.CapacityProvider is "FARGATE" or "FARGATE_SPOT"));
-
-    public bool IsExternal => LaunchType == "EXTERNAL";
-
-    public string Describe() => LaunchType ?? (CapacityProviders.Count > 0
-        ? "capacity providers " + string.Join(", ", CapacityProviders.Select(p => $"{p.CapacityProvider} (weight {p.Weight ?? 0}, base {p.Base ?? 0})"))
-        : "the cluster's default capacity provider strategy");
-
-    public static LaunchTarget Resolve(EcsSettings settings, CreateServiceRequest? serviceTemplate)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (settings.CapacityProviders.Count > 0 && settings.LaunchType is null)
-        {
-            return new LaunchTarget(null, ToStrategy(settings.CapacityProviders));
-        }
-
-        if (settings.LaunchType is not null)
-        {
-            // Both given is an error the validator reports (ECS0153); keep the items so it can see them.
-            return new LaunchTarget(settings.LaunchType, ToStrategy(settings.CapacityProviders));
-        }
-
-        if (serviceTemplate?.CapacityProviderStrategy is { Count: > 0 } templateStrategy)
-        {
-            return new LaunchTarget(serviceTemplate.LaunchType?.Value, templateStrategy);
-        }
-
-        return new LaunchTarget(serviceTemplate?.LaunchType?.Value ?? "FARGATE", []);
-    }
-
-    private static List<CapacityProviderStrategyItem> ToStrategy(IReadOnlyList<CapacityProviderSetting> providers) =>
-        providers.Select(p => new CapacityProviderStrategyItem { CapacityProvider = p.Name, Weight = p.Weight, Base = p.Base }).ToList();
-}
-
 /// <summary>
 /// Builds the <c>CreateServiceRequest</c> (the input of <c>aws ecs create-service --cli-input-json</c>): the template first,
-/// then the properties the user set, then defaults.
+/// then the properties the user set, then defaults. The deployment strategy and the features write their parts
+/// afterwards (<see cref="IDefinitionContributor"/>).
 /// </summary>
-public static class ServiceDefinitionBuilder
+internal static class ServiceDefinitionBuilder
 {
     public const string DefaultCluster = "default";
 
@@ -84,7 +46,6 @@ public static class ServiceDefinitionBuilder
             request.PlacementStrategy = settings.PlacementStrategies.Select(p => new PlacementStrategy { Type = p.Type, Field = p.Value }).ToList();
         }
 
-        TrafficShiftingBuilder.Apply(settings, request);
         return request;
     }
 
@@ -93,7 +54,6 @@ public static class ServiceDefinitionBuilder
         var configuration = existing ?? new DeploymentConfiguration();
         configuration.MinimumHealthyPercent = settings.MinimumHealthyPercent ?? configuration.MinimumHealthyPercent;
         configuration.MaximumPercent = settings.MaximumPercent ?? configuration.MaximumPercent;
-        configuration.Strategy = StrategyName(settings.DeploymentStrategy);
 
         var breaker = configuration.DeploymentCircuitBreaker ?? new DeploymentCircuitBreaker();
         breaker.Enable = settings.CircuitBreaker ?? breaker.Enable ?? true;
@@ -120,14 +80,6 @@ public static class ServiceDefinitionBuilder
 
         return configuration;
     }
-
-    public static string StrategyName(DeploymentStrategyKind strategy) => strategy switch
-    {
-        DeploymentStrategyKind.BlueGreen => "BLUE_GREEN",
-        DeploymentStrategyKind.Canary => "CANARY",
-        DeploymentStrategyKind.Linear => "LINEAR",
-        _ => "ROLLING",
-    };
 
     private static NetworkConfiguration? BuildNetworkConfiguration(EcsSettings settings, NetworkConfiguration? existing, RegisterTaskDefinitionRequest taskDefinition, LaunchTarget target)
     {

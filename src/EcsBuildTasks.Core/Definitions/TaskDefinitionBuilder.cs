@@ -9,7 +9,7 @@ namespace EcsBuildTasks.Core.Definitions;
 /// Builds the <c>RegisterTaskDefinitionRequest</c>: the template (if any) first, then every property the user set on top.
 /// Defaults apply only where neither says anything.
 /// </summary>
-public static class TaskDefinitionBuilder
+internal static class TaskDefinitionBuilder
 {
     public const int FargateDefaultCpu = 256;
     public const int FargateDefaultMemory = 512;
@@ -71,6 +71,14 @@ public static class TaskDefinitionBuilder
         var created = new ContainerDefinition { Name = name };
         containers.Insert(0, created);
         return created;
+    }
+
+    /// <summary>The port an endpoint uses when the project names none: <c>EcsContainerPort</c>, else the first port mapping.</summary>
+    public static int? DefaultContainerPort(EcsSettings settings, ContainerDefinition container)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(container);
+        return settings.LoadBalancerContainerPort ?? container.PortMappings?.FirstOrDefault(m => m.ContainerPort is not null)?.ContainerPort;
     }
 
     /// <summary>The name of the container <see cref="MainContainer"/> picks, without changing the request.</summary>

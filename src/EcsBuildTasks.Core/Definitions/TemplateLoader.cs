@@ -16,7 +16,7 @@ namespace EcsBuildTasks.Core.Definitions;
 /// describe-only members (ARNs, revision, status, counts, deployments, events...) are dropped. Any other unknown member
 /// is an error naming its JSON path, because a typo would otherwise be silently ignored.
 /// </summary>
-public static class TemplateLoader
+internal static class TemplateLoader
 {
     /// <summary>Members <c>describe-task-definition</c> prints that registration does not take.</summary>
     private static readonly string[] TaskDefinitionReadOnlyMembers =

@@ -1,6 +1,6 @@
 namespace EcsBuildTasks.Core.Diagnostics;
 
-public static partial class DiagnosticCodes
+internal static partial class DiagnosticCodes
 {
     // ECS4000–ECS4019: blue/green, canary and linear settings and verification gates, checked before anything runs.
     public static readonly DiagnosticDescriptor TrafficPercentInvalid = new("ECS4000", "A canary or linear percentage is not a multiple of 0.1 in ECS's range");

@@ -6,7 +6,7 @@ namespace EcsBuildTasks.Core.Diagnostics;
 /// Every code EcsBuildTasks reports (this file and its partial siblings: one file per area). The README lists each one (a test keeps them in step); ranges are described in
 /// DEVELOPERS.md. Codes are never reused for a different meaning.
 /// </summary>
-public static partial class DiagnosticCodes
+internal static partial class DiagnosticCodes
 {
     // ECS0001–ECS0099: reading MSBuild properties, items and templates.
     public static readonly DiagnosticDescriptor InvalidInteger = new("ECS0001", "A property or metadata value is not a whole number in the allowed range");

@@ -3,7 +3,7 @@ using System.Collections;
 namespace EcsBuildTasks.Core.Diagnostics;
 
 /// <summary>Collects diagnostics so that one run reports every problem, not just the first.</summary>
-public sealed class DiagnosticCollection : IReadOnlyCollection<EcsDiagnostic>
+internal sealed class DiagnosticCollection : IReadOnlyCollection<EcsDiagnostic>
 {
     private readonly List<EcsDiagnostic> diagnostics = [];
 

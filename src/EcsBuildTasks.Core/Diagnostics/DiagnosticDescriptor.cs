@@ -1,4 +1,4 @@
 namespace EcsBuildTasks.Core.Diagnostics;
 
 /// <summary>A diagnostic code and the one-line title the README lists for it.</summary>
-public sealed record DiagnosticDescriptor(string Code, string Title);
+internal sealed record DiagnosticDescriptor(string Code, string Title);

@@ -1,6 +1,6 @@
 namespace EcsBuildTasks.Core.Diagnostics;
 
-public enum DiagnosticSeverity
+internal enum DiagnosticSeverity
 {
     Error,
     Warning,
@@ -10,7 +10,7 @@ public enum DiagnosticSeverity
 /// One problem found in the user's configuration or during a deployment. <see cref="Subject"/> names what the user
 /// changes to fix it: an MSBuild property (<c>EcsCpu</c>), an item (<c>EcsSecret 'DB_PASSWORD'</c>) or a template member.
 /// </summary>
-public sealed record EcsDiagnostic(DiagnosticDescriptor Descriptor, DiagnosticSeverity Severity, string Subject, string Message)
+internal sealed record EcsDiagnostic(DiagnosticDescriptor Descriptor, DiagnosticSeverity Severity, string Subject, string Message)
 {
     public string Code => Descriptor.Code;
 

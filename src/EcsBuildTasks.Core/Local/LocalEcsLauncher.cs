@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Local;
 
 /// <summary>How a build came to use the LocalEcs at its endpoint.</summary>
-public enum LocalEcsOrigin
+internal enum LocalEcsOrigin
 {
     /// <summary>This build started it; it exits once no build uses it.</summary>
     StartedForThisBuild,
@@ -26,10 +26,10 @@ public enum LocalEcsOrigin
 /// <summary>What to start when nothing listens at the endpoint, and who the build is.</summary>
 /// <param name="Holder">What the build is, for the messages of other builds, e.g. <c>project Orders</c>.</param>
 /// <param name="ProcessId">The build's process: its lease ends when that process does, also when it is killed.</param>
-public sealed record LocalEcsStart(string EndpointUrl, string AssemblyPath, string StateFile, string DotnetHost, string Holder, int ProcessId);
+internal sealed record LocalEcsStart(string EndpointUrl, string AssemblyPath, string StateFile, string DotnetHost, string Holder, int ProcessId);
 
 /// <summary>A build's hold on the LocalEcs at <see cref="EndpointUrl"/>; <see cref="LeaseId"/> is null when it has none to release.</summary>
-public sealed record LocalEcsLease(string EndpointUrl, string? LeaseId, LocalEcsOrigin Origin, string? StartedBy, int? StartedByProcessId);
+internal sealed record LocalEcsLease(string EndpointUrl, string? LeaseId, LocalEcsOrigin Origin, string? StartedBy, int? StartedByProcessId);
 
 /// <summary>
 /// Makes sure LocalEcs answers at the endpoint for this build, and that it runs exactly as long as some build uses it.
@@ -44,7 +44,7 @@ public sealed record LocalEcsLease(string EndpointUrl, string? LeaseId, LocalEcs
 /// records leases but never exits because of them.
 /// </para>
 /// </summary>
-public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
+internal sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
 {
     /// <summary>The header every control API call carries: it says the caller is an EcsBuildTasks build.</summary>
     public const string ClientHeader = "X-LocalEcs-Client";

@@ -1,6 +1,6 @@
 namespace EcsBuildTasks.Core.Settings;
 
-public static partial class EcsProperties
+internal static partial class EcsProperties
 {
     public const string BakeTimeMinutes = "EcsBakeTimeMinutes";
     public const string CanaryPercent = "EcsCanaryPercent";
@@ -21,7 +21,7 @@ public static partial class EcsProperties
     public const string VerifyAlarmItem = "EcsVerifyAlarm";
 
     /// <summary>Blue/green, canary and linear deployments and their verification gates.</summary>
-    private static SettingInfo[] TrafficShiftingSettings =>
+    private static SettingInfo[] TrafficShiftingProperties =>
     [
         P(BakeTimeMinutes, "BlueGreen, Canary, Linear: minutes blue and green both run after production traffic has fully moved to green, before blue is removed (0–1440); a rollback in this time is instant.", "`10` (ECS requires a value for BlueGreen)"),
         P(CanaryPercent, "Canary: percent of production traffic the canary step moves to green (0.1–100 in 0.1 steps).", "ECS's `5`"),

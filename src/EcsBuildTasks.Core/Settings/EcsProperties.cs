@@ -1,21 +1,21 @@
 namespace EcsBuildTasks.Core.Settings;
 
 /// <summary>Whether a setting is an MSBuild property or an item type.</summary>
-public enum SettingKind
+internal enum SettingKind
 {
     Property,
     Item,
 }
 
 /// <summary>A documented setting: the README's properties table is checked against these.</summary>
-public sealed record SettingInfo(string Name, SettingKind Kind, string Description, string Default);
+internal sealed record SettingInfo(string Name, SettingKind Kind, string Description, string Default);
 
 /// <summary>
 /// The names of every MSBuild property and item the engine reads, with the documentation the README shows.
 /// Defaults live here, in the engine, rather than in the .props file: a value from a definition template must win
 /// over a default but lose to a property the user set, which only works if "not set" stays visible.
 /// </summary>
-public static partial class EcsProperties
+internal static partial class EcsProperties
 {
     public const string Deploy = "EcsDeploy";
     public const string DryRun = "EcsDryRun";
@@ -112,14 +112,17 @@ public static partial class EcsProperties
     public const string SdkContainerEnvironmentVariableItem = "ContainerEnvironmentVariable";
     public const string SdkVersion = "Version";
 
-    /// <summary>Set by the deployment (not by users) when the subnets come from the default VPC.</summary>
-    public const string InternalUsesDefaultVpc = "_EcsUsesDefaultVpc";
+    /// <summary>
+    /// Properties only the targets read (they decide whether and where the tasks run): every other documented property
+    /// and item is passed to the tasks by the lines <c>tools/docs/targets_settings.py</c> writes into the targets.
+    /// </summary>
+    public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory];
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
-    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreSettings, .. TrafficShiftingSettings, .. PlatformSettings];
+    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties];
 
     /// <summary>The foundation and the deployment (definitions, validation, rolling and daemon deployments, LocalEcs).</summary>
-    private static SettingInfo[] CoreSettings =>
+    private static SettingInfo[] CoreProperties =>
     [
         P(Deploy, "Runs the ECS deployment after `Publish`. Without it the package does nothing.", "`false`"),
         P(DryRun, "Generates and validates the definitions and prints the plan; builds no image and calls no AWS API.", "`false`"),

@@ -1,28 +1,20 @@
 namespace EcsBuildTasks.Core.Settings;
 
-public enum DeploymentStrategyKind
-{
-    Rolling,
-    BlueGreen,
-    Canary,
-    Linear,
-}
+internal sealed record EnvironmentVariableSetting(string Name, string Value);
 
-public sealed record EnvironmentVariableSetting(string Name, string Value);
+internal sealed record SecretSetting(string Name, string ValueFrom);
 
-public sealed record SecretSetting(string Name, string ValueFrom);
+internal sealed record CapacityProviderSetting(string Name, int? Weight, int? Base);
 
-public sealed record CapacityProviderSetting(string Name, int? Weight, int? Base);
+internal sealed record TagSetting(string Key, string Value);
 
-public sealed record TagSetting(string Key, string Value);
+internal sealed record PlacementSetting(string Type, string? Value);
 
-public sealed record PlacementSetting(string Type, string? Value);
+internal sealed record PortSetting(int Port, string Protocol);
 
-public sealed record PortSetting(int Port, string Protocol);
+internal sealed record CircuitBreakerThreshold(string Type, int Value);
 
-public sealed record CircuitBreakerThreshold(string Type, int Value);
-
-public enum DeploymentTarget
+internal enum DeploymentTarget
 {
     /// <summary>Amazon Web Services, as the SDK's configuration (or <c>EcsEndpointUrl</c>) says.</summary>
     Aws,
@@ -35,7 +27,7 @@ public enum DeploymentTarget
 /// The project's ECS configuration, parsed and typed. A null member means "not set by the user": the generator then
 /// keeps what a template says, or applies the documented default.
 /// </summary>
-public sealed record EcsSettings
+internal sealed record EcsSettings
 {
     public bool DryRun { get; init; }
 
@@ -141,7 +133,11 @@ public sealed record EcsSettings
 
     public string? ServiceDefinitionTemplate { get; init; }
 
-    public DeploymentStrategyKind DeploymentStrategy { get; init; } = DeploymentStrategyKind.Rolling;
+    /// <summary>
+    /// <c>EcsDeploymentStrategy</c> as the project gives it (null: the default). Which strategy that names is decided
+    /// once, by the strategy registry (<c>Strategies/DeploymentStrategies</c>), which reports a name it does not know.
+    /// </summary>
+    public string? DeploymentStrategy { get; init; }
 
     /// <summary>Blue/green, canary and linear: bake times, wiring, lifecycle hooks and verification gates.</summary>
     public TrafficShiftingSettings TrafficShifting { get; init; } = TrafficShiftingSettings.None;
@@ -151,6 +147,9 @@ public sealed record EcsSettings
 
     /// <summary>True when <see cref="Image"/> came from <c>EcsImage</c>: an existing image, not one this build pushes.</summary>
     public bool ImageIsExternal { get; init; }
+
+    /// <summary>The digest the SDK reported for the image it pushed (<c>GeneratedContainerDigest</c>); null before a push.</summary>
+    public string? PushedImageDigest { get; init; }
 
     /// <summary>Ports the image exposes (SDK image configuration, <c>ContainerPort</c> items, or the ASP.NET default).</summary>
     public IReadOnlyList<PortSetting> ContainerPorts { get; init; } = [];
@@ -203,6 +202,17 @@ public sealed record EcsSettings
 
     public bool ReuseUnchangedImage { get; init; } = true;
 
-    /// <summary>Service discovery, Service Connect, auto scaling and one-off tasks.</summary>
-    public PlatformSettings Platform { get; init; } = new();
+    /// <summary>Null when the project asks for no Cloud Map registration.</summary>
+    public ServiceDiscoverySettings? ServiceDiscovery { get; init; }
+
+    /// <summary>Null when the project does not use Service Connect.</summary>
+    public ServiceConnectSettings? ServiceConnect { get; init; }
+
+    /// <summary>Null when the project does not manage auto scaling (a scalable target someone else made is still suspended during deployments).</summary>
+    public AutoScalingSettings? AutoScaling { get; init; }
+
+    public IReadOnlyList<OneOffTaskSetting> PreDeployTasks { get; init; } = [];
+
+    /// <summary>What <c>-t:EcsRunTask</c> runs.</summary>
+    public OneOffTaskSetting RunTask { get; init; } = new("EcsRunTask", null, [], [], null);
 }

@@ -8,7 +8,7 @@ namespace EcsBuildTasks.Core.Settings;
 /// config JSON). Ports the base image implies (from <c>ASPNETCORE_HTTP_PORTS</c>) appear only here, not in
 /// <c>@(ContainerPort)</c>.
 /// </summary>
-public static class ImageConfiguration
+internal static class ImageConfiguration
 {
     /// <summary>The exposed ports, in port order: <c>{"config":{"ExposedPorts":{"8080/tcp":{}}}}</c>.</summary>
     public static IReadOnlyList<PortSetting> ExposedPorts(string configurationJson)

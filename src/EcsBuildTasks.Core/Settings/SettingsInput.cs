@@ -1,7 +1,7 @@
 namespace EcsBuildTasks.Core.Settings;
 
 /// <summary>One MSBuild item as the engine sees it: its identity and its metadata.</summary>
-public sealed record ItemInput(string Include, IReadOnlyDictionary<string, string> Metadata)
+internal sealed record ItemInput(string Include, IReadOnlyDictionary<string, string> Metadata)
 {
     public ItemInput(string include)
         : this(include, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase))
@@ -17,7 +17,7 @@ public sealed record ItemInput(string Include, IReadOnlyDictionary<string, strin
 /// The raw project configuration: MSBuild property values by name and item lists by item type. Names are the MSBuild
 /// names (<c>EcsCpu</c>, <c>EcsSecret</c>) so that every error can name what the user has to change.
 /// </summary>
-public sealed class SettingsInput
+internal sealed class SettingsInput
 {
     private readonly Dictionary<string, string> properties = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<ItemInput>> items = new(StringComparer.OrdinalIgnoreCase);

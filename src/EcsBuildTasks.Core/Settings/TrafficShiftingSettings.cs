@@ -8,7 +8,7 @@ namespace EcsBuildTasks.Core.Settings;
 /// verification gates. Defaults that the package applies itself are constants here, so the builder, the validator and
 /// the README agree.
 /// </summary>
-public sealed record TrafficShiftingSettings
+internal sealed record TrafficShiftingSettings
 {
     /// <summary>ECS requires a bake time for BLUE_GREEN; the package sends this one when none is set (and for every strategy, so an old value never lingers).</summary>
     public const int DefaultBakeTimeMinutes = 10;
@@ -47,7 +47,7 @@ public sealed record TrafficShiftingSettings
 }
 
 /// <summary>An <c>EcsLifecycleHook</c> item: a Lambda function or a PAUSE, at one or more lifecycle stages.</summary>
-public sealed record LifecycleHookSetting(string Target, IReadOnlyList<string> Stages, string? RoleArn, int? TimeoutMinutes, string? TimeoutAction, JsonObject? Details)
+internal sealed record LifecycleHookSetting(string Target, IReadOnlyList<string> Stages, string? RoleArn, int? TimeoutMinutes, string? TimeoutAction, JsonObject? Details)
 {
     public const string Pause = "PAUSE";
 
@@ -58,7 +58,7 @@ public sealed record LifecycleHookSetting(string Target, IReadOnlyList<string> S
 }
 
 /// <summary>The build's verification gates: URLs probed through the test listener and alarms that must be OK.</summary>
-public sealed record VerificationSettings
+internal sealed record VerificationSettings
 {
     public const int DefaultTimeoutSeconds = 300;
     public const int DefaultSuccesses = 3;
@@ -86,7 +86,7 @@ public sealed record VerificationSettings
 }
 
 /// <summary>Accepted HTTP status codes: <c>200</c>, <c>200-299</c> or a list of either (<c>200,204</c>).</summary>
-public sealed class StatusRange
+internal sealed class StatusRange
 {
     private readonly (int Low, int High)[] ranges;
 

@@ -12,7 +12,7 @@ namespace EcsBuildTasks.Core.Settings;
 /// malformed URL) are reported here with the property or item that holds them; how the values fit the strategy and the
 /// service is checked on the generated definition (<c>TrafficShiftingValidator</c>).
 /// </summary>
-public static partial class TrafficShiftingSettingsReader
+internal static partial class TrafficShiftingSettingsReader
 {
     /// <summary>Stages a lifecycle hook can run at (the model's DeploymentLifecycleHookStage).</summary>
     public static readonly IReadOnlyList<string> HookStages =
@@ -26,23 +26,24 @@ public static partial class TrafficShiftingSettingsReader
 
     private static readonly string[] TimeoutActions = ["ROLLBACK", "CONTINUE"];
 
-    public static TrafficShiftingSettings Read(SettingsInput input, DiagnosticCollection diagnostics)
+    public static TrafficShiftingSettings Read(SettingsValues values)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(diagnostics);
+        ArgumentNullException.ThrowIfNull(values);
+        var input = values.Input;
+        var diagnostics = values.Diagnostics;
         return new TrafficShiftingSettings
         {
-            BakeTimeMinutes = Minutes(input, diagnostics, EcsProperties.BakeTimeMinutes),
+            BakeTimeMinutes = Minutes(values, EcsProperties.BakeTimeMinutes),
             CanaryPercent = Percent(input, diagnostics, EcsProperties.CanaryPercent, 0.1),
-            CanaryBakeTimeMinutes = Minutes(input, diagnostics, EcsProperties.CanaryBakeTimeMinutes),
+            CanaryBakeTimeMinutes = Minutes(values, EcsProperties.CanaryBakeTimeMinutes),
             LinearStepPercent = Percent(input, diagnostics, EcsProperties.LinearStepPercent, 3.0),
-            LinearStepBakeTimeMinutes = Minutes(input, diagnostics, EcsProperties.LinearStepBakeTimeMinutes),
+            LinearStepBakeTimeMinutes = Minutes(values, EcsProperties.LinearStepBakeTimeMinutes),
             AlternateTargetGroupArn = input.Get(EcsProperties.AlternateTargetGroupArn),
             ProductionListenerRuleArn = input.Get(EcsProperties.ProductionListenerRuleArn),
             TestListenerRuleArn = input.Get(EcsProperties.TestListenerRuleArn),
             InfrastructureRoleArn = input.Get(EcsProperties.InfrastructureRoleArn),
-            LifecycleHooks = ReadHooks(input, diagnostics),
-            Verification = ReadVerification(input, diagnostics),
+            LifecycleHooks = ReadHooks(values),
+            Verification = ReadVerification(values),
         };
     }
 
@@ -59,7 +60,7 @@ public static partial class TrafficShiftingSettingsReader
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
     public static partial Regex RoleArn();
 
-    private static int? Minutes(SettingsInput input, DiagnosticCollection diagnostics, string name) => SettingsReader.Int(input, diagnostics, name, 0, 1440);
+    private static int? Minutes(SettingsValues values, string name) => values.Int(name, 0, 1440);
 
     private static double? Percent(SettingsInput input, DiagnosticCollection diagnostics, string name, double minimum)
     {
@@ -79,10 +80,11 @@ public static partial class TrafficShiftingSettingsReader
         return Math.Round(value, 1);
     }
 
-    private static List<LifecycleHookSetting> ReadHooks(SettingsInput input, DiagnosticCollection diagnostics)
+    private static List<LifecycleHookSetting> ReadHooks(SettingsValues values)
     {
+        var diagnostics = values.Diagnostics;
         var result = new List<LifecycleHookSetting>();
-        foreach (var item in input.GetItems(EcsProperties.LifecycleHookItem))
+        foreach (var item in values.Items(EcsProperties.LifecycleHookItem))
         {
             var target = item.Include.Trim();
             var isPause = string.Equals(target, LifecycleHookSetting.Pause, StringComparison.OrdinalIgnoreCase);
@@ -93,7 +95,7 @@ public static partial class TrafficShiftingSettingsReader
                 diagnostics.Error(DiagnosticCodes.LifecycleHookInvalid, subject, $"{subject}: Include must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>) or PAUSE.");
             }
 
-            var stages = SettingsReader.SplitList(item.Get("Stages")).Select(s => s.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
+            var stages = SettingsValues.SplitList(item.Get("Stages")).Select(s => s.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
             if (stages.Count == 0)
             {
                 diagnostics.Error(DiagnosticCodes.ItemMetadataMissing, subject, $"{subject} needs Stages: the lifecycle stages it runs at, separated by ';' ({string.Join(", ", HookStages)}).");
@@ -121,7 +123,7 @@ public static partial class TrafficShiftingSettingsReader
                         : $"{subject} has RoleArn='{role}', which is not an IAM role ARN (arn:aws:iam::<account>:role/<name>).");
             }
 
-            var timeout = SettingsReader.MetadataInt(item, subject, "TimeoutMinutes", 1, 20160, diagnostics);
+            var timeout = values.MetadataInt(item, subject, "TimeoutMinutes", 1, 20160);
             var action = item.Get("TimeoutAction");
             var canonicalAction = action is null ? null : Array.Find(TimeoutActions, a => string.Equals(a, action, StringComparison.OrdinalIgnoreCase));
             if (action is not null && canonicalAction is null)
@@ -166,10 +168,12 @@ public static partial class TrafficShiftingSettingsReader
         return null;
     }
 
-    private static VerificationSettings ReadVerification(SettingsInput input, DiagnosticCollection diagnostics)
+    private static VerificationSettings ReadVerification(SettingsValues values)
     {
+        var input = values.Input;
+        var diagnostics = values.Diagnostics;
         var urls = new List<Uri>();
-        foreach (var text in SettingsReader.SplitList(input.Get(EcsProperties.VerifyUrl)))
+        foreach (var text in SettingsValues.SplitList(input.Get(EcsProperties.VerifyUrl)))
         {
             if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             {
@@ -181,7 +185,7 @@ public static partial class TrafficShiftingSettingsReader
             }
         }
 
-        List<string> alarms = [.. SettingsReader.UniqueItems(input, diagnostics, EcsProperties.VerifyAlarmItem).Select(item => item.Include)];
+        List<string> alarms = [.. values.UniqueItems(EcsProperties.VerifyAlarmItem).Select(item => item.Include)];
 
         var expected = StatusRange.Default;
         if (input.Get(EcsProperties.VerifyExpectedStatus) is { } statusText && !StatusRange.TryParse(statusText, out expected))
@@ -201,9 +205,9 @@ public static partial class TrafficShiftingSettingsReader
         {
             Urls = urls,
             Alarms = alarms,
-            TimeoutSeconds = SettingsReader.Int(input, diagnostics, EcsProperties.VerifyTimeoutSeconds, 5, 3600) ?? VerificationSettings.DefaultTimeoutSeconds,
-            Successes = SettingsReader.Int(input, diagnostics, EcsProperties.VerifySuccesses, 1, 100) ?? VerificationSettings.DefaultSuccesses,
-            IntervalSeconds = SettingsReader.Int(input, diagnostics, EcsProperties.VerifyIntervalSeconds, 1, 300) ?? VerificationSettings.DefaultIntervalSeconds,
+            TimeoutSeconds = values.Int(EcsProperties.VerifyTimeoutSeconds, 5, 3600) ?? VerificationSettings.DefaultTimeoutSeconds,
+            Successes = values.Int(EcsProperties.VerifySuccesses, 1, 100) ?? VerificationSettings.DefaultSuccesses,
+            IntervalSeconds = values.Int(EcsProperties.VerifyIntervalSeconds, 1, 300) ?? VerificationSettings.DefaultIntervalSeconds,
             ExpectedStatus = expected,
             EachStep = eachStep,
         };

@@ -1,8 +1,8 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Amazon.Runtime;
 using EcsBuildTasks.Aws.Tests.Fakes;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -56,7 +56,7 @@ public sealed class ConformanceTests
 
     private async Task RunAsync(string service, Func<AwsClientFactory, IDisposable> create)
     {
-        var model = AwsApiModel.Load(service);
+        var model = AwsModel.Load(service);
 
         // The official SDK's renames and omissions for this service (data in the generator's catalog).
         var names = Tools.AwsShapeGenerator.ServiceCatalog.All.Single(s => s.ModelName == service).OfficialNames;
@@ -138,7 +138,7 @@ public sealed class ConformanceTests
                 problems.AddRange(restProblems.Select(p => $"{operation}: {p}"));
                 if (input is not null)
                 {
-                    problems.AddRange(ModelValidator.Validate(model, input, rebuilt).Select(p => $"{operation} request: {p}"));
+                    problems.AddRange(model.Check(rebuilt, input).Select(p => $"{operation} request: {p}"));
                 }
 
                 CheckEqual(problems, operation, "request", ObjectMapper.Canonical(expectedRequest), ObjectMapper.Canonical(rebuilt));
@@ -156,7 +156,7 @@ public sealed class ConformanceTests
                 problems.AddRange(parameters.Keys.Except(consumed).Select(k => $"{operation}: parameter {k} is not in the model"));
                 if (input is not null)
                 {
-                    problems.AddRange(ModelValidator.Validate(model, input, rebuilt).Select(p => $"{operation} request: {p}"));
+                    problems.AddRange(model.Check(rebuilt, input).Select(p => $"{operation} request: {p}"));
                 }
 
                 // Query has no way to write a structure without members (CloudWatch's SlidingWindow: {}); botocore
@@ -170,7 +170,7 @@ public sealed class ConformanceTests
                 var body = JsonNode.Parse(sent.BodyText);
                 if (input is not null)
                 {
-                    problems.AddRange(ModelValidator.Validate(model, input, body).Select(p => $"{operation} request: {p}"));
+                    problems.AddRange(model.Check(body, input).Select(p => $"{operation} request: {p}"));
                 }
 
                 CheckEqual(problems, operation, "request", ObjectMapper.Canonical(expectedRequest), ObjectMapper.Canonical(body));

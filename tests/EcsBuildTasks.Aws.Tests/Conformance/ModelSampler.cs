@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -9,12 +10,12 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 /// </summary>
 internal sealed class ModelSampler
 {
-    private readonly AwsApiModel model;
+    private readonly AwsModel model;
     private readonly int listLength;
     private readonly Func<string, bool> excludedMember;
 
     /// <param name="excludedMember">Members the official SDK leaves out of its model (EC2's DryRun): never sampled.</param>
-    public ModelSampler(AwsApiModel model, int listLength = 2, Func<string, bool>? excludedMember = null)
+    public ModelSampler(AwsModel model, int listLength = 2, Func<string, bool>? excludedMember = null)
     {
         this.model = model;
         this.listLength = listLength;
@@ -43,7 +44,7 @@ internal sealed class ModelSampler
 
                 path.Push(shapeName);
                 var result = new JsonObject();
-                foreach (var (name, target, member) in AwsApiModel.Members(shape))
+                foreach (var (name, target, member) in AwsModel.Members(shape))
                 {
                     if (excludedMember(name))
                     {
@@ -53,7 +54,7 @@ internal sealed class ModelSampler
                     var value = Sample(target, name, path);
                     if (value is not null)
                     {
-                        result[AwsApiModel.WireName(name, member)] = value;
+                        result[AwsModel.WireName(name, member)] = value;
                     }
                 }
 

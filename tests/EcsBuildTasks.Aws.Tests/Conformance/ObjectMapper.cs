@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -12,14 +13,14 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 /// </summary>
 internal sealed class ObjectMapper
 {
-    private readonly AwsApiModel model;
+    private readonly AwsModel model;
     private readonly Func<string, string, string> propertyName;
     private readonly Func<string, bool> excludedMember;
 
     /// <param name="propertyName">Shape and member name → property name: the official rule, unless the service's
     /// official names say otherwise (EC2's <c>IpPermission.IpRanges</c> is <c>Ipv4Ranges</c>).</param>
     /// <param name="excludedMember">Members the official SDK leaves out (EC2's DryRun): no property is expected.</param>
-    public ObjectMapper(AwsApiModel model, Func<string, string, string>? propertyName = null, Func<string, bool>? excludedMember = null)
+    public ObjectMapper(AwsModel model, Func<string, string, string>? propertyName = null, Func<string, bool>? excludedMember = null)
     {
         this.model = model;
         this.propertyName = propertyName ?? ((_, member) => PropertyName(member));
@@ -42,10 +43,10 @@ internal sealed class ObjectMapper
             case "structure":
             {
                 var instance = Activator.CreateInstance(target)!;
-                foreach (var (name, member, definition) in AwsApiModel.Members(shape).Where(m => !excludedMember(m.Name)))
+                foreach (var (name, member, definition) in AwsModel.Members(shape).Where(m => !excludedMember(m.Name)))
                 {
                     var property = Property(target, shapeName, name);
-                    property.SetValue(instance, FromJson(node[AwsApiModel.WireName(name, definition)], member, property.PropertyType));
+                    property.SetValue(instance, FromJson(node[AwsModel.WireName(name, definition)], member, property.PropertyType));
                 }
 
                 return instance;
@@ -111,12 +112,12 @@ internal sealed class ObjectMapper
             case "structure":
             {
                 var result = new JsonObject();
-                foreach (var (name, member, definition) in AwsApiModel.Members(shape).Where(m => !excludedMember(m.Name)))
+                foreach (var (name, member, definition) in AwsModel.Members(shape).Where(m => !excludedMember(m.Name)))
                 {
                     var child = ToJson(Property(value.GetType(), shapeName, name).GetValue(value), member);
                     if (child is not null)
                     {
-                        result[AwsApiModel.WireName(name, definition)] = child;
+                        result[AwsModel.WireName(name, definition)] = child;
                     }
                 }
 

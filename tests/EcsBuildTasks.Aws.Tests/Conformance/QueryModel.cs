@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -11,10 +12,10 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 /// </summary>
 internal sealed class QueryModel
 {
-    private readonly AwsApiModel model;
+    private readonly AwsModel model;
     private readonly bool ec2;
 
-    public QueryModel(AwsApiModel model)
+    public QueryModel(AwsModel model)
     {
         this.model = model;
         ec2 = model.Protocol == "ec2";
@@ -25,7 +26,7 @@ internal sealed class QueryModel
     {
         if (!ec2)
         {
-            return AwsApiModel.WireName(memberName, member);
+            return AwsModel.WireName(memberName, member);
         }
 
         if ((string?)member["queryName"] is { } queryName)
@@ -59,9 +60,9 @@ internal sealed class QueryModel
             case "structure":
             {
                 var result = new JsonObject();
-                foreach (var (name, target, member) in AwsApiModel.Members(shape))
+                foreach (var (name, target, member) in AwsModel.Members(shape))
                 {
-                    var wire = AwsApiModel.WireName(name, member);
+                    var wire = AwsModel.WireName(name, member);
                     var parameter = ParameterName(name, member);
                     var child = Rebuild(target, key.Length == 0 ? parameter : key + "." + parameter, parameters, consumed, problems);
                     if (child is not null)
@@ -212,9 +213,9 @@ internal sealed class QueryModel
         switch ((string)shape["type"]!)
         {
             case "structure":
-                return new XElement(name, AwsApiModel.Members(shape)
-                    .Where(m => node[AwsApiModel.WireName(m.Name, m.Member)] is not null)
-                    .Select(m => ToXml(m.Target, node[AwsApiModel.WireName(m.Name, m.Member)]!, ns + AwsApiModel.WireName(m.Name, m.Member))));
+                return new XElement(name, AwsModel.Members(shape)
+                    .Where(m => node[AwsModel.WireName(m.Name, m.Member)] is not null)
+                    .Select(m => ToXml(m.Target, node[AwsModel.WireName(m.Name, m.Member)]!, ns + AwsModel.WireName(m.Name, m.Member))));
             case "list":
                 var itemName = (string?)shape["member"]!["locationName"] ?? "member";
                 return new XElement(name, node.AsArray().Select(item => ToXml((string)shape["member"]!["shape"]!, item!, ns + itemName)));

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EcsBuildTasks.Core.Deployment;
+using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Local;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;

@@ -234,40 +234,18 @@ internal static partial class Tour
             ["Threshold"] = 1,
             ["ComparisonOperator"] = "GreaterThanThreshold",
         });
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "tour",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 2,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["serviceRegistries"] = new JsonArray(new JsonObject { ["registryArn"] = registry["Arn"]!.DeepClone() }),
-            ["loadBalancers"] = new JsonArray(new JsonObject
-            {
-                ["targetGroupArn"] = balancer.BlueTargetGroupArn,
-                ["containerName"] = "web",
-                ["containerPort"] = 8080,
-                ["advancedConfiguration"] = new JsonObject
-                {
-                    ["alternateTargetGroupArn"] = balancer.GreenTargetGroupArn,
-                    ["productionListenerRule"] = balancer.RuleArn,
-                    ["roleArn"] = "arn:aws:iam::123456789012:role/ecsInfrastructure",
-                },
-            }),
-            ["deploymentConfiguration"] = new JsonObject
-            {
-                ["strategy"] = "LINEAR",
-                ["bakeTimeInMinutes"] = 1,
-                ["linearConfiguration"] = new JsonObject { ["stepPercent"] = 50.0, ["stepBakeTimeInMinutes"] = 1 },
-                ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = true, ["thresholdConfiguration"] = new JsonObject { ["type"] = "COUNT", ["value"] = 5 } },
-                ["alarms"] = new JsonObject { ["alarmNames"] = new JsonArray("tour-errors"), ["enable"] = true, ["rollback"] = true },
-                ["lifecycleHooks"] = new JsonArray(new JsonObject { ["targetType"] = "PAUSE", ["lifecycleStages"] = new JsonArray("PRE_PRODUCTION_TRAFFIC_SHIFT"), ["timeoutConfiguration"] = new JsonObject { ["timeoutInMinutes"] = 60, ["action"] = "ROLLBACK" } }),
-            },
-            ["healthCheckGracePeriodSeconds"] = 30,
-            ["propagateTags"] = "SERVICE",
-            ["tags"] = new JsonArray(new JsonObject { ["key"] = "team", ["value"] = "web" }),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("tour", "web", v1, 2, subnets, group)
+            .With("serviceRegistries", new JsonArray(new JsonObject { ["registryArn"] = registry["Arn"]!.DeepClone() }))
+            .TrafficShifting(balancer, "arn:aws:iam::123456789012:role/ecsInfrastructure", testListenerRule: false)
+            .Deployment("strategy", "LINEAR")
+            .Deployment("bakeTimeInMinutes", 1)
+            .Deployment("linearConfiguration", new JsonObject { ["stepPercent"] = 50.0, ["stepBakeTimeInMinutes"] = 1 })
+            .CircuitBreaker(failureCount: 5)
+            .Alarms("tour-errors")
+            .Deployment("lifecycleHooks", new JsonArray(new JsonObject { ["targetType"] = "PAUSE", ["lifecycleStages"] = new JsonArray("PRE_PRODUCTION_TRAFFIC_SHIFT"), ["timeoutConfiguration"] = new JsonObject { ["timeoutInMinutes"] = 60, ["action"] = "ROLLBACK" } }))
+            .With("healthCheckGracePeriodSeconds", 30)
+            .With("propagateTags", "SERVICE")
+            .With("tags", new JsonArray(new JsonObject { ["key"] = "team", ["value"] = "web" })));
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "tour", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(10), "tour deployment");
         var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "tour", image, logGroup: "/ecs/tour");
         await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "tour", ["service"] = "web", ["taskDefinition"] = v2 });
@@ -343,15 +321,9 @@ internal static partial class Tour
         sim.Advance(TimeSpan.FromSeconds(10));
         await aws.EcsAsync("StopTask", new JsonObject { ["cluster"] = "tour", ["task"] = run["tasks"]![0]!["taskArn"]!.DeepClone(), ["reason"] = "tour" });
         var v3 = await Scenario.FargateTaskDefinitionAsync(aws, "tour", image);
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "tour",
-            ["serviceName"] = "rolling",
-            ["taskDefinition"] = v3,
-            ["desiredCount"] = 1,
-            ["capacityProviderStrategy"] = new JsonArray(new JsonObject { ["capacityProvider"] = "FARGATE", ["weight"] = 1 }),
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-        });
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("tour", "rolling", v3, 1, subnets, group)
+            .With("launchType", null)
+            .With("capacityProviderStrategy", new JsonArray(new JsonObject { ["capacityProvider"] = "FARGATE", ["weight"] = 1 })));
         var rolling = await aws.EcsAsync("ListServiceDeployments", new JsonObject { ["cluster"] = "tour", ["service"] = "rolling" });
         await aws.EcsAsync("StopServiceDeployment", new JsonObject { ["serviceDeploymentArn"] = rolling["serviceDeployments"]![0]!["serviceDeploymentArn"]!.DeepClone(), ["stopType"] = "ROLLBACK" });
         await Scenario.LatestServiceDeploymentAsync(aws, "tour", "rolling");
@@ -359,7 +331,7 @@ internal static partial class Tour
         var containerInstances = await aws.EcsAsync("ListContainerInstances", new JsonObject { ["cluster"] = "tour" });
         await aws.EcsAsync("DescribeContainerInstances", new JsonObject { ["cluster"] = "tour", ["containerInstances"] = containerInstances["containerInstanceArns"]!.DeepClone() });
 
-        await aws.EcsAsync("CreateService", new JsonObject { ["cluster"] = "tour", ["serviceName"] = "external", ["desiredCount"] = 2, ["deploymentController"] = new JsonObject { ["type"] = "EXTERNAL" } });
+        await aws.EcsAsync("CreateService", ServiceRequest.Of("tour", "external").With("desiredCount", 2).With("deploymentController", new JsonObject { ["type"] = "EXTERNAL" }));
         var taskSet = (await aws.EcsAsync("CreateTaskSet", new JsonObject
         {
             ["cluster"] = "tour",

@@ -1,0 +1,31 @@
+namespace EcsBuildTasks.Core.Definitions;
+
+/// <summary>
+/// A part of the engine that adds to the generated definitions: the deployment strategy, and each feature (service
+/// discovery, Service Connect, auto scaling, one-off tasks). The generator builds the task and service definitions from
+/// the settings and templates, then lets every contributor shape them, then validates the whole and lets every
+/// contributor validate its part; the plan lists each contributor's lines. Contributors never call each other.
+/// </summary>
+internal interface IDefinitionContributor
+{
+    /// <summary>Writes this part into the definitions (they are built from the settings and templates already).</summary>
+    void Shape(GeneratedDefinitions definitions);
+
+    /// <summary>Checks this part before anything is built or changed; each finding names the property or item to fix.</summary>
+    void Validate(GeneratedDefinitions definitions, Diagnostics.DiagnosticCollection diagnostics);
+
+    /// <summary>The plan's lines for this part (none when it has nothing to say).</summary>
+    IEnumerable<string> PlanLines(GeneratedDefinitions definitions);
+}
+
+/// <summary>
+/// The deployment strategy as the definitions see it: its name, and what it writes into and checks on the service
+/// definition. Everything else a strategy does (preflight, apply, monitor, roll back, report, status) is on
+/// <c>Strategies.IDeploymentStrategy</c>, which extends this; the definitions keep the strategy by this face so that
+/// this layer stays below the strategies.
+/// </summary>
+internal interface IStrategyDefinitions : IDefinitionContributor
+{
+    /// <summary>The canonical <c>EcsDeploymentStrategy</c> value (<c>Rolling</c>, <c>Canary</c>, ...).</summary>
+    string Name { get; }
+}

@@ -1,0 +1,70 @@
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Strategies;
+
+namespace EcsBuildTasks.Core.Engine;
+
+/// <summary>
+/// Runs the steps of the strategy that shaped the definitions, whatever it is: apply, monitor until a verdict, roll
+/// back when the verdict asks for it, report. <c>-t:EcsRollback</c> is the same path starting at the rollback, and
+/// <c>-t:EcsStatus</c> asks the strategy where things stand.
+/// </summary>
+internal sealed class Deployer(AwsSession aws, IDeploymentLog log, TimeProvider time)
+{
+    /// <summary>HTTP handler for the verification gates' URL probes (tests); null uses the default.</summary>
+    public HttpMessageHandler? VerificationHandler { get; init; }
+
+    /// <summary>The endpoint the build talks to when it differs from the settings' (LocalEcs once started).</summary>
+    public string? ResolvedEndpoint { get; init; }
+
+    /// <summary>Deploys the definitions (the image is pushed already) and reports the outcome.</summary>
+    public async Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
+    {
+        var strategy = DeploymentStrategies.Of(definitions);
+        var context = Context(definitions) with { GitCommit = gitCommit, ImageFingerprint = imageFingerprint };
+        await using var deployment = await strategy.ApplyAsync(context, cancellationToken).ConfigureAwait(false);
+        var verdict = deployment.NeedsMonitoring ? await FollowAsync(strategy, context, deployment, cancellationToken).ConfigureAwait(false) : null;
+        return await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>-t:EcsRollback</c>: returns what the project deployed last to where it was before, and reports it.</summary>
+    public async Task<DeploymentReport> RollbackAsync(GeneratedDefinitions definitions, CancellationToken cancellationToken)
+    {
+        var strategy = DeploymentStrategies.Of(definitions);
+        var context = Context(definitions);
+        await using var rollback = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
+        var verdict = rollback.NeedsMonitoring ? await FollowAsync(strategy, context, rollback, cancellationToken).ConfigureAwait(false) : null;
+        return await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>-t:EcsStatus</c>: where the project's deployment stands.</summary>
+    public Task<IReadOnlyList<string>> StatusAsync(GeneratedDefinitions definitions, CancellationToken cancellationToken) =>
+        DeploymentStrategies.Of(definitions).StatusAsync(Context(definitions), cancellationToken);
+
+    /// <summary>Follows a deployment to its verdict; when the verdict asks the build to roll back, rolls back and follows the rollback.</summary>
+    private static async Task<DeploymentVerdict> FollowAsync(IDeploymentStrategy strategy, DeploymentContext context, AppliedDeployment deployment, CancellationToken cancellationToken)
+    {
+        var verdict = await strategy.MonitorAsync(context, deployment, cancellationToken).ConfigureAwait(false);
+        if (!verdict.RollbackNeeded)
+        {
+            return verdict;
+        }
+
+        var rollback = await strategy.RollbackAsync(context, deployment, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await strategy.MonitorAsync(context, rollback, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(rollback, deployment))
+            {
+                await rollback.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private DeploymentContext Context(GeneratedDefinitions definitions) =>
+        new(aws, log, time, definitions) { VerificationHandler = VerificationHandler, ResolvedEndpoint = ResolvedEndpoint };
+}

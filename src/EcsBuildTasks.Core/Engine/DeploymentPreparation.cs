@@ -1,0 +1,94 @@
+using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Images;
+using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies;
+
+namespace EcsBuildTasks.Core.Engine;
+
+/// <summary>What the image is built from: the publish folder and the container settings (for the fingerprint), and its tags.</summary>
+internal sealed record ImageBuild(string? PublishDirectory, IReadOnlyList<string> Inputs, IReadOnlyList<string> Tags);
+
+/// <summary>
+/// What the preparation hands on: the document for the deployment step; the repository the image goes to (none for
+/// <c>EcsImage</c>); the push credentials (none when nothing is pushed: an external or reused image).
+/// </summary>
+internal sealed record Preparation(PreparedDeployment Document, PreparedRegistry? Registry, RegistryCredentials? PushCredentials);
+
+/// <summary>
+/// Runs before <c>PublishContainer</c>: the read-only preflight, then (only when every check passed) the ECR repository,
+/// the image's fingerprint and, when the running revision was built from the same content, its image to deploy again;
+/// otherwise the push credentials. With <c>EcsImage</c>, the existing image's digest instead.
+/// </summary>
+internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
+{
+    public async Task<Preparation> PrepareAsync(GeneratedDefinitions definitions, ImageBuild build, string projectDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        ArgumentNullException.ThrowIfNull(build);
+        var settings = definitions.Settings;
+        var repositoryName = settings.ImageIsExternal ? null : RepositoryName(settings);
+        if (settings.Target == DeploymentTarget.Local)
+        {
+            await EnsureLocalClusterAsync(definitions.Service.Cluster!, cancellationToken).ConfigureAwait(false);
+        }
+
+        var preflight = await new DeploymentPreflight(aws, log).RunAsync(definitions, DeploymentStrategies.Of(definitions), repositoryName, cancellationToken).ConfigureAwait(false);
+        var document = new PreparedDeployment
+        {
+            Region = preflight.Region,
+            Account = preflight.Account,
+            GitCommit = GitInfo.HeadCommit(projectDirectory),
+            DefaultVpcNetwork = preflight.Network is { FromDefaultVpc: true } network ? new DefaultVpcNetwork(network.Subnets, network.SecurityGroups) : null,
+        };
+        if (settings.ImageIsExternal)
+        {
+            var image = await new ExternalImages(aws, log).ResolveAsync(settings.Image!, preflight.Account, preflight.Region, cancellationToken).ConfigureAwait(false);
+            return new Preparation(document with { ExternalImage = image, Requests = aws.RequestCount }, null, null);
+        }
+
+        var registry = await new RegistryPreparation(aws, log).PrepareAsync(repositoryName!, preflight.Repository, settings, cancellationToken).ConfigureAwait(false);
+        if (build.PublishDirectory is { } publishDirectory)
+        {
+            var fingerprint = ImageFingerprint.Compute(publishDirectory, build.Inputs);
+            document = document with { ImageFingerprint = fingerprint };
+            log.Detail($"EcsBuildTasks: image fingerprint {fingerprint} of {publishDirectory} and {string.Join(" | ", build.Inputs)}");
+            if (settings.ReuseUnchangedImage)
+            {
+                var reusable = await new ImageReuse(aws, log)
+                    .FindAsync(definitions.TaskDefinition.Family!, TaskDefinitionBuilder.MainContainerName(settings, definitions.TaskDefinition), fingerprint, registry, build.Tags, cancellationToken).ConfigureAwait(false);
+                if (reusable is not null)
+                {
+                    var reused = new ReusedImageReference(reusable.Image, [.. reusable.Ports.Select(p => new ExposedPort(p.Port, p.Protocol))]);
+                    return new Preparation(document with { ReusedImage = reused, Requests = aws.RequestCount }, registry, null);
+                }
+            }
+        }
+
+        var credentials = await new RegistryPreparation(aws, log).AuthorizeAsync(registry, cancellationToken).ConfigureAwait(false);
+        log.Info($"EcsBuildTasks: pushing the image to {registry.RepositoryUri}");
+        return new Preparation(document with { Requests = aws.RequestCount }, registry, credentials);
+    }
+
+    /// <summary>
+    /// LocalEcs is a rehearsal account that starts empty: create the cluster there (never in AWS, where a missing cluster
+    /// is a mistake the preflight reports).
+    /// </summary>
+    private async Task EnsureLocalClusterAsync(string cluster, CancellationToken cancellationToken)
+    {
+        var found = await AwsCalls.RunAsync("ECS DescribeClusters", () => aws.Ecs.DescribeClustersAsync(new Aws.ECS.Model.DescribeClustersRequest { Clusters = [cluster] }, cancellationToken)).ConfigureAwait(false);
+        if (found.Clusters?.Exists(c => c.Status == "ACTIVE") != true)
+        {
+            await AwsCalls.RunAsync("ECS CreateCluster", () => aws.Ecs.CreateClusterAsync(new Aws.ECS.Model.CreateClusterRequest { ClusterName = cluster }, cancellationToken)).ConfigureAwait(false);
+            log.Info($"EcsBuildTasks: created cluster {cluster} in LocalEcs");
+        }
+    }
+
+    /// <summary>The repository the SDK pushes to: <c>ContainerRepository</c>, normalised as the SDK does (lower case).</summary>
+    public static string? RepositoryName(EcsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.ContainerRepository?.ToLowerInvariant().Replace(' ', '-');
+    }
+}

@@ -1,0 +1,410 @@
+using System.Globalization;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Settings;
+using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
+
+namespace EcsBuildTasks.Core.Features.EcsServices;
+
+/// <summary>
+/// Follows a service deployment alongside <see cref="ServiceDeploymentWatch"/>: called after every poll that described it
+/// (blue/green, canary and linear use it for stages, traffic weights, lifecycle hooks and verification gates).
+/// </summary>
+internal interface IServiceDeploymentObserver
+{
+    /// <returns>The reason, when the observer asked ECS to roll the deployment back; otherwise null.</returns>
+    Task<DeploymentOutcome?> OnPollAsync(ServiceDeployment deployment, CancellationToken cancellationToken);
+}
+
+/// <summary>How long and how eagerly to wait.</summary>
+internal sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, TimeSpan PollCap, TimeSpan ProgressInterval)
+{
+    /// <summary>After asking ECS to roll back, how long to wait for the rollback to finish.</summary>
+    public TimeSpan RollbackTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan FirstPoll { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Sees every description of the service deployment (traffic-shifting strategies).</summary>
+    public IServiceDeploymentObserver? Observer { get; init; }
+
+    /// <summary>
+    /// The waiting a project asks for: <c>EcsTimeoutMinutes</c> plus <paramref name="configuredWaits"/> (bake times the
+    /// strategy asks for), <c>EcsFailFastFailedTasks</c>, and a cadence that fits the endpoint: LocalEcs and other local
+    /// endpoints answer at once and run simulated time, AWS deployments take minutes and polls count against throttling.
+    /// </summary>
+    /// <param name="resolvedEndpoint">The endpoint the build talks to, when it differs from the settings' (LocalEcs once started).</param>
+    public static WaitOptions For(EcsSettings settings, string? resolvedEndpoint = null, TimeSpan configuredWaits = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var local = settings.Target == DeploymentTarget.Local || settings.EndpointUrl is not null || resolvedEndpoint is not null;
+        return new WaitOptions(
+            TimeSpan.FromMinutes(settings.TimeoutMinutes) + configuredWaits,
+            settings.FailFastFailedTasks,
+            PollCap: local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
+            ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10))
+        {
+            // A local endpoint answers in a millisecond and may finish the deployment at once; AWS takes minutes.
+            FirstPoll = local ? TimeSpan.FromSeconds(0.1) : TimeSpan.FromSeconds(0.5),
+        };
+    }
+}
+
+/// <summary>The outcome of a deployment as ECS reports it.</summary>
+internal sealed record WaitResult(
+    DeploymentOutcome Outcome,
+    string? ServiceDeploymentArn,
+    string? Status,
+    string? StatusReason,
+    string? RunningTaskDefinition,
+    TimeSpan Duration,
+    IReadOnlyList<ServiceEvent> Events)
+{
+    /// <summary>
+    /// A limit of the build was reached (<see cref="Outcome"/> says which: TimedOut or FailedFast) and the deployment
+    /// goes on: the build rolls it back (<see cref="ServiceDeploymentWatch.RequestRollbackAsync"/>) and watches on.
+    /// </summary>
+    public bool BuildMustRollBack { get; init; }
+}
+
+/// <summary>
+/// Waits on the service deployment itself (ListServiceDeployments / DescribeServiceDeployments), not on "stable":
+/// success only when the deployment is SUCCESSFUL and the service's primary deployment runs the new task definition.
+/// Where those APIs are missing (older endpoints, moto) it follows <c>deployments[]</c> and <c>rolloutState</c>.
+/// Polls fast at first and backs off to <see cref="WaitOptions.PollCap"/>; prints a progress line at most every
+/// <see cref="WaitOptions.ProgressInterval"/> (and on every state change) and each new service event once.
+/// </summary>
+internal sealed class ServiceDeploymentWatch
+{
+    private static readonly HashSet<string> TerminalStatuses = new(StringComparer.Ordinal) { "SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED" };
+
+    private readonly AwsSession aws;
+    private readonly IDeploymentLog log;
+    private readonly TimeProvider time;
+    private readonly WaitOptions options;
+    private readonly WaitState state;
+    private TimeSpan interval;
+    private bool polled;
+    private WaitResult? finished;
+
+    /// <param name="taskDefinitionArn">The revision the deployment brings (the previous one, for a rollback the build started).</param>
+    /// <param name="deploymentArn">The service deployment to follow when it is known (a rollback of one in flight); otherwise the newest one after the change.</param>
+    public ServiceDeploymentWatch(AwsSession aws, IDeploymentLog log, TimeProvider time, ServiceChange change, string taskDefinitionArn, WaitOptions options, string? deploymentArn = null)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(options);
+        this.aws = aws;
+        this.log = log;
+        this.time = time;
+        this.options = options;
+        state = new WaitState(change, taskDefinitionArn, time.GetTimestamp()) { DeploymentArn = deploymentArn };
+        interval = options.FirstPoll;
+    }
+
+    /// <summary>
+    /// Polls until the deployment reaches a verdict: ECS's outcome, a limit of the build
+    /// (<see cref="WaitResult.BuildMustRollBack"/>), or cancellation. Called again after the build's rollback, it watches
+    /// on where it stopped, one poll interval later, with the same clock and the events seen so far.
+    /// </summary>
+    public async Task<WaitResult> WatchAsync(CancellationToken cancellationToken)
+    {
+        if (finished is not null)
+        {
+            return finished;
+        }
+
+        var resume = polled;
+        while (true)
+        {
+            try
+            {
+                if (resume)
+                {
+                    resume = false;
+                    await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+                    interval = Next(interval);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                polled = true;
+                var result = await PollAsync(state, options, cancellationToken).ConfigureAwait(false);
+                if (result is not null)
+                {
+                    return result;
+                }
+
+                await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return state.Result(DeploymentOutcome.Cancelled, time);
+            }
+
+            interval = Next(interval);
+        }
+    }
+
+    /// <summary>
+    /// The build's rollback of this deployment (the reason is the limit that was reached): stops it with ROLLBACK, or,
+    /// without the service deployment API, deploys the revision that ran before, like ECS's own rollback would.
+    /// </summary>
+    public async Task RequestRollbackAsync(DeploymentOutcome reason, CancellationToken cancellationToken)
+    {
+        state.RollbackReason = reason;
+        state.RollbackRequestedAt = time.GetTimestamp();
+        try
+        {
+            var service = state.Change.Service;
+            var inFlight = state.LegacyMode ? null : state.DeploymentArn;
+            var previous = service.TaskDefinition is { } before && before != state.TaskDefinitionArn && state.Change.Kind != ServiceChangeKind.Created ? before : null;
+            if (!await ServiceRollback.RequestAsync(aws, service.ClusterArn!, service.ServiceName!, inFlight, previous, cancellationToken).ConfigureAwait(false))
+            {
+                finished = state.Result(DeploymentOutcome.Failed, time);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            finished = state.Result(DeploymentOutcome.Cancelled, time);
+        }
+    }
+
+    private TimeSpan Next(TimeSpan current) => TimeSpan.FromTicks(Math.Min((long)(current.Ticks * 1.5), options.PollCap.Ticks));
+
+    private async Task<WaitResult?> PollAsync(WaitState state, WaitOptions options, CancellationToken cancellationToken)
+    {
+        var cluster = state.Change.Service.ClusterArn ?? throw new InvalidOperationException("The service has no cluster ARN.");
+        var serviceName = state.Change.Service.ServiceName!;
+        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName] }, cancellationToken)).ConfigureAwait(false);
+        var service = described.Services?.FirstOrDefault() ?? throw new DeploymentException(DiagnosticCodes.ServiceNotFound, EcsProperties.ServiceName, $"The service {serviceName} disappeared while deploying.");
+        state.Service = service;
+        PrintNewEvents(state, service);
+
+        if (!state.LegacyMode)
+        {
+            await FollowServiceDeploymentAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Observer is { } observer && !state.LegacyMode && state.Deployment is { } current
+            && await observer.OnPollAsync(current, cancellationToken).ConfigureAwait(false) is { } requested && state.RollbackReason is null)
+        {
+            state.RollbackReason = requested;
+            state.RollbackRequestedAt = time.GetTimestamp();
+        }
+
+        var outcome = state.LegacyMode ? EvaluateLegacy(state, service) : EvaluateServiceDeployment(state, service);
+        ReportProgress(state, service, options);
+        if (outcome is { } final)
+        {
+            return state.Result(final, time);
+        }
+
+        return CheckLimits(state, options);
+    }
+
+    private async Task FollowServiceDeploymentAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (state.DeploymentArn is null)
+            {
+                var list = await AwsCalls.RunAsync("ECS ListServiceDeployments", () => aws.Ecs.ListServiceDeploymentsAsync(
+                    new ListServiceDeploymentsRequest { Cluster = cluster, Service = serviceName, CreatedAt = new CreatedAt { After = state.Change.RequestedAt.AddMinutes(-2) } },
+                    cancellationToken)).ConfigureAwait(false);
+                var newest = (list.ServiceDeployments ?? [])
+                    .Where(d => d.TargetServiceRevisionArn is not null || d.ServiceDeploymentArn is not null)
+                    .OrderByDescending(d => d.CreatedAt ?? DateTime.MinValue)
+                    .FirstOrDefault();
+                if (newest is null)
+                {
+                    // Listing is eventually consistent; after a few empty answers follow deployments[] instead.
+                    if (++state.EmptyListings >= 5)
+                    {
+                        SwitchToLegacy(state, "no service deployment was listed");
+                    }
+
+                    return;
+                }
+
+                state.DeploymentArn = newest.ServiceDeploymentArn;
+                log.Info($"EcsBuildTasks: following service deployment {state.DeploymentArn}");
+            }
+
+            var response = await AwsCalls.RunAsync("ECS DescribeServiceDeployments", () => aws.Ecs.DescribeServiceDeploymentsAsync(
+                new DescribeServiceDeploymentsRequest { ServiceDeploymentArns = [state.DeploymentArn!] }, cancellationToken)).ConfigureAwait(false);
+            state.Deployment = response.ServiceDeployments?.FirstOrDefault();
+        }
+        catch (DeploymentException ex) when (AwsCalls.IsUnsupportedOperation(ex))
+        {
+            SwitchToLegacy(state, ex.InnerException?.Message ?? ex.Message);
+        }
+    }
+
+    private void SwitchToLegacy(WaitState state, string why)
+    {
+        state.LegacyMode = true;
+        log.Detail($"EcsBuildTasks: service deployment APIs unavailable ({why}); following deployments[] and rolloutState");
+    }
+
+    private static DeploymentOutcome? EvaluateServiceDeployment(WaitState state, EcsService service)
+    {
+        var status = state.Deployment?.Status?.Value;
+        if (status is null || !TerminalStatuses.Contains(status))
+        {
+            return null;
+        }
+
+        var primary = service.Deployments?.Find(d => d.Status == "PRIMARY");
+        return status switch
+        {
+            // SUCCESSFUL means the target revision reached steady state; make sure it is ours and the one serving.
+            "SUCCESSFUL" when primary?.TaskDefinition == state.TaskDefinitionArn => DeploymentOutcome.Succeeded,
+            "SUCCESSFUL" => DeploymentOutcome.Failed,
+            "ROLLBACK_SUCCESSFUL" => state.RollbackReason ?? DeploymentOutcome.RolledBack,
+            "STOPPED" => state.RollbackReason is null ? DeploymentOutcome.Stopped : DeploymentOutcome.Failed,
+            _ => DeploymentOutcome.Failed,
+        };
+    }
+
+    private static DeploymentOutcome? EvaluateLegacy(WaitState state, EcsService service)
+    {
+        var deployments = service.Deployments ?? [];
+        var ours = deployments.Find(d => d.TaskDefinition == state.TaskDefinitionArn);
+        var primary = deployments.Find(d => d.Status == "PRIMARY");
+        if (ours is not null && ours.Status == "PRIMARY" && ours.RolloutState?.Value == "COMPLETED")
+        {
+            return DeploymentOutcome.Succeeded;
+        }
+
+        var oursFailed = ours?.RolloutState?.Value == "FAILED";
+        if (primary is not null && primary.TaskDefinition != state.TaskDefinitionArn && (ours is null || oursFailed || state.RollbackReason is not null))
+        {
+            // Another revision is primary again: rolled back (circuit breaker, alarm, or the build's own rollback),
+            // finished once that revision's rollout completed.
+            return primary.RolloutState?.Value == "COMPLETED" || primary.RolloutState is null
+                ? state.RollbackReason ?? DeploymentOutcome.RolledBack
+                : null;
+        }
+
+        // Failed with nothing to fall back to (circuit breaker without rollback, or the first revision of a service).
+        return oursFailed && state.RollbackReason is null && ours == primary ? DeploymentOutcome.Failed : null;
+    }
+
+    /// <summary>Null while the deployment may go on; a verdict when the rollback the build asked for took too long, or a limit is reached.</summary>
+    private WaitResult? CheckLimits(WaitState state, WaitOptions options)
+    {
+        if (state.RollbackReason is not null)
+        {
+            return time.GetElapsedTime(state.RollbackRequestedAt) > options.RollbackTimeout ? state.Result(DeploymentOutcome.Failed, time) : null;
+        }
+
+        var failed = FailedTasks(state);
+        if (options.FailFastFailedTasks is { } limit && failed >= limit)
+        {
+            log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: {failed} task(s) failed (EcsFailFastFailedTasks={limit}): stopping the deployment and rolling back"));
+            return state.Result(DeploymentOutcome.FailedFast, time) with { BuildMustRollBack = true };
+        }
+
+        if (time.GetElapsedTime(state.StartedAt) > options.Timeout)
+        {
+            log.Info($"EcsBuildTasks: the deployment did not finish within {options.Timeout.TotalMinutes:0} minutes (EcsTimeoutMinutes): rolling back");
+            return state.Result(DeploymentOutcome.TimedOut, time) with { BuildMustRollBack = true };
+        }
+
+        return null;
+    }
+
+    private static int FailedTasks(WaitState state)
+    {
+        if (state.Deployment?.DeploymentCircuitBreaker?.FailureCount is { } count)
+        {
+            return count;
+        }
+
+        return state.Service?.Deployments?.Find(d => d.TaskDefinition == state.TaskDefinitionArn)?.FailedTasks ?? 0;
+    }
+
+    private void PrintNewEvents(WaitState state, EcsService service)
+    {
+        foreach (var serviceEvent in (service.Events ?? []).OrderBy(e => e.CreatedAt))
+        {
+            if (serviceEvent.Id is { } id && state.SeenEvents.Add(id))
+            {
+                state.Events.Add(serviceEvent);
+                log.Info($"EcsBuildTasks: [event {serviceEvent.CreatedAt:HH:mm:ss}] {serviceEvent.Message}");
+            }
+        }
+    }
+
+    private void ReportProgress(WaitState state, EcsService service, WaitOptions options)
+    {
+        var line = ProgressLine(state, service);
+        var now = time.GetTimestamp();
+        var changed = line.Status != state.LastProgressStatus;
+        if (!changed && state.LastProgressAt != 0 && time.GetElapsedTime(state.LastProgressAt, now) < options.ProgressInterval)
+        {
+            return;
+        }
+
+        state.LastProgressStatus = line.Status;
+        state.LastProgressAt = now;
+        var elapsed = time.GetElapsedTime(state.StartedAt, now);
+        log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: [{(int)elapsed.TotalMinutes}:{elapsed.Seconds:00}] {line.Status} · running {line.Running}/{line.Desired} · pending {line.Pending} · failed {line.Failed}"));
+    }
+
+    private static (string Status, int Running, int Desired, int Pending, int Failed) ProgressLine(WaitState state, EcsService service)
+    {
+        if (!state.LegacyMode && state.Deployment is { } deployment)
+        {
+            var target = deployment.TargetServiceRevision;
+            var stage = deployment.LifecycleStage?.Value is { } s ? $" ({s})" : string.Empty;
+            return ($"{deployment.Status?.Value}{stage}", target?.RunningTaskCount ?? service.RunningCount ?? 0, target?.RequestedTaskCount ?? service.DesiredCount ?? 0,
+                target?.PendingTaskCount ?? service.PendingCount ?? 0, FailedTasks(state));
+        }
+
+        var ours = service.Deployments?.Find(d => d.TaskDefinition == state.TaskDefinitionArn);
+        return ours is null
+            ? ($"waiting for the deployment to start", service.RunningCount ?? 0, service.DesiredCount ?? 0, service.PendingCount ?? 0, 0)
+            : ($"{ours.RolloutState?.Value ?? ours.Status}", ours.RunningCount ?? 0, ours.DesiredCount ?? 0, ours.PendingCount ?? 0, ours.FailedTasks ?? 0);
+    }
+
+    private sealed class WaitState(ServiceChange change, string taskDefinitionArn, long startedAt)
+    {
+        public ServiceChange Change { get; } = change;
+
+        public string TaskDefinitionArn { get; } = taskDefinitionArn;
+
+        public long StartedAt { get; } = startedAt;
+
+        public HashSet<string> SeenEvents { get; } = new((change.Service.Events ?? []).Select(e => e.Id).OfType<string>(), StringComparer.Ordinal);
+
+        public List<ServiceEvent> Events { get; } = [];
+
+        public EcsService? Service { get; set; }
+
+        public string? DeploymentArn { get; set; }
+
+        public ServiceDeployment? Deployment { get; set; }
+
+        public bool LegacyMode { get; set; }
+
+        public int EmptyListings { get; set; }
+
+        public DeploymentOutcome? RollbackReason { get; set; }
+
+        public long RollbackRequestedAt { get; set; }
+
+        public string? LastProgressStatus { get; set; }
+
+        public long LastProgressAt { get; set; }
+
+        public WaitResult Result(DeploymentOutcome outcome, TimeProvider time) => new(
+            outcome,
+            DeploymentArn,
+            Deployment?.Status?.Value ?? Service?.Deployments?.Find(d => d.TaskDefinition == TaskDefinitionArn)?.RolloutState?.Value,
+            Deployment?.StatusReason ?? Service?.Deployments?.Find(d => d.TaskDefinition == TaskDefinitionArn)?.RolloutStateReason,
+            Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition ?? Service?.TaskDefinition,
+            time.GetElapsedTime(StartedAt),
+            Events);
+    }
+}

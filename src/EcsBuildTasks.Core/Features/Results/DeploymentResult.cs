@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Infrastructure;
+
+namespace EcsBuildTasks.Core.Features.Results;
+
+/// <summary>The result of a deployment step and, when it did not succeed, the error that fails the build.</summary>
+internal sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? Failure);
+
+/// <summary>
+/// The machine-readable record of a deployment, written to <c>$(PublishDir)ecs-deployment.json</c> for CI steps that
+/// follow (and summarised for people on the console and in a GitHub step summary).
+/// </summary>
+internal sealed record DeploymentResult
+{
+    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited.</summary>
+    public required string Status { get; init; }
+
+    public required string Cluster { get; init; }
+
+    public required string Service { get; init; }
+
+    public string? ServiceArn { get; init; }
+
+    public string? Image { get; init; }
+
+    public string? ImageDigest { get; init; }
+
+    public string? TaskDefinitionArn { get; init; }
+
+    public bool TaskDefinitionRegistered { get; init; }
+
+    /// <summary>What ECS runs now: the new revision on success, the previous one after a rollback.</summary>
+    public string? RunningTaskDefinitionArn { get; init; }
+
+    public string? ServiceDeploymentArn { get; init; }
+
+    public string? ServiceDeploymentStatus { get; init; }
+
+    public string? StatusReason { get; init; }
+
+    /// <summary>created, updated or unchanged.</summary>
+    public string? ServiceChange { get; init; }
+
+    public IReadOnlyList<string> ChangedMembers { get; init; } = [];
+
+    public string? Region { get; init; }
+
+    public string? Account { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the build knew the outcome (the waiter returned), for measuring how fast it notices.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+
+    public double DeploySeconds { get; init; }
+
+    public double WaitSeconds { get; init; }
+
+    /// <summary>HTTP requests sent to AWS by this step, retries included.</summary>
+    public int ApiCalls { get; init; }
+
+    /// <summary>Every stage the strategy reports (BlueGreen, Canary, Linear: lifecycle stages) with when the build saw it start and how long it took.</summary>
+    public IReadOnlyList<StageTiming>? LifecycleStages { get; init; }
+
+    /// <summary>The build's verification gates and what they decided.</summary>
+    public IReadOnlyList<GateSummary>? VerificationGates { get; init; }
+
+    public bool Succeeded => Status is "succeeded" or "up-to-date" or "not-waited";
+
+    public static string StatusName(DeploymentOutcome outcome) => outcome switch
+    {
+        DeploymentOutcome.Succeeded => "succeeded",
+        DeploymentOutcome.RolledBack => "rolled-back",
+        DeploymentOutcome.TimedOut => "timed-out",
+        DeploymentOutcome.FailedFast => "failed-fast",
+        DeploymentOutcome.Stopped => "stopped",
+        DeploymentOutcome.Cancelled => "cancelled",
+        DeploymentOutcome.VerificationFailed => "verification-failed",
+        _ => "failed",
+    };
+
+    public void WriteJson(string path)
+    {
+        var directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, JsonSerializer.Serialize(this, DeploymentResultJsonContext.Default.DeploymentResult) + "\n");
+    }
+
+    /// <summary>The console summary.</summary>
+    public IReadOnlyList<string> SummaryLines()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            $"EcsBuildTasks: {Headline()}",
+            $"  Service         {Service} in {Cluster}{(Region is null ? string.Empty : $" ({Region})")}",
+        };
+        if (Image is not null)
+        {
+            lines.Add($"  Image           {Image}");
+        }
+
+        if (TaskDefinitionArn is not null)
+        {
+            lines.Add($"  Task definition {Arns.Short(TaskDefinitionArn)}{(TaskDefinitionRegistered ? " (new revision)" : " (unchanged)")}");
+        }
+
+        if (RunningTaskDefinitionArn is not null && RunningTaskDefinitionArn != TaskDefinitionArn)
+        {
+            lines.Add($"  Now running     {Arns.Short(RunningTaskDefinitionArn)}");
+        }
+
+        if (ServiceDeploymentArn is not null)
+        {
+            lines.Add($"  Deployment      {ServiceDeploymentArn} ({ServiceDeploymentStatus})");
+        }
+
+        lines.AddRange(DeploymentTimeline.SummaryLines(LifecycleStages ?? [], VerificationGates ?? []));
+        lines.Add(string.Create(inv, $"  Took            {DeploySeconds:0.0} s ({WaitSeconds:0.0} s waiting for ECS), {ApiCalls} AWS requests"));
+        return lines;
+    }
+
+    /// <summary>A Markdown section for <c>$GITHUB_STEP_SUMMARY</c>.</summary>
+    public string Markdown()
+    {
+        var builder = new StringBuilder();
+        builder.AppendLine(CultureInfo.InvariantCulture, $"### ECS deployment of `{Service}`: {Headline()}");
+        builder.AppendLine();
+        builder.AppendLine("| | |");
+        builder.AppendLine("|---|---|");
+        builder.AppendLine(CultureInfo.InvariantCulture, $"| Cluster | `{Cluster}`{(Region is null ? string.Empty : $" ({Region})")} |");
+        if (Image is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Image | `{Image}` |");
+        }
+
+        if (TaskDefinitionArn is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Task definition | `{Arns.Short(TaskDefinitionArn)}`{(TaskDefinitionRegistered ? " (new)" : " (unchanged)")} |");
+        }
+
+        if (RunningTaskDefinitionArn is not null && RunningTaskDefinitionArn != TaskDefinitionArn)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Now running | `{Arns.Short(RunningTaskDefinitionArn)}` |");
+        }
+
+        if (ServiceDeploymentArn is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Service deployment | `{ServiceDeploymentArn}` ({ServiceDeploymentStatus}) |");
+        }
+
+        if (StatusReason is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Reason | {StatusReason.Replace("|", "\\|", StringComparison.Ordinal)} |");
+        }
+
+        foreach (var line in DeploymentTimeline.SummaryLines(LifecycleStages ?? [], VerificationGates ?? []))
+        {
+            var text = line.Trim();
+            var label = text.StartsWith("Gate", StringComparison.Ordinal) ? "Gate" : "Stage";
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {text[label.Length..].Trim().Replace("|", "\\|", StringComparison.Ordinal)} |");
+        }
+
+        builder.AppendLine(CultureInfo.InvariantCulture, $"| Duration | {DeploySeconds:0.0} s ({WaitSeconds:0.0} s waiting) |");
+        builder.AppendLine(CultureInfo.InvariantCulture, $"| AWS requests | {ApiCalls} |");
+        return builder.ToString();
+    }
+
+    private string Headline() => Status switch
+    {
+        "succeeded" => "deployed: the new revision is serving",
+        "up-to-date" => "up to date: nothing changed, nothing deployed",
+        "not-waited" => "deployment started (EcsWait=false: its outcome was not awaited)",
+        "rolled-back" => "FAILED and rolled back to the previous revision",
+        "timed-out" => "FAILED: timed out and rolled back",
+        "failed-fast" => "FAILED: tasks failed, stopped and rolled back",
+        "stopped" => "STOPPED outside this build",
+        "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
+        "verification-failed" => "FAILED verification and rolled back to the previous revision",
+        _ => "FAILED",
+    };
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DeploymentResult))]
+internal sealed partial class DeploymentResultJsonContext : JsonSerializerContext;

@@ -1,0 +1,94 @@
+using EcsBuildTasks.Core.Diagnostics;
+
+namespace EcsBuildTasks.Core.Infrastructure;
+
+/// <summary>Where the engine reports progress. The MSBuild tasks write it to the build log; tests record it.</summary>
+internal interface IDeploymentLog
+{
+    /// <summary>A line the user should see (progress, plan, outcome).</summary>
+    void Info(string message);
+
+    /// <summary>A line for the detailed log only (requests made, values resolved).</summary>
+    void Detail(string message);
+
+    /// <summary>A coded warning.</summary>
+    void Warning(EcsDiagnostic diagnostic);
+}
+
+/// <summary>Collects log lines in memory (tests, and tasks that print later).</summary>
+internal sealed class RecordingDeploymentLog : IDeploymentLog
+{
+    private readonly List<string> lines = [];
+    private readonly List<EcsDiagnostic> warnings = [];
+    private readonly object gate = new();
+
+    public IReadOnlyList<string> Lines { get { lock (gate) { return [.. lines]; } } }
+
+    public IReadOnlyList<EcsDiagnostic> Warnings { get { lock (gate) { return [.. warnings]; } } }
+
+    public string Text => string.Join("\n", Lines);
+
+    public void Info(string message)
+    {
+        lock (gate)
+        {
+            lines.Add(message);
+        }
+    }
+
+    public void Detail(string message)
+    {
+        lock (gate)
+        {
+            lines.Add("  (detail) " + message);
+        }
+    }
+
+    public void Warning(EcsDiagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        lock (gate)
+        {
+            warnings.Add(diagnostic);
+            lines.Add("warning " + diagnostic);
+        }
+    }
+}
+
+/// <summary>Keeps the lines of work that runs alongside other work, to be written in a fixed order afterwards.</summary>
+internal sealed class BufferedDeploymentLog : IDeploymentLog
+{
+    private readonly List<Action<IDeploymentLog>> entries = [];
+    private readonly object gate = new();
+
+    public void Info(string message) => Add(log => log.Info(message));
+
+    public void Detail(string message) => Add(log => log.Detail(message));
+
+    public void Warning(EcsDiagnostic diagnostic) => Add(log => log.Warning(diagnostic));
+
+    /// <summary>Writes the lines kept so far to <paramref name="log"/>, in the order they came, and forgets them.</summary>
+    public void ReplayTo(IDeploymentLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        Action<IDeploymentLog>[] kept;
+        lock (gate)
+        {
+            kept = [.. entries];
+            entries.Clear();
+        }
+
+        foreach (var entry in kept)
+        {
+            entry(log);
+        }
+    }
+
+    private void Add(Action<IDeploymentLog> entry)
+    {
+        lock (gate)
+        {
+            entries.Add(entry);
+        }
+    }
+}
