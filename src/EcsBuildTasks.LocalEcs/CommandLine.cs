@@ -6,10 +6,11 @@ namespace EcsBuildTasks.LocalEcs;
 internal static class CommandLine
 {
     public const string Usage = """
-        Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH] [--container-instances N] [--exit-with PID]
+        Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH [--reset-state]] [--container-instances N] [--exit-with PID]
           --port N                 TCP port on localhost (default 4599; 0 picks a free one)
           --time-scale X           simulated seconds per real second (default 60; 0 = instant)
           --state-file PATH        persist state across restarts (blobs in PATH.blobs/)
+          --reset-state            start empty: move the state file and its journal aside first (PATH.bak-<time>)
           --container-instances N  simulated EC2 container instances per cluster (default 2)
           --exit-with PID          stop (saving the state file) when process PID exits
         """;
@@ -25,6 +26,7 @@ internal static class CommandLine
         var timeScale = 60.0;
         string? stateFile = null;
         var instances = 2;
+        var resetState = false;
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -32,6 +34,12 @@ internal static class CommandLine
             if (name is "-h" or "--help")
             {
                 return null;
+            }
+
+            if (name == "--reset-state")
+            {
+                resetState = true;
+                continue;
             }
 
             if (i + 1 >= args.Count)
@@ -64,11 +72,18 @@ internal static class CommandLine
             }
         }
 
+        if (resetState && stateFile is null)
+        {
+            error = "--reset-state needs --state-file: without a state file LocalEcs always starts empty.";
+            return null;
+        }
+
         return new LocalEcsOptions
         {
             Port = port,
             TimeScale = timeScale,
             StateFile = stateFile,
+            ResetState = resetState,
             ContainerInstancesPerCluster = instances,
             ConsoleLogging = true,
         };

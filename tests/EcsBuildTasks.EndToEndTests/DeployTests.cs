@@ -145,7 +145,7 @@ public sealed class DeployTests
         {
             ServiceNamespace = "ecs", ResourceId = $"service/{Cluster}/{project.Name}", ScalableDimension = "ecs:service:DesiredCount", MinCapacity = 1, MaxCapacity = 5,
         });
-        using (var http = new HttpClient())
+        using (var http = LocalEcsFixture.ControlClient())
         {
             using var scaled = await http.PostAsJsonAsync(new Uri(await LocalEcsFixture.EndpointAsync() + "/_localecs/autoscaling/desired-count"), new { cluster = Cluster, service = project.Name, desiredCount = 3 });
             Assert.IsTrue(scaled.IsSuccessStatusCode, await scaled.Content.ReadAsStringAsync());

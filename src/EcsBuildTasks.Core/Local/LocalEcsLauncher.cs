@@ -138,7 +138,9 @@ public sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
     {
         try
         {
-            using var response = await Http.GetAsync(new Uri(new Uri(endpointUrl), "/_localecs/health"), cancellationToken).ConfigureAwait(false);
+            // LocalEcs's control API needs this header (a web page cannot send it): see its README.
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(endpointUrl), "/_localecs/health")) { Headers = { { "LocalEcs-Control", "1" } } };
+            using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)

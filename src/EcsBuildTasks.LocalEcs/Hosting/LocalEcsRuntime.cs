@@ -23,6 +23,7 @@ internal sealed class LocalEcsRuntime
         Port = port;
         RealTime = options.TimeProvider;
         Store = new StateStore(options.StateFile, RealTime, loggers.CreateLogger<StateStore>());
+        StateBackups = options.ResetState ? Store.MoveAside() : [];
         State = Store.Load();
         Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
         Blobs = new BlobStore(Store.BlobDirectory);
@@ -43,7 +44,13 @@ internal sealed class LocalEcsRuntime
         {
             BaseImage.Install(State, Blobs, Clock.Now);
         }
+
+        // A snapshot of what was loaded (journal replayed) starts the chain every later journal record applies to.
+        Store.Save(State, Clock.Now);
     }
+
+    /// <summary>The state file and journal moved aside because <see cref="LocalEcsOptions.ResetState"/> was set.</summary>
+    public IReadOnlyList<string> StateBackups { get; }
 
     public LocalEcsOptions Options { get; }
 
@@ -86,7 +93,21 @@ internal sealed class LocalEcsRuntime
         }
 
         Faults.Clear();
-        Store.MarkDirty();
+    }
+
+    /// <summary>
+    /// Makes a change done outside the AWS APIs (control API, registry) durable before it is acknowledged: records it in
+    /// the journal and waits until the journal is on disk.
+    /// </summary>
+    public Task PersistAsync()
+    {
+        long sequence;
+        lock (State.Sync)
+        {
+            sequence = Store.Record(State, Clock.Now);
+        }
+
+        return Store.FlushAsync(sequence);
     }
 
     /// <summary>Container instances a cluster should have (control API override, else the option).</summary>

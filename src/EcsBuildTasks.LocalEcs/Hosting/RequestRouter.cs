@@ -4,7 +4,6 @@ using EcsBuildTasks.LocalEcs.Control;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Registry;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace EcsBuildTasks.LocalEcs.Hosting;
@@ -54,99 +53,156 @@ internal sealed partial class RequestRouter
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs")
+        var isControl = path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs";
+        if (RequestGuard.Refusal(context.Request, isControl) is { } refusal)
         {
-            await control.HandleAsync(context);
+            await RequestGuard.RefuseAsync(context, refusal);
             return;
         }
 
-        if (path == "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal))
+        try
         {
-            await registry.HandleAsync(context);
-            return;
-        }
+            if (isControl)
+            {
+                await control.HandleAsync(context);
+                return;
+            }
 
-        await HandleAwsAsync(context, path);
+            if (path == "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal))
+            {
+                await registry.HandleAsync(context);
+                return;
+            }
+
+            await HandleAwsAsync(context, path);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // Kestrel's own limits (a body past the limit set for this request, a malformed chunk): answer, don't crash.
+            context.Response.Clear();
+            context.Response.StatusCode = e.StatusCode;
+            context.Response.Headers.Connection = "close";
+            await context.Response.WriteAsync("LocalEcs: " + e.Message + "\n");
+        }
     }
 
     private async Task HandleAwsAsync(HttpContext context, string path)
     {
         var requestId = Guid.NewGuid().ToString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;
-        var body = await ReadBodyAsync(context.Request);
-        var target = context.Request.Headers["X-Amz-Target"].ToString();
-        var scope = SigV4Scope.FromHeader(context.Request.Headers.Authorization.ToString())
-            ?? SigV4Scope.FromCredential(context.Request.Query["X-Amz-Credential"].ToString());
+        var httpRequest = context.Request;
+        var target = httpRequest.Headers["X-Amz-Target"].ToString();
 
-        Protocol protocol;
+        // The protocol decides how much is read and how it is parsed; all of it happens before authentication, so
+        // unsigned requests meet the same limits.
+        var protocol = target.Length > 0 ? Protocol.Json : path.StartsWith("/service/", StringComparison.Ordinal) ? Protocol.Cbor : Protocol.Query;
+        byte[] body;
+        try
+        {
+            body = await RequestLimits.ReadBodyAsync(httpRequest, protocol == Protocol.Query ? RequestLimits.QueryBodyBytes : RequestLimits.JsonBodyBytes, context.RequestAborted);
+        }
+        catch (RequestTooLargeException e)
+        {
+            context.Response.Headers.Connection = "close";
+            await WriteErrorAsync(context, protocol, null, new AwsServiceException("RequestEntityTooLarge", e.Message, HttpStatusCode.RequestEntityTooLarge), requestId);
+            return;
+        }
+
+        var scope = SigV4Scope.FromHeader(httpRequest.Headers.Authorization.ToString());
         string service;
         string operation;
         JsonObject input;
         try
         {
-            if (!string.IsNullOrEmpty(target))
+            switch (protocol)
             {
-                protocol = Protocol.Json;
-                var dot = target.LastIndexOf('.');
-                if (dot < 0 || !JsonTargetPrefixes.TryGetValue(target[..dot], out service!))
+                case Protocol.Json:
                 {
-                    throw new AwsServiceException("UnknownOperationException", $"Unknown target {target}.");
+                    var dot = target.LastIndexOf('.');
+                    if (dot < 0 || !JsonTargetPrefixes.TryGetValue(target[..dot], out service!))
+                    {
+                        throw new AwsServiceException("UnknownOperationException", $"Unknown target {ServiceErrors.Shorten(target)}.");
+                    }
+
+                    operation = target[(dot + 1)..];
+                    input = JsonProtocol.ParseBody(body);
+                    break;
                 }
 
-                operation = target[(dot + 1)..];
-                input = JsonProtocol.ParseBody(body);
-            }
-            else if (path.StartsWith("/service/", StringComparison.Ordinal))
-            {
-                protocol = Protocol.Cbor;
-                var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length != 4 || parts[2] != "operation" || !JsonTargetPrefixes.TryGetValue(parts[1], out service!))
+                case Protocol.Cbor:
                 {
-                    throw new AwsServiceException("UnknownOperationException", $"Unknown operation path {path}.");
+                    var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length != 4 || parts[2] != "operation" || !JsonTargetPrefixes.TryGetValue(parts[1], out service!))
+                    {
+                        throw new AwsServiceException("UnknownOperationException", $"Unknown operation path {ServiceErrors.Shorten(path)}.");
+                    }
+
+                    operation = parts[3];
+                    input = CborProtocol.ParseBody(body);
+                    break;
                 }
 
-                operation = parts[3];
-                input = CborProtocol.ParseBody(body);
-            }
-            else
-            {
-                var parameters = QueryHelpers.ParseQuery(context.Request.QueryString.Value)
-                    .Concat(IsForm(context.Request) ? QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body)) : [])
-                    .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString()))
-                    .ToList();
-                input = QueryProtocol.ParseParameters(parameters);
-                operation = input.Str("Action") ?? string.Empty;
-                var version = input.Str("Version");
-                service = scope?.Service ?? (version is not null && QueryVersions.TryGetValue(version, out var byVersion) ? byVersion : string.Empty);
-                protocol = service == "ec2" ? Protocol.Ec2 : Protocol.Query;
-                if (operation.Length == 0)
+                default:
                 {
-                    await WriteNotFoundAsync(context);
-                    return;
-                }
+                    if (body.Length > 0 && !IsForm(httpRequest) && (XmlRequestReader.IsXml(httpRequest.ContentType) || LooksLikeXml(body)))
+                    {
+                        XmlRequestReader.Check(body);
+                    }
 
-                input.Remove("Action");
-                input.Remove("Version");
+                    var query = httpRequest.QueryString.Value is { Length: > 1 } q ? System.Text.Encoding.UTF8.GetBytes(q[1..]) : [];
+                    var parameters = QueryProtocol.ParseForm(query);
+                    if (IsForm(httpRequest))
+                    {
+                        parameters.AddRange(QueryProtocol.ParseForm(body));
+                    }
+
+                    input = QueryProtocol.ParseParameters(parameters);
+                    operation = input.Str("Action") ?? string.Empty;
+                    var version = input.Str("Version");
+                    service = scope?.Service ?? (version is not null && QueryVersions.TryGetValue(version, out var byVersion) ? byVersion : string.Empty);
+                    protocol = service == "ec2" ? Protocol.Ec2 : Protocol.Query;
+                    if (operation.Length == 0)
+                    {
+                        await WriteNotFoundAsync(context);
+                        return;
+                    }
+
+                    input.Remove("Action");
+                    input.Remove("Version");
+                    break;
+                }
             }
         }
         catch (AwsServiceException e)
         {
-            await WriteErrorAsync(context, Protocol.Json, null, e, requestId);
+            await WriteErrorAsync(context, protocol, null, e, requestId);
             return;
         }
 
         apis.TryGetValue(service, out var api);
+        var json = protocol is Protocol.Json or Protocol.Cbor;
         if (scope is null)
         {
-            await WriteErrorAsync(context, protocol, api, new AwsServiceException("MissingAuthenticationTokenException", "Missing Authentication Token", HttpStatusCode.Forbidden), requestId);
+            // A page can put credentials in a URL (an image, a form's action), never in the Authorization header.
+            var inUrl = httpRequest.Query.ContainsKey("X-Amz-Credential") || httpRequest.Query.ContainsKey("X-Amz-Signature");
+            var message = inUrl
+                ? "LocalEcs does not take credentials in the URL (presigned requests): a web page could send those. Sign the request in the Authorization header, as the AWS SDKs and CLI do."
+                : "Missing Authentication Token";
+            await WriteErrorAsync(context, protocol, api, new AwsServiceException(json ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken", message, HttpStatusCode.Forbidden), requestId);
+            return;
+        }
+
+        if (!RegionNames.IsValid(scope.Region))
+        {
+            await WriteErrorAsync(context, protocol, api, ServiceErrors.InvalidRegion(json, scope.Region), requestId);
             return;
         }
 
         if (api is null || !api.Handles(operation))
         {
             var error = protocol is Protocol.Query or Protocol.Ec2
-                ? new AwsServiceException("InvalidAction", $"The action {operation} is not valid for this web service.")
-                : new AwsServiceException("UnknownOperationException", $"LocalEcs does not implement {service} {operation}.");
+                ? new AwsServiceException("InvalidAction", $"The action {ServiceErrors.Shorten(operation)} is not valid for this web service.")
+                : new AwsServiceException("UnknownOperationException", $"LocalEcs does not implement {ServiceErrors.Shorten(service)} {ServiceErrors.Shorten(operation)}.");
             await WriteErrorAsync(context, protocol, api, error, requestId);
             return;
         }
@@ -170,8 +226,10 @@ internal sealed partial class RequestRouter
         }
 
         JsonNode? result;
+        long? commit = null;
         try
         {
+            InputValidator.Validate(service, operation, input, json);
             lock (runtime.State.Sync)
             {
                 var request = new AwsRequest
@@ -183,19 +241,27 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
+                    JsonProtocol = json,
                 };
                 result = api.Invoke(request);
+                Pagination.Apply(service, operation, input, result, json);
                 runtime.Engine.Observe(request.Now);
-            }
-
-            if (!IsReadOnly(operation))
-            {
-                runtime.Store.MarkDirty();
+                if (!IsReadOnly(operation))
+                {
+                    // Recorded while the lock still orders it after every change it saw.
+                    commit = runtime.Store.Record(runtime.State, request.Now);
+                }
             }
         }
         catch (AwsServiceException e)
         {
             await WriteErrorAsync(context, protocol, api, e, requestId);
+            return;
+        }
+        catch (Exception e) when (InputValidator.IsInputValueError(e))
+        {
+            // A value the handler could not use (a number out of range, a wrong type): the caller's mistake, not LocalEcs's.
+            await WriteErrorAsync(context, protocol, api, ServiceErrors.Validation(service, json, "Invalid value in the request: " + e.Message), requestId);
             return;
         }
 #pragma warning disable CA1031 // A bug in one handler must answer as AWS does (500), not kill the connection.
@@ -207,7 +273,34 @@ internal sealed partial class RequestRouter
             return;
         }
 
+        if (commit is { } sequence && !await CommitAsync(context, protocol, api, sequence, requestId))
+        {
+            return;
+        }
+
         await WriteResultAsync(context, protocol, api, operation, result, requestId);
+    }
+
+    /// <summary>Waits until the change is on disk before the answer acknowledges it; answers 500 when it cannot be written.</summary>
+    private async Task<bool> CommitAsync(HttpContext context, Protocol protocol, IAwsApi api, long sequence, string requestId)
+    {
+        try
+        {
+            await runtime.Store.FlushAsync(sequence);
+            return true;
+        }
+        catch (IOException e)
+        {
+            LogCommitFailure(logger, e);
+            await WriteErrorAsync(context, protocol, api, new AwsServiceException("InternalFailure", "LocalEcs could not write its state file: " + e.Message, HttpStatusCode.InternalServerError), requestId);
+            return false;
+        }
+    }
+
+    private static bool LooksLikeXml(byte[] body)
+    {
+        var span = body.AsSpan().TrimStart(" \t\r\n"u8);
+        return span.StartsWith("<"u8) || span.StartsWith("\uFEFF"u8) || span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]);
     }
 
     private static bool IsReadOnly(string operation) =>
@@ -217,13 +310,6 @@ internal sealed partial class RequestRouter
 
     private static bool IsForm(HttpRequest request) =>
         request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
 
     private static Task WriteNotFoundAsync(HttpContext context)
     {
@@ -288,6 +374,9 @@ internal sealed partial class RequestRouter
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The state file could not be written; the change was not acknowledged")]
+    private static partial void LogCommitFailure(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Service} {Operation} failed")]
     private static partial void LogHandlerFailure(ILogger logger, Exception exception, string service, string operation);

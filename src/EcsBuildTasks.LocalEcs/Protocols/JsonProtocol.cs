@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.LocalEcs.Hosting;
 
 namespace EcsBuildTasks.LocalEcs.Protocols;
 
@@ -20,7 +21,8 @@ internal static class JsonProtocol
 
         try
         {
-            return JsonNode.Parse(body) as JsonObject ?? throw new AwsServiceException("SerializationException", "Request body must be a JSON object.");
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject
+                ?? throw new AwsServiceException("SerializationException", "Request body must be a JSON object.");
         }
         catch (JsonException e)
         {
