@@ -373,7 +373,12 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
             return [];
         }
 
-        // Parsing the bytes (not a decoded string) refuses invalid UTF-8 instead of replacing it.
+        // Checked before parsing: JsonNode decodes strings only when they are read, and a decoder would replace invalid bytes.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new JsonException("the body is not valid UTF-8");
+        }
+
         return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject
             ?? throw new JsonException("not an object");
     }

@@ -118,5 +118,7 @@ internal sealed class RequestTooLargeException : Exception
     public long Limit { get; }
 
     private static string Size(long bytes) =>
-        string.Create(CultureInfo.InvariantCulture, bytes >= 1024 * 1024 ? $"{bytes / (1024 * 1024)} MiB ({bytes} bytes)" : $"{bytes} bytes");
+        bytes >= 1024 * 1024
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)} MiB ({bytes} bytes)")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
 }

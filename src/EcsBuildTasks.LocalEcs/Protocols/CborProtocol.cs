@@ -24,7 +24,8 @@ internal static class CborProtocol
 
         try
         {
-            var reader = new CborReader(body, CborConformanceMode.Lax);
+            // Strict: text strings must be valid UTF-8 and map keys unique (Lax would decode invalid bytes into U+FFFD).
+            var reader = new CborReader(body, CborConformanceMode.Strict);
             var node = ReadNode(reader, 0) as JsonObject ?? throw new AwsServiceException("SerializationException", "Request body must be a CBOR map.");
             if (reader.BytesRemaining > 0)
             {

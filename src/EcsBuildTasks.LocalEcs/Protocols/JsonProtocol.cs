@@ -19,6 +19,12 @@ internal static class JsonProtocol
             return [];
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            // JsonNode only decodes strings when they are read: check the whole body now, not in the middle of a handler.
+            throw new AwsServiceException("SerializationException", "The request body is not valid UTF-8.");
+        }
+
         try
         {
             return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject

@@ -225,6 +225,11 @@ internal sealed class RegistryEndpoints
         JsonObject manifest;
         try
         {
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                throw new JsonException("not valid UTF-8");
+            }
+
             manifest = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException e)
