@@ -21,9 +21,6 @@ internal sealed class AwsRequest
 
     public required AccountState Account { get; init; }
 
-    /// <summary>Whether the call came in a JSON protocol (JSON 1.0/1.1, RPC v2 CBOR) rather than Query: error codes differ.</summary>
-    public bool JsonProtocol { get; init; }
-
     public RegionState RegionState => Account.Region(Region);
 }
 

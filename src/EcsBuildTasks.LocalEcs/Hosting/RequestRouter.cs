@@ -12,7 +12,11 @@ namespace EcsBuildTasks.LocalEcs.Hosting;
 /// Routes every request on the single port as AWS would: <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
 /// registry, <c>X-Amz-Target</c> to a JSON service, <c>/service/…/operation/…</c> to RPC v2 CBOR (CloudWatch), and
 /// form-encoded <c>Action</c> requests to a Query service chosen by the SigV4 credential scope (Action names collide
-/// between ELBv2, STS, CloudWatch and EC2).
+/// between ELBv2, STS, CloudWatch and EC2). The same steps protect every service, in this order: the front door
+/// (<see cref="RequestGuard"/>); the body read within its protocol's limit and parsed within the nesting limit
+/// (<see cref="RequestLimits"/>), both before authentication; the signature's scope (Authorization header only, a valid
+/// region); faults; the input checks (<see cref="InputValidator"/>); the handler under the account lock; the page
+/// (<see cref="Pagination"/>); the change journaled and flushed before the answer (<see cref="State.StateStore"/>).
 /// </summary>
 internal sealed partial class RequestRouter
 {
@@ -241,7 +245,6 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
-                    JsonProtocol = json,
                 };
                 result = api.Invoke(request);
                 Pagination.Apply(service, operation, input, result, json);

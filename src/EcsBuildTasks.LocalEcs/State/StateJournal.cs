@@ -20,9 +20,13 @@ internal static class StateJournal
     /// <summary>Indexes a serialized document: where each part starts and ends, down to the split size.</summary>
     public static JsonPart Index(byte[] document)
     {
+        // One pass. Children are kept as plain ranges on a shared stack and become objects only when their container
+        // turns out larger than the split size: most of a state (small records) costs no allocation here.
         var reader = new Utf8JsonReader(document, new JsonReaderOptions { MaxDepth = 256 });
+        var stack = new List<Child>(256);
         reader.Read();
-        return ReadPart(ref reader);
+        var root = ReadPart(ref reader, document, stack);
+        return root.Part ?? new JsonPart(root.Start, root.Length, null, null);
     }
 
     /// <summary>Writes the operations that turn <paramref name="before"/> into <paramref name="after"/>; returns how many.</summary>
@@ -108,40 +112,72 @@ internal static class StateJournal
         _ => null,
     };
 
-    private static JsonPart ReadPart(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads one value; returns its range, and its part when it is a container larger than the split size. Its
+    /// children are pushed on <paramref name="stack"/> while it is read and popped before it returns.
+    /// </summary>
+    private static Child ReadPart(ref Utf8JsonReader reader, byte[] document, List<Child> stack)
     {
         var start = (int)reader.TokenStartIndex;
-        switch (reader.TokenType)
+        var isObject = reader.TokenType == JsonTokenType.StartObject;
+        if (!isObject && reader.TokenType != JsonTokenType.StartArray)
         {
-            case JsonTokenType.StartObject:
-            {
-                var members = new Dictionary<string, JsonPart>(StringComparer.Ordinal);
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var name = reader.GetString()!;
-                    reader.Read();
-                    members[name] = ReadPart(ref reader);
-                }
-
-                var length = (int)reader.BytesConsumed - start;
-                return length > SplitBytes ? new JsonPart(start, length, members, null) : new JsonPart(start, length, null, null);
-            }
-
-            case JsonTokenType.StartArray:
-            {
-                var items = new List<JsonPart>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    items.Add(ReadPart(ref reader));
-                }
-
-                var length = (int)reader.BytesConsumed - start;
-                return length > SplitBytes ? new JsonPart(start, length, null, items) : new JsonPart(start, length, null, null);
-            }
-
-            default:
-                return new JsonPart(start, (int)reader.BytesConsumed - start, null, null);
+            return new Child(start, (int)reader.BytesConsumed - start, -1, 0, null);
         }
+
+        var first = stack.Count;
+        while (reader.Read() && reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
+        {
+            var nameStart = -1;
+            var nameLength = 0;
+            if (isObject)
+            {
+                nameStart = (int)reader.TokenStartIndex;
+                nameLength = (int)reader.BytesConsumed - nameStart;
+                reader.Read();
+            }
+
+            var child = ReadPart(ref reader, document, stack);
+            stack.Add(child with { NameStart = nameStart, NameLength = nameLength });
+        }
+
+        var length = (int)reader.BytesConsumed - start;
+        JsonPart? part = null;
+        if (length > SplitBytes)
+        {
+            if (isObject)
+            {
+                var members = new Dictionary<string, JsonPart>(stack.Count - first, StringComparer.Ordinal);
+                for (var i = first; i < stack.Count; i++)
+                {
+                    var child = stack[i];
+                    members[Name(document, child.NameStart, child.NameLength)] = child.Part ?? new JsonPart(child.Start, child.Length, null, null);
+                }
+
+                part = new JsonPart(start, length, members, null);
+            }
+            else
+            {
+                var items = new List<JsonPart>(stack.Count - first);
+                for (var i = first; i < stack.Count; i++)
+                {
+                    items.Add(stack[i].Part ?? new JsonPart(stack[i].Start, stack[i].Length, null, null));
+                }
+
+                part = new JsonPart(start, length, null, items);
+            }
+        }
+
+        stack.RemoveRange(first, stack.Count - first);
+        return new Child(start, length, -1, 0, part);
+    }
+
+    /// <summary>A property name token (quotes included, maybe escaped) as the name it stands for.</summary>
+    private static string Name(byte[] document, int start, int length)
+    {
+        var reader = new Utf8JsonReader(document.AsSpan(start, length));
+        reader.Read();
+        return reader.GetString()!;
     }
 
     private static void Diff(byte[] before, JsonPart? old, byte[] after, JsonPart now, List<object> path, Utf8JsonWriter operations, ref int count)
@@ -278,6 +314,9 @@ internal static class StateJournal
         return records;
     }
 }
+
+/// <summary>A value seen while indexing: its range, where its property name is (in an object), and its part when split.</summary>
+internal readonly record struct Child(int Start, int Length, int NameStart, int NameLength, JsonPart? Part);
 
 /// <summary>One part of a serialized document: its byte range, and its members or items when it is split further.</summary>
 internal sealed record JsonPart(int Start, int Length, Dictionary<string, JsonPart>? Members, List<JsonPart>? Items);
