@@ -59,7 +59,8 @@ public class LocalEcsJournalBenchmarks : IDisposable
                 .Replace("WRITE", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
 
-        Send("CreateService", """{"cluster": "bench", "serviceName": "web", "taskDefinition": "bench-0", "desiredCount": 0, "launchType": "EC2"}""");
+        Send("RegisterTaskDefinition", """{"family": "bench-service", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 64}]}""");
+        Send("CreateService", """{"cluster": "bench", "serviceName": "web", "taskDefinition": "bench-service", "desiredCount": 0, "launchType": "EC2"}""");
     }
 
     [GlobalCleanup]

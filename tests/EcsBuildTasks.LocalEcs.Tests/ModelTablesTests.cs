@@ -245,7 +245,7 @@ public sealed partial class ModelTablesTests
         }
     }
 
-    [GeneratedRegex("^(maxResults|MaxResults|limit|PageSize|MaxRecords)$")]
+    [GeneratedRegex("^(maxResults|MaxResults|limit|PageSize|MaxRecords|MaxItems)$")]
     private static partial Regex LimitNames();
 
     [GeneratedRegex("^(nextToken|NextToken|Marker)$")]

@@ -118,6 +118,12 @@ internal sealed partial class RequestRouter
         JsonObject input;
         try
         {
+            if (protocol == Protocol.Query && body.Length > 0 && !IsForm(httpRequest) && (XmlRequestReader.IsXml(httpRequest.ContentType) || LooksLikeXml(body)))
+            {
+                // Any XML body (REST-XML services included, whatever reads it later): no DTD, nesting within the limit.
+                XmlRequestReader.Check(body);
+            }
+
             switch (protocol)
             {
                 case Protocol.Json:
@@ -148,11 +154,6 @@ internal sealed partial class RequestRouter
 
                 default:
                 {
-                    if (body.Length > 0 && !IsForm(httpRequest) && (XmlRequestReader.IsXml(httpRequest.ContentType) || LooksLikeXml(body)))
-                    {
-                        XmlRequestReader.Check(body);
-                    }
-
                     var query = httpRequest.QueryString.Value is { Length: > 1 } q ? System.Text.Encoding.UTF8.GetBytes(q[1..]) : [];
                     var parameters = QueryProtocol.ParseForm(query);
                     if (IsForm(httpRequest))

@@ -15,7 +15,7 @@ namespace EcsBuildTasks.LocalEcs.State;
 internal static class StateJournal
 {
     /// <summary>Containers up to this size are written whole when they change.</summary>
-    public const int SplitBytes = 512;
+    public const int SplitBytes = 4096;
 
     /// <summary>Indexes a serialized document: where each part starts and ends, down to the split size.</summary>
     public static JsonPart Index(byte[] document)
