@@ -9,6 +9,7 @@ using EcsBuildTasks.Aws.CloudWatchLogs;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.Route53;
 using EcsBuildTasks.Aws.Runtime;
 using EcsBuildTasks.Aws.ServiceDiscovery;
 
@@ -69,6 +70,18 @@ public sealed class AwsClientFactory
     public IAmazonSecurityTokenService CreateSts() => new AmazonSecurityTokenServiceClient(Credentials, Configure(new AmazonSecurityTokenServiceConfig()));
 
     public IAmazonEC2 CreateEc2() => new AmazonEC2Client(Credentials, Configure(new AmazonEC2Config()));
+
+    /// <summary>
+    /// Route 53 has one endpoint per partition (<c>route53.amazonaws.com</c>) and accepts only signatures for the
+    /// partition's global region (us-east-1 in the commercial partition), whatever region the deployment is in; with an
+    /// endpoint URL too, so that a proxy in front of the real service passes them on as they are.
+    /// </summary>
+    public IAmazonRoute53 CreateRoute53()
+    {
+        var config = Configure(new AmazonRoute53Config());
+        config.AuthenticationRegion = AwsEndpointProvider.GlobalSigningRegion(ResolvedRegion.SystemName);
+        return new AmazonRoute53Client(Credentials, config);
+    }
 
     /// <summary>Applies the settings to any SDK config, ours or an official package's.</summary>
     internal T Configure<T>(T config)

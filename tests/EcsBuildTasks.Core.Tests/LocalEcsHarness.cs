@@ -70,7 +70,23 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         var subnets = await session.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] });
         var groups = await session.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-name", ["default"])] });
         await session.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "prod" });
+        await CreateQuickStartSecretAsync(server.BaseUrl);
         return new LocalEcsHarness(server, session, subnets.Subnets.Select(s => s.SubnetId).ToList(), groups.SecurityGroups[0].GroupId, subnets.Subnets[0].VpcId);
+    }
+
+    /// <summary>
+    /// The quick-start projects (<see cref="TestInputs.ValidFargate"/>) name the secret
+    /// <c>arn:aws:secretsmanager:us-east-1:123456789012:secret:db</c>; LocalEcs starts tasks only when their secrets exist, as ECS does.
+    /// </summary>
+    private static async Task CreateQuickStartSecretAsync(Uri endpoint)
+    {
+        using var http = new HttpClient();
+        using var create = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent("""{"Name": "db", "SecretString": "test"}""") };
+        create.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager.CreateSecret");
+        create.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0");
+        create.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+        using var created = await http.SendAsync(create);
+        created.EnsureSuccessStatusCode();
     }
 
     /// <summary>A Fargate web service (port 8080) named <paramref name="name"/> in a cluster of the same name, created here.</summary>

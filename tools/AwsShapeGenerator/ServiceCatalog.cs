@@ -5,6 +5,9 @@ internal enum WireProtocol
 {
     Json11,
     Query,
+
+    /// <summary>REST with XML bodies (Route 53): members in the URI, query string, headers and an XML document.</summary>
+    RestXml,
 }
 
 /// <summary>
@@ -19,6 +22,11 @@ internal enum WireProtocol
 /// <param name="Operations">The operations the deployment engine needs; shapes are generated for everything they reach.</param>
 /// <param name="SecretResponses">Responses can hold secrets (ECR's GetAuthorizationToken returns registry passwords):
 /// the client never lets the SDK log response bodies, whatever the logging configuration.</param>
+/// <param name="IdShapes">Shapes of input members that take a resource id whose path prefix the client drops, so that
+/// an id as the service returns it (<c>/hostedzone/Z1D633PJN98FT9</c>) can be passed back as it is (botocore's and the
+/// official SDK's Route 53 customization).</param>
+/// <param name="PartitionGlobal">One endpoint per partition, signed for the partition's global region (Route 53); the
+/// host names follow botocore's Route 53 ruleset, so check another global service's ruleset before setting it.</param>
 internal sealed record ServiceSpec(
     string ModelName,
     string Folder,
@@ -26,7 +34,9 @@ internal sealed record ServiceSpec(
     string? JsonHelper,
     WireProtocol Protocol,
     IReadOnlyList<string> Operations,
-    bool SecretResponses = false)
+    bool SecretResponses = false,
+    IReadOnlyList<string>? IdShapes = null,
+    bool PartitionGlobal = false)
 {
     public string Namespace => "EcsBuildTasks.Aws." + Folder;
 
@@ -60,6 +70,11 @@ internal static class ServiceCatalog
             "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
             "TagResource", "UntagResource", "ListTagsForResource",
             "DescribeContainerInstances", "ListContainerInstances",
+            "CreateExpressGatewayService", "UpdateExpressGatewayService", "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+            "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+            "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons",
+            "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
+            "CreateCapacityProvider", "DescribeCapacityProviders", "DeleteCapacityProvider",
         ]),
         new("ecr", "ECR", "ECR", "EcrJson", WireProtocol.Json11,
         [
@@ -103,5 +118,12 @@ internal static class ServiceCatalog
             "CreateLogGroup", "DescribeLogGroups", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy",
             "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents",
         ]),
+        new("route53", "Route53", "Route53", null, WireProtocol.RestXml,
+        [
+            "CreateHostedZone", "GetHostedZone", "ListHostedZones", "ListHostedZonesByName", "DeleteHostedZone",
+            "ChangeResourceRecordSets", "ListResourceRecordSets", "GetChange",
+        ],
+        IdShapes: ["ResourceId", "DelegationSetId", "ChangeId"],
+        PartitionGlobal: true),
     ];
 }

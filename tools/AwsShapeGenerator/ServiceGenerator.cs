@@ -74,6 +74,10 @@ internal sealed partial class ServiceGenerator
         {
             EmitJsonContext();
         }
+        else if (spec.Protocol == WireProtocol.RestXml)
+        {
+            EmitRestXml();
+        }
         else
         {
             EmitQuerySerializer();

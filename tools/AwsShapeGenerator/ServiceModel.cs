@@ -44,10 +44,18 @@ internal sealed class ShapeModel
 
 internal sealed record OperationModel(string Name, string? Input, string? Output, string? ResultWrapper, IReadOnlyList<string> Errors);
 
-internal sealed record PaginatorModel(string Operation, string InputToken, string OutputToken, string? LimitKey, IReadOnlyList<string> ResultKeys);
+/// <summary>A paginator: one or several tokens (Route 53's record name, type and identifier), and the member that says
+/// whether more pages follow when the service names one (<c>IsTruncated</c>); otherwise a non-empty token does.</summary>
+internal sealed record PaginatorModel(
+    string Operation,
+    IReadOnlyList<string> InputTokens,
+    IReadOnlyList<string> OutputTokens,
+    string? MoreResults,
+    string? LimitKey,
+    IReadOnlyList<string> ResultKeys);
 
 /// <summary>The parts of a botocore service model (service-2.json and paginators-1.json) the generator uses.</summary>
-internal sealed class ServiceModel
+internal sealed partial class ServiceModel
 {
     public required string ApiVersion { get; init; }
 
@@ -109,20 +117,13 @@ internal sealed class ServiceModel
             foreach (var (name, node) in JsonNode.Parse(File.ReadAllText(paginatorsPath))!["pagination"]!.AsObject())
             {
                 var p = node!.AsObject();
-
-                // Paginators with several tokens (none among the operations we use) cannot be expressed as one string token.
-                if (p["input_token"] is not JsonValue || p["output_token"] is not JsonValue)
-                {
-                    continue;
-                }
-
-                var resultKeys = p["result_key"] switch
-                {
-                    JsonArray array => array.Select(k => (string)k!).ToArray(),
-                    JsonValue value => [(string)value!],
-                    _ => Array.Empty<string>(),
-                };
-                paginators[name] = new PaginatorModel(name, (string)p["input_token"]!, (string)p["output_token"]!, (string?)p["limit_key"], resultKeys);
+                paginators[name] = new PaginatorModel(
+                    name,
+                    Strings(p["input_token"]),
+                    Strings(p["output_token"]),
+                    (string?)p["more_results"],
+                    (string?)p["limit_key"],
+                    Strings(p["result_key"]));
             }
         }
 
@@ -136,8 +137,17 @@ internal sealed class ServiceModel
             Shapes = shapes,
             Operations = operations,
             Paginators = paginators,
+            RestXml = root["metadata"]!["protocol"]?.GetValue<string>() == "rest-xml" ? RestXmlModel.Read(root) : null,
         };
     }
+
+    /// <summary>A paginators-1.json value that is one name or a list of names.</summary>
+    private static string[] Strings(JsonNode? node) => node switch
+    {
+        JsonArray array => array.Select(k => (string)k!).ToArray(),
+        JsonValue value => [(string)value!],
+        _ => [],
+    };
 
     private static ShapeModel ParseShape(string name, JsonObject node)
     {

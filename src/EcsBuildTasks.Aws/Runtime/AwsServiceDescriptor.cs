@@ -7,7 +7,16 @@ namespace EcsBuildTasks.Aws.Runtime;
 /// <param name="ApiVersion">The API version ("2014-11-13").</param>
 /// <param name="UserAgentName">The official client prefix ("ECS"), used in the user agent and the request's service name.</param>
 /// <param name="SecretResponses">Responses can hold secrets (ECR tokens): the SDK must never log their bodies.</param>
-internal sealed record AwsServiceDescriptor(string ServiceId, string SigningName, string EndpointPrefix, string ApiVersion, string UserAgentName, bool SecretResponses)
+/// <param name="PartitionGlobal">One endpoint per partition rather than per region (Route 53: <c>route53.amazonaws.com</c>),
+/// signed for the partition's global region (us-east-1 in the commercial partition) whatever region the client is in.</param>
+internal sealed record AwsServiceDescriptor(
+    string ServiceId,
+    string SigningName,
+    string EndpointPrefix,
+    string ApiVersion,
+    string UserAgentName,
+    bool SecretResponses,
+    bool PartitionGlobal = false)
 {
     /// <summary>The name the official SDK gives its requests (<c>DefaultRequest.ServiceName</c>), seen in SDK logs and metrics.</summary>
     public string RequestServiceName => "Amazon." + UserAgentName;

@@ -6,6 +6,7 @@ using EcsBuildTasks.LocalEcs.Hosting;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
 using EcsBuildTasks.LocalEcs.State;
 using Microsoft.AspNetCore.Http;
 
@@ -13,11 +14,16 @@ namespace EcsBuildTasks.LocalEcs.Control;
 
 /// <summary>
 /// The control API under <c>/_localecs/</c> (documented in README.md): health, state dump and reset, the simulated
-/// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
-/// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
+/// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts; in the
+/// other parts, capacity provider instances, Express URLs, the Route 53 resolver, build leases and IAM enforcement.
+/// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status. Every input is read strictly
+/// (<see cref="ControlInput"/>: its members only, each of its type and range, 400 with every reason), and every change
+/// to the state is journaled and on disk before the answer (<see cref="LocalEcsRuntime.PersistAsync"/>).
 /// </summary>
-internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEndpoints leases)
 {
+    private readonly IamControlEndpoints iam = new(runtime.Authorizer);
+
     // Answers go to terminals and test logs, never into HTML: no need to escape quotes and apostrophes.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] HookResults = ["SUCCEEDED", "FAILED"];
@@ -32,6 +38,9 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
 
     /// <summary>ECS's limit of tasks per service.</summary>
     private const long MaxDesiredCount = 5000;
+
+    /// <summary>LocalEcs's limit of simulated container instances per cluster or capacity provider.</summary>
+    private const long MaxInstances = 100;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -71,7 +80,13 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("PUT", "lambda-hook-results") => await SetLambdaResultAsync(body),
                 ("DELETE", "lambda-hook-results") => await ClearLambdaResultsAsync(),
                 ("PUT", "container-instances") => await SetContainerInstancesAsync(body),
+                ("DELETE", "container-instances") => await TerminateContainerInstanceAsync(body),
+                ("PUT", "capacity-providers/instances") => await SetCapacityProviderInstancesAsync(body),
+                ("GET", "express/resolve") => ResolveExpressUrl(request),
                 ("POST", "autoscaling/desired-count") => await SetDesiredCountAsync(body),
+                ("GET", "route53/resolve") => ResolveRoute53(request),
+                (_, _) when LeaseEndpoints.Handles(path) => leases.Handle(request.Method, path, body),
+                (_, _) when iam.Handle(request.Method, path, body, request.Query) is { } handled => handled,
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -89,13 +104,28 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         ["status"] = "ok",
         ["account"] = Account.Id,
         ["registry"] = runtime.RegistryHost,
-        ["endpoints"] = new JsonArray(
+        ["endpoints"] = WithIam(new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
-            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
+            "DELETE /_localecs/container-instances {cluster, containerInstance, region?}",
+            "PUT /_localecs/capacity-providers/instances {capacityProvider, count, region?}",
+            "GET /_localecs/express/resolve?url=https://...",
+            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
+            "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…",
+            "GET /_localecs/leases", "POST /_localecs/leases {id, processId, holder}", "DELETE /_localecs/leases/{id}")),
     };
+
+    private static JsonArray WithIam(JsonArray endpoints)
+    {
+        foreach (var endpoint in IamControlEndpoints.Endpoints)
+        {
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints;
+    }
 
     private JsonNode Dump()
     {
@@ -103,6 +133,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         {
             var node = JsonSerializer.SerializeToNode(runtime.State, StateJsonContext.Default.AccountState)!;
             node["SimulatedNow"] = runtime.Clock.Now.ToString("O", CultureInfo.InvariantCulture);
+            StateRedaction.HideValues(node);
             return node;
         }
     }
@@ -311,7 +342,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
     {
         var input = new ControlInput(body, "cluster", "count", "region");
         var clusterName = input.String("cluster", required: true, maxLength: 2048);
-        var count = input.Integer("count", 0, 100, required: true);
+        var count = input.Integer("count", 0, MaxInstances, required: true);
         var regionName = Region(input);
         if (!input.IsValid)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 
 namespace EcsBuildTasks.LocalEcs.Control;
 
@@ -14,16 +15,52 @@ internal sealed class ControlInput
     private readonly JsonObject body;
     private readonly List<string> problems = [];
 
+    /// <summary>Query string parameters are text: numbers and booleans are read from their text.</summary>
+    private readonly bool fromQuery;
+
     public ControlInput(JsonObject body, params string[] members)
+        : this(body, false, members)
+    {
+    }
+
+    private ControlInput(JsonObject body, bool fromQuery, string[] members)
     {
         this.body = body;
+        this.fromQuery = fromQuery;
+        var what = fromQuery ? "parameter" : "member";
         foreach (var (name, _) in body)
         {
             if (!members.Contains(name, StringComparer.Ordinal))
             {
-                problems.Add($"'{name}' is not a member of this request (it takes {string.Join(", ", members.Select(m => $"'{m}'"))})");
+                problems.Add(members.Length == 0
+                    ? $"'{name}' is not a {what} of this request (it takes none)"
+                    : $"'{name}' is not a {what} of this request (it takes {string.Join(", ", members.Select(m => $"'{m}'"))})");
             }
         }
+    }
+
+    /// <summary>Reads the query string of a GET (<c>?name=api.example.com&amp;samples=100</c>) as strictly as a body.</summary>
+    public static ControlInput FromQuery(IQueryCollection query, params string[] members)
+    {
+        var values = new JsonObject();
+        var repeated = new List<string>();
+        foreach (var (name, value) in query)
+        {
+            if (value.Count > 1)
+            {
+                repeated.Add(name);
+            }
+
+            values[name] = value.ToString();
+        }
+
+        var input = new ControlInput(values, true, members);
+        foreach (var name in repeated)
+        {
+            input.Fail($"'{Shorten(name)}' is given more than once");
+        }
+
+        return input;
     }
 
     public IReadOnlyList<string> Problems => problems;
@@ -102,6 +139,50 @@ internal sealed class ControlInput
         return n;
     }
 
+    public bool? Boolean(string name)
+    {
+        switch (body[name])
+        {
+            case null:
+                if (body.ContainsKey(name))
+                {
+                    problems.Add($"'{name}' must be true or false, not null");
+                }
+
+                return null;
+            case JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                return value.GetValue<bool>();
+            case JsonValue value when fromQuery && value.GetValueKind() == JsonValueKind.String && bool.TryParse(value.GetValue<string>(), out var parsed):
+                return parsed;
+            default:
+                problems.Add($"'{name}' must be true or false, not {Kind(body[name])}");
+                return null;
+        }
+    }
+
+    /// <summary>A member taken as JSON (a policy document): present, not null, and of one of the kinds given.</summary>
+    public JsonNode? Json(string name, params JsonValueKind[] kinds)
+    {
+        var node = body[name];
+        if (node is null)
+        {
+            if (body.ContainsKey(name))
+            {
+                problems.Add($"'{name}' must not be null");
+            }
+
+            return null;
+        }
+
+        if (!kinds.Contains(node.GetValueKind()))
+        {
+            problems.Add($"'{name}' must be {string.Join(" or ", kinds.Select(k => "a JSON " + k.ToString().ToLowerInvariant()))}, not {Kind(node)}");
+            return null;
+        }
+
+        return node;
+    }
+
     /// <summary>Adds a problem found by a rule between members (e.g. rates summing past 1).</summary>
     public void Fail(string problem) => problems.Add(problem);
 
@@ -118,6 +199,9 @@ internal sealed class ControlInput
                 return null;
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<double>(out var n) && double.IsFinite(n):
                 return n;
+            case JsonValue value when fromQuery && value.GetValueKind() == JsonValueKind.String
+                && double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var q) && double.IsFinite(q):
+                return q;
             default:
                 problems.Add($"'{name}' must be a finite number, not {Kind(body[name])}");
                 return null;

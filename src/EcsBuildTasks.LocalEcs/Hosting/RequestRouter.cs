@@ -12,10 +12,10 @@ namespace EcsBuildTasks.LocalEcs.Hosting;
 /// Routes every request on the single port as AWS would: <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
 /// registry, <c>X-Amz-Target</c> to a JSON service, <c>/service/…/operation/…</c> to RPC v2 CBOR (CloudWatch), and
 /// form-encoded <c>Action</c> requests to a Query service chosen by the SigV4 credential scope (Action names collide
-/// between ELBv2, STS, CloudWatch and EC2). The same steps protect every service, in this order: the front door
+/// between ELBv2, STS, CloudWatch and EC2), and rest-xml requests (Route 53, <c>/2013-04-01/…</c>) by method and URI. The same steps protect every service, in this order: the front door
 /// (<see cref="RequestGuard"/>); the body read within its protocol's limit and parsed within the nesting limit
 /// (<see cref="RequestLimits"/>), both before authentication; the signature's scope (Authorization header only, a valid
-/// region); faults; the input checks (<see cref="InputValidator"/>); the handler under the account lock; the page
+/// region); faults; the input checks (<see cref="InputValidator"/>); IAM authorization; the handler under the account lock; the page
 /// (<see cref="Pagination"/>); the change journaled and flushed before the answer (<see cref="State.StateStore"/>).
 /// </summary>
 internal sealed partial class RequestRouter
@@ -28,6 +28,8 @@ internal sealed partial class RequestRouter
         ["AnyScaleFrontendService"] = "application-autoscaling",
         ["Logs_20140328"] = "logs",
         ["GraniteServiceVersion20100801"] = "monitoring",
+        ["secretsmanager"] = "secretsmanager",
+        ["AmazonSSM"] = "ssm",
     };
 
     /// <summary>Query API versions, to route unsigned-scope requests (the scope normally decides).</summary>
@@ -37,6 +39,7 @@ internal sealed partial class RequestRouter
         ["2011-06-15"] = "sts",
         ["2010-08-01"] = "monitoring",
         ["2016-11-15"] = "ec2",
+        ["2010-05-08"] = "iam",
     };
 
     private readonly LocalEcsRuntime runtime;
@@ -98,17 +101,37 @@ internal sealed partial class RequestRouter
         var target = httpRequest.Headers["X-Amz-Target"].ToString();
 
         // The protocol decides how much is read and how it is parsed; all of it happens before authentication, so
-        // unsigned requests meet the same limits.
-        var protocol = target.Length > 0 ? Protocol.Json : path.StartsWith("/service/", StringComparison.Ordinal) ? Protocol.Cbor : Protocol.Query;
+        // unsigned requests meet the same limits. Rest-xml (Route 53) is recognised by its URI, before the body is read.
+        RestXmlMatch? rest = null;
+        IRestXmlApi? restOwner = null;
+        Protocol protocol;
+        if (target.Length > 0)
+        {
+            protocol = Protocol.Json;
+        }
+        else if (path.StartsWith("/service/", StringComparison.Ordinal))
+        {
+            protocol = Protocol.Cbor;
+        }
+        else if ((restOwner = RestXmlProtocol.Owner(runtime.Apis, path)) is not null)
+        {
+            protocol = Protocol.RestXml;
+            rest = RestXmlProtocol.Match(runtime.Apis, httpRequest.Method, path);
+        }
+        else
+        {
+            protocol = Protocol.Query;
+        }
+
         byte[] body;
         try
         {
-            body = await RequestLimits.ReadBodyAsync(httpRequest, protocol == Protocol.Query ? RequestLimits.QueryBodyBytes : RequestLimits.JsonBodyBytes, context.RequestAborted);
+            body = await RequestLimits.ReadBodyAsync(httpRequest, protocol is Protocol.Query or Protocol.RestXml ? RequestLimits.QueryBodyBytes : RequestLimits.JsonBodyBytes, context.RequestAborted);
         }
         catch (RequestTooLargeException e)
         {
             context.Response.Headers.Connection = "close";
-            await WriteErrorAsync(context, protocol, null, new AwsServiceException("RequestEntityTooLarge", e.Message, HttpStatusCode.RequestEntityTooLarge), requestId);
+            await WriteErrorAsync(context, protocol, restOwner, new AwsServiceException("RequestEntityTooLarge", e.Message, HttpStatusCode.RequestEntityTooLarge), requestId);
             return;
         }
 
@@ -120,7 +143,7 @@ internal sealed partial class RequestRouter
         {
             if (protocol == Protocol.Query && body.Length > 0 && !IsForm(httpRequest) && (XmlRequestReader.IsXml(httpRequest.ContentType) || LooksLikeXml(body)))
             {
-                // Any XML body (REST-XML services included, whatever reads it later): no DTD, nesting within the limit.
+                // An XML body sent to a Query endpoint: no DTD, nesting within the limit, whatever reads it later.
                 XmlRequestReader.Check(body);
             }
 
@@ -152,6 +175,19 @@ internal sealed partial class RequestRouter
                     break;
                 }
 
+                case Protocol.RestXml:
+                {
+                    // A path of a rest-xml service that no route takes answers as that service does.
+                    var match = rest ?? throw new AwsServiceException("InvalidInput", $"No operation of this API takes {httpRequest.Method} {ServiceErrors.Shorten(path)}.", HttpStatusCode.NotFound);
+
+                    // Route 53 is global: one state whatever region the caller signed for (the CLI signs with --region).
+                    service = match.Api.SigningName;
+                    operation = match.Route.Operation;
+                    var query = httpRequest.QueryString.Value is { Length: > 1 } q ? System.Text.Encoding.UTF8.GetBytes(q[1..]) : [];
+                    input = RestXmlProtocol.ParseRequest(match, QueryProtocol.ParseForm(query), body);
+                    break;
+                }
+
                 default:
                 {
                     var query = httpRequest.QueryString.Value is { Length: > 1 } q ? System.Text.Encoding.UTF8.GetBytes(q[1..]) : [];
@@ -180,7 +216,7 @@ internal sealed partial class RequestRouter
         }
         catch (AwsServiceException e)
         {
-            await WriteErrorAsync(context, protocol, null, e, requestId);
+            await WriteErrorAsync(context, protocol, restOwner, e, requestId);
             return;
         }
 
@@ -246,7 +282,10 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
+                    AccessKeyId = scope.AccessKeyId,
+                    Principal = runtime.Authorizer.PrincipalOf(scope.AccessKeyId),
                 };
+                runtime.Authorizer.Authorize(request);
                 result = api.Invoke(request);
                 Pagination.Apply(service, operation, input, result, json);
                 runtime.Engine.Observe(request.Now);
@@ -282,7 +321,7 @@ internal sealed partial class RequestRouter
             return;
         }
 
-        await WriteResultAsync(context, protocol, api, operation, result, requestId);
+        await WriteResultAsync(context, protocol, api, operation, result, requestId, rest);
     }
 
     /// <summary>Waits until the change is on disk before the answer acknowledges it; answers 500 when it cannot be written.</summary>
@@ -322,11 +361,21 @@ internal sealed partial class RequestRouter
         return context.Response.WriteAsync("LocalEcs: no AWS API, registry or control endpoint at " + context.Request.Path);
     }
 
-    private static async Task WriteResultAsync(HttpContext context, Protocol protocol, IAwsApi api, string operation, JsonNode? result, string requestId)
+    private static async Task WriteResultAsync(HttpContext context, Protocol protocol, IAwsApi api, string operation, JsonNode? result, string requestId, RestXmlMatch? rest = null)
     {
         byte[] bytes;
         switch (protocol)
         {
+            case Protocol.RestXml:
+                context.Response.StatusCode = rest!.Route.SuccessStatus;
+                context.Response.ContentType = "text/xml";
+                foreach (var (name, value) in RestXmlProtocol.Headers(rest, result as JsonObject))
+                {
+                    context.Response.Headers[name] = value;
+                }
+
+                bytes = RestXmlProtocol.Response(rest, result as JsonObject);
+                break;
             case Protocol.Json:
                 context.Response.ContentType = api.SigningName == "monitoring" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
                 bytes = JsonProtocol.Serialize(result);
@@ -369,6 +418,10 @@ internal sealed partial class RequestRouter
                 context.Response.ContentType = "text/xml";
                 bytes = QueryProtocol.Error(error, api?.XmlNamespace ?? "https://localecs/", requestId);
                 break;
+            case Protocol.RestXml:
+                context.Response.ContentType = "text/xml";
+                bytes = RestXmlProtocol.Error(error, api?.XmlNamespace ?? "https://localecs/", requestId);
+                break;
             default:
                 context.Response.ContentType = api?.SigningName == "monitoring" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
                 bytes = JsonProtocol.SerializeError(error);
@@ -391,5 +444,6 @@ internal sealed partial class RequestRouter
         Cbor,
         Query,
         Ec2,
+        RestXml,
     }
 }

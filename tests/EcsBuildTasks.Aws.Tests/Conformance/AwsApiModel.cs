@@ -55,5 +55,9 @@ internal sealed class AwsApiModel
         }
     }
 
-    public static string WireName(string memberName, JsonObject member) => (string?)member["locationName"] ?? memberName;
+    /// <summary>The member's key in the model's JSON form of a document: its <c>locationName</c> (the JSON key, Query
+    /// parameter or XML element), except for REST members bound to the URI, query string, headers or status, whose
+    /// <c>locationName</c> names that binding and which are keyed by member name (as botocore's parameters are).</summary>
+    public static string WireName(string memberName, JsonObject member) =>
+        member["location"] is null ? (string?)member["locationName"] ?? memberName : memberName;
 }

@@ -38,13 +38,19 @@ public sealed class ConformanceTests
     [TestMethod]
     public Task CloudWatch_Query_requests_and_XML_responses_conform_to_the_model() => RunAsync("cloudwatch", f => f.CreateCloudWatch());
 
-    private async Task RunAsync(string service, Func<AwsClientFactory, IDisposable> create)
+    /// <summary>Route 53 is partition-global: its requests are signed for us-east-1 whatever the client's region.</summary>
+    [TestMethod]
+    public Task Route53_rest_xml_requests_and_responses_conform_to_the_model() => RunAsync("route53", f => f.CreateRoute53(), signingRegion: "us-east-1");
+
+    private async Task RunAsync(string service, Func<AwsClientFactory, IDisposable> create, string signingRegion = "eu-west-1")
     {
         var model = AwsApiModel.Load(service);
         var sampler = new ModelSampler(model);
         var mapper = new ObjectMapper(model);
         var query = new QueryModel(model);
+        var rest = new RestXmlModel(model);
         var isQuery = model.Protocol == "query";
+        var isRestXml = model.Protocol == "rest-xml";
         var problems = new List<string>();
         string? currentOperation = null;
         var ns = XNamespace.Get($"https://{service}.amazonaws.com/doc/{model.Metadata["apiVersion"]}/");
@@ -54,6 +60,11 @@ public sealed class ConformanceTests
             var operation = currentOperation!;
             var output = model.OutputShape(operation);
             var sample = output is null ? new JsonObject() : sampler.Sample(output);
+            if (isRestXml)
+            {
+                return rest.Response(operation, sample, "conformance-request-id");
+            }
+
             if (!isQuery)
             {
                 return FakeResponse.Json(sample.ToJsonString());
@@ -96,7 +107,20 @@ public sealed class ConformanceTests
             }
 
             var sent = server.Requests[before];
-            if (isQuery)
+            if (isRestXml)
+            {
+                var restProblems = new List<string>();
+                var rebuilt = rest.Rebuild(operation, sent, restProblems);
+                problems.AddRange(restProblems.Select(p => $"{operation}: {p}"));
+                if (input is not null)
+                {
+                    problems.AddRange(ModelValidator.Validate(model, input, rebuilt).Select(p => $"{operation} request: {p}"));
+                }
+
+                CheckEqual(problems, operation, "request", ObjectMapper.Canonical(expectedRequest), ObjectMapper.Canonical(rebuilt));
+                CheckEqual(problems, operation, "request id", "conformance-request-id", ((AmazonWebServiceResponse)response).ResponseMetadata.RequestId);
+            }
+            else if (isQuery)
             {
                 var parameters = QueryModel.ParseForm(sent.BodyText);
                 CheckEqual(problems, operation, "Action", operation, parameters.GetValueOrDefault("Action"));
@@ -130,7 +154,7 @@ public sealed class ConformanceTests
                 CheckEqual(problems, operation, "Content-Type", "application/x-amz-json-1.1", sent.Header("Content-Type"));
             }
 
-            StringAssertSigned(problems, operation, sent, (string?)model.Metadata["signingName"] ?? (string)model.Metadata["endpointPrefix"]!);
+            StringAssertSigned(problems, operation, sent, (string?)model.Metadata["signingName"] ?? (string)model.Metadata["endpointPrefix"]!, signingRegion);
             var output = model.OutputShape(operation);
             if (output is not null)
             {
@@ -185,12 +209,12 @@ public sealed class ConformanceTests
         }
     }
 
-    private static void StringAssertSigned(List<string> problems, string operation, RecordedRequest sent, string signingName)
+    private static void StringAssertSigned(List<string> problems, string operation, RecordedRequest sent, string signingName, string region)
     {
         var authorization = sent.Header("Authorization") ?? string.Empty;
-        if (!authorization.Contains($"/eu-west-1/{signingName}/aws4_request", StringComparison.Ordinal))
+        if (!authorization.Contains($"/{region}/{signingName}/aws4_request", StringComparison.Ordinal))
         {
-            problems.Add($"{operation}: not signed for {signingName} in eu-west-1: {authorization.Split(',')[0]}");
+            problems.Add($"{operation}: not signed for {signingName} in {region}: {authorization.Split(',')[0]}");
         }
     }
 

@@ -103,7 +103,7 @@ internal sealed class ModelSampler
                 return JsonValue.Create(NumberValue(shape));
             case "double":
             case "float":
-                return JsonValue.Create(NumberValue(shape) + 0.5);
+                return JsonValue.Create(DoubleValue(shape));
             case "boolean":
                 return JsonValue.Create(true);
             case "timestamp":
@@ -126,6 +126,14 @@ internal sealed class ModelSampler
         }
 
         return value.Length > max ? value[..max] : value;
+    }
+
+    /// <summary>A value with a fraction, inside the range (which fractional shapes state as 0.0..100.0, not integers).</summary>
+    private static double DoubleValue(JsonObject shape)
+    {
+        var min = (double?)shape["min"] ?? 1;
+        var max = (double?)shape["max"] ?? double.MaxValue;
+        return Math.Min(Math.Max(min, 2) + 0.5, max);
     }
 
     private static long NumberValue(JsonObject shape)

@@ -70,6 +70,35 @@ internal sealed class ModelChecker
         return problems;
     }
 
+    /// <summary>A rest-xml response: the root is <c>{Operation}Response</c> and holds the output's body members
+    /// (members bound to headers or the status must not appear in it).</summary>
+    public List<string> CheckRestXml(string operation, XElement document)
+    {
+        var problems = new List<string>();
+        var output = operations[operation]?["output"]?["shape"]?.GetValue<string>();
+        if (document.Name.LocalName != operation + "Response")
+        {
+            problems.Add($"{operation}: root element <{document.Name.LocalName}> should be <{operation}Response>");
+        }
+
+        if (output is null)
+        {
+            return problems;
+        }
+
+        var members = shapes[output]!["members"]!.AsObject();
+        foreach (var child in document.Elements())
+        {
+            if (members.FirstOrDefault(m => m.Key == child.Name.LocalName).Value is JsonObject member && member["location"] is not null)
+            {
+                problems.Add($"{operation}.{child.Name.LocalName}: a {member["location"]} member is in the body");
+            }
+        }
+
+        CheckXmlElement(output, document, operation, problems);
+        return problems;
+    }
+
     private void CheckJsonNode(string shapeName, JsonNode? node, string path, List<string> problems)
     {
         if (node is null)
@@ -220,6 +249,9 @@ internal sealed class ResponseRecorder
 
     public List<(string Service, string Operation, XElement Response)> Xml { get; } = [];
 
+    /// <summary>rest-xml responses (Route 53): the document's root element, members directly inside.</summary>
+    public List<(string Service, string Operation, XElement Response)> RestXml { get; } = [];
+
     public void Add(string service, string operation, JsonNode response)
     {
         lock (gate)
@@ -233,6 +265,14 @@ internal sealed class ResponseRecorder
         lock (gate)
         {
             Xml.Add((service, operation, new XElement(response)));
+        }
+    }
+
+    public void AddRestXml(string service, string operation, XElement response)
+    {
+        lock (gate)
+        {
+            RestXml.Add((service, operation, new XElement(response)));
         }
     }
 }
