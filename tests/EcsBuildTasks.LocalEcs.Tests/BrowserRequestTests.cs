@@ -43,7 +43,7 @@ public sealed class BrowserRequestTests
 
             using var response = await local.Aws.Http.SendAsync(request);
             Assert.AreEqual(HttpStatusCode.Forbidden, response.StatusCode);
-            StringAssert.Contains(await response.Content.ReadAsStringAsync(), origin is null ? "LocalEcs-Control" : "web page");
+            StringAssert.Contains(await response.Content.ReadAsStringAsync(), origin is null ? LocalEcsServer.ControlHeader : "web page");
         }
 
         // The preflight a page needs before it may add the control header: refused, with no CORS permission.
@@ -75,7 +75,7 @@ public sealed class BrowserRequestTests
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, path);
                 request.Headers.Host = host;
-                request.Headers.Add("LocalEcs-Control", "1");
+                request.Headers.Add(LocalEcsServer.ControlHeader, "1");
                 using var response = await local.Aws.Http.SendAsync(request);
                 Assert.AreEqual(HttpStatusCode.Forbidden, response.StatusCode, $"{host}{path}");
                 StringAssert.Contains(await response.Content.ReadAsStringAsync(), "loopback");
@@ -86,7 +86,7 @@ public sealed class BrowserRequestTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/_localecs/health");
             request.Headers.Host = host;
-            request.Headers.Add("LocalEcs-Control", "1");
+            request.Headers.Add(LocalEcsServer.ControlHeader, "1");
             using var response = await local.Aws.Http.SendAsync(request);
             Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, host);
         }

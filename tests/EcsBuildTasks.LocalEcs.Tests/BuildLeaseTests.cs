@@ -195,6 +195,7 @@ public sealed class BuildLeaseTests
             await LiveLocalEcs.WaitUntilAsync(async () => await ListensAsync(aws), "LocalEcs to listen\n" + log, 60);
             starter.Kill();
             Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "LocalEcs outlived the only build that used it:\n" + log);
+            process.WaitForExit(); // the output it wrote on its way out, read to the end
             StringAssert.Contains(log.ToString(), "Lease of project Api ended: its process");
         }
         finally

@@ -38,7 +38,7 @@ public sealed class ControlApiValidationTests
         foreach (var json in refused)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/_localecs/faults") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-            request.Headers.Add("LocalEcs-Control", "1");
+            request.Headers.Add(LocalEcsServer.ControlHeader, "1");
             using var response = await aws.Http.SendAsync(request);
             Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, json + " → " + await response.Content.ReadAsStringAsync());
         }
@@ -81,7 +81,7 @@ public sealed class ControlApiValidationTests
         foreach (var (method, path, json) in refused)
         {
             using var request = new HttpRequestMessage(method, "/_localecs/" + path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-            request.Headers.Add("LocalEcs-Control", "1");
+            request.Headers.Add(LocalEcsServer.ControlHeader, "1");
             using var response = await aws.Http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, $"{method} {path} {json} → {text}");
@@ -93,5 +93,89 @@ public sealed class ControlApiValidationTests
         Assert.AreEqual(HttpStatusCode.OK, status, body);
         (status, body) = await aws.ControlAsync(HttpMethod.Post, "clock/advance", new JsonObject { ["seconds"] = 60 });
         Assert.AreEqual(HttpStatusCode.OK, status, body);
+    }
+
+    [TestMethod]
+    public async Task Lease_IAM_capacity_provider_Express_and_Route_53_endpoints_check_their_inputs_and_need_the_header()
+    {
+        await using var local = await LiveLocalEcs.StartAsync();
+        var aws = local.Aws;
+        await Scenario.ClusterAsync(aws, "prod");
+        const string Policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"*"}]}""";
+        var refused = new (HttpMethod Method, string Path, string? Json)[]
+        {
+            (HttpMethod.Post, "leases", """{"id": "build-1", "processId": "12", "holder": "project Orders"}"""),
+            (HttpMethod.Post, "leases", """{"id": "build-1", "processId": 0, "holder": "project Orders"}"""),
+            (HttpMethod.Post, "leases", """{"id": "build-1", "processId": 2147483648, "holder": "project Orders"}"""),
+            (HttpMethod.Post, "leases", """{"id": "build-1", "holder": "project Orders"}"""),
+            (HttpMethod.Post, "leases", """{"id": " ", "processId": 12, "holder": "project Orders"}"""),
+            (HttpMethod.Post, "leases", """{"id": "build-1", "processId": 12, "holder": "project Orders", "ttl": 60}"""),
+            (HttpMethod.Delete, "leases/" + new string('x', 300), null),
+            (HttpMethod.Post, "iam/policies", """{}"""),
+            (HttpMethod.Post, "iam/policies", """{"policy": 5}"""),
+            (HttpMethod.Post, "iam/policies", "{\"accessKeyId\": 7, \"policy\": " + Policy + "}"),
+            (HttpMethod.Post, "iam/policies", "{\"principalArn\": \"user/ci\", \"policy\": " + Policy + "}"),
+            (HttpMethod.Post, "iam/policies", "{\"role\": \"ci\", \"policy\": " + Policy + "}"),
+            (HttpMethod.Post, "iam/policies", """{"policy": {"Statement": "everything"}}"""),
+            (HttpMethod.Delete, "iam/policies", """{"key": "AKIA"}"""),
+            (HttpMethod.Get, "iam/usage?accessKeyId=a&accessKeyId=b", null),
+            (HttpMethod.Get, "iam/usage?since=yesterday", null),
+            (HttpMethod.Put, "capacity-providers/instances", """{"capacityProvider": "workers", "count": 101}"""),
+            (HttpMethod.Put, "capacity-providers/instances", """{"capacityProvider": "workers", "count": "3"}"""),
+            (HttpMethod.Put, "capacity-providers/instances", """{"count": 3}"""),
+            (HttpMethod.Put, "capacity-providers/instances", """{"capacityProvider": "workers", "count": 3, "region": "Mars"}"""),
+            (HttpMethod.Delete, "container-instances", """{"cluster": "prod"}"""),
+            (HttpMethod.Delete, "container-instances", """{"cluster": "prod", "containerInstance": "i-1", "replace": "no"}"""),
+            (HttpMethod.Get, "express/resolve", null),
+            (HttpMethod.Get, "express/resolve?url=http://[bad", null),
+            (HttpMethod.Get, "express/resolve?url=https://a.example&path=/", null),
+            (HttpMethod.Get, "route53/resolve", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&roll=1", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&roll=half", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&samples=-1", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&samples=1e9", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&seed=1.5", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&type=BOGUS", null),
+            (HttpMethod.Get, "route53/resolve?name=api.example.com&weights=1", null),
+        };
+        foreach (var (method, path, json) in refused)
+        {
+            using var request = new HttpRequestMessage(method, "/_localecs/" + path);
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            }
+
+            request.Headers.Add(LocalEcsServer.ControlHeader, "1");
+            using var response = await aws.Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, $"{method} {path} {json} → {text}");
+            StringAssert.Contains(text, "\"error\"");
+        }
+
+        var (status, body) = await aws.ControlAsync(HttpMethod.Get, "leases");
+        StringAssert.Contains(body, "\"leases\": []", "no refused lease was taken");
+        (status, body) = await aws.ControlAsync(HttpMethod.Get, "iam/policies");
+        StringAssert.Contains(body, "\"enforcing\": false", "no refused policy is in force");
+        StringAssert.Contains(body, "\"accessKeys\": []");
+        await aws.EcsAsync("ListClusters");
+
+        // The same endpoints, correctly used, answer; without the header a web page's request is refused before any of them.
+        (status, body) = await aws.ControlAsync(HttpMethod.Post, "leases", new JsonObject { ["id"] = "build-1", ["processId"] = Environment.ProcessId, ["holder"] = "project Orders" });
+        Assert.AreEqual(HttpStatusCode.OK, status, body);
+        (status, body) = await aws.ControlAsync(HttpMethod.Delete, "leases/build-1");
+        Assert.AreEqual(HttpStatusCode.OK, status, body);
+        (status, body) = await aws.ControlAsync(HttpMethod.Get, "route53/resolve?name=api.example.com&samples=10&seed=3");
+        Assert.AreEqual(HttpStatusCode.NotFound, status, "a valid question about a name no zone holds: " + body);
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Post, "leases"), (HttpMethod.Post, "iam/policies"), (HttpMethod.Get, "iam/usage"), (HttpMethod.Put, "capacity-providers/instances"),
+            (HttpMethod.Delete, "container-instances"), (HttpMethod.Get, "express/resolve?url=https://a.example"), (HttpMethod.Get, "route53/resolve?name=a.example"),
+        })
+        {
+            using var request = new HttpRequestMessage(method, "/_localecs/" + path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") };
+            using var response = await aws.Http.SendAsync(request);
+            Assert.AreEqual(HttpStatusCode.Forbidden, response.StatusCode, $"{method} {path} without {LocalEcsServer.ControlHeader}");
+        }
     }
 }

@@ -137,6 +137,69 @@ public sealed class DurabilityTests
     }
 
     [TestMethod]
+    public async Task Writes_to_Route_53_IAM_Secrets_Manager_SSM_and_capacity_providers_survive_kill_9()
+    {
+        LocalEcsProcess.RequireLinux("Kills LocalEcs with SIGKILL.");
+        var folder = Directory.CreateTempSubdirectory("localecs-crash-services-").FullName;
+        var stateFile = Path.Combine(folder, "state.json");
+        try
+        {
+            string zone;
+            string change;
+            await using (var local = await LocalEcsProcess.StartAsync("--state-file", stateFile))
+            {
+                // Every write is acknowledged, then the process is killed at once: no snapshot is due yet, so what
+                // survives came from the journal, which records whatever part of the state changed, service by service.
+                var aws = local.Aws;
+                await Scenario.ClusterAsync(aws, "prod");
+                zone = await Route53Scenario.ZoneAsync(aws, "example.com");
+                change = await Route53Scenario.ChangeAsync(aws, zone, Route53Scenario.Weighted("CREATE", "api.example.com", "blue", 90, "blue.example.com"));
+                await aws.QueryAsync("iam", "CreateRole", "2010-05-08", ("RoleName", "orders-task"),
+                    ("AssumeRolePolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"""));
+                await aws.JsonAsync("secretsmanager", "CreateSecret", new JsonObject { ["Name"] = "orders/db", ["SecretString"] = "s3cret" });
+                await aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "/orders/url", ["Value"] = "https://orders", ["Type"] = "String" });
+                var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
+                await aws.EcsAsync("CreateCapacityProvider", new JsonObject
+                {
+                    ["name"] = "workers",
+                    ["cluster"] = "prod",
+                    ["managedInstancesProvider"] = new JsonObject
+                    {
+                        ["infrastructureRoleArn"] = DaemonTests.InfrastructureRole,
+                        ["instanceLaunchTemplate"] = new JsonObject
+                        {
+                            ["ec2InstanceProfileArn"] = "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole",
+                            ["networkConfiguration"] = new JsonObject { ["subnets"] = new JsonArray(subnets.Select(s => (JsonNode?)s).ToArray()), ["securityGroups"] = new JsonArray(group) },
+                        },
+                    },
+                });
+                var (status, body) = await aws.ControlAsync(HttpMethod.Put, "capacity-providers/instances", new JsonObject { ["capacityProvider"] = "workers", ["count"] = 3 });
+                Assert.AreEqual(HttpStatusCode.OK, status, body);
+                local.KillHard();
+            }
+
+            await using var restarted = await LocalEcsProcess.StartAsync("--state-file", stateFile);
+            var again = restarted.Aws;
+            var zones = (await again.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone")).Document.All("Id").Select(e => e.Value).ToList();
+            CollectionAssert.Contains(zones, zone, "the hosted zone\n" + restarted.Log);
+            var records = await Route53Scenario.ListAsync(again, zone);
+            Assert.IsTrue(records.Any(r => r.Name.TrimEnd('.') == "api.example.com" && r.SetIdentifier == "blue" && r.Weight == 90), "the weighted record");
+            Assert.AreEqual("INSYNC", await Route53Scenario.StatusAsync(again, change), "the change record");
+            Assert.AreEqual("orders-task", (await again.QueryAsync("iam", "GetRole", "2010-05-08", ("RoleName", "orders-task"))).Value("RoleName"));
+            Assert.AreEqual("s3cret", (string?)(await again.JsonAsync("secretsmanager", "GetSecretValue", new JsonObject { ["SecretId"] = "orders/db" }))["SecretString"]);
+            Assert.AreEqual("https://orders", (string?)(await again.JsonAsync("ssm", "GetParameter", new JsonObject { ["Name"] = "/orders/url" }))["Parameter"]!["Value"]);
+            var provider = (await again.EcsAsync("DescribeCapacityProviders", new JsonObject { ["capacityProviders"] = new JsonArray("workers") }))["capacityProviders"]!.AsArray().Single()!;
+            Assert.AreEqual("ACTIVE", (string?)provider["status"]);
+            var state = JsonNode.Parse((await again.ControlAsync(HttpMethod.Get, "state")).Body)!;
+            Assert.AreEqual(3, (int?)state["Regions"]!["us-east-1"]!["CapacityProviders"]!["workers"]!["InstanceCount"], "the instance count set through the control API");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public async Task A_damaged_state_file_stops_LocalEcs_with_the_file_and_the_way_out_and_reset_keeps_it_aside()
     {
         var folder = Directory.CreateTempSubdirectory("localecs-corrupt-").FullName;

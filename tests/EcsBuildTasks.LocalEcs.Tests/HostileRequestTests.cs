@@ -89,10 +89,24 @@ public sealed class HostileRequestTests
             """<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>""",
         })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/2013-04-01/hostedzone") { Content = new StringContent(xml, Encoding.UTF8, "application/xml") };
-            using var response = await Local.Aws.Http.SendAsync(request);
-            Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, "deep XML and DTDs (entity expansion) are refused");
-            StringAssert.Contains(await response.Content.ReadAsStringAsync(), "SerializationException");
+            // Route 53 (rest-xml) reads XML through the same checked reader, and answers in its own error document.
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/2013-04-01/hostedzone") { Content = new StringContent(xml, Encoding.UTF8, "application/xml") })
+            {
+                using var response = await Local.Aws.Http.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, "deep XML and DTDs (entity expansion) are refused: " + text);
+                StringAssert.Contains(text, "<Code>InvalidInput</Code>");
+                StringAssert.Contains(text, "Invalid XML ; ");
+                StringAssert.Contains(text, "<ErrorResponse");
+            }
+
+            // XML sent to a Query endpoint: checked before anything reads it.
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(xml, Encoding.UTF8, "application/xml") })
+            {
+                using var response = await Local.Aws.Http.SendAsync(request);
+                Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, "deep XML and DTDs (entity expansion) are refused");
+                StringAssert.Contains(await response.Content.ReadAsStringAsync(), "SerializationException");
+            }
         }
 
         var name = string.Join('.', Enumerable.Repeat("A", 1000)) + "=1";
@@ -130,10 +144,20 @@ public sealed class HostileRequestTests
         Assert.AreEqual(413, query.Status, query.Text);
         StringAssert.Contains(query.Text, "<Code>RequestEntityTooLarge</Code>");
 
+        var route53 = await RawHttp.SendAsync(port, $"""
+            POST /2013-04-01/hostedzone/Z1EXAMPLE/rrset HTTP/1.1
+            Host: localhost:{port}
+            Content-Type: application/xml
+            Content-Length: {2 * 1024 * 1024}
+            """);
+        Assert.AreEqual(413, route53.Status, route53.Text);
+        StringAssert.Contains(route53.Text, "<ErrorResponse");
+        StringAssert.Contains(route53.Text, "<Code>RequestEntityTooLarge</Code>");
+
         var control = await RawHttp.SendAsync(port, $"""
             POST /_localecs/faults HTTP/1.1
             Host: localhost:{port}
-            LocalEcs-Control: 1
+            {LocalEcsServer.ControlHeader}: 1
             Content-Type: application/json
             Content-Length: {1024 * 1024}
             """);
@@ -198,7 +222,7 @@ public sealed class HostileRequestTests
 
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/_localecs/faults") { Content = new ByteArrayContent(invalid) })
         {
-            request.Headers.Add("LocalEcs-Control", "1");
+            request.Headers.Add(LocalEcsServer.ControlHeader, "1");
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await Local.Aws.Http.SendAsync(request);
             Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);

@@ -100,6 +100,80 @@ public sealed class StrictnessTests
     }
 
     [TestMethod]
+    public async Task IAM_and_Route_53_page_with_MaxItems_Marker_and_IsTruncated_and_Secrets_Manager_and_SSM_refuse_foreign_tokens()
+    {
+        await using var local = await LiveLocalEcs.StartAsync();
+        var aws = local.Aws;
+        const string Trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        for (var i = 0; i < 3; i++)
+        {
+            await aws.QueryAsync("iam", "CreateRole", "2010-05-08", ("RoleName", $"app-{i}"), ("Path", "/app/"), ("AssumeRolePolicyDocument", Trust));
+        }
+
+        // IAM: MaxItems, an opaque Marker carried back in Marker, IsTruncated true or false on every page.
+        var first = await aws.QueryAsync("iam", "ListRoles", "2010-05-08", ("PathPrefix", "/app/"), ("MaxItems", "2"));
+        Assert.AreEqual(2, first.All("RoleName").Count());
+        Assert.AreEqual("true", first.Value("IsTruncated"));
+        var marker = first.Value("Marker")!;
+        var last = await aws.QueryAsync("iam", "ListRoles", "2010-05-08", ("PathPrefix", "/app/"), ("MaxItems", "2"), ("Marker", marker));
+        Assert.AreEqual("app-2", last.All("RoleName").Single().Value);
+        Assert.AreEqual("false", last.Value("IsTruncated"));
+        Assert.IsNull(last.Value("Marker"));
+        foreach (var (parameters, what) in new[]
+        {
+            (new[] { ("MaxItems", "1001") }, "MaxItems above IAM's 1000"),
+            ([("MaxItems", "0")], "MaxItems below 1"),
+            ([("Marker", "2")], "a marker IAM did not hand out"),
+            ([("PathPrefix", "/other/"), ("Marker", marker)], "a marker of another listing"),
+        })
+        {
+            var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.QueryAsync("iam", "ListRoles", "2010-05-08", parameters), what);
+            Assert.AreEqual("ValidationError", error.Code, what);
+        }
+
+        // Route 53: maxitems above 100 is lowered, not refused; the marker is the id of the next page's first zone.
+        for (var i = 0; i < 3; i++)
+        {
+            await Route53Scenario.ZoneAsync(aws, $"zone{i}.example.com");
+        }
+
+        var zones = (await aws.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone")).Document.All("Id").Select(e => e.Value["/hostedzone/".Length..]).ToList();
+        Assert.AreEqual(3, zones.Count);
+
+        var page = (await aws.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone?maxitems=2")).Document;
+        Assert.AreEqual("true", page.Value("IsTruncated"));
+        Assert.AreEqual("2", page.Value("MaxItems"));
+        Assert.AreEqual(zones[2], page.Value("NextMarker"), "Route 53's marker is a hosted zone id, as documented");
+        var rest = (await aws.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone?maxitems=2&marker=" + zones[2])).Document;
+        Assert.AreEqual(zones[2], rest.Value("Marker"), "the marker is echoed");
+        Assert.AreEqual("false", rest.Value("IsTruncated"));
+        Assert.IsNull(rest.Value("NextMarker"));
+        Assert.AreEqual("100", (await aws.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone?maxitems=5000")).Document.Value("MaxItems"));
+        foreach (var (query, what) in new[] { ("maxitems=0", "maxitems below 1"), ("maxitems=two", "maxitems not a number"), ("marker=ZNOSUCHZONE", "a marker that names no zone") })
+        {
+            var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.Route53Async("ListHostedZones", HttpMethod.Get, "/2013-04-01/hostedzone?" + query), what);
+            Assert.AreEqual("InvalidInput", error.Code, what);
+        }
+
+        // Secrets Manager and SSM: opaque NextTokens bound to the request, refused with each service's token error.
+        for (var i = 0; i < 3; i++)
+        {
+            await aws.JsonAsync("secretsmanager", "CreateSecret", new JsonObject { ["Name"] = $"db-{i}", ["SecretString"] = "x" });
+            await aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = $"/app/p{i}", ["Value"] = "v", ["Type"] = "String" });
+        }
+
+        var secrets = await aws.JsonAsync("secretsmanager", "ListSecrets", new JsonObject { ["MaxResults"] = 2 });
+        Assert.AreEqual(2, secrets["SecretList"]!.AsArray().Count);
+        Assert.AreEqual(1, (await aws.JsonAsync("secretsmanager", "ListSecrets", new JsonObject { ["MaxResults"] = 2, ["NextToken"] = secrets["NextToken"]!.GetValue<string>() }))["SecretList"]!.AsArray().Count);
+        Assert.AreEqual("InvalidNextTokenException", (await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("secretsmanager", "ListSecrets", new JsonObject { ["NextToken"] = "2" }))).Code);
+        Assert.AreEqual("ValidationException", (await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("secretsmanager", "ListSecrets", new JsonObject { ["MaxResults"] = 101 }))).Code);
+        var byPath = await aws.JsonAsync("ssm", "GetParametersByPath", new JsonObject { ["Path"] = "/app", ["MaxResults"] = 2 });
+        Assert.AreEqual(2, byPath["Parameters"]!.AsArray().Count);
+        Assert.AreEqual("InvalidNextToken", (await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("ssm", "DescribeParameters", new JsonObject { ["NextToken"] = byPath["NextToken"]!.GetValue<string>() }))).Code, "a GetParametersByPath token is no DescribeParameters token");
+        Assert.AreEqual("ValidationException", (await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.JsonAsync("ssm", "GetParametersByPath", new JsonObject { ["Path"] = "/app", ["MaxResults"] = 11 }))).Code);
+    }
+
+    [TestMethod]
     public async Task Logs_describe_50_log_groups_a_page_by_default()
     {
         await using var local = await LiveLocalEcs.StartAsync();

@@ -19,6 +19,9 @@ internal static partial class ArnCheck
         {
             "cluster", "clusters", "service", "services", "taskDefinition", "task", "tasks", "containerInstance", "containerInstances",
             "taskSet", "taskSets", "primaryTaskSet", "capacityProvider", "taskRoleArn", "executionRoleArn", "role",
+
+            // The daemon operations' clusterArn takes a cluster name too, as every other ECS cluster member does.
+            "clusterArn",
         },
     };
 

@@ -34,7 +34,7 @@ internal static partial class ModelEnums
         List<string>? problems = null;
         foreach (var (path, set) in members)
         {
-            Check(input, path.Split('.'), 0, string.Empty, set, ref problems);
+            Check(service, input, path.Split('.'), 0, string.Empty, set, ref problems);
         }
 
         if (problems is { Count: > 0 })
@@ -44,7 +44,7 @@ internal static partial class ModelEnums
         }
     }
 
-    private static void Check(JsonNode? node, string[] segments, int index, string wirePath, string set, ref List<string>? problems)
+    private static void Check(string service, JsonNode? node, string[] segments, int index, string wirePath, string set, ref List<string>? problems)
     {
         if (node is null)
         {
@@ -59,7 +59,7 @@ internal static partial class ModelEnums
                 var constraint = set == Timestamp
                     ? "Member must be a time between 1970 and 9999"
                     : "Member must satisfy enum value set: [" + string.Join(", ", Sets[set]) + "]";
-                (problems ??= []).Add($"Value '{ServiceErrors.Shorten(shown)}' at '{wirePath}' failed to satisfy constraint: {constraint}");
+                (problems ??= []).Add($"Value '{ServiceErrors.Shorten(shown)}' at '{ServiceErrors.MemberName(service, wirePath)}' failed to satisfy constraint: {constraint}");
             }
 
             return;
@@ -75,19 +75,19 @@ internal static partial class ModelEnums
         {
             for (var i = 0; i < items.Count; i++)
             {
-                Check(items[i], segments, index + 1, string.Create(CultureInfo.InvariantCulture, $"{path}.{i + 1}.member"), set, ref problems);
+                Check(service, items[i], segments, index + 1, string.Create(CultureInfo.InvariantCulture, $"{path}.{i + 1}.member"), set, ref problems);
             }
         }
         else if (isMap && child is JsonObject map)
         {
             foreach (var (key, value) in map)
             {
-                Check(value, segments, index + 1, $"{path}.{key}", set, ref problems);
+                Check(service, value, segments, index + 1, $"{path}.{key}", set, ref problems);
             }
         }
         else if (!isList && !isMap)
         {
-            Check(child, segments, index + 1, path, set, ref problems);
+            Check(service, child, segments, index + 1, path, set, ref problems);
         }
     }
 

@@ -66,7 +66,41 @@ internal static class Pagination
         [("ec2", "DescribeVpcs")] = new("MaxResults", "NextToken", "vpcSet", null, 5, 1000, "nextToken"),
         [("ec2", "DescribeSubnets")] = new("MaxResults", "NextToken", "subnetSet", null, 5, 1000, "nextToken"),
         [("ec2", "DescribeSecurityGroups")] = new("MaxResults", "NextToken", "securityGroupInfo", null, 5, 1000, "nextToken"),
+
+        [("ecs", "DescribeCapacityProviders")] = new("maxResults", "nextToken", "capacityProviders", 10, 1, 10),
+        [("ecs", "ListDaemons")] = new("maxResults", "nextToken", "daemonSummariesList", 100, 1, 100),
+        [("ecs", "ListDaemonDeployments")] = new("maxResults", "nextToken", "daemonDeployments", 20, 1, 100),
+        [("ecs", "ListDaemonTaskDefinitions")] = new("maxResults", "nextToken", "daemonTaskDefinitions", 100, 1, 100),
+
+        // The models give the ranges, not the defaults: Secrets Manager answers 100 secrets a page, SSM 10 parameters.
+        [("secretsmanager", "ListSecrets")] = new("MaxResults", "NextToken", "SecretList", 100, 1, 100),
+        [("ssm", "GetParametersByPath")] = new("MaxResults", "NextToken", "Parameters", 10, 1, 10),
+        [("ssm", "DescribeParameters")] = new("MaxResults", "NextToken", "Parameters", 10, 1, 50),
+
+        // IAM: MaxItems (default 100) and an opaque Marker, which the answer carries back with IsTruncated (true or false).
+        [("iam", "ListRoles")] = IamList("Roles"),
+        [("iam", "ListRoleTags")] = IamList("Tags"),
+        [("iam", "ListAttachedRolePolicies")] = IamList("AttachedPolicies"),
+        [("iam", "ListRolePolicies")] = IamList("PolicyNames"),
+
+        // Route 53 (rest-xml: the members travel as the query parameters maxitems and marker). The model documents neither
+        // defaults nor ranges: Route 53 answers up to 100 hosted zones and 300 record sets, and lowers a larger maxitems to
+        // that instead of refusing it. ListHostedZones' marker is the id of the first zone of the next page, as Route 53
+        // documents (not an opaque token); the other two lists start at a name (and type, identifier) their handlers find.
+        [("route53", "ListHostedZones")] = new("MaxItems", "Marker", "HostedZones", 100, 1, 100, "NextMarker")
+        {
+            LimitOnWire = "maxitems",
+            TokenOnWire = "marker",
+            TruncatedMember = "IsTruncated",
+            CapsLimit = true,
+            EchoesRequest = true,
+            ItemKey = item => item?["Id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text[(text.LastIndexOf('/') + 1)..] : null,
+        },
+        [("route53", "ListHostedZonesByName")] = new("MaxItems", null, null, 100, 1, 100) { LimitOnWire = "maxitems", CapsLimit = true },
+        [("route53", "ListResourceRecordSets")] = new("MaxItems", null, null, 300, 1, 300) { LimitOnWire = "maxitems", CapsLimit = true },
     };
+
+    private static PageRule IamList(string result) => new("MaxItems", "Marker", result, 100, 1, 1000, "Marker") { TruncatedMember = "IsTruncated" };
 
     /// <summary>Checks the page size and token of a paginated request before its handler runs.</summary>
     public static void Validate(string service, string operation, JsonObject input, bool jsonProtocol)
@@ -77,8 +111,9 @@ internal static class Pagination
         }
 
         Limit(service, rule, input, jsonProtocol);
-        if (rule.TokenMember is { } tokenMember && input[tokenMember] is { } token)
+        if (rule.TokenMember is not null && input[rule.TokenOnWire ?? rule.TokenMember] is { } token)
         {
+            var tokenMember = rule.TokenOnWire ?? rule.TokenMember;
             if (rule.HandlerTokenPattern is { } pattern)
             {
                 if (token is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !Regex.IsMatch(v.GetValue<string>(), pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
@@ -89,7 +124,10 @@ internal static class Pagination
                 return;
             }
 
-            _ = Offset(service, operation, rule, input, token, jsonProtocol);
+            if (rule.ItemKey is null)
+            {
+                _ = Offset(service, operation, rule, input, token, jsonProtocol);
+            }
         }
     }
 
@@ -102,17 +140,28 @@ internal static class Pagination
         }
 
         var limit = Limit(service, rule, input, jsonProtocol) ?? int.MaxValue;
-        var offset = rule.TokenMember is { } tokenMember && input[tokenMember] is { } token ? Offset(service, operation, rule, input, token, jsonProtocol) : 0;
+        var token = rule.TokenMember is null ? null : input[rule.TokenOnWire ?? rule.TokenMember];
+        int offset;
         int total;
+        string? nextKey = null;
         switch (output[rule.ResultMember])
         {
             case JsonArray items:
                 total = items.Count;
-                var page = items.Skip(offset).Take(limit).Select(i => i?.DeepClone()).ToList();
-                output[rule.ResultMember] = page.ToJsonArray();
+                offset = token is null ? 0
+                    : rule.ItemKey is { } itemKey ? KeyOffset(service, rule, items, itemKey, token, jsonProtocol)
+                    : Offset(service, operation, rule, input, token, jsonProtocol);
+                if (rule.ItemKey is { } next && (long)offset + limit < total)
+                {
+                    // The marker of the next page is its first item's key, as the API documents.
+                    nextKey = next(items[offset + limit]);
+                }
+
+                output[rule.ResultMember] = items.Skip(offset).Take(limit).Select(i => i?.DeepClone()).ToJsonArray();
                 break;
             case JsonObject map:
                 total = map.Count;
+                offset = token is null ? 0 : Offset(service, operation, rule, input, token, jsonProtocol);
                 var entries = map.Skip(offset).Take(limit).Select(e => (e.Key, Value: e.Value?.DeepClone())).ToList();
                 var cut = new JsonObject();
                 foreach (var (key, value) in entries)
@@ -126,17 +175,50 @@ internal static class Pagination
                 return;
         }
 
-        if (rule.TokenMember is not null && (long)offset + limit < total)
+        // Members in the order the APIs answer them (Route 53: Marker, IsTruncated, NextMarker, MaxItems).
+        var truncated = (long)offset + limit < total;
+        if (rule.EchoesRequest && token is not null)
         {
-            output[rule.OutputTokenMember ?? rule.TokenMember] = Token(service, operation, rule, input, offset + limit);
+            output[rule.TokenMember!] = token.DeepClone();
         }
+
+        if (rule.TruncatedMember is { } truncatedMember)
+        {
+            output[truncatedMember] = truncated;
+        }
+
+        if (truncated && rule.TokenMember is not null)
+        {
+            output[rule.OutputTokenMember ?? rule.TokenMember] = rule.ItemKey is null ? Token(service, operation, rule, input, offset + limit) : nextKey;
+        }
+
+        if (rule.EchoesRequest)
+        {
+            output[rule.LimitMember] = (limit == int.MaxValue ? rule.Maximum : limit).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The position of the item whose key is the marker (Route 53's hosted zone ids); an unknown marker is refused.</summary>
+    private static int KeyOffset(string service, PageRule rule, JsonArray items, Func<JsonNode?, string?> key, JsonNode token, bool jsonProtocol)
+    {
+        var marker = token is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        for (var i = 0; marker is not null && i < items.Count; i++)
+        {
+            if (key(items[i]) == marker)
+            {
+                return i;
+            }
+        }
+
+        throw ServiceErrors.InvalidToken(service, jsonProtocol, rule.TokenOnWire ?? rule.TokenMember!);
     }
 
     private static int? Limit(string service, PageRule rule, JsonObject input, bool jsonProtocol)
     {
-        if (input[rule.LimitMember] is not JsonValue value)
+        var node = input[rule.LimitOnWire ?? rule.LimitMember];
+        if (node is not JsonValue value)
         {
-            return input[rule.LimitMember] is null ? rule.Default : throw Invalid(service, jsonProtocol, rule.LimitMember, input[rule.LimitMember]!.ToJsonString(), rule);
+            return node is null ? rule.Default : throw Invalid(service, jsonProtocol, node.ToJsonString(), rule);
         }
 
         long number;
@@ -150,20 +232,20 @@ internal static class Pagination
         }
         else
         {
-            throw Invalid(service, jsonProtocol, rule.LimitMember, value.ToJsonString(), rule);
+            throw Invalid(service, jsonProtocol, value.ToJsonString(), rule);
         }
 
-        if (number < rule.Minimum || number > rule.Maximum)
+        if (number < rule.Minimum || (number > rule.Maximum && !rule.CapsLimit))
         {
-            throw Invalid(service, jsonProtocol, rule.LimitMember, number.ToString(CultureInfo.InvariantCulture), rule);
+            throw Invalid(service, jsonProtocol, number.ToString(CultureInfo.InvariantCulture), rule);
         }
 
-        return (int)number;
+        return (int)Math.Min(number, rule.Maximum);
     }
 
-    private static AwsServiceException Invalid(string service, bool jsonProtocol, string member, string value, PageRule rule) =>
+    private static AwsServiceException Invalid(string service, bool jsonProtocol, string value, PageRule rule) =>
         ServiceErrors.Validation(service, jsonProtocol, string.Create(CultureInfo.InvariantCulture,
-            $"1 validation error detected: Value '{ServiceErrors.Shorten(value)}' at '{member}' failed to satisfy constraint: Member must have value between {rule.Minimum} and {rule.Maximum}"));
+            $"1 validation error detected: Value '{ServiceErrors.Shorten(value)}' at '{ServiceErrors.MemberName(service, rule.LimitMember)}' failed to satisfy constraint: {(rule.CapsLimit ? "Member must be a positive integer" : $"Member must have value between {rule.Minimum} and {rule.Maximum}")}"));
 
     private static int Offset(string service, string operation, PageRule rule, JsonObject input, JsonNode token, bool jsonProtocol)
     {
@@ -179,7 +261,7 @@ internal static class Pagination
             }
         }
 
-        throw ServiceErrors.InvalidToken(service, jsonProtocol, rule.TokenMember!);
+        throw ServiceErrors.InvalidToken(service, jsonProtocol, rule.TokenOnWire ?? rule.TokenMember!);
     }
 
     private static string Token(string service, string operation, PageRule rule, JsonObject input, int offset) =>
@@ -191,7 +273,7 @@ internal static class Pagination
         var text = new StringBuilder(service).Append(' ').Append(operation);
         foreach (var (name, value) in input.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            if (name != rule.LimitMember && name != rule.TokenMember)
+            if (name != (rule.LimitOnWire ?? rule.LimitMember) && name != (rule.TokenOnWire ?? rule.TokenMember))
             {
                 text.Append(' ').Append(name).Append('=');
                 Canonical(value, text);
@@ -235,10 +317,32 @@ internal static class Pagination
 
 /// <summary>
 /// How one operation pages: its limit member with the default (null: everything) and range the model documents, its token
-/// members (null: the operation has no token), and the output member that holds the items.
+/// members (null: the operation has no token), and the output member that holds the items (null: the handler cuts the page
+/// itself, as for tokens made of start keys; the router still checks the limit).
 /// </summary>
 internal sealed record PageRule(string LimitMember, string? TokenMember, string? ResultMember, int? Default, int Minimum, int Maximum, string? OutputTokenMember = null)
 {
     /// <summary>For operations whose handler makes its own tokens: the form those take.</summary>
     public string? HandlerTokenPattern { get; init; }
+
+    /// <summary>The limit's name in the request when it is not the model's member name (rest-xml query strings: <c>maxitems</c>).</summary>
+    public string? LimitOnWire { get; init; }
+
+    /// <summary>The token's name in the request when it is not the model's member name (<c>marker</c>).</summary>
+    public string? TokenOnWire { get; init; }
+
+    /// <summary>IAM and Route 53: the answer says whether more items follow, true or false (<c>IsTruncated</c>).</summary>
+    public string? TruncatedMember { get; init; }
+
+    /// <summary>Route 53: a limit above the maximum is lowered to it instead of being refused.</summary>
+    public bool CapsLimit { get; init; }
+
+    /// <summary>Route 53: the answer repeats the limit it applied (as text) and the marker it was given.</summary>
+    public bool EchoesRequest { get; init; }
+
+    /// <summary>
+    /// Route 53's hosted zones: tokens are the key of the first item of the next page (its id), as the API documents,
+    /// instead of opaque tokens; a key that names no item is refused.
+    /// </summary>
+    public Func<JsonNode?, string?>? ItemKey { get; init; }
 }

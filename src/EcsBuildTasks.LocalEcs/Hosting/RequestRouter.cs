@@ -229,7 +229,8 @@ internal sealed partial class RequestRouter
             var message = inUrl
                 ? "LocalEcs does not take credentials in the URL (presigned requests): a web page could send those. Sign the request in the Authorization header, as the AWS SDKs and CLI do."
                 : "Missing Authentication Token";
-            await WriteErrorAsync(context, protocol, api, new AwsServiceException(json ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken", message, HttpStatusCode.Forbidden), requestId);
+            var code = json || protocol == Protocol.RestXml ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken";
+            await WriteErrorAsync(context, protocol, api, new AwsServiceException(code, message, HttpStatusCode.Forbidden), requestId);
             return;
         }
 

@@ -22,6 +22,10 @@ internal static class ServiceErrors
         ["elasticloadbalancing"] = "ValidationError",
         ["sts"] = "ValidationError",
         ["ec2"] = "InvalidParameterValue",
+        ["route53"] = "InvalidInput",
+        ["iam"] = "ValidationError",
+        ["secretsmanager"] = "ValidationException",
+        ["ssm"] = "ValidationException",
     };
 
     /// <summary>Services whose models declare a dedicated error for a bad pagination token.</summary>
@@ -30,7 +34,16 @@ internal static class ServiceErrors
         ["application-autoscaling"] = "InvalidNextTokenException",
         ["monitoring"] = "InvalidNextToken",
         ["ec2"] = "InvalidPaginationToken",
+        ["secretsmanager"] = "InvalidNextTokenException",
+        ["ssm"] = "InvalidNextToken",
     };
+
+    /// <summary>
+    /// Services whose validation messages name members in lower camel case whatever the wire says (Route 53's
+    /// <c>changeBatch.changes.1.member.action</c>, IAM's <c>maxItems</c>, SSM's <c>maxResults</c>), as their own
+    /// handlers word them.
+    /// </summary>
+    private static readonly HashSet<string> CamelCaseMessages = new(StringComparer.Ordinal) { "route53", "iam", "secretsmanager", "ssm" };
 
     /// <summary>An input value the model or LocalEcs refuses (HTTP 400, the service's validation code).</summary>
     public static AwsServiceException Validation(string service, bool jsonProtocol, string message) =>
@@ -56,6 +69,10 @@ internal static class ServiceErrors
 
     private static string ValidationCode(string service, bool jsonProtocol) =>
         ValidationCodes.GetValueOrDefault(service) ?? (jsonProtocol ? "ValidationException" : "ValidationError");
+
+    /// <summary>A member (or a dotted member path) as the service's validation messages name it.</summary>
+    public static string MemberName(string service, string member) =>
+        CamelCaseMessages.Contains(service) ? string.Join('.', member.Split('.').Select(s => s.Length > 0 && char.IsUpper(s[0]) ? char.ToLowerInvariant(s[0]) + s[1..] : s)) : member;
 
     internal static string Shorten(string text) => text.Length <= 128 ? text : text[..128] + "…";
 }

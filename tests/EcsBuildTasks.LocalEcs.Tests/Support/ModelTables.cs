@@ -39,9 +39,9 @@ internal static class ModelTables
             return members;
         }
 
-        var ec2 = (string)model.Metadata["protocol"]! == "ec2";
+        var protocol = (string)model.Metadata["protocol"]!;
         var service = (string?)model.Metadata["signingName"] ?? (string)model.Metadata["endpointPrefix"]!;
-        Walk(model, (string)input!, string.Empty, [], members, service, ec2);
+        Walk(model, (string)input!, string.Empty, [], members, service, protocol);
         return members;
     }
 
@@ -117,7 +117,7 @@ internal static class ModelTables
         return text.ToString().ReplaceLineEndings("\n");
     }
 
-    private static void Walk(AwsModel model, string shapeName, string path, HashSet<string> stack, List<(string, string)> members, string service, bool ec2)
+    private static void Walk(AwsModel model, string shapeName, string path, HashSet<string> stack, List<(string, string)> members, string service, string protocol)
     {
         var shape = model.Shape(shapeName);
         var type = (string)shape["type"]!;
@@ -143,21 +143,32 @@ internal static class ModelTables
             case "structure":
                 foreach (var (name, member) in shape["members"]!.AsObject())
                 {
-                    var wire = ec2 ? Ec2Name(name, member!.AsObject()) : name;
-                    Walk(model, (string)member!["shape"]!, path.Length == 0 ? wire : path + "." + wire, stack, members, service, ec2);
+                    var wire = WireName(protocol, name, member!.AsObject());
+                    Walk(model, (string)member!["shape"]!, path.Length == 0 ? wire : path + "." + wire, stack, members, service, protocol);
                 }
 
                 break;
             case "list":
-                Walk(model, (string)shape["member"]!["shape"]!, path + "[]", stack, members, service, ec2);
+                Walk(model, (string)shape["member"]!["shape"]!, path + "[]", stack, members, service, protocol);
                 break;
             case "map":
-                Walk(model, (string)shape["value"]!["shape"]!, path + "{}", stack, members, service, ec2);
+                Walk(model, (string)shape["value"]!["shape"]!, path + "{}", stack, members, service, protocol);
                 break;
         }
 
         stack.Remove(shapeName);
     }
+
+    /// <summary>
+    /// A member's name in the request as LocalEcs parses it: for EC2 its Query name; for rest-xml (Route 53) its
+    /// locationName (the query parameter, URI label or XML element), else the member name; for the others the member name.
+    /// </summary>
+    public static string WireName(string protocol, string member, JsonObject reference) => protocol switch
+    {
+        "ec2" => Ec2Name(member, reference),
+        "rest-xml" => (string?)reference["locationName"] ?? member,
+        _ => member,
+    };
 
     /// <summary>EC2 Query names: the queryName, else the capitalized locationName, else the member name.</summary>
     private static string Ec2Name(string member, JsonObject reference) =>
