@@ -16,7 +16,7 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
 /// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
 /// </summary>
-internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -47,6 +47,8 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("GET", "faults") => (200, Faults()),
                 ("POST", "faults") => AddFault(body),
                 ("DELETE", "faults") => ClearFaults(),
+                ("POST", "faults/next-revision") => ArmNextRevision(body),
+                ("DELETE", "faults/next-revision") => DisarmNextRevision(body),
                 ("GET", "hooks") => (200, Hooks()),
                 ("POST", "hooks") => SetHookResult(body),
                 ("PUT", "lambda-hook-results") => SetLambdaResult(body),
@@ -71,6 +73,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         ["endpoints"] = new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
+            "POST|DELETE /_localecs/faults/next-revision {cluster, service, simulate, region?}",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
             "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),

@@ -39,6 +39,7 @@ internal sealed partial class RequestRouter
     private readonly LocalEcsRuntime runtime;
     private readonly RegistryEndpoints registry;
     private readonly ControlEndpoints control;
+    private readonly Dashboard.DashboardEndpoints dashboard;
     private readonly Dictionary<string, IAwsApi> apis;
     private readonly ILogger logger;
 
@@ -47,6 +48,7 @@ internal sealed partial class RequestRouter
         this.runtime = runtime;
         this.registry = registry;
         this.control = control;
+        dashboard = new Dashboard.DashboardEndpoints(runtime);
         this.logger = logger;
         apis = runtime.Apis.ToDictionary(a => a.SigningName, StringComparer.Ordinal);
     }
@@ -54,6 +56,12 @@ internal sealed partial class RequestRouter
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (Dashboard.DashboardEndpoints.Handles(context.Request))
+        {
+            await dashboard.HandleAsync(context);
+            return;
+        }
+
         if (path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs")
         {
             await control.HandleAsync(context);
