@@ -19,7 +19,7 @@ internal static partial class DashboardData
     private const int EventsListed = 60;
 
     /// <summary>Samples just before a deployment starts, so the charts show where it came from.</summary>
-    private static readonly TimeSpan LeadIn = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LeadIn = TimeSpan.FromSeconds(5);
 
     public static JsonObject Overview(LocalEcsRuntime runtime, string? regionName)
     {
@@ -101,12 +101,12 @@ internal static partial class DashboardData
                     ["desired"] = s.Desired,
                     ["running"] = s.Running,
                     ["pending"] = s.Pending,
-                    ["targetRunning"] = s.TargetRunning,
-                    ["otherRunning"] = s.OtherRunning,
+                    ["targetRunning"] = record is null ? s.Running : s.RunningOf(record.TargetRevisionArn),
+                    ["otherRunning"] = record is null ? 0 : s.Running - s.RunningOf(record.TargetRevisionArn),
                     ["productionWeight"] = s.ServiceDeploymentArn == record?.Arn ? s.ProductionWeight : null,
                     ["testWeight"] = s.ServiceDeploymentArn == record?.Arn ? s.TestWeight : null,
                 }).ToJsonArray(),
-                ["events"] = service.Events.Where(e => e.CreatedAt >= from && e.CreatedAt <= to).Take(EventsListed)
+                ["events"] = service.Events.Where(e => e.CreatedAt >= (record?.CreatedAt ?? from) && e.CreatedAt <= to).Take(EventsListed)
                     .Select(e => (JsonNode?)new JsonObject { ["at"] = e.CreatedAt.ToUnixTimeMilliseconds(), ["message"] = e.Message }).ToJsonArray(),
             };
         }

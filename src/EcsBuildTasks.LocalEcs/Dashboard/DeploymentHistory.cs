@@ -85,15 +85,18 @@ internal sealed class DeploymentHistory
         {
             var current = Deployments.Current(service);
             var tasks = liveTasks.ToList();
-            var targetId = current?.TargetDeploymentId ?? Deployments.Primary(service)?.Id;
             var shifting = current is not null && current.Strategy != "ROLLING";
+            var revisionOf = service.Deployments.ToDictionary(d => d.Id, d => d.ServiceRevisionArn, StringComparer.Ordinal);
+            var running = tasks.Where(t => t.LastStatus == "RUNNING")
+                .GroupBy(t => t.DeploymentId is not null && revisionOf.TryGetValue(t.DeploymentId, out var arn) ? arn : string.Empty, StringComparer.Ordinal)
+                .Select(g => new RevisionCount(g.Key, g.Count()))
+                .OrderBy(c => c.RevisionArn, StringComparer.Ordinal)
+                .ToArray();
             var sample = new Sample(
                 now,
                 Deployments.DesiredCount(cluster, service),
-                tasks.Count(t => t.LastStatus == "RUNNING"),
                 tasks.Count(IsPending),
-                tasks.Count(t => t.LastStatus == "RUNNING" && t.DeploymentId == targetId),
-                tasks.Count(t => t.LastStatus == "RUNNING" && t.DeploymentId != targetId),
+                running,
                 shifting ? current!.ProductionWeight : null,
                 shifting ? current!.TestWeight : null,
                 current?.Arn);
@@ -135,6 +138,9 @@ internal sealed class DeploymentHistory
         /// <summary>The pseudo-stage of a rollback in the timeline.</summary>
         public const string RollbackStage = "ROLLBACK";
 
+        /// <summary>The lifecycle stages a rolling deployment reports, in order.</summary>
+        private static readonly string[] RollingStages = ["SCALE_UP", "CLEAN_UP"];
+
         /// <summary>First observed mid-way (after a restart): the timeline starts at the stage it was in then.</summary>
         public bool Partial { get; private set; }
 
@@ -158,7 +164,7 @@ internal sealed class DeploymentHistory
                 // First seen mid-way (LocalEcs restarted during the deployment): earlier stages are unknown, not instant.
                 observed = true;
                 Partial = record.StartedAt is { } started && started < now;
-                nextStageIndex = Partial ? record.StageIndex : 0;
+                nextStageIndex = !Partial ? 0 : record.Stages.Count > 0 ? record.StageIndex : Array.IndexOf(RollingStages, record.LifecycleStage) + 1;
             }
 
             var key = StageKey(record);
@@ -203,6 +209,14 @@ internal sealed class DeploymentHistory
             }
             else if (key is not null)
             {
+                // Rolling: stages skipped within one step (SCALE_UP ends as soon as every new task is launched).
+                var position = Array.IndexOf(RollingStages, key);
+                for (var i = Math.Max(0, nextStageIndex); i < position; i++)
+                {
+                    spans.Add(new StageSpan { Stage = RollingStages[i], Start = now, End = now, Outcome = StageOutcome.Completed });
+                }
+
+                nextStageIndex = Math.Max(nextStageIndex, position + 1);
                 spans.Add(new StageSpan { Stage = key, Start = now });
             }
 
@@ -263,23 +277,31 @@ internal enum StageOutcome
     Stopped,
 }
 
-/// <summary>A service at one simulated instant: counts over all its tasks, the new revision's and the others', and the weights.</summary>
+/// <summary>
+/// A service at one simulated instant: desired and pending counts, running tasks per service revision (so any
+/// deployment's chart can split its own revision from the others), and the weights of the deployment in progress.
+/// </summary>
 internal sealed record Sample(
     DateTimeOffset At,
     int Desired,
-    int Running,
     int Pending,
-    int TargetRunning,
-    int OtherRunning,
+    RevisionCount[] RunningByRevision,
     double? ProductionWeight,
     double? TestWeight,
     string? ServiceDeploymentArn)
 {
+    public int Running => RunningByRevision.Sum(r => r.Running);
+
+    public int RunningOf(string revisionArn) => RunningByRevision.FirstOrDefault(r => r.RevisionArn == revisionArn)?.Running ?? 0;
+
     public bool SameValuesAs(Sample other) =>
-        Desired == other.Desired && Running == other.Running && Pending == other.Pending && TargetRunning == other.TargetRunning
-        && OtherRunning == other.OtherRunning && Nullable.Equals(ProductionWeight, other.ProductionWeight)
-        && Nullable.Equals(TestWeight, other.TestWeight) && ServiceDeploymentArn == other.ServiceDeploymentArn;
+        Desired == other.Desired && Pending == other.Pending && RunningByRevision.SequenceEqual(other.RunningByRevision)
+        && Nullable.Equals(ProductionWeight, other.ProductionWeight) && Nullable.Equals(TestWeight, other.TestWeight)
+        && ServiceDeploymentArn == other.ServiceDeploymentArn;
 }
+
+/// <summary>Running tasks of one service revision (empty ARN: tasks of a revision no longer in <c>deployments[]</c>).</summary>
+internal sealed record RevisionCount(string RevisionArn, int Running);
 
 /// <summary>A fixed-size ring of samples: the newest <c>capacity</c> changes.</summary>
 internal sealed class SampleRing(int capacity)

@@ -290,8 +290,8 @@
     body.hidden = false;
     renderSummary(service, deployment, now);
     renderTimeline(deployment, now);
-    const windowEnd = deployment.finishedAt ?? now;
-    const windowStart = Math.min(deployment.createdAt, windowEnd - 60000);
+    const windowStart = deployment.createdAt - 5000;
+    const windowEnd = Math.max(deployment.finishedAt ?? now, windowStart + 20000);
     renderTrafficChart(deployment, detail.samples, windowStart, windowEnd);
     renderTasksChart(detail.samples, windowStart, windowEnd);
     renderMonitors(deployment);
@@ -418,7 +418,7 @@
       return el('li', { 'data-series': s.name }, swatch, `${s.name} `,
         el('span', { class: 'value' }, last ? (unit === '%' ? percent(last[1]) : String(last[1])) : '–'));
     }));
-    figure.replaceChildren(el('figcaption', null, caption), root, legend, note ? el('p', { class: 'note' }, note) : null);
+    figure.replaceChildren(...[el('figcaption', null, caption), root, legend, note ? el('p', { class: 'note' }, note) : null].filter(Boolean));
   }
 
   function niceCounts(max) {
