@@ -11,8 +11,6 @@ namespace EcsBuildTasks.Dashboard.Tests;
 [TestCategory("Browser")]
 public sealed class BlueGreenDashboardTests
 {
-    private const string InfrastructureRole = "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers";
-
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
@@ -20,47 +18,19 @@ public sealed class BlueGreenDashboardTests
     {
         await using var session = await DashboardSession.StartAsync(TestContext);
         var aws = session.Aws;
-        var (subnets, group, vpc) = await Scenario.DefaultNetworkAsync(aws);
-        var balancer = await Scenario.LoadBalancerAsync(aws, "bg", subnets, vpc);
-        await Scenario.ClusterAsync(aws, "prod");
-        var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{session.Registry}/localecs/base:latest");
-        await aws.EcsAsync("CreateService", new JsonObject
+        var balancer = await Services.BlueGreenAsync(session, "prod", "web", new JsonObject
         {
-            ["cluster"] = "prod",
-            ["serviceName"] = "web",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 2,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["loadBalancers"] = new JsonArray(new JsonObject
+            ["bakeTimeInMinutes"] = 5,
+            ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = true },
+            // The PAUSE hook EcsBuildTasks adds for its verification gate (probing through the test listener).
+            ["lifecycleHooks"] = new JsonArray(new JsonObject
             {
-                ["targetGroupArn"] = balancer.BlueTargetGroupArn,
-                ["containerName"] = "web",
-                ["containerPort"] = 8080,
-                ["advancedConfiguration"] = new JsonObject
-                {
-                    ["alternateTargetGroupArn"] = balancer.GreenTargetGroupArn,
-                    ["productionListenerRule"] = balancer.RuleArn,
-                    ["testListenerRule"] = balancer.TestRuleArn,
-                    ["roleArn"] = InfrastructureRole,
-                },
+                ["targetType"] = "PAUSE",
+                ["lifecycleStages"] = new JsonArray("POST_TEST_TRAFFIC_SHIFT"),
+                ["hookDetails"] = new JsonObject { ["ecsBuildTasks"] = "verification-gate" },
+                ["timeoutConfiguration"] = new JsonObject { ["timeoutInMinutes"] = 90, ["action"] = "ROLLBACK" },
             }),
-            ["deploymentConfiguration"] = new JsonObject
-            {
-                ["strategy"] = "BLUE_GREEN",
-                ["bakeTimeInMinutes"] = 5,
-                ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = true },
-                // The PAUSE hook EcsBuildTasks adds for its verification gate (probing through the test listener).
-                ["lifecycleHooks"] = new JsonArray(new JsonObject
-                {
-                    ["targetType"] = "PAUSE",
-                    ["lifecycleStages"] = new JsonArray("POST_TEST_TRAFFIC_SHIFT"),
-                    ["hookDetails"] = new JsonObject { ["ecsBuildTasks"] = "verification-gate" },
-                    ["timeoutConfiguration"] = new JsonObject { ["timeoutInMinutes"] = 90, ["action"] = "ROLLBACK" },
-                }),
-            },
         });
-        await session.AdvanceUntilAsync(async () => await session.DeploymentStatusAsync("prod", "web") == "SUCCESSFUL", TimeSpan.FromMinutes(10), "the first revision");
 
         var page = await session.OpenAsync();
         var row = page.Locator("#services tr[data-service='prod/web']");
@@ -69,7 +39,7 @@ public sealed class BlueGreenDashboardTests
         await Expect(row).ToContainTextAsync("blue green");
         await Expect(row).ToContainTextAsync("web:1");
 
-        var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{session.Registry}/localecs/base:latest");
+        var v2 = await Services.NewRevisionAsync(session, "web");
         await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["taskDefinition"] = v2 });
         await session.AdvanceUntilAsync(async () =>
             (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["lifecycleHookDetails"]?.AsArray().Any(h => h!["status"]!.GetValue<string>() == "AWAITING_ACTION") == true,

@@ -24,28 +24,17 @@ public sealed class RollingDashboardTests
     {
         await using var session = await DashboardSession.StartAsync(TestContext);
         var aws = session.Aws;
-        var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
-        await Scenario.ClusterAsync(aws, "prod");
-        var image = $"{session.Registry}/localecs/base:latest";
-        var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "api", image);
-        await aws.EcsAsync("CreateService", new JsonObject
-        {
-            ["cluster"] = "prod",
-            ["serviceName"] = "api",
-            ["taskDefinition"] = v1,
-            ["desiredCount"] = 3,
-            ["launchType"] = "FARGATE",
-            ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
-            ["deploymentConfiguration"] = new JsonObject
-            {
-                ["minimumHealthyPercent"] = 100,
-                ["maximumPercent"] = 200,
-                ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = true },
-            },
-        });
-        await session.AdvanceUntilAsync(async () => await session.DeploymentStatusAsync("prod", "api") == "SUCCESSFUL", TimeSpan.FromMinutes(10), "the first revision");
+        await Services.RollingAsync(session, "prod", "api", desiredCount: 3);
 
         var page = await session.OpenAsync();
+        var controlCalls = new List<Microsoft.Playwright.IRequest>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/_localecs/", StringComparison.Ordinal) && !request.Url.Contains("/_localecs/dashboard/", StringComparison.Ordinal))
+            {
+                controlCalls.Add(request);
+            }
+        };
         var row = page.Locator("#services tr[data-service='prod/api']");
         await Expect(row).ToContainTextAsync("3 / 3");
         await Expect(row).ToContainTextAsync("rolling");
@@ -71,8 +60,18 @@ public sealed class RollingDashboardTests
         await Expect(page.Locator("#fault-rules li")).ToHaveCountAsync(0);
         Assert.AreEqual(0, JsonNode.Parse((await aws.ControlAsync(HttpMethod.Get, "faults")).Body)!["rules"]!.AsArray().Count);
 
+        // The buttons' control API calls carry the control header and the page's own origin (never "null"), which is
+        // what LocalEcs's cross-origin refusal lets through.
+        Assert.IsTrue(controlCalls.Count >= 3, $"{controlCalls.Count} control API calls");
+        foreach (var call in controlCalls)
+        {
+            var headers = await call.AllHeadersAsync();
+            Assert.AreEqual("1", headers.GetValueOrDefault("localecs-control"), call.Url);
+            Assert.AreEqual(session.Server.BaseUrl.ToString().TrimEnd('/'), headers.GetValueOrDefault("origin"), call.Url);
+        }
+
         // A rolling deployment of a new revision, through SCALE_UP to CLEAN_UP.
-        var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "api", image);
+        var v2 = await Services.NewRevisionAsync(session, "api");
         await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "api", ["taskDefinition"] = v2 });
         session.Advance(TimeSpan.FromSeconds(3));
         var summary = page.Locator("#deployment-summary");
@@ -95,7 +94,7 @@ public sealed class RollingDashboardTests
         await Expect(page.Locator("#next-revision-status")).ToContainTextAsync("Armed: the next revision of api will crash");
         await Expect(row).ToContainTextAsync("crash armed for the next revision");
 
-        var v3 = await Scenario.FargateTaskDefinitionAsync(aws, "api", image);
+        var v3 = await Services.NewRevisionAsync(session, "api");
         await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "api", ["taskDefinition"] = v3 });
         await session.AdvanceUntilAsync(async () => await session.DeploymentStatusAsync("prod", "api") == "ROLLBACK_SUCCESSFUL", TimeSpan.FromMinutes(15), "the circuit breaker rolls back");
 

@@ -11,8 +11,11 @@ namespace EcsBuildTasks.LocalEcs.Dashboard;
 /// </summary>
 internal static class DashboardGuard
 {
-    /// <summary>The header the control API requires of browsers' scripts; the page reads its name and value from a meta tag.</summary>
-    public const string ControlHeaderName = "X-LocalEcs-Control";
+    /// <summary>
+    /// The header the control API requires (any non-empty value): a web page of another origin cannot send it without a
+    /// CORS preflight, which LocalEcs never approves. The page reads its name and value from meta tags.
+    /// </summary>
+    public const string ControlHeaderName = "LocalEcs-Control";
 
     public const string ControlHeaderValue = "1";
 
@@ -46,7 +49,7 @@ internal static class DashboardGuard
     /// </summary>
     public static bool IsOwnScript(HttpRequest request)
     {
-        if (request.Headers[ControlHeaderName].ToString() != ControlHeaderValue)
+        if (string.IsNullOrWhiteSpace(request.Headers[ControlHeaderName].ToString()))
         {
             return false;
         }
@@ -61,13 +64,15 @@ internal static class DashboardGuard
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Headers for every dashboard answer: no framing, no sniffing, no referrer, the content policy.</summary>
+    /// <summary>Headers for every dashboard answer: no framing, no sniffing, no referrer to other sites, the content policy.</summary>
     public static void AddSecurityHeaders(HttpResponse response)
     {
         response.Headers["Content-Security-Policy"] = ContentSecurityPolicy;
         response.Headers["X-Frame-Options"] = "DENY";
         response.Headers["X-Content-Type-Options"] = "nosniff";
-        response.Headers["Referrer-Policy"] = "no-referrer";
+        // Not no-referrer: under it the Fetch standard has the page's own POSTs to the control API say "Origin: null",
+        // which cannot be told from a sandboxed page's; same-origin keeps the real origin there and sends nothing elsewhere.
+        response.Headers["Referrer-Policy"] = "same-origin";
         response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
     }
 }

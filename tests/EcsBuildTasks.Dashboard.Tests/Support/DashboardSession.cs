@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using EcsBuildTasks.LocalEcs;
+using EcsBuildTasks.LocalEcs.Dashboard;
 using EcsBuildTasks.LocalEcs.Tests.Support;
 using EcsBuildTasks.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -88,6 +90,24 @@ internal sealed class DashboardSession : IAsyncDisposable
     /// <summary>The latest service deployment's status, through the ECS API.</summary>
     public async Task<string> DeploymentStatusAsync(string cluster, string service) =>
         (await Scenario.LatestServiceDeploymentAsync(Aws, cluster, service))["status"]!.GetValue<string>();
+
+    /// <summary>GETs dashboard data as the page does (same origin, with the control header).</summary>
+    public async Task<JsonObject> ApiAsync(string pathAndQuery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/_localecs/dashboard/api/" + pathAndQuery);
+        request.Headers.TryAddWithoutValidation(DashboardGuard.ControlHeaderName, DashboardGuard.ControlHeaderValue);
+        using var response = await Aws.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, response.StatusCode, text);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>The dashboard's live view of a service (its latest deployment unless one is named).</summary>
+    public async Task<JsonObject> ServiceViewAsync(string cluster, string service, string? deploymentArn = null)
+    {
+        var arn = (await Scenario.ServiceAsync(Aws, cluster, service))["serviceArn"]!.GetValue<string>();
+        return await ApiAsync($"service?arn={Uri.EscapeDataString(arn)}" + (deploymentArn is null ? string.Empty : $"&deployment={Uri.EscapeDataString(deploymentArn)}"));
+    }
 
     /// <summary>Saves the page as <c>docs/&lt;name&gt;.png</c> when <see cref="ScreenshotVariable"/> asks for it.</summary>
     public async Task ScreenshotAsync(string name)
