@@ -80,6 +80,20 @@ public sealed class DeploymentHistoryTests
     }
 
     [TestMethod]
+    public async Task Versioned_services_are_grouped_by_their_name_without_the_version_suffix()
+    {
+        await using var session = await DashboardSession.StartAsync(TestContext);
+        await Services.VersionedAsync(session, "prod", "shop", 3, 4);
+        await Services.VersionedAsync(session, "prod", "shop__x", 1);
+
+        var services = (await session.ApiAsync("overview"))["services"]!.AsArray().Select(s => s!.AsObject()).ToList();
+        var shop = services.Where(s => s["group"]!.GetValue<string>() == "shop").ToList();
+        CollectionAssert.AreEqual(new[] { 3, 4 }, shop.Select(s => s["version"]!.GetValue<int>()).ToArray());
+        Assert.IsTrue(shop.All(s => s["running"]!.GetValue<int>() == 1));
+        Assert.AreEqual("shop__x", services.Single(s => s["name"]!.GetValue<string>() == "shop__x__1")["group"]!.GetValue<string>());
+    }
+
+    [TestMethod]
     public void Sample_ring_keeps_the_newest_changes_only()
     {
         var ring = new SampleRing(3);

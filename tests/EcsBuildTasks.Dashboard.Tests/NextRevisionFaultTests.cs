@@ -35,6 +35,8 @@ public sealed class NextRevisionFaultTests
         Assert.AreEqual(HttpStatusCode.OK, armed, armedBody);
         var overview = await session.ApiAsync("overview");
         Assert.AreEqual("unhealthy, slow-start:30", overview["services"]![0]!["nextRevisionFault"]!.GetValue<string>(), "the dashboard shows what is armed");
+        Assert.AreEqual("api", overview["services"]![0]!["group"]!.GetValue<string>());
+        Assert.IsNull(overview["services"]![0]!["version"], "a plain service has no version");
 
         var (disarmed, disarmedBody) = await aws.ControlAsync(HttpMethod.Delete, "faults/next-revision", new JsonObject { ["cluster"] = "prod", ["service"] = "api" });
         Assert.AreEqual(HttpStatusCode.OK, disarmed, disarmedBody);

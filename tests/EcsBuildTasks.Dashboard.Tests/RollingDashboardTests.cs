@@ -25,6 +25,7 @@ public sealed class RollingDashboardTests
         await using var session = await DashboardSession.StartAsync(TestContext);
         var aws = session.Aws;
         await Services.RollingAsync(session, "prod", "api", desiredCount: 3);
+        await Services.VersionedAsync(session, "prod", "checkout", 1, 2);
 
         var page = await session.OpenAsync();
         var controlCalls = new List<Microsoft.Playwright.IRequest>();
@@ -38,6 +39,9 @@ public sealed class RollingDashboardTests
         var row = page.Locator("#services tr[data-service='prod/api']");
         await Expect(row).ToContainTextAsync("3 / 3");
         await Expect(row).ToContainTextAsync("rolling");
+        await Expect(page.Locator("#services tr.group[data-group='prod/checkout']")).ToContainTextAsync("versions v1, v2");
+        await Expect(page.Locator("#services tr.member[data-service='prod/checkout__2']")).ToContainTextAsync("v2");
+        await Expect(page.Locator("#services tr.member[data-service='prod/checkout__2']")).ToContainTextAsync("1 / 1");
 
         // The clock buttons move simulated time; the API fault form adds a rule the control API lists, and clears it.
         var before = DateTimeOffset.Parse(JsonNode.Parse((await aws.ControlAsync(HttpMethod.Get, "clock")).Body)!["now"]!.GetValue<string>(), CultureInfo.InvariantCulture);
@@ -106,6 +110,7 @@ public sealed class RollingDashboardTests
         await Expect(page.Locator("#monitors")).ToContainTextAsync("TRIGGERED");
         await Expect(page.Locator("#events")).ToContainTextAsync("rolling back to deployment");
         await Expect(row).Not.ToContainTextAsync("armed");
+        await Expect(page.Locator("#next-revision-status")).ToBeEmptyAsync();
         await Expect(row).ToContainTextAsync("3 / 3");
         var crashed = page.Locator("details[data-section='tasks'] tbody tr", new() { HasText = "Essential container in task exited" });
         await Expect(crashed.First).ToContainTextAsync("web: 1");

@@ -106,7 +106,8 @@ internal static partial class DashboardData
                     ["productionWeight"] = s.ServiceDeploymentArn == record?.Arn ? s.ProductionWeight : null,
                     ["testWeight"] = s.ServiceDeploymentArn == record?.Arn ? s.TestWeight : null,
                 }).ToJsonArray(),
-                ["events"] = service.Events.Where(e => e.CreatedAt >= (record?.CreatedAt ?? from) && e.CreatedAt <= to).Take(EventsListed)
+                // Events after the deployment began (the one before may have finished in the same instant).
+                ["events"] = service.Events.Where(e => (record is null || e.CreatedAt > record.CreatedAt) && e.CreatedAt <= to).Take(EventsListed)
                     .Select(e => (JsonNode?)new JsonObject { ["at"] = e.CreatedAt.ToUnixTimeMilliseconds(), ["message"] = e.Message }).ToJsonArray(),
             };
         }

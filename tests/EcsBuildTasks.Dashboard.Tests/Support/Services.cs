@@ -72,6 +72,34 @@ internal static class Services
         await session.AdvanceUntilAsync(async () => await session.DeploymentStatusAsync(cluster, service) == "SUCCESSFUL", TimeSpan.FromMinutes(10), "the first revision");
     }
 
+    /// <summary>
+    /// Versioned services in the Harness style (<c>name__1</c>, <c>name__2</c>, …), one task each, created through the
+    /// ECS API as the versioned strategy would, and run to a steady state.
+    /// </summary>
+    public static async Task VersionedAsync(DashboardSession session, string cluster, string name, params int[] versions)
+    {
+        var aws = session.Aws;
+        var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
+        await Scenario.ClusterAsync(aws, cluster);
+        var definition = await Scenario.FargateTaskDefinitionAsync(aws, name, Image(session));
+        foreach (var version in versions)
+        {
+            await aws.EcsAsync("CreateService", new JsonObject
+            {
+                ["cluster"] = cluster,
+                ["serviceName"] = $"{name}__{version}",
+                ["taskDefinition"] = definition,
+                ["desiredCount"] = 1,
+                ["launchType"] = "FARGATE",
+                ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
+            });
+        }
+
+        await session.AdvanceUntilAsync(
+            async () => (await Task.WhenAll(versions.Select(v => session.DeploymentStatusAsync(cluster, $"{name}__{v}")))).All(s => s == "SUCCESSFUL"),
+            TimeSpan.FromMinutes(10), "the versioned services");
+    }
+
     /// <summary>Registers another revision of the family (same image: LocalEcs's built-in base).</summary>
     public static Task<string> NewRevisionAsync(DashboardSession session, string family) =>
         Scenario.FargateTaskDefinitionAsync(session.Aws, family, Image(session));

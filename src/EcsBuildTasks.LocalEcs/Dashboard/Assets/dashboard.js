@@ -512,6 +512,12 @@
     $('fault-service-name').textContent = service ? `${service.name} (${service.cluster})` : 'the selected service';
     $('arm-next-revision').disabled = !service;
     $('disarm-next-revision').hidden = !(service && service.nextRevisionFault);
+    const line = $('next-revision-status');
+    if (service && !service.nextRevisionFault && line.dataset.armedFor === service.arn) {
+      // The armed fault went into a deployment (or was disarmed elsewhere): the old message no longer holds.
+      line.textContent = '';
+      delete line.dataset.armedFor;
+    }
     const list = $('fault-rules');
     list.replaceChildren(...faults.map((rule) => {
       const kinds = [
@@ -543,6 +549,7 @@
     try {
       await control('POST', 'faults/next-revision', { cluster: service.cluster, service: service.name, simulate, region: state.region });
       alertLine('next-revision-status', `Armed: the next revision of ${service.name} will ${simulate === 'crash' ? 'crash' : `run with ${simulate}`}. Deploy it to rehearse the rollback.`, true);
+      $('next-revision-status').dataset.armedFor = service.arn;
     } catch (error) {
       alertLine('next-revision-status', `Not armed: ${error.message}`, false);
     }
