@@ -19,6 +19,8 @@
     detail: null,
     rendered: {}, // last JSON drawn per part, to redraw only what changed
     timer: null,
+    inFlight: false,
+    again: false,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -117,6 +119,13 @@
 
   async function poll() {
     clearTimeout(state.timer);
+    if (state.inFlight) {
+      // One poll at a time: a click during a poll asks for another right after it.
+      state.again = true;
+      return;
+    }
+
+    state.inFlight = true;
     try {
       const region = state.region ? `?region=${encodeURIComponent(state.region)}` : '';
       const overview = await getJson('overview' + region);
@@ -139,7 +148,9 @@
     } catch (error) {
       setConnection(false, null, error);
     } finally {
-      state.timer = setTimeout(poll, POLL_MS);
+      state.inFlight = false;
+      state.timer = setTimeout(poll, state.again ? 50 : POLL_MS);
+      state.again = false;
     }
   }
 
@@ -273,11 +284,13 @@
     const deployment = detail.deployment;
     $('deployment-title').textContent = `${service.name} in ${service.cluster}`;
     picker.hidden = detail.deployments.length < 2;
-    const deploymentSelect = $('deployment-select');
-    deploymentSelect.replaceChildren(...detail.deployments.map((d, i) => el('option', {
-      value: i === 0 ? '' : d.arn,
-      selected: deployment && d.arn === deployment.arn,
-    }, `${clockTime(d.createdAt)} · ${d.revision} · ${d.status}${i === 0 ? ' (latest)' : ''}`)));
+    // Rebuilt only when the list changes, so an open drop-down is not closed under the user's pointer.
+    if (changed('deployment-list', [detail.deployments, deployment && deployment.arn])) {
+      $('deployment-select').replaceChildren(...detail.deployments.map((d, i) => el('option', {
+        value: i === 0 ? '' : d.arn,
+        selected: deployment && d.arn === deployment.arn,
+      }, `${clockTime(d.createdAt)} · ${d.revision} · ${d.status}${i === 0 ? ' (latest)' : ''}`)));
+    }
 
     if (!deployment) {
       body.hidden = true;
