@@ -58,6 +58,30 @@ public sealed class BrowserRequestTests
             Assert.IsFalse(response.Headers.Contains("Access-Control-Allow-Headers"));
         }
 
+        // LocalEcs's own page (the dashboard) is same-origin: its Origin is accepted, and its control calls still need the header.
+        var own = local.Aws.Http.BaseAddress!;
+        foreach (var (header, expected) in new[] { (false, HttpStatusCode.Forbidden), (true, HttpStatusCode.OK) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/_localecs/health");
+            request.Headers.Add("Origin", $"{own.Scheme}://{own.Authority}");
+            request.Headers.Add("Sec-Fetch-Site", "same-origin");
+            if (header)
+            {
+                request.Headers.Add(LocalEcsServer.ControlHeader, "1");
+            }
+
+            using var response = await local.Aws.Http.SendAsync(request);
+            Assert.AreEqual(expected, response.StatusCode, $"same-origin, {(header ? "with" : "without")} the control header");
+        }
+
+        using (var otherPort = new HttpRequestMessage(HttpMethod.Get, "/_localecs/health"))
+        {
+            otherPort.Headers.Add("Origin", $"{own.Scheme}://{own.Host}:{own.Port + 1}");
+            otherPort.Headers.Add(LocalEcsServer.ControlHeader, "1");
+            using var response = await local.Aws.Http.SendAsync(otherPort);
+            Assert.AreEqual(HttpStatusCode.Forbidden, response.StatusCode, "a page on another port of this machine is another origin");
+        }
+
         Assert.AreEqual(1, (await local.Aws.EcsAsync("ListClusters"))["clusterArns"]!.AsArray().Count, "the state was not reset");
         var (status, _) = await local.Aws.ControlAsync(HttpMethod.Post, "reset");
         Assert.AreEqual(HttpStatusCode.OK, status, "with its header the control API works");

@@ -137,7 +137,7 @@ public sealed class DurabilityTests
     }
 
     [TestMethod]
-    public async Task Writes_to_Route_53_IAM_Secrets_Manager_SSM_and_capacity_providers_survive_kill_9()
+    public async Task Writes_to_Route_53_IAM_Secrets_Manager_SSM_capacity_providers_and_armed_faults_survive_kill_9()
     {
         LocalEcsProcess.RequireLinux("Kills LocalEcs with SIGKILL.");
         var folder = Directory.CreateTempSubdirectory("localecs-crash-services-").FullName;
@@ -175,6 +175,17 @@ public sealed class DurabilityTests
                 });
                 var (status, body) = await aws.ControlAsync(HttpMethod.Put, "capacity-providers/instances", new JsonObject { ["capacityProvider"] = "workers", ["count"] = 3 });
                 Assert.AreEqual(HttpStatusCode.OK, status, body);
+                await aws.EcsAsync("CreateService", new JsonObject
+                {
+                    ["cluster"] = "prod",
+                    ["serviceName"] = "orders",
+                    ["taskDefinition"] = await Scenario.FargateTaskDefinitionAsync(aws, "orders", "public.ecr.aws/nginx/nginx:1.27"),
+                    ["desiredCount"] = 0,
+                    ["launchType"] = "FARGATE",
+                    ["networkConfiguration"] = Scenario.AwsVpc(subnets, group),
+                });
+                (status, body) = await aws.ControlAsync(HttpMethod.Post, "faults/next-revision", new JsonObject { ["cluster"] = "prod", ["service"] = "orders", ["simulate"] = "crash" });
+                Assert.AreEqual(HttpStatusCode.OK, status, body);
                 local.KillHard();
             }
 
@@ -192,6 +203,7 @@ public sealed class DurabilityTests
             Assert.AreEqual("ACTIVE", (string?)provider["status"]);
             var state = JsonNode.Parse((await again.ControlAsync(HttpMethod.Get, "state")).Body)!;
             Assert.AreEqual(3, (int?)state["Regions"]!["us-east-1"]!["CapacityProviders"]!["workers"]!["InstanceCount"], "the instance count set through the control API");
+            Assert.AreEqual("crash", (string?)state["Regions"]!["us-east-1"]!["Clusters"]!["prod"]!["Services"]!["orders"]!["NextRevisionSimulate"], "the fault armed for the next revision (the dashboard's button)");
         }
         finally
         {

@@ -75,6 +75,8 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEnd
                 ("GET", "faults") => (200, Faults()),
                 ("POST", "faults") => AddFault(body),
                 ("DELETE", "faults") => ClearFaults(),
+                ("POST", "faults/next-revision") => await ArmNextRevisionAsync(body),
+                ("DELETE", "faults/next-revision") => await DisarmNextRevisionAsync(body),
                 ("GET", "hooks") => (200, Hooks()),
                 ("POST", "hooks") => await SetHookResultAsync(body),
                 ("PUT", "lambda-hook-results") => await SetLambdaResultAsync(body),
@@ -107,6 +109,7 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEnd
         ["endpoints"] = WithIam(new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
+            "POST|DELETE /_localecs/faults/next-revision {cluster, service, simulate, region?}",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
             "DELETE /_localecs/container-instances {cluster, containerInstance, region?}",

@@ -94,6 +94,9 @@ internal sealed class LocalEcsRuntime
     /// <summary>IAM policy enforcement and the record of what requests needed.</summary>
     public IamAuthorizer Authorizer { get; }
 
+    /// <summary>Counts, weights and stages over time, sampled by the simulation for the dashboard.</summary>
+    public Dashboard.DeploymentHistory History { get; } = new();
+
     public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
 
     /// <summary>Forgets every resource, image and fault; the base image and default networks come back.</summary>

@@ -11,9 +11,10 @@ namespace EcsBuildTasks.LocalEcs.Hosting;
 /// <list type="bullet">
 /// <item>the <c>Host</c> must be a loopback name (<c>localhost</c>, <c>*.localhost</c>, <c>127.x.x.x</c>, <c>[::1]</c>):
 /// a rebinding page's requests carry its own domain;</item>
-/// <item>requests a browser marks as coming from a page (<c>Origin</c>, or <c>Sec-Fetch-Site</c> other than
-/// <c>none</c>/<c>same-origin</c>) are refused: LocalEcs serves no page, and no AWS SDK, CLI or container tool sends
-/// those headers. CORS preflights are refused the same way, so a page never gets permission for more;</item>
+/// <item>requests a browser marks as coming from another page (an <c>Origin</c> other than LocalEcs's own
+/// <c>scheme://host:port</c>, or <c>Sec-Fetch-Site</c> other than <c>none</c>/<c>same-origin</c>) are refused: the only
+/// page LocalEcs serves is its dashboard, whose script is same-origin, and no AWS SDK, CLI or container tool sends those
+/// headers. CORS preflights are refused the same way, so a page never gets permission for more;</item>
 /// <item>the control API needs the <see cref="ControlHeader"/> header, which a page can only send after a CORS preflight
 /// that LocalEcs never approves.</item>
 /// </list>
@@ -25,6 +26,9 @@ internal static class RequestGuard
     /// <summary>The header every control API request needs (any non-empty value, e.g. <c>LocalEcs-Control: 1</c>).</summary>
     public const string ControlHeader = "LocalEcs-Control";
 
+    /// <summary>The value LocalEcs's own dashboard and tests send in <see cref="ControlHeader"/> (any non-empty value is accepted).</summary>
+    public const string ControlHeaderValue = "1";
+
     /// <summary>Why the request is refused, or null to let it through.</summary>
     public static string? Refusal(HttpRequest request, bool control)
     {
@@ -35,7 +39,7 @@ internal static class RequestGuard
                 + "That refusal protects it from web pages that rebind their own domain name to 127.0.0.1.";
         }
 
-        if (request.Headers.Origin.Count > 0)
+        if (request.Headers.Origin.Count > 0 && !IsSameOrigin(request))
         {
             return $"LocalEcs refuses requests from web pages (this one came from origin '{request.Headers.Origin}'): a page must not reach the AWS APIs, the registry or the control API on this machine.";
         }
@@ -62,6 +66,18 @@ internal static class RequestGuard
         return context.Response.WriteAsync("LocalEcs: " + reason + "\n");
     }
 
+    /// <summary>
+    /// The browser says the request comes from a page of LocalEcs itself (the dashboard): its <c>Origin</c> is exactly this
+    /// request's scheme, host and port. A page elsewhere, even on another local port, has another origin.
+    /// </summary>
+    private static bool IsSameOrigin(HttpRequest request) =>
+        request.Headers.Origin.Count == 1 && request.Host.HasValue
+        && string.Equals(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <c>localhost</c>, <c>*.localhost</c>, and loopback addresses written out in full (<c>127.x.x.x</c>, <c>[::1]</c>): no
+    /// shorthand such as <c>127.1</c> or <c>2130706433</c>, which browsers rewrite before sending and nothing else needs.
+    /// </summary>
     internal static bool IsLoopbackName(string host)
     {
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
@@ -71,6 +87,7 @@ internal static class RequestGuard
         }
 
         var address = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        return IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
+        return IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip)
+            && (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || address.Count(c => c == '.') == 3);
     }
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace EcsBuildTasks.LocalEcs.Hosting;
 
 /// <summary>
-/// Routes every request on the single port as AWS would: <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
+/// Routes every request on the single port as AWS would: a browser's <c>GET /</c> and <c>/_localecs/dashboard/</c> to the
+/// dashboard, <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
 /// registry, <c>X-Amz-Target</c> to a JSON service, <c>/service/…/operation/…</c> to RPC v2 CBOR (CloudWatch), and
 /// form-encoded <c>Action</c> requests to a Query service chosen by the SigV4 credential scope (Action names collide
 /// between ELBv2, STS, CloudWatch and EC2), and rest-xml requests (Route 53, <c>/2013-04-01/…</c>) by method and URI. The same steps protect every service, in this order: the front door
@@ -45,6 +46,7 @@ internal sealed partial class RequestRouter
     private readonly LocalEcsRuntime runtime;
     private readonly RegistryEndpoints registry;
     private readonly ControlEndpoints control;
+    private readonly Dashboard.DashboardEndpoints dashboard;
     private readonly Dictionary<string, IAwsApi> apis;
     private readonly ILogger logger;
 
@@ -53,6 +55,7 @@ internal sealed partial class RequestRouter
         this.runtime = runtime;
         this.registry = registry;
         this.control = control;
+        dashboard = new Dashboard.DashboardEndpoints(runtime);
         this.logger = logger;
         apis = runtime.Apis.ToDictionary(a => a.SigningName, StringComparer.Ordinal);
     }
@@ -60,7 +63,11 @@ internal sealed partial class RequestRouter
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        var isControl = path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs";
+        // The dashboard's page, script and styles are no control endpoint (a browser navigating to them sends no header);
+        // its data under api/ is, as it tells what the control API tells. The front door guards both like everything else.
+        var isDashboard = Dashboard.DashboardEndpoints.Handles(context.Request);
+        var isControl = (path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs")
+            && (!isDashboard || Dashboard.DashboardEndpoints.IsData(path));
         if (RequestGuard.Refusal(context.Request, isControl) is { } refusal)
         {
             await RequestGuard.RefuseAsync(context, refusal);
@@ -69,6 +76,12 @@ internal sealed partial class RequestRouter
 
         try
         {
+            if (isDashboard)
+            {
+                await dashboard.HandleAsync(context);
+                return;
+            }
+
             if (isControl)
             {
                 await control.HandleAsync(context);
