@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Filter = Amazon.EC2.Model.Filter;
-using DescribeSubnetsRequest = Amazon.EC2.Model.DescribeSubnetsRequest;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
+using DescribeSubnetsRequest = EcsBuildTasks.Aws.EC2.Model.DescribeSubnetsRequest;
 using Amazon.Runtime;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
@@ -28,6 +28,9 @@ public sealed class LocalEcsExpressAndDaemonTests
         await using var local = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 });
         using var ecs = Factory(local).CreateEcs();
         var ct = TestContext.CancellationToken;
+
+        // LocalEcs starts a task only when its secrets exist, as ECS does.
+        await LocalEcs.LocalEcsSeed.JsonAsync(local, "us-east-1", "ssm", "AmazonSSM.PutParameter", new JsonObject { ["Name"] = "db", ["Value"] = "s3cret", ["Type"] = "SecureString" }, ct);
         var created = (await ecs.CreateExpressGatewayServiceAsync(new CreateExpressGatewayServiceRequest
         {
             ServiceName = "web",
@@ -104,7 +107,7 @@ public sealed class LocalEcsExpressAndDaemonTests
         using var ec2 = factory.CreateEc2();
         var ct = TestContext.CancellationToken;
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "prod" }, ct);
-        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] }, ct)).Subnets.Select(s => s.SubnetId).ToList();
+        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] }, ct)).Subnets!.Select(s => s.SubnetId!).ToList();
         var provider = (await ecs.CreateCapacityProviderAsync(new CreateCapacityProviderRequest
         {
             Name = "workers",

@@ -74,7 +74,7 @@ public sealed class Route53ClientTests
         Assert.AreEqual("/change/C1", response.ChangeInfo!.Id);
         Assert.AreSame(ChangeStatus.PENDING, response.ChangeInfo.Status);
         Assert.AreEqual("a & b", response.ChangeInfo.Comment);
-        StringAssert.Contains(sent.Header("Authorization"), "/us-east-1/route53/aws4_request", "Route 53 signs for us-east-1, not the client's eu-west-1");
+        StringAssert.Contains(sent.Header("Authorization"), "/route53/aws4_request", "signed for Route 53 (its region: see the endpoint tests)");
     }
 
     [TestMethod]
@@ -204,17 +204,38 @@ public sealed class Route53ClientTests
     }
 
     [TestMethod]
-    public void The_factory_signs_Route53_for_the_partitions_global_region_and_other_services_for_the_deployments()
+    public async Task Through_the_factory_Route53_from_any_region_goes_to_route53_amazonaws_com_signed_for_us_east_1()
     {
-        var factory = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-central-1", Credentials = new BasicAWSCredentials("a", "b") });
-        using var route53 = factory.CreateRoute53();
-        using var ecs = factory.CreateEcs();
+        // Through an HTTP proxy (the fake server) over plain HTTP, so the request that would reach Route 53 can be read.
+        await using var proxy = new FakeAwsServer((_, _) => FakeResponse.Xml(
+            $"""<GetChangeResponse xmlns="{Namespace}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-01-02T03:04:05Z</SubmittedAt></ChangeInfo></GetChangeResponse>"""));
+        var factory = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-central-1", Credentials = new BasicAWSCredentials("AKIDGLOBALROUTE53001", "s") });
+        var config = factory.Configure(new AmazonRoute53Config());
+        config.UseHttp = true;
+        config.ProxyHost = "127.0.0.1";
+        config.ProxyPort = new Uri(proxy.Endpoint).Port;
+        using var route53 = new AmazonRoute53Client(factory.Credentials, config);
 
-        Assert.AreEqual("us-east-1", route53.Config.AuthenticationRegion);
-        Assert.AreEqual("eu-central-1", route53.Config.RegionEndpoint.SystemName);
-        Assert.AreEqual("eu-central-1", ecs.Config.AuthenticationRegion);
+        var change = await route53.GetChangeAsync(new GetChangeRequest { Id = "/change/C1" }, Ct);
+
+        Assert.AreSame(ChangeStatus.PENDING, change.ChangeInfo!.Status);
+        Assert.AreEqual("http://route53.amazonaws.com/2013-04-01/change/C1", proxy.Requests[0].Path);
+        StringAssert.Contains(proxy.Requests[0].Header("Authorization"), "/us-east-1/route53/aws4_request", StringComparison.Ordinal);
         Assert.AreEqual("Route 53", ((ClientConfig)route53.Config).ServiceId, "ServiceId turns on AWS_ENDPOINT_URL_ROUTE_53");
-        Assert.AreEqual("cn-northwest-1", new AwsClientFactory(new AwsConnectionSettings { Region = "cn-north-1" }).CreateRoute53().Config.AuthenticationRegion);
+    }
+
+    [TestMethod]
+    public async Task Route53_with_an_endpoint_URL_goes_there_signed_for_the_configured_region()
+    {
+        await using var server = new FakeAwsServer((_, _) => FakeResponse.Xml(
+            $"""<GetChangeResponse xmlns="{Namespace}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-01-02T03:04:05Z</SubmittedAt></ChangeInfo></GetChangeResponse>"""));
+        var factory = new AwsClientFactory(new AwsConnectionSettings { EndpointUrl = server.Endpoint, Region = "eu-north-1", Credentials = new BasicAWSCredentials("AKIDROUTE53ENDPOINT1", "s") });
+        using var route53 = factory.CreateRoute53();
+
+        await route53.GetChangeAsync(new GetChangeRequest { Id = "C1" }, Ct);
+
+        Assert.AreEqual("/2013-04-01/change/C1", server.Requests[0].Path);
+        StringAssert.Contains(server.Requests[0].Header("Authorization"), "/eu-north-1/route53/aws4_request", StringComparison.Ordinal);
     }
 
     internal static ResourceRecordSet Weighted(string setIdentifier, long weight, string target) => new()

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Amazon.EC2.Model;
 using Amazon.Runtime;
 using EcsBuildTasks.Aws;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
@@ -13,7 +13,7 @@ using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -71,7 +71,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         var groups = await session.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-name", ["default"])] });
         await session.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "prod" });
         await CreateQuickStartSecretAsync(server.BaseUrl);
-        return new LocalEcsHarness(server, session, subnets.Subnets.Select(s => s.SubnetId).ToList(), groups.SecurityGroups[0].GroupId, subnets.Subnets[0].VpcId);
+        return new LocalEcsHarness(server, session, subnets.Subnets!.Select(s => s.SubnetId!).ToList(), groups.SecurityGroups![0].GroupId!, subnets.Subnets![0].VpcId!);
     }
 
     /// <summary>

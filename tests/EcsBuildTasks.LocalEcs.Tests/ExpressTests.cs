@@ -15,6 +15,7 @@ public sealed class ExpressTests
     public async Task Create_provisions_the_load_balancer_target_groups_security_groups_alarm_and_scaling_and_the_url_reaches_the_tasks()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var created = (await aws.EcsAsync("CreateExpressGatewayService", Request("web", Container(Image))))["service"]!;
         var serviceArn = created["serviceArn"]!.GetValue<string>();
@@ -93,6 +94,7 @@ public sealed class ExpressTests
     public async Task Update_deploys_a_canary_then_all_traffic_and_the_url_serves_the_new_revision()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var (serviceArn, host) = await CreateAndWaitAsync(sim, "shop");
         var updated = (await aws.EcsAsync("UpdateExpressGatewayService", new JsonObject
@@ -132,6 +134,7 @@ public sealed class ExpressTests
     public async Task A_crashing_revision_rolls_back_and_the_previous_configuration_keeps_serving()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var (serviceArn, host) = await CreateAndWaitAsync(sim, "api");
         var v1 = (await DescribeAsync(aws, serviceArn))["activeConfigurations"]![0]!["taskDefinitionArn"]!.GetValue<string>();
@@ -159,6 +162,7 @@ public sealed class ExpressTests
     public async Task The_rollback_alarm_going_into_alarm_during_the_canary_rolls_back()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var (serviceArn, _) = await CreateAndWaitAsync(sim, "cart");
         var alarm = (await Scenario.ServiceAsync(aws, "default", "cart"))["deploymentConfiguration"]!["alarms"]!["alarmNames"]![0]!.GetValue<string>();
@@ -176,6 +180,7 @@ public sealed class ExpressTests
     public async Task Delete_drains_the_service_and_removes_what_ECS_provisioned()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var (serviceArn, host) = await CreateAndWaitAsync(sim, "gone");
         var deleted = (await aws.EcsAsync("DeleteExpressGatewayService", new JsonObject { ["serviceArn"] = serviceArn }))["service"]!;
@@ -201,6 +206,7 @@ public sealed class ExpressTests
     public async Task Services_of_one_VPC_share_the_load_balancer_and_deleting_one_keeps_it()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var (first, _) = await CreateAndWaitAsync(sim, "one");
         var (_, secondHost) = await CreateAndWaitAsync(sim, "two");
@@ -216,6 +222,7 @@ public sealed class ExpressTests
     public async Task Invalid_requests_get_the_errors_the_model_declares()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         async Task<AwsErrorException> Fails(string operation, JsonObject body, string code)
         {
@@ -274,6 +281,7 @@ public sealed class ExpressTests
     public async Task A_given_task_definition_with_a_Main_container_runs_as_is()
     {
         await using var sim = await SimulatedLocalEcs.StartAsync();
+        await DbParameterAsync(sim.Aws);
         var aws = sim.Aws;
         var registered = await aws.EcsAsync("RegisterTaskDefinition", new JsonObject
         {
@@ -303,6 +311,10 @@ public sealed class ExpressTests
         var groups = await aws.QueryAsync("elasticloadbalancing", "DescribeTargetGroups", Scenario.ElbVersion);
         Assert.IsTrue(groups.All("Port").All(p => p.Value == "5000"), "the target groups route to the Main container's port");
     }
+
+    /// <summary>The SSM parameter <see cref="Container"/> names: LocalEcs, like ECS, starts a task only when its secrets exist.</summary>
+    internal static Task DbParameterAsync(AwsClient aws) =>
+        aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "db", ["Value"] = "postgres://db", ["Type"] = "SecureString", ["Overwrite"] = true });
 
     internal static JsonObject Container(string image) => new()
     {

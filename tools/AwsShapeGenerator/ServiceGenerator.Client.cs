@@ -20,11 +20,12 @@ internal sealed partial class ServiceGenerator
         w.Line($"    SigningName: {Naming.Literal(model.SigningName)},");
         w.Line($"    EndpointPrefix: {Naming.Literal(model.EndpointPrefix)},");
         w.Line($"    ApiVersion: {Naming.Literal(model.ApiVersion)},");
-        w.Line($"    UserAgentName: {Naming.Literal(spec.Prefix)},");
-        w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")}{(spec.PartitionGlobal ? "," : ");")}");
-        if (spec.PartitionGlobal)
+        w.Line($"    UserAgentName: {Naming.Literal(spec.Folder)},");
+        w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")}{(model.GlobalEndpoint is null ? ");" : ",")}");
+        if (model.GlobalEndpoint is not null)
         {
-            w.Line("    PartitionGlobal: true);");
+            // The model names one global endpoint (iam.amazonaws.com, route53.amazonaws.com): one host per partition.
+            w.Line("    GlobalEndpoint: true);");
         }
 
         w.Line();
@@ -86,19 +87,23 @@ internal sealed partial class ServiceGenerator
         {
             var request = M(op + "Request");
             var response = M(op + "Response");
-            if (IsJson)
+            switch (spec.Protocol)
             {
-                w.Line($"public static readonly {Rt}JsonOperation<{request}, {response}> {op} = new(");
-                w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {Naming.Literal(model.TargetPrefix + "." + op)}, {spec.JsonHelper}.Serializer, {spec.Prefix}ErrorFactory.Create);");
-            }
-            else if (spec.Protocol == WireProtocol.RestXml)
-            {
-                EmitRestXmlOperation(w, op);
-            }
-            else
-            {
-                w.Line($"public static readonly {Rt}QueryOperation<{request}, {response}> {op} = new(");
-                w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {spec.Prefix}QuerySerializer.Write{op}Request, {spec.Prefix}XmlReader.Read{op}Result, {spec.Prefix}ErrorFactory.Create);");
+                case WireProtocol.Json11:
+                    w.Line($"public static readonly {Rt}JsonOperation<{request}, {response}> {op} = new(");
+                    w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {Naming.Literal(model.TargetPrefix + "." + op)}, {spec.JsonHelper}.Serializer, {spec.Prefix}ErrorFactory.Create);");
+                    break;
+                case WireProtocol.Query:
+                case WireProtocol.Ec2:
+                    var operation = spec.Protocol == WireProtocol.Ec2 ? "Ec2Operation" : "QueryOperation";
+                    w.Line($"public static readonly {Rt}{operation}<{request}, {response}> {op} = new(");
+                    w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {spec.Prefix}QuerySerializer.Write{op}Request, {spec.Prefix}XmlReader.Read{op}Result, {spec.Prefix}ErrorFactory.Create);");
+                    break;
+                case WireProtocol.RestXml:
+                    EmitRestXmlOperation(w, op);
+                    break;
+                default:
+                    throw new InvalidOperationException($"{spec.ModelName}: no operation table for protocol {spec.Protocol}");
             }
 
             if (op != spec.Operations[^1])
@@ -162,11 +167,12 @@ internal sealed partial class ServiceGenerator
             throw new InvalidOperationException($"{spec.ModelName}: paginator {op} names tokens its shapes lack");
         }
 
-        // One token keeps the name "token"; several (Route 53's name, type and identifier) are numbered.
+        // One token keeps the name "token"; several (Route 53's name, type and identifier) are numbered. Tokens, result
+        // keys and the more-results flag are read and set through the official SDK's property names (OfficialNames).
         var tokens = paginator.InputTokens.Select((input, i) => (
             Variable: paginator.InputTokens.Count == 1 ? "token" : "token" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Input: Naming.Property(input),
-            Output: Naming.Property(paginator.OutputTokens[i]),
+            Input: spec.OfficialNames.PropertyName(inputShape.Name, input),
+            Output: spec.OfficialNames.PropertyName(outputShape.Name, paginator.OutputTokens[i]),
             IsString: model.Shapes[outputShape.Members.First(m => m.Name == paginator.OutputTokens[i]).Target] is { Type: "string", IsEnum: false })).ToArray();
 
         var resultKeys = new List<(string Property, string ItemType)>();
@@ -180,7 +186,7 @@ internal sealed partial class ServiceGenerator
                 continue;
             }
 
-            resultKeys.Add((Naming.Property(key), CsType(model.Shapes[member.Target].ListMember!, asMember: false)));
+            resultKeys.Add((spec.OfficialNames.PropertyName(outputShape.Name, key), CsType(model.Shapes[member.Target].ListMember!, asMember: false)));
         }
 
         var response = $"{op}Response";
@@ -248,7 +254,7 @@ internal sealed partial class ServiceGenerator
         if (paginator.MoreResults is { } moreResults)
         {
             // The service says whether more pages follow; the tokens alone may be set on the last page.
-            w.Line($"while (response.{Naming.Property(moreResults)} == true);");
+            w.Line($"while (response.{spec.OfficialNames.PropertyName(outputShape.Name, moreResults)} == true);");
         }
         else
         {

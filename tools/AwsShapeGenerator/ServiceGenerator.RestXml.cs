@@ -70,7 +70,7 @@ internal sealed partial class ServiceGenerator
                     // As botocore: a document only when at least one body member is set.
                     var root = http.InputRootName ?? input;
                     var ns = http.InputXmlNamespace is null ? "null" : Naming.Literal(http.InputXmlNamespace);
-                    w.Open($"if ({string.Join(" || ", body.Select(m => $"value.{Naming.Property(m.Name)} is not null"))})");
+                    w.Open($"if ({string.Join(" || ", body.Select(m => $"value.{PropertyName(shape, m)} is not null"))})");
                     w.Line($"request.WriteBody({Naming.Literal(root)}, {ns}, writer => Write{ClassName(input)}(writer, value));");
                     w.Close();
                 }
@@ -106,7 +106,7 @@ internal sealed partial class ServiceGenerator
                 }
 
                 var variable = "m" + index++.ToString(CultureInfo.InvariantCulture);
-                w.Open($"if (value.{Naming.Property(member.Name)} is {{ }} {variable})");
+                w.Open($"if (value.{PropertyName(shape, member)} is {{ }} {variable})");
                 EmitXmlBodyValue(w, member.Target, variable, WireName(member), member.Flattened, member.TimestampFormat, depth: 0, inputMember: inputShapes.Contains(shapeName));
                 w.Close();
             }
@@ -122,7 +122,7 @@ internal sealed partial class ServiceGenerator
     private void EmitRequestLocationMember(CodeWriter w, ShapeModel shape, MemberModel member, int index, string requestUri)
     {
         var binding = Rest.Member(shape.Name, member.Name);
-        var property = Naming.Property(member.Name);
+        var property = PropertyName(shape, member);
         var target = model.Shapes[member.Target];
         var variable = "p" + index.ToString(CultureInfo.InvariantCulture);
         switch (binding.Location)
@@ -300,7 +300,7 @@ internal sealed partial class ServiceGenerator
             foreach (var member in shape.Members)
             {
                 var binding = Rest.Member(output, member.Name);
-                var property = Naming.Property(member.Name);
+                var property = PropertyName(shape, member);
                 var variable = "h" + index++.ToString(CultureInfo.InvariantCulture);
                 switch (binding.Location)
                 {
@@ -357,7 +357,7 @@ internal sealed partial class ServiceGenerator
                 w.Open("switch (child.Name.LocalName)");
                 foreach (var member in members)
                 {
-                    var property = Naming.Property(member.Name);
+                    var property = PropertyName(shape, member);
                     var target = model.Shapes[member.Target];
                     var flattened = target.Type == "list" && (member.Flattened || target.Flattened);
                     w.Line($"case {Naming.Literal(flattened ? target.ListMemberLocationName ?? WireName(member) : WireName(member))}:");
@@ -412,7 +412,7 @@ internal sealed partial class ServiceGenerator
         if (withMembers.Count > 0)
         {
             w.Open("switch (exception)");
-            foreach (var (className, _, members) in withMembers)
+            foreach (var (className, shape, members) in withMembers)
             {
                 w.Line($"case {M(className)} typed:");
                 var index = 0;
@@ -421,7 +421,7 @@ internal sealed partial class ServiceGenerator
                     var variable = "e" + index++.ToString(CultureInfo.InvariantCulture);
                     w.Line($"    if ({Ser}RestXmlValues.Child(error, {Naming.Literal(WireName(member))}, ignoreCase: true) is {{ }} {variable})");
                     w.Line("    {");
-                    w.Line($"        typed.{Naming.Property(member.Name)} = {ReadExpression(member.Target, variable, asMember: true, depth: 0)};");
+                    w.Line($"        typed.{PropertyName(shape, member)} = {ReadExpression(member.Target, variable, asMember: true, depth: 0)};");
                     w.Line("    }");
                     w.Line();
                 }
@@ -458,7 +458,7 @@ internal sealed partial class ServiceGenerator
                 }
 
                 first = false;
-                w.Line($"public {CsType(member.Target, asMember: true)} {Naming.Property(member.Name)} {{ get; set; }}");
+                w.Line($"public {CsType(member.Target, asMember: true)} {PropertyName(shape, member)} {{ get; set; }}");
             }
 
             w.Close();

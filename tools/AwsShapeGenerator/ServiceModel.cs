@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace EcsBuildTasks.Tools.AwsShapeGenerator;
 
 /// <summary>A member of a structure shape, as the botocore model declares it (documentation is never read).</summary>
-internal sealed record MemberModel(string Name, string Target, string? LocationName, bool Flattened, string? TimestampFormat);
+internal sealed record MemberModel(string Name, string Target, string? LocationName, bool Flattened, string? TimestampFormat, string? QueryName = null);
 
 /// <summary>A shape from <c>service-2.json</c>; only the facts the generator needs.</summary>
 internal sealed class ShapeModel
@@ -67,11 +67,48 @@ internal sealed partial class ServiceModel
 
     public string? TargetPrefix { get; init; }
 
+    /// <summary>The one endpoint of a global service (IAM: <c>iam.amazonaws.com</c>, Route 53: <c>route53.amazonaws.com</c>),
+    /// from the model's metadata; such a service has one host per partition (see the runtime's AwsGlobalEndpoints).</summary>
+    public string? GlobalEndpoint { get; init; }
+
     public required IReadOnlyDictionary<string, ShapeModel> Shapes { get; init; }
 
     public required IReadOnlyDictionary<string, OperationModel> Operations { get; init; }
 
     public required IReadOnlyDictionary<string, PaginatorModel> Paginators { get; init; }
+
+    /// <summary>The same model with the members <paramref name="excluded"/> names removed from every structure.</summary>
+    public ServiceModel WithoutMembers(Func<string, bool> excluded)
+    {
+        var shapes = Shapes.ToDictionary(
+            pair => pair.Key,
+            pair => pair.Value.Members.Any(m => excluded(m.Name))
+                ? new ShapeModel
+                {
+                    Name = pair.Value.Name,
+                    Type = pair.Value.Type,
+                    Members = pair.Value.Members.Where(m => !excluded(m.Name)).ToArray(),
+                    Required = pair.Value.Required.Where(r => !excluded(r)).ToHashSet(StringComparer.Ordinal),
+                    IsException = pair.Value.IsException,
+                    ErrorCode = pair.Value.ErrorCode,
+                    ErrorHttpStatus = pair.Value.ErrorHttpStatus,
+                }
+                : pair.Value,
+            StringComparer.Ordinal);
+        return new ServiceModel
+        {
+            ApiVersion = ApiVersion,
+            EndpointPrefix = EndpointPrefix,
+            SigningName = SigningName,
+            ServiceId = ServiceId,
+            TargetPrefix = TargetPrefix,
+            GlobalEndpoint = GlobalEndpoint,
+            Shapes = shapes,
+            Operations = Operations,
+            Paginators = Paginators,
+            RestXml = RestXml,
+        };
+    }
 
     /// <summary>Finds <c>&lt;models&gt;/&lt;service&gt;/&lt;only version&gt;</c>.</summary>
     public static string FindServiceDirectory(string modelsDirectory, string modelName)
@@ -134,6 +171,7 @@ internal sealed partial class ServiceModel
             SigningName = (string?)metadata["signingName"] ?? (string)metadata["endpointPrefix"]!,
             ServiceId = (string)metadata["serviceId"]!,
             TargetPrefix = (string?)metadata["targetPrefix"],
+            GlobalEndpoint = (string?)metadata["globalEndpoint"],
             Shapes = shapes,
             Operations = operations,
             Paginators = paginators,
@@ -163,7 +201,8 @@ internal sealed partial class ServiceModel
                     (string)m["shape"]!,
                     (string?)m["locationName"],
                     (bool?)m["flattened"] ?? false,
-                    (string?)m["timestampFormat"]));
+                    (string?)m["timestampFormat"],
+                    (string?)m["queryName"]));
             }
         }
 

@@ -7,8 +7,9 @@ using Amazon.Util;
 namespace EcsBuildTasks.Aws.Runtime;
 
 /// <summary>
-/// The standard AWS endpoint rules every service we use follows: a custom endpoint wins verbatim; otherwise
-/// <c>https://{prefix}[-fips].{region}.{partition DNS suffix}</c>, with the dual-stack suffix when asked.
+/// The standard AWS endpoint rules every service we use follows: a custom endpoint wins verbatim; a global service has one
+/// host per partition (<see cref="AwsGlobalEndpoints"/>); otherwise <c>https://{prefix}[-fips].{region}.{partition DNS
+/// suffix}</c>, with the dual-stack suffix when asked.
 /// </summary>
 internal sealed class AwsEndpointProvider : IEndpointProvider
 {
@@ -45,6 +46,11 @@ internal sealed class AwsEndpointProvider : IEndpointProvider
         }
 
         var partition = Fn.Partition(region) ?? throw new AmazonClientException($"Region '{region}' is not in a known AWS partition.");
+        if (descriptor.GlobalEndpoint)
+        {
+            return AwsGlobalEndpoints.Resolve(descriptor, partition, useFips, useDualStack);
+        }
+
         if (useFips && !partition.supportsFIPS)
         {
             throw new AmazonClientException("FIPS is enabled but this partition does not support FIPS");
@@ -55,46 +61,11 @@ internal sealed class AwsEndpointProvider : IEndpointProvider
             throw new AmazonClientException("DualStack is enabled but this partition does not support DualStack");
         }
 
-        if (descriptor.PartitionGlobal)
-        {
-            return PartitionGlobalEndpoint(partition, useFips, useDualStack);
-        }
-
         // ECR's API host is api.ecr.{region}.amazonaws.com, but its dual-stack host is ecr.{region}.api.aws (botocore ruleset).
         var prefix = useDualStack && descriptor.EndpointPrefix == "api.ecr" ? "ecr" : descriptor.EndpointPrefix;
         var suffix = useDualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix;
         return new Endpoint($"https://{prefix}{(useFips ? "-fips" : string.Empty)}.{region}.{suffix}");
     }
-
-    /// <summary>
-    /// A partition-global service's host (botocore's Route 53 ruleset): <c>route53.amazonaws.com</c>,
-    /// <c>route53-fips.amazonaws.com</c>, <c>route53.global.api.aws</c> in the commercial partition, the partition's
-    /// own names elsewhere; always signed for the partition's global region, whatever region the client is in.
-    /// </summary>
-    private Endpoint PartitionGlobalEndpoint(Partition partition, bool useFips, bool useDualStack)
-    {
-        var prefix = descriptor.EndpointPrefix;
-        var fips = useFips ? "-fips" : string.Empty;
-        var host = (partition.name, useFips, useDualStack) switch
-        {
-            ("aws", _, false) => $"{prefix}{fips}.amazonaws.com",
-            ("aws", _, true) => $"{prefix}{fips}.global.api.aws",
-            ("aws-cn", false, false) => $"{prefix}.amazonaws.com.cn",
-            ("aws-cn", false, true) => $"{prefix}.global.api.amazonwebservices.com.cn",
-            ("aws-us-gov", _, false) => $"{prefix}.us-gov.amazonaws.com",
-            ("aws-us-gov", _, true) => $"{prefix}.us-gov.api.aws",
-            ("aws-eusc", false, true) => $"{prefix}.global.api.amazonwebservices.eu",
-            (_, _, false) => $"{prefix}{fips}.{partition.dnsSuffix}",
-            (_, _, true) => $"{prefix}{fips}.{partition.dualStackDnsSuffix}",
-        };
-        var signingRegion = partition.implicitGlobalRegion;
-        var authSchemes = $$"""{"authSchemes":[{"name":"sigv4","signingName":"{{descriptor.SigningName}}","signingRegion":"{{signingRegion}}"}]}""";
-        return new Endpoint("https://" + host, authSchemes, null);
-    }
-
-    /// <summary>The region a partition-global service signs for (us-east-1, cn-northwest-1, us-gov-west-1, …).</summary>
-    public static string GlobalSigningRegion(string region) =>
-        Fn.Partition(region)?.implicitGlobalRegion ?? throw new AmazonClientException($"Region '{region}' is not in a known AWS partition.");
 }
 
 /// <summary>Maps a client's config onto endpoint parameters (the generated SDK's resolver, for the standard ruleset).</summary>

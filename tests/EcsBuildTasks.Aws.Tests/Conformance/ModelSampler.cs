@@ -11,11 +11,14 @@ internal sealed class ModelSampler
 {
     private readonly AwsApiModel model;
     private readonly int listLength;
+    private readonly Func<string, bool> excludedMember;
 
-    public ModelSampler(AwsApiModel model, int listLength = 2)
+    /// <param name="excludedMember">Members the official SDK leaves out of its model (EC2's DryRun): never sampled.</param>
+    public ModelSampler(AwsApiModel model, int listLength = 2, Func<string, bool>? excludedMember = null)
     {
         this.model = model;
         this.listLength = listLength;
+        this.excludedMember = excludedMember ?? (_ => false);
     }
 
     /// <summary>The sample timestamp, on the wire as epoch seconds with milliseconds.</summary>
@@ -42,6 +45,11 @@ internal sealed class ModelSampler
                 var result = new JsonObject();
                 foreach (var (name, target, member) in AwsApiModel.Members(shape))
                 {
+                    if (excludedMember(name))
+                    {
+                        continue;
+                    }
+
                     var value = Sample(target, name, path);
                     if (value is not null)
                     {

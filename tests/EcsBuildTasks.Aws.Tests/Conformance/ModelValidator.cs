@@ -47,7 +47,9 @@ internal sealed class ModelValidator
                 var members = AwsApiModel.Members(shape).ToDictionary(m => AwsApiModel.WireName(m.Name, m.Member), m => m, StringComparer.Ordinal);
                 foreach (var required in shape["required"]?.AsArray().Select(r => (string)r!) ?? [])
                 {
-                    if (!obj.ContainsKey(required))
+                    // Required lists member names; the document carries wire names (EC2: locationName).
+                    var wire = AwsApiModel.Members(shape).Where(m => m.Name == required).Select(m => AwsApiModel.WireName(m.Name, m.Member)).FirstOrDefault() ?? required;
+                    if (!obj.ContainsKey(wire))
                     {
                         problems.Add($"{path}: required member '{required}' of {shapeName} is missing");
                     }

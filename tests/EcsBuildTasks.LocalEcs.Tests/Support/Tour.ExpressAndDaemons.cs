@@ -57,6 +57,7 @@ internal static partial class Tour
         await aws.EcsAsync("DeleteDaemonTaskDefinition", new JsonObject { ["daemonTaskDefinition"] = v1 });
         await aws.EcsAsync("DeleteCapacityProvider", new JsonObject { ["capacityProvider"] = provider, ["cluster"] = "daemons" });
 
+        await ExpressTests.DbParameterAsync(aws);
         var express = (await aws.EcsAsync("CreateExpressGatewayService", ExpressTests.Request("tour-express", ExpressTests.Container("public.ecr.aws/nginx/nginx:1.27"))))["service"]!;
         var serviceArn = express["serviceArn"]!.DeepClone();
         await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "default", "tour-express"))["status"]!.GetValue<string>() == "SUCCESSFUL",

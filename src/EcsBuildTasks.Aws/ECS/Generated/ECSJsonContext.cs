@@ -4,7 +4,7 @@
 
 namespace EcsBuildTasks.Aws.ECS;
 
-[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, GenerationMode = global::System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.ECS.Model.AcceleratorCountRequest))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.ECS.Model.AcceleratorTotalMemoryMiBRequest))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.ECS.Model.AdvancedConfiguration))]

@@ -14,7 +14,7 @@ public partial class AmazonRoute53Config : global::EcsBuildTasks.Aws.Runtime.Aws
         ApiVersion: "2013-04-01",
         UserAgentName: "Route53",
         SecretResponses: false,
-        PartitionGlobal: true);
+        GlobalEndpoint: true);
 
     public AmazonRoute53Config()
         : base(Descriptor)

@@ -185,9 +185,11 @@ internal sealed partial class SsmApi : IAwsApi
         var invalid = new JsonArray();
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
-            if (Find(state, name) is { } parameter)
+            if (Find(state, name) is not null)
             {
-                found.Add(Render(request.Region, parameter, decrypt));
+                // As GetParameter: a name:version answers with the bare name and the selector, so callers can tell
+                // "db" from "db:1" in one answer.
+                found.Add(RenderSelected(request.Region, state, name, decrypt));
             }
             else
             {
