@@ -41,7 +41,7 @@ def start_localecs(time_scale, state_dir):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
-            urllib.request.urlopen(f"http://localhost:{port}/_localecs/health", timeout=1)
+            urllib.request.urlopen(urllib.request.Request(f"http://localhost:{port}/_localecs/health", headers={"LocalEcs-Control": "1"}), timeout=1)
             return process, port
         except OSError:
             time.sleep(0.1)
