@@ -3,6 +3,7 @@ using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.Core.Strategies.Rolling;
+using EcsBuildTasks.Core.Strategies.Versioned;
 
 namespace EcsBuildTasks.Core.Strategies;
 
@@ -28,6 +29,7 @@ internal static class DeploymentStrategies
     [
         new([RollingStrategy.StrategyName], RollingStrategy.Create),
         new(TrafficShiftingStrategy.Names, TrafficShiftingStrategy.Create),
+        new([VersionedStrategy.StrategyName], VersionedStrategy.Create),
     ];
 
     /// <summary>Every name <c>EcsDeploymentStrategy</c> takes.</summary>
