@@ -23,7 +23,7 @@ internal sealed record ServiceVersion(int Number, EcsService Service)
     public string? Colour => Tag(VersionTags.Colour);
 
     /// <summary>True while a deployment is moving tasks to this version (set when it is created, cleared when it serves).</summary>
-    public bool IsDeploying => Tag(VersionTags.State) == VersionTags.Deploying;
+    public bool IsDeploying => Service.Status == "ACTIVE" && Tag(VersionTags.State) == VersionTags.Deploying;
 
     /// <summary>The target groups this version's tasks register with.</summary>
     public IReadOnlyList<string> TargetGroups => [.. (Service.LoadBalancers ?? []).Select(l => l.TargetGroupArn).OfType<string>()];

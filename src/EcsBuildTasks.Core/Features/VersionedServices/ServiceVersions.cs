@@ -16,10 +16,10 @@ internal sealed record VersionSet(string Cluster, string BaseName, IReadOnlyList
     public int NextNumber => Versions.Count == 0 ? 1 : Versions.Max(v => v.Number) + 1;
 
     /// <summary>The versions with tasks wanted (desired count above 0).</summary>
-    public IReadOnlyList<ServiceVersion> Serving => [.. Versions.Where(v => v.DesiredCount > 0)];
+    public IReadOnlyList<ServiceVersion> Serving => [.. Versions.Where(v => v.DesiredCount > 0 && v.Service.Status == "ACTIVE")];
 
     /// <summary>The highest version with tasks wanted: what serves now.</summary>
-    public ServiceVersion? Current => Versions.LastOrDefault(v => v.DesiredCount > 0);
+    public ServiceVersion? Current => Versions.LastOrDefault(v => v.DesiredCount > 0 && v.Service.Status == "ACTIVE");
 
     public ServiceVersion? Find(string name) => Versions.FirstOrDefault(v => v.Name == name);
 

@@ -49,6 +49,10 @@ internal sealed class VersionRestore(ServiceVersions versions, VersionScaling sc
             await Try(problems, $"{(deleteNew ? "delete" : "downsize")} {newVersion}", () => deleteNew
                 ? versions.DeleteAsync(cluster, newVersion, cancellationToken)
                 : versions.ResizeAsync(cluster, newVersion, 0, cancellationToken)).ConfigureAwait(false);
+            if (!deleteNew && problems.Count == 0 && await steady.WaitAsync(cluster, newVersion, 0, cancellationToken).ConfigureAwait(false) is { Steady: false } drained)
+            {
+                problems.Add($"{newVersion} did not stop its tasks: {drained.Detail}");
+            }
         }
 
         var restored = new RestoreResult(problems.Count == 0, problems, counts);

@@ -45,6 +45,16 @@ internal sealed class VersionScaling(AwsSession aws, IDeploymentLog log)
         log.Info($"EcsBuildTasks: auto scaling of {serviceName} removed for the deployment (backed up)");
     }
 
+    /// <summary>Removes the auto scaling of every backed-up version.</summary>
+    public async Task RemoveBackedUpAsync(string cluster, IEnumerable<ScalingBackup> backups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(backups);
+        foreach (var backup in backups)
+        {
+            await RemoveAsync(cluster, backup.ServiceName, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Recreates <paramref name="backup"/> on <paramref name="serviceName"/> (its own service on a rollback, the new version after a deployment).</summary>
     public async Task RestoreAsync(string cluster, string serviceName, ScalingBackup backup, CancellationToken cancellationToken)
     {

@@ -17,10 +17,14 @@ internal sealed record SteadyResult(bool Steady, DeploymentOutcome Outcome, stri
 /// Waits until a version is steady at a desired count: running = desired with nothing pending, and, when it registers
 /// with target groups, each of its running tasks healthy in each of them. Fails when its tasks keep failing (the
 /// project's <c>EcsFailFastFailedTasks</c>, else ECS's circuit-breaker threshold: half the count, 3 to 200), when ECS
-/// marks its deployment FAILED, or at <paramref name="timeout"/>.
+/// marks its deployment FAILED, or at <paramref name="timeout"/>. Steady means steady for <see cref="SettleTime"/>:
+/// a task that crashes a second after it starts must fail the phase it started in, not the next one.
 /// </summary>
 internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, TimeProvider time, TimeSpan timeout, TimeSpan pollCap, int? failFastFailedTasks)
 {
+    /// <summary>How long a version must stay at its count, with no task failing, to count as steady.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(5);
+
     public async Task<SteadyResult> WaitAsync(string cluster, string name, int count, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -28,6 +32,8 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
         var failureLimit = failFastFailedTasks ?? Math.Clamp((int)Math.Ceiling(count / 2.0), 3, 200);
         var baseline = -1;
         string? lastProgress = null;
+        long? steadySince = null;
+        var failedWhenSteady = 0;
         EcsService? service = null;
         while (true)
         {
@@ -59,10 +65,25 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
                 var unhealthy = count == 0 ? null : await UnhealthyTargetsAsync(cluster, service, count, cancellationToken).ConfigureAwait(false);
                 if (unhealthy is null)
                 {
-                    return SteadyResult.Ok(progress);
-                }
+                    if (steadySince is null || failed != failedWhenSteady)
+                    {
+                        (steadySince, failedWhenSteady) = (time.GetTimestamp(), failed);
+                    }
 
-                progress += ", " + unhealthy;
+                    if (count == 0 || time.GetElapsedTime(steadySince.Value) >= SettleTime)
+                    {
+                        return SteadyResult.Ok(progress);
+                    }
+                }
+                else
+                {
+                    progress += ", " + unhealthy;
+                    steadySince = null;
+                }
+            }
+            else
+            {
+                steadySince = null;
             }
 
             if (progress != lastProgress)
@@ -77,7 +98,7 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
             }
 
             await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
-            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, pollCap.Ticks));
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, (steadySince is null ? pollCap : TimeSpan.FromSeconds(1)).Ticks));
         }
     }
 

@@ -45,6 +45,12 @@ internal sealed class VersionedDeployment : AppliedDeployment
 
     public List<GateResult> Gates { get; } = [];
 
+    /// <summary>VersionedBlueGreen: the production and stage rules as they were before the deployment.</summary>
+    public SwapWiring? Wiring { get; init; }
+
+    /// <summary>VersionedBlueGreen: production forwards to the new version's target group.</summary>
+    public bool Swapped { get; set; }
+
     public RestoreResult? Restore { get; set; }
 
     /// <summary>Lines of what happened at each phase, for the summary (and the tests).</summary>
