@@ -43,7 +43,12 @@ internal sealed class VersionRestore(ServiceVersions versions, VersionScaling sc
             await Try(problems, $"restore the auto scaling of {backup.ServiceName}", () => scaling.RestoreAsync(cluster, backup.ServiceName, backup, cancellationToken)).ConfigureAwait(false);
         }
 
-        if (newVersion is not null)
+        if (newVersion is not null && problems.Count > 0)
+        {
+            // The old versions are not back: the new one keeps its tasks, so that something still serves.
+            problems.Add($"{newVersion} was left as it is, so that the service keeps its tasks");
+        }
+        else if (newVersion is not null)
         {
             await Try(problems, $"remove the auto scaling of {newVersion}", () => RemoveScalingIfAnyAsync(cluster, newVersion, cancellationToken)).ConfigureAwait(false);
             await Try(problems, $"{(deleteNew ? "delete" : "downsize")} {newVersion}", () => deleteNew

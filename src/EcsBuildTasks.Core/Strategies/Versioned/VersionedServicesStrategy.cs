@@ -6,6 +6,7 @@ using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.AutoScaling;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Failures;
+using EcsBuildTasks.Core.Features.LoadBalancing;
 using EcsBuildTasks.Core.Features.OneOffTasks;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
@@ -156,6 +157,15 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
                     PrintCancelledState(context, versioned);
                     throw;
                 }
+                catch (DeploymentException ex)
+                {
+                    // An AWS call refused mid-way (throttling past the retries, a permission): the old versions go back all the same.
+                    context.Log.Info($"EcsBuildTasks: the deployment stopped: {ex.Message}");
+                    versioned.FailedAt ??= versioned.History.Count == 0 ? "the first step" : $"the step after {versioned.History[^1]}";
+                    versioned.FailureDetail ??= ex.Message;
+                    versioned.FailureOutcome ??= DeploymentOutcome.Failed;
+                    return new DeploymentVerdict(DeploymentOutcome.Failed) { RollbackNeeded = true };
+                }
 
             default:
                 throw new ArgumentException($"{deployment.GetType().Name} is not a versioned deployment.", nameof(deployment));
@@ -223,7 +233,7 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
                 notes.Add(version.Service.Status!);
             }
 
-            notes.AddRange(version.TargetGroups.Select(g => "target group " + Arns.Short(g)));
+            notes.AddRange(version.TargetGroups.Select(g => "target group " + ElbArns.ShortName(g)));
             lines.Add(string.Create(inv, $"  {version.Name,-30} running {version.RunningCount}/{version.DesiredCount}  {Arns.Short(version.Service.TaskDefinition)}{(notes.Count > 0 ? "  " + string.Join(", ", notes) : string.Empty)}"));
         }
 

@@ -231,7 +231,7 @@ internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeD
         var previous = set.Versions.LastOrDefault(v => v.Number < current.Number && v.Service.Status == "ACTIVE" && v.TargetGroups.Contains(wiring.StageTargetGroup))
             ?? throw new DeploymentException(DiagnosticCodes.NoPreviousVersion, EcsProperties.ServiceName,
                 $"{current.Name} serves production and no older version of {service.ServiceName} is kept behind the stage target group {ElbArns.ShortName(wiring.StageTargetGroup)}: there is no previous version to swap back to. Publish the previous commit instead.");
-        var count = current.RollbackTo.FirstOrDefault(c => c.Name == previous.Name)?.Count is > 0 and var recorded ? recorded.Value : current.DesiredCount;
+        var count = current.RollbackTo.FirstOrDefault(c => c.Name == previous.Name)?.Count is > 0 and var recorded ? recorded : current.DesiredCount;
         log.Info($"EcsBuildTasks: swapping {service.ServiceName} back from {current.Name} to {previous.Name} ({count} task(s))");
         var result = await restore.RestoreAsync(set.Cluster, [new VersionCount(previous.Name, count)], [], null, deleteNew: false, cancellationToken).ConfigureAwait(false);
         if (!result.Restored)
