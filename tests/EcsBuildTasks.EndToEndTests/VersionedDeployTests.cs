@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Amazon.EC2.Model;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
-using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Testing;
 using Filter = Amazon.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
