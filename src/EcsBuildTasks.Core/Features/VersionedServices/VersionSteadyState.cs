@@ -25,7 +25,8 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
     /// <summary>How long a version must stay at its count, with no task failing, to count as steady.</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(5);
 
-    public async Task<SteadyResult> WaitAsync(string cluster, string name, int count, CancellationToken cancellationToken)
+    /// <param name="settle">False when the version only lost tasks (a downsize): nothing new can crash there.</param>
+    public async Task<SteadyResult> WaitAsync(string cluster, string name, int count, CancellationToken cancellationToken, bool settle = true)
     {
         var started = time.GetTimestamp();
         var interval = TimeSpan.FromMilliseconds(100);
@@ -70,7 +71,7 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
                         (steadySince, failedWhenSteady) = (time.GetTimestamp(), failed);
                     }
 
-                    if (count == 0 || time.GetElapsedTime(steadySince.Value) >= SettleTime)
+                    if (count == 0 || !settle || time.GetElapsedTime(steadySince.Value) >= SettleTime)
                     {
                         return SteadyResult.Ok(progress);
                     }

@@ -33,6 +33,8 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
     {
         ArgumentNullException.ThrowIfNull(choice);
         var values = choice.Values;
+        UnusedSettings.Warn(values.Diagnostics, StrategyName, [
+            (EcsProperties.DownsizeOldService, values.Get(EcsProperties.DownsizeOldService)), (EcsProperties.DownsizeDelaySeconds, values.Get(EcsProperties.DownsizeDelaySeconds))]);
         var gate = choice.Settings.TrafficShifting.Verification;
         var phases = VersionedSettings.Phases(values, gate);
         var resize = values.Choice(EcsProperties.ResizeStrategy, [ResizeNewFirst, DownsizeOldFirst]);
@@ -237,7 +239,7 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
 
         foreach (var count in counts)
         {
-            lastSteady = await steady.WaitAsync(cluster, count.Name, count.Count, cancellationToken).ConfigureAwait(false);
+            lastSteady = await steady.WaitAsync(cluster, count.Name, count.Count, cancellationToken, settle: false).ConfigureAwait(false);
             if (!lastSteady.Steady)
             {
                 return lastSteady.Detail;

@@ -31,6 +31,9 @@ internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeD
     {
         ArgumentNullException.ThrowIfNull(choice);
         var values = choice.Values;
+        UnusedSettings.Warn(values.Diagnostics, StrategyName, [
+            (EcsProperties.PhaseItem, values.Items(EcsProperties.PhaseItem).Count > 0 ? values.Items(EcsProperties.PhaseItem).Count : null),
+            (EcsProperties.ResizeStrategy, values.Get(EcsProperties.ResizeStrategy))]);
         return new VersionedBlueGreenStrategy(
             values.Bool(EcsProperties.DownsizeOldService) ?? true,
             values.Int(EcsProperties.DownsizeDelaySeconds, 0, 3600) ?? 0,
