@@ -3,6 +3,8 @@ using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.Core.Strategies.Rolling;
+using EcsBuildTasks.Core.Strategies.Versioned;
+using EcsBuildTasks.Core.Strategies.VersionedBlueGreen;
 
 namespace EcsBuildTasks.Core.Strategies;
 
@@ -28,6 +30,8 @@ internal static class DeploymentStrategies
     [
         new([RollingStrategy.StrategyName], RollingStrategy.Create),
         new(TrafficShiftingStrategy.Names, TrafficShiftingStrategy.Create),
+        new([VersionedStrategy.StrategyName], VersionedStrategy.Create),
+        new([VersionedBlueGreenStrategy.StrategyName], VersionedBlueGreenStrategy.Create),
     ];
 
     /// <summary>Every name <c>EcsDeploymentStrategy</c> takes.</summary>

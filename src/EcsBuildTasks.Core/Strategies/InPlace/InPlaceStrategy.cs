@@ -6,6 +6,7 @@ using EcsBuildTasks.Core.Features.Failures;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
+using EcsBuildTasks.Core.Features.VersionedServices;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
@@ -60,6 +61,10 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         if (existing is not null)
         {
             ServiceUpdate.CheckCanUpdate(existing, context.Definitions, context.Problems);
+        }
+        else if (await VersionedServiceCheck.ServingVersionAsync(context, cancellationToken).ConfigureAwait(false) is { } version)
+        {
+            context.Problems.Error(DiagnosticCodes.ServiceIsVersioned, EcsProperties.DeploymentStrategy, VersionedServiceCheck.Message(context.Definitions, version, Name));
         }
 
         await PreflightStrategyAsync(context, existing, cancellationToken).ConfigureAwait(false);

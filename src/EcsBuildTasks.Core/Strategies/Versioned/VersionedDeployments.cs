@@ -1,0 +1,70 @@
+using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Features.TaskDefinitions;
+using EcsBuildTasks.Core.Features.Verification;
+using EcsBuildTasks.Core.Features.VersionedServices;
+
+namespace EcsBuildTasks.Core.Strategies.Versioned;
+
+/// <summary>What a versioned deployment applied: the new version at 0 tasks, the old versions' counts and auto scaling to return to.</summary>
+internal sealed class VersionedDeployment : AppliedDeployment
+{
+    public required VersionSet Versions { get; init; }
+
+    public required RegisteredTaskDefinition Registered { get; init; }
+
+    /// <summary>The version this deployment brings; null when nothing changed.</summary>
+    public ServiceVersion? NewVersion { get; init; }
+
+    /// <summary>The versions that served before, oldest first, with their counts: what a rollback restores.</summary>
+    public IReadOnlyList<VersionCount> OldCounts { get; init; } = [];
+
+    public IReadOnlyList<ScalingBackup> ScalingBackups { get; init; } = [];
+
+    public int TargetCount { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public long Started { get; init; }
+
+    public bool Wait { get; init; } = true;
+
+    /// <summary>True when the served version already runs this build's revision and configuration.</summary>
+    public bool Unchanged => NewVersion is null;
+
+    public override bool NeedsMonitoring => !Unchanged && Wait;
+
+    /// <summary>The old versions' auto scaling is deregistered (and must be restored if the deployment does not finish).</summary>
+    public bool ScalingRemoved { get; set; }
+
+    /// <summary>Where it failed (a phase's name, or the swap), when it did.</summary>
+    public string? FailedAt { get; set; }
+
+    public string? FailureDetail { get; set; }
+
+    public DeploymentOutcome? FailureOutcome { get; set; }
+
+    public List<GateResult> Gates { get; } = [];
+
+    /// <summary>VersionedBlueGreen: the production and stage rules as they were before the deployment.</summary>
+    public SwapWiring? Wiring { get; init; }
+
+    /// <summary>VersionedBlueGreen: production forwards to the new version's target group.</summary>
+    public bool Swapped { get; set; }
+
+    public RestoreResult? Restore { get; set; }
+
+    /// <summary>Lines of what happened at each phase, for the summary (and the tests).</summary>
+    public List<string> History { get; } = [];
+}
+
+/// <summary>A rollback <c>-t:EcsRollback</c> made: the versions brought back and the one taken out of service.</summary>
+internal sealed class VersionedRollback(string from, RestoreResult restore, DeploymentOutcome outcome) : AppliedDeployment
+{
+    public string From { get; } = from;
+
+    public RestoreResult Restore { get; } = restore;
+
+    public DeploymentOutcome Outcome { get; } = outcome;
+
+    public override bool NeedsMonitoring => false;
+}
