@@ -16,7 +16,7 @@ internal sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? 
 /// </summary>
 internal sealed record DeploymentResult
 {
-    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited.</summary>
+    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited, verification-failed, superseded.</summary>
     public required string Status { get; init; }
 
     public required string Cluster { get; init; }
@@ -41,6 +41,9 @@ internal sealed record DeploymentResult
     public string? ServiceDeploymentStatus { get; init; }
 
     public string? StatusReason { get; init; }
+
+    /// <summary>The newer deployment that stopped this build's (status <c>superseded</c>).</summary>
+    public string? SupersededBy { get; init; }
 
     /// <summary>created, updated or unchanged.</summary>
     public string? ServiceChange { get; init; }
@@ -80,6 +83,7 @@ internal sealed record DeploymentResult
         DeploymentOutcome.Stopped => "stopped",
         DeploymentOutcome.Cancelled => "cancelled",
         DeploymentOutcome.VerificationFailed => "verification-failed",
+        DeploymentOutcome.Superseded => "superseded",
         _ => "failed",
     };
 
@@ -185,6 +189,7 @@ internal sealed record DeploymentResult
         "stopped" => "STOPPED outside this build",
         "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
+        "superseded" => "SUPERSEDED by a newer deployment before it finished (this revision did not fail, but it is not what runs)",
         _ => "FAILED",
     };
 }
