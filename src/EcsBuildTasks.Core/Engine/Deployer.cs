@@ -33,7 +33,8 @@ internal sealed class Deployer(AwsSession aws, IDeploymentLog log, TimeProvider 
             .WaitUntilClearAsync(token => strategy.DeploymentsInFlightAsync(context, token), cancellationToken).ConfigureAwait(false);
         await using var deployment = await strategy.ApplyAsync(context, cancellationToken).ConfigureAwait(false);
         var verdict = deployment.NeedsMonitoring ? await FollowAsync(strategy, context, deployment, cancellationToken).ConfigureAwait(false) : null;
-        return await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
+        var report = await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
+        return report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment } };
     }
 
     /// <summary><c>-t:EcsRollback</c>: returns what the project deployed last to where it was before, and reports it.</summary>

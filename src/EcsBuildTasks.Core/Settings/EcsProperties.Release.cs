@@ -5,6 +5,15 @@ internal static partial class EcsProperties
     public const string ConcurrentDeployment = "EcsConcurrentDeployment";
     public const string ForceNewDeployment = "EcsForceNewDeployment";
 
+    /// <summary>The publish profile (<c>-p:PublishProfile=Staging</c>): the SDK imports <c>Properties/PublishProfiles/NAME.pubxml</c>.</summary>
+    public const string SdkPublishProfileName = "PublishProfileName";
+
+    /// <summary>Whether the SDK found and imported the profile (its own or one the Web SDK ships, such as DefaultContainer).</summary>
+    public const string SdkPublishProfileImported = "PublishProfileImported";
+
+    /// <summary>Item metadata the targets add: the file that defined the item (the project, or a publish profile it imports).</summary>
+    public const string ItemDefinedInMetadata = "EcsDefinedIn";
+
     /// <summary>Releasing: deployments in flight, redeploying an unchanged revision.</summary>
     private static SettingInfo[] ReleaseProperties =>
     [

@@ -17,4 +17,7 @@ internal sealed record ReleaseSettings
 
     /// <summary>Start a new deployment of the current revision even when nothing changed (<c>EcsForceNewDeployment</c>).</summary>
     public bool ForceNewDeployment { get; init; }
+
+    /// <summary>The environment deployed: the publish profile's name (<c>-p:PublishProfile=Staging</c>); null without one.</summary>
+    public string? Environment { get; init; }
 }

@@ -265,8 +265,19 @@ internal sealed class ServiceDeploymentWatch
             return candidates[0].ServiceDeploymentArn;
         }
 
-        var described = await AwsCalls.RunAsync("ECS DescribeServiceRevisions", () => aws.Ecs.DescribeServiceRevisionsAsync(
-            new DescribeServiceRevisionsRequest { ServiceRevisionArns = revisions }, cancellationToken)).ConfigureAwait(false);
+        DescribeServiceRevisionsResponse described;
+        try
+        {
+            described = await AwsCalls.RunAsync("ECS DescribeServiceRevisions", () => aws.Ecs.DescribeServiceRevisionsAsync(
+                new DescribeServiceRevisionsRequest { ServiceRevisionArns = revisions }, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (ex.InnerException is Amazon.Runtime.AmazonServiceException)
+        {
+            // Without the revisions (no permission, an older endpoint) the newest deployment is ours, as it nearly always is.
+            log.Detail($"EcsBuildTasks: could not describe the service revisions ({ex.Message}); following the newest service deployment");
+            return candidates[0].ServiceDeploymentArn;
+        }
+
         var ourRevisions = (described.ServiceRevisions ?? []).Where(r => r.TaskDefinition == state.TaskDefinitionArn).Select(r => r.ServiceRevisionArn).ToHashSet(StringComparer.Ordinal);
         return candidates.Find(d => d.TargetServiceRevisionArn is { } target && ourRevisions.Contains(target))?.ServiceDeploymentArn;
     }

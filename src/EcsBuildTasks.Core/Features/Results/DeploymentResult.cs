@@ -21,6 +21,9 @@ internal sealed record DeploymentResult
 
     public required string Cluster { get; init; }
 
+    /// <summary>The environment deployed: the publish profile's name; null without one.</summary>
+    public string? Environment { get; init; }
+
     public required string Service { get; init; }
 
     public string? ServiceArn { get; init; }
@@ -107,6 +110,11 @@ internal sealed record DeploymentResult
             $"EcsBuildTasks: {Headline()}",
             $"  Service         {Service} in {Cluster}{(Region is null ? string.Empty : $" ({Region})")}",
         };
+        if (Environment is not null)
+        {
+            lines.Add($"  Environment     {Environment} (publish profile)");
+        }
+
         if (Image is not null)
         {
             lines.Add($"  Image           {Image}");
@@ -136,11 +144,16 @@ internal sealed record DeploymentResult
     public string Markdown()
     {
         var builder = new StringBuilder();
-        builder.AppendLine(CultureInfo.InvariantCulture, $"### ECS deployment of `{Service}`: {Headline()}");
+        builder.AppendLine(CultureInfo.InvariantCulture, $"### ECS deployment of `{Service}`{(Environment is null ? string.Empty : $" to {Environment}")}: {Headline()}");
         builder.AppendLine();
         builder.AppendLine("| | |");
         builder.AppendLine("|---|---|");
         builder.AppendLine(CultureInfo.InvariantCulture, $"| Cluster | `{Cluster}`{(Region is null ? string.Empty : $" ({Region})")} |");
+        if (Environment is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Environment | {Environment} |");
+        }
+
         if (Image is not null)
         {
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Image | `{Image}` |");
