@@ -2,6 +2,8 @@ using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
+using EcsBuildTasks.Core.Strategies.Express;
+using EcsBuildTasks.Core.Strategies.ManagedDaemon;
 using EcsBuildTasks.Core.Strategies.Rolling;
 
 namespace EcsBuildTasks.Core.Strategies;
@@ -28,6 +30,8 @@ internal static class DeploymentStrategies
     [
         new([RollingStrategy.StrategyName], RollingStrategy.Create),
         new(TrafficShiftingStrategy.Names, TrafficShiftingStrategy.Create),
+        new([ExpressStrategy.StrategyName], ExpressStrategy.Create),
+        new([ManagedDaemonStrategy.StrategyName], ManagedDaemonStrategy.Create),
     ];
 
     /// <summary>Every name <c>EcsDeploymentStrategy</c> takes.</summary>

@@ -25,6 +25,12 @@ internal sealed record DeploymentResult
 
     public string? ServiceArn { get; init; }
 
+    /// <summary>Where the service answers (an Express service's URL); null when the deployment gives none.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>A managed daemon's tasks per capacity provider when the deployment ended (<c>provider: running/instances</c>).</summary>
+    public IReadOnlyList<string>? CapacityProviders { get; init; }
+
     public string? Image { get; init; }
 
     public string? ImageDigest { get; init; }
@@ -103,6 +109,15 @@ internal sealed record DeploymentResult
             $"EcsBuildTasks: {Headline()}",
             $"  Service         {Service} in {Cluster}{(Region is null ? string.Empty : $" ({Region})")}",
         };
+        if (Url is not null)
+        {
+            lines.Add($"  URL             {Url}");
+        }
+
+        foreach (var provider in CapacityProviders ?? [])
+        {
+            lines.Add($"  Provider        {provider}");
+        }
         if (Image is not null)
         {
             lines.Add($"  Image           {Image}");
@@ -137,6 +152,15 @@ internal sealed record DeploymentResult
         builder.AppendLine("| | |");
         builder.AppendLine("|---|---|");
         builder.AppendLine(CultureInfo.InvariantCulture, $"| Cluster | `{Cluster}`{(Region is null ? string.Empty : $" ({Region})")} |");
+        if (Url is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| URL | {Url} |");
+        }
+
+        foreach (var provider in CapacityProviders ?? [])
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Capacity provider | {provider} |");
+        }
         if (Image is not null)
         {
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Image | `{Image}` |");
@@ -185,6 +209,7 @@ internal sealed record DeploymentResult
         "stopped" => "STOPPED outside this build",
         "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
+        "no-url" => "FAILED: the service runs but ECS gave it no URL",
         _ => "FAILED",
     };
 }
