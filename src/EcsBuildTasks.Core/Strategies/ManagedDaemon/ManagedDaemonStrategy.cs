@@ -49,8 +49,14 @@ internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentS
         return new ManagedDaemonStrategy(drain);
     }
 
+    /// <summary>
+    /// The daemon is no ECS service: its capacity providers are the <c>EcsCapacityProvider</c> items themselves (every
+    /// instance gets a task), not a weighted strategy, so the service definition carries none.
+    /// </summary>
     public void Shape(GeneratedDefinitions definitions)
     {
+        ArgumentNullException.ThrowIfNull(definitions);
+        definitions.Service.CapacityProviderStrategy = null;
     }
 
     public void Validate(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
