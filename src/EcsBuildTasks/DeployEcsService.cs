@@ -37,6 +37,10 @@ public sealed class DeployEcsService : EcsTask
     [Output]
     public string? Status { get; private set; }
 
+    /// <summary>Where the service answers (an Express service's URL); empty when the deployment gives none.</summary>
+    [Output]
+    public string? Url { get; private set; }
+
     private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
         if (diagnostics.HasErrors)
@@ -71,12 +75,36 @@ public sealed class DeployEcsService : EcsTask
 
         DeploymentLog.Info($"EcsBuildTasks: result written to {ResultFile}");
         AppendGitHubStepSummary(result);
+        AppendGitHubOutput(result);
         TaskDefinitionArn = result.TaskDefinitionArn;
         ServiceDeploymentArn = result.ServiceDeploymentArn;
         Status = result.Status;
+        Url = result.Url;
         if (report.Failure is { } failure)
         {
             diagnostics.Add(failure);
+        }
+    }
+
+    /// <summary>The step's outputs for later steps of a GitHub Actions job (<c>steps.&lt;id&gt;.outputs.url</c>, ...).</summary>
+    private void AppendGitHubOutput(DeploymentResult result)
+    {
+        var output = Environment.GetEnvironmentVariable("GITHUB_OUTPUT");
+        if (string.IsNullOrEmpty(output))
+        {
+            return;
+        }
+
+        var lines = new[] { ("status", result.Status), ("url", result.Url), ("task-definition-arn", result.TaskDefinitionArn), ("service-deployment-arn", result.ServiceDeploymentArn) }
+            .Where(p => !string.IsNullOrEmpty(p.Item2))
+            .Select(p => $"{p.Item1}={p.Item2}");
+        try
+        {
+            File.AppendAllLines(output, lines);
+        }
+        catch (IOException ex)
+        {
+            Log.LogMessage(MessageImportance.Normal, string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: could not append to GITHUB_OUTPUT: {ex.Message}"));
         }
     }
 

@@ -15,8 +15,12 @@ public sealed class ExpressAndDaemonConfigurationTests
 {
     private const string Role = "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForExpressServices";
 
-    /// <summary>Codes raised by the preflight or the deployment, tested against LocalEcs (the strategy tests) instead of here.</summary>
-    private static readonly string[] CheckedAgainstLocalEcs = ["ECS6006", "ECS6008", "ECS6023", "ECS6025"];
+    /// <summary>
+    /// Codes raised by the preflight or the deployment, tested against LocalEcs (ExpressStrategyTests,
+    /// ManagedDaemonStrategyTests) instead of here; ECS6024 is a warning (tested below). ECS6008 (no URL within the
+    /// timeout) has no test: LocalEcs's Express URL is ready 30 s after creation, before any deployment can finish.
+    /// </summary>
+    private static readonly string[] CheckedElsewhere = ["ECS6006", "ECS6008", "ECS6023", "ECS6024", "ECS6025"];
 
     public static IEnumerable<object[]> Cases()
     {
@@ -63,7 +67,7 @@ public sealed class ExpressAndDaemonConfigurationTests
     [TestMethod]
     public void The_table_covers_every_Express_and_daemon_settings_code()
     {
-        var covered = Cases().Select(c => (string)c[1]).Concat(CheckedAgainstLocalEcs).Append("ECS6024").ToHashSet(StringComparer.Ordinal);
+        var covered = Cases().Select(c => (string)c[1]).Concat(CheckedElsewhere).ToHashSet(StringComparer.Ordinal);
         var missing = DiagnosticCodes.All.Select(d => d.Code)
             .Where(c => string.CompareOrdinal(c, "ECS6000") >= 0 && string.CompareOrdinal(c, "ECS6100") < 0 && !covered.Contains(c))
             .ToList();

@@ -105,6 +105,22 @@ public sealed class ManagedDaemonStrategyTests
         StringAssert.Contains(problem.Message, "no capacity provider of that name");
     }
 
+    [TestMethod]
+    public async Task A_daemon_of_that_name_being_deleted_is_reported_before_anything_changes()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await DaemonProjectAsync(env, "leaving", instances: 1);
+        var deployed = await env.DeployAsync(input);
+        Assert.IsNull(deployed.Failure, deployed.Failure?.Message);
+        await env.Aws.Ecs.DeleteDaemonAsync(new DeleteDaemonRequest { DaemonArn = deployed.Result.ServiceArn });
+
+        var problems = await env.PreflightAsync(input);
+
+        var problem = problems.Single(p => p.Code == "ECS6025");
+        Assert.AreEqual(EcsProperties.ServiceName, problem.Subject);
+        StringAssert.Contains(problem.Message, "is being deleted");
+    }
+
     /// <summary>
     /// A worker (no port) deployed as a managed daemon on a new Managed Instances capacity provider
     /// <c>&lt;name&gt;-workers</c> with <paramref name="instances"/> container instances, in a cluster of its own.
