@@ -31,6 +31,9 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
 
     public string Name => StrategyName;
 
+    /// <summary>ECS makes the service behind an Express service itself; the plan says what the strategy deploys.</summary>
+    public bool DeploysServiceDefinition => false;
+
     public string HealthCheckPath { get; } = healthCheckPath;
 
     public static IDeploymentStrategy Create(StrategyChoice choice)
@@ -62,16 +65,16 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
     public IEnumerable<string> PlanLines(GeneratedDefinitions definitions)
     {
         ArgumentNullException.ThrowIfNull(definitions);
-        var scaling = definitions.Settings.AutoScaling;
+        var settings = definitions.Settings;
         var beyond = ExpressConfiguration.BeyondPrimaryContainer(definitions);
-        yield return $"  Express service {definitions.Service.ServiceName}: ECS provisions the HTTPS load balancer, security groups, rollback alarm and scaling, and gives the URL";
+        yield return $"  Express     service {definitions.Service.ServiceName} in cluster {definitions.Service.Cluster}: ECS provisions the HTTPS load balancer, security groups, rollback alarm and scaling, and gives the URL";
         yield return beyond.Count == 0
-            ? "    Container     described inline (primary container); ECS registers its task definition"
-            : $"    Container     task definition {definitions.TaskDefinition.Family} registered by the package ({string.Join(", ", beyond)})";
-        yield return $"    Health check  {HealthCheckPath} on port {TaskDefinitionBuilder.DefaultContainerPort(definitions.Settings, definitions.MainContainer)}";
-        yield return scaling is null
-            ? "    Scaling       ECS's default (1 to 20 tasks on 60% average CPU)"
-            : string.Create(CultureInfo.InvariantCulture, $"    Scaling       {scaling.MinCapacity} to {scaling.MaxCapacity} tasks{(scaling.Policies is [var policy, ..] ? $" on {policy.Metric} {policy.TargetValue}" : string.Empty)}");
+            ? "  Express     container described inline (primary container); ECS registers its task definition"
+            : $"  Express     task definition {definitions.TaskDefinition.Family} registered by the package ({string.Join(", ", beyond)})";
+        yield return $"  Express     health check {HealthCheckPath} on port {TaskDefinitionBuilder.DefaultContainerPort(settings, definitions.MainContainer)}; {(settings.AutoScaling is null ? "ECS's default scaling (1 to 20 tasks on 60% average CPU)" : "scaling as below")}";
+        yield return settings.Subnets.Count > 0
+            ? $"  Express     subnets {string.Join(", ", settings.Subnets)}{(settings.SecurityGroups.Count > 0 ? $"; security groups {string.Join(", ", settings.SecurityGroups)}" : "; ECS creates the tasks' security group")}"
+            : "  Express     network: the default VPC, and a security group ECS creates for the tasks";
     }
 
     /// <summary>A service of that name must be an Express service (or missing): ECS cannot turn one kind into the other.</summary>

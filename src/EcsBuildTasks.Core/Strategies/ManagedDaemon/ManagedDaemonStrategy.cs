@@ -30,6 +30,9 @@ internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentS
 
     public string Name => StrategyName;
 
+    /// <summary>A managed daemon is no ECS service; the plan says what the strategy deploys.</summary>
+    public bool DeploysServiceDefinition => false;
+
     public static IDeploymentStrategy Create(StrategyChoice choice)
     {
         ArgumentNullException.ThrowIfNull(choice);
@@ -70,8 +73,8 @@ internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentS
     {
         ArgumentNullException.ThrowIfNull(definitions);
         var settings = definitions.Settings;
-        yield return $"  Managed daemon {definitions.Service.ServiceName}: one task on every container instance of {string.Join(", ", settings.CapacityProviders.Select(p => p.Name))}";
-        yield return string.Create(CultureInfo.InvariantCulture, $"    Deployment    drain {(drainPercent is { } drain ? $"{drain}%" : "ECS's default share")} of each provider's instances at a time, bake {settings.TrafficShifting.BakeTimeMinutes ?? 0} min{(settings.Alarms.Count > 0 ? $", rolled back when {string.Join(", ", settings.Alarms)} goes into ALARM" : string.Empty)}");
+        yield return $"  Daemon      managed daemon {definitions.Service.ServiceName} in cluster {definitions.Service.Cluster}: one task on every container instance of {string.Join(", ", settings.CapacityProviders.Select(p => p.Name))}";
+        yield return string.Create(CultureInfo.InvariantCulture, $"  Daemon      deployment: drain {(drainPercent is { } drain ? $"{drain}%" : "ECS's default share")} of each provider's instances at a time, bake {settings.TrafficShifting.BakeTimeMinutes ?? 0} min{(settings.Alarms.Count > 0 ? $", rolled back when {string.Join(", ", settings.Alarms)} goes into ALARM" : string.Empty)}");
     }
 
     /// <summary>The capacity providers exist, are Managed Instances providers of the cluster; a daemon of that name is not being deleted.</summary>
