@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using EcsBuildTasks.Aws.Tests.Fakes;
+using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
@@ -13,10 +14,10 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 /// </summary>
 internal sealed class RestXmlModel
 {
-    private readonly AwsApiModel model;
+    private readonly AwsModel model;
     private readonly QueryModel xml;
 
-    public RestXmlModel(AwsApiModel model)
+    public RestXmlModel(AwsModel model)
     {
         this.model = model;
         xml = new QueryModel(model);
@@ -30,9 +31,9 @@ internal sealed class RestXmlModel
         var found = RebuildUnordered(operation, sent, problems);
         var ordered = new JsonObject();
         var inputName = model.InputShape(operation);
-        foreach (var (name, _, member) in inputName is null ? [] : AwsApiModel.Members(model.Shape(inputName)))
+        foreach (var (name, _, member) in inputName is null ? [] : AwsModel.Members(model.Shape(inputName)))
         {
-            var key = AwsApiModel.WireName(name, member);
+            var key = AwsModel.WireName(name, member);
             if (found.Remove(key, out var value))
             {
                 ordered[key] = value;
@@ -56,7 +57,7 @@ internal sealed class RestXmlModel
         var path = question < 0 ? sent.Path : sent.Path[..question];
         var query = question < 0 ? string.Empty : sent.Path[(question + 1)..];
         var input = inputName is null ? null : model.Shape(inputName);
-        var members = input is null ? [] : AwsApiModel.Members(input).ToList();
+        var members = input is null ? [] : AwsModel.Members(input).ToList();
 
         // URI labels: the template's segments must match literally, labels take one percent-decoded segment.
         var template = ((string)http["requestUri"]!).Split('?')[0].Split('/');
@@ -143,14 +144,14 @@ internal sealed class RestXmlModel
                 problems.Add($"{child.Name} is not in the document's namespace");
             }
 
-            var member = bodyMembers.FirstOrDefault(m => AwsApiModel.WireName(m.Name, m.Member) == child.Name.LocalName);
+            var member = bodyMembers.FirstOrDefault(m => AwsModel.WireName(m.Name, m.Member) == child.Name.LocalName);
             if (member.Name is null)
             {
                 problems.Add($"body element {child.Name.LocalName} is not a member of {inputName}");
                 continue;
             }
 
-            result[AwsApiModel.WireName(member.Name, member.Member)] = FromXml(member.Target, child, child.Name.LocalName, problems);
+            result[AwsModel.WireName(member.Name, member.Member)] = FromXml(member.Target, child, child.Name.LocalName, problems);
         }
 
         return result;
@@ -165,9 +166,9 @@ internal sealed class RestXmlModel
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (output is not null)
         {
-            foreach (var (name, target, member) in AwsApiModel.Members(model.Shape(output)))
+            foreach (var (name, target, member) in AwsModel.Members(model.Shape(output)))
             {
-                if (sample[AwsApiModel.WireName(name, member)] is not { } value)
+                if (sample[AwsModel.WireName(name, member)] is not { } value)
                 {
                     continue;
                 }
@@ -175,7 +176,7 @@ internal sealed class RestXmlModel
                 switch ((string?)member["location"])
                 {
                     case null:
-                        root.Add(xml.ToXml(target, value, ns + AwsApiModel.WireName(name, member)));
+                        root.Add(xml.ToXml(target, value, ns + AwsModel.WireName(name, member)));
                         break;
                     case "header":
                         headers[(string)member["locationName"]!] = value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
@@ -203,10 +204,10 @@ internal sealed class RestXmlModel
             case "structure":
             {
                 var result = new JsonObject();
-                var members = AwsApiModel.Members(shape).ToList();
+                var members = AwsModel.Members(shape).ToList();
                 foreach (var child in element.Elements())
                 {
-                    var member = members.FirstOrDefault(m => AwsApiModel.WireName(m.Name, m.Member) == child.Name.LocalName);
+                    var member = members.FirstOrDefault(m => AwsModel.WireName(m.Name, m.Member) == child.Name.LocalName);
                     if (member.Name is null)
                     {
                         problems.Add($"{path}.{child.Name.LocalName} is not a member of {shapeName}");
