@@ -61,7 +61,7 @@ public sealed class ConformanceTests
         {
             var checker = checkers[ModelFolders[service]];
             Assert.IsTrue(checker.HasOperation(operation), $"{service} {operation} is not in the model");
-            problems.AddRange(checker.CheckRestXml(operation, response).Select(p => $"{service} {p}"));
+            problems.AddRange(checker.CheckRestXmlResponse(operation, response).Select(p => $"{service} {p}"));
         }
 
         Assert.AreEqual(0, problems.Count, string.Join('\n', problems.Distinct()));

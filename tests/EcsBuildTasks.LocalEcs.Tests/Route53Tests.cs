@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using EcsBuildTasks.LocalEcs.Tests.Support;
+using EcsBuildTasks.Testing;
 using static EcsBuildTasks.LocalEcs.Tests.Support.Route53Scenario;
 
 namespace EcsBuildTasks.LocalEcs.Tests;
@@ -123,7 +124,7 @@ public sealed class Route53Tests
             var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => ChangeAsync(aws, zone, changes));
             Assert.AreEqual(code, error.Code, error.Body);
             Assert.AreEqual(HttpStatusCode.BadRequest, error.Status);
-            Assert.IsTrue(ModelChecker.Load("route53").DeclaresError("ChangeResourceRecordSets", code), code);
+            Assert.IsTrue(AwsModel.Load("route53").DeclaresError("ChangeResourceRecordSets", code), code);
             return error;
         }
 

@@ -45,7 +45,7 @@ public sealed class ActionTableTests
         Peers.RequireAwsModels();
         foreach (var table in IamAuthorizer.Tables)
         {
-            var model = ModelChecker.Load(Services[table.SigningName].Model);
+            var model = AwsModel.Load(Services[table.SigningName].Model);
             var unknown = table.Keys.Where(operation => !model.HasOperation(operation)).ToList();
             Assert.AreEqual(0, unknown.Count, $"{table.SigningName}: not operations of the model: {string.Join(", ", unknown)}");
         }
@@ -108,7 +108,7 @@ public sealed class IamSecretsErrorConformanceTests
         foreach (var (model, operation, call) in failures)
         {
             var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(call, $"{model} {operation} should fail");
-            Assert.IsTrue(ModelChecker.Load(model).DeclaresError(operation, error.Code), $"{model} {operation}: {error.Code} is not declared ({error.AwsMessage})");
+            Assert.IsTrue(AwsModel.Load(model).DeclaresError(operation, error.Code), $"{model} {operation}: {error.Code} is not declared ({error.AwsMessage})");
         }
     }
 }

@@ -1,6 +1,5 @@
 using Amazon.SecurityToken.Model;
 using EcsBuildTasks.Aws.EC2.Model;
-using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECR.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
@@ -11,7 +10,6 @@ using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
-using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
 using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using TargetGroup = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.TargetGroup;
 
