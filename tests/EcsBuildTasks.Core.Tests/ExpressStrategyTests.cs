@@ -148,7 +148,7 @@ public sealed class ExpressStrategyTests
 
     private static async Task<JsonObject> ResolveAsync(LocalEcsHarness env, string url)
     {
-        using var http = new HttpClient();
+        using var http = new HttpClient { DefaultRequestHeaders = { { LocalEcs.LocalEcsServer.ControlHeader, "1" } } };
         return (await http.GetFromJsonAsync<JsonObject>(new Uri($"{env.Endpoint}/_localecs/express/resolve?url={Uri.EscapeDataString(url)}")))!;
     }
 

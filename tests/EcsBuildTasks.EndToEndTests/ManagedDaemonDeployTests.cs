@@ -71,7 +71,7 @@ public sealed class ManagedDaemonDeployTests
                 },
             },
         });
-        using var http = new HttpClient();
+        using var http = LocalEcsFixture.ControlClient();
         using var response = await http.PutAsJsonAsync(new Uri($"{await LocalEcsFixture.EndpointAsync()}/_localecs/capacity-providers/instances"), new { capacityProvider = name, count = instances });
         Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
