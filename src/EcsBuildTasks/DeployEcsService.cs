@@ -37,6 +37,10 @@ public sealed class DeployEcsService : EcsTask
     [Output]
     public string? Status { get; private set; }
 
+    /// <summary>Where the service answers (an Express service's URL); empty when the deployment gives none.</summary>
+    [Output]
+    public string? Url { get; private set; }
+
     private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
         if (diagnostics.HasErrors)
@@ -74,6 +78,7 @@ public sealed class DeployEcsService : EcsTask
         TaskDefinitionArn = result.TaskDefinitionArn;
         ServiceDeploymentArn = result.ServiceDeploymentArn;
         Status = result.Status;
+        Url = result.Url;
         if (report.Failure is { } failure)
         {
             diagnostics.Add(failure);

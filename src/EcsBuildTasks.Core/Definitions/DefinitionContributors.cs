@@ -28,4 +28,11 @@ internal interface IStrategyDefinitions : IDefinitionContributor
 {
     /// <summary>The canonical <c>EcsDeploymentStrategy</c> value (<c>Rolling</c>, <c>Canary</c>, ...).</summary>
     string Name { get; }
+
+    /// <summary>
+    /// Whether the strategy deploys the generated service definition (an ECS service the package creates and updates);
+    /// false for one that deploys something else from the task definition (an Express service, a managed daemon), whose
+    /// plan lines then say what it deploys instead of the service definition's.
+    /// </summary>
+    bool DeploysServiceDefinition => true;
 }

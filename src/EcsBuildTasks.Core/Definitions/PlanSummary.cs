@@ -29,7 +29,11 @@ internal static class PlanSummary
             lines.Add($"  Environment {environment} (publish profile Properties/PublishProfiles/{environment}.pubxml)");
         }
 
-        lines.Add($"  Service     {service.ServiceName} in cluster {service.Cluster}: {service.SchedulingStrategy?.Value}, {definitions.Target.Describe()}, {count}");
+        var deploysService = definitions.Strategy.DeploysServiceDefinition;
+        if (deploysService)
+        {
+            lines.Add($"  Service     {service.ServiceName} in cluster {service.Cluster}: {service.SchedulingStrategy?.Value}, {definitions.Target.Describe()}, {count}");
+        }
 
         var size = task.Cpu is null && task.Memory is null ? "no task-level size" : $"{task.Cpu ?? "-"} CPU units, {task.Memory ?? "-"} MiB";
         var platform = task.RuntimePlatform?.CpuArchitecture?.Value is { } arch ? $", {arch}" : string.Empty;
@@ -49,7 +53,7 @@ internal static class PlanSummary
             lines.Add($"  Logs        CloudWatch Logs group {options.GetValueOrDefault("awslogs-group")}");
         }
 
-        if (task.NetworkMode?.Value == "awsvpc")
+        if (deploysService && task.NetworkMode?.Value == "awsvpc")
         {
             var awsvpc = service.NetworkConfiguration?.AwsvpcConfiguration;
             lines.Add(awsvpc?.Subnets is { Count: > 0 } subnets
@@ -72,7 +76,10 @@ internal static class PlanSummary
         var max = deployment?.MaximumPercent ?? (isDaemon ? 100 : 200);
         var defaults = deployment?.MinimumHealthyPercent is null && deployment?.MaximumPercent is null ? " (ECS defaults)" : string.Empty;
         var percents = string.Create(inv, $"min {min}% / max {max}%{defaults}");
-        lines.Add($"  Deployment  {definitions.Strategy.Name}: {percents}, {breaker}{alarms}");
+        if (deploysService)
+        {
+            lines.Add($"  Deployment  {definitions.Strategy.Name}: {percents}, {breaker}{alarms}");
+        }
         foreach (var contributor in definitions.Contributors)
         {
             lines.AddRange(contributor.PlanLines(definitions));

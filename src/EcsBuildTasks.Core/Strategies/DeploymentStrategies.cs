@@ -2,6 +2,8 @@ using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
+using EcsBuildTasks.Core.Strategies.Express;
+using EcsBuildTasks.Core.Strategies.ManagedDaemon;
 using EcsBuildTasks.Core.Strategies.Rolling;
 using EcsBuildTasks.Core.Strategies.Versioned;
 using EcsBuildTasks.Core.Strategies.VersionedBlueGreen;
@@ -32,6 +34,8 @@ internal static class DeploymentStrategies
         new(TrafficShiftingStrategy.Names, TrafficShiftingStrategy.Create),
         new([VersionedStrategy.StrategyName], VersionedStrategy.Create),
         new([VersionedBlueGreenStrategy.StrategyName], VersionedBlueGreenStrategy.Create),
+        new([ExpressStrategy.StrategyName], ExpressStrategy.Create),
+        new([ManagedDaemonStrategy.StrategyName], ManagedDaemonStrategy.Create),
     ];
 
     /// <summary>Every name <c>EcsDeploymentStrategy</c> takes.</summary>

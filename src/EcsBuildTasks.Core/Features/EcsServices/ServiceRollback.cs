@@ -97,7 +97,8 @@ internal sealed class ServiceRollback(AwsSession aws, IDeploymentLog log, TimePr
     private static Task<UpdateServiceResponse> DeployAsync(AwsSession aws, string cluster, string serviceName, string taskDefinition, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync("ECS UpdateService", () => aws.Ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = serviceName, TaskDefinition = taskDefinition }, cancellationToken));
 
-    private async Task<string?> PreviousTaskDefinitionAsync(EcsService service, List<ServiceDeploymentBrief>? history, CancellationToken cancellationToken)
+    /// <summary>The revision that ran before the service's current one: from its deployment history, else its family's previous revision.</summary>
+    public async Task<string?> PreviousTaskDefinitionAsync(EcsService service, List<ServiceDeploymentBrief>? history, CancellationToken cancellationToken)
     {
         var current = service.TaskDefinition;
         var successful = history?.Where(d => d.Status?.Value == "SUCCESSFUL" && d.TargetServiceRevisionArn is not null).Select(d => d.TargetServiceRevisionArn!).ToList();

@@ -28,6 +28,12 @@ internal sealed record DeploymentResult
 
     public string? ServiceArn { get; init; }
 
+    /// <summary>Where the service answers (an Express service's URL); null when the deployment gives none.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>A managed daemon's tasks per capacity provider when the deployment ended (<c>provider: running/instances</c>).</summary>
+    public IReadOnlyList<string>? CapacityProviders { get; init; }
+
     public string? Image { get; init; }
 
     public string? ImageDigest { get; init; }
@@ -115,6 +121,15 @@ internal sealed record DeploymentResult
             lines.Add($"  Environment     {Environment} (publish profile)");
         }
 
+        if (Url is not null)
+        {
+            lines.Add($"  URL             {Url}");
+        }
+
+        foreach (var provider in CapacityProviders ?? [])
+        {
+            lines.Add($"  Provider        {provider}");
+        }
         if (Image is not null)
         {
             lines.Add($"  Image           {Image}");
@@ -154,6 +169,15 @@ internal sealed record DeploymentResult
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Environment | {Environment} |");
         }
 
+        if (Url is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| URL | {Url} |");
+        }
+
+        foreach (var provider in CapacityProviders ?? [])
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Capacity provider | {provider} |");
+        }
         if (Image is not null)
         {
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Image | `{Image}` |");
@@ -203,6 +227,7 @@ internal sealed record DeploymentResult
         "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
         "superseded" => "SUPERSEDED by a newer deployment before it finished (this revision did not fail, but it is not what runs)",
+        "no-url" => "FAILED: the service runs but ECS gave it no URL",
         _ => "FAILED",
     };
 }

@@ -38,6 +38,8 @@ internal sealed class GitHubActions(Func<string, string?> environment)
             ("cluster", result.Cluster),
             ("environment", result.Environment),
             ("outcome", result.Status),
+            ("url", result.Url),
+            ("service-deployment-arn", result.ServiceDeploymentArn),
         };
         var builder = new StringBuilder();
         foreach (var prefix in new[] { OutputName(result.Service) + "-", string.Empty })
