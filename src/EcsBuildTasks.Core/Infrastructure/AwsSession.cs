@@ -22,6 +22,7 @@ internal sealed class AwsSession : IDisposable
 {
     private readonly List<IDisposable> clients = [];
     private readonly Dictionary<Type, object> byType = [];
+    private readonly List<string> operations = [];
     private int requests;
 
     public AwsSession(AwsClientFactory factory)
@@ -53,6 +54,29 @@ internal sealed class AwsSession : IDisposable
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);
 
+    /// <summary>The operations sent so far (e.g. <c>DescribeServices</c>), retries included, in order.</summary>
+    public IReadOnlyList<string> Operations
+    {
+        get
+        {
+            lock (operations)
+            {
+                return [.. operations];
+            }
+        }
+    }
+
+    /// <summary>
+    /// When true, every request that is not a read (<c>Describe*</c>, <c>List*</c>, <c>Get*</c>, <c>BatchGet*</c>) is
+    /// refused before it is sent: a live plan runs on such a session, so nothing it does can change AWS.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>True for the operations a read-only session sends.</summary>
+    public static bool IsRead(string operation) =>
+        operation.StartsWith("Describe", StringComparison.Ordinal) || operation.StartsWith("List", StringComparison.Ordinal)
+        || operation.StartsWith("Get", StringComparison.Ordinal) || operation.StartsWith("BatchGet", StringComparison.Ordinal);
+
     /// <summary>A session with the connection the project's properties describe (<paramref name="resolvedEndpoint"/>: LocalEcs's, once started).</summary>
     public static AwsSession For(EcsSettings settings, string? resolvedEndpoint = null) =>
         new(new AwsClientFactory(ConnectionSettings(settings, resolvedEndpoint)));
@@ -72,6 +96,22 @@ internal sealed class AwsSession : IDisposable
             // LocalEcs accepts any signature; it needs no AWS account, so no credentials have to exist.
             Credentials = local ? new BasicAWSCredentials(LocalEcsDefaults.AccessKey, LocalEcsDefaults.SecretKey) : null,
         };
+    }
+
+    private void Record(RequestEventArgs request)
+    {
+        Interlocked.Increment(ref requests);
+        var name = (request as WebServiceRequestEventArgs)?.Request?.GetType().Name ?? "Unknown";
+        name = name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name;
+        lock (operations)
+        {
+            operations.Add(name);
+        }
+
+        if (ReadOnly && !IsRead(name))
+        {
+            throw new InvalidOperationException($"A read-only session (the live plan) refused to send {name}: it would change AWS.");
+        }
     }
 
     public void Dispose()
@@ -101,7 +141,7 @@ internal sealed class AwsSession : IDisposable
             var client = create();
             if (client is AmazonServiceClient serviceClient)
             {
-                serviceClient.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
+                serviceClient.BeforeRequestEvent += (_, e) => Record(e);
             }
 
             clients.Add(client);

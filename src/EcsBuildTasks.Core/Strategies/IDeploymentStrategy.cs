@@ -1,4 +1,5 @@
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
@@ -13,6 +14,8 @@ namespace EcsBuildTasks.Core.Strategies;
 /// <list type="number">
 /// <item><b>plan</b>: what it writes into and checks on the service definition, and the plan's lines
 /// (<see cref="IStrategyDefinitions"/>: no AWS call);</item>
+/// <item><b>live plan</b>: what applying would change and call, resource by resource, against the live state; read-only
+/// calls only (<see cref="PlanAsync"/>, for <c>EcsDryRun</c> with live reads);</item>
 /// <item><b>preflight</b>: read-only checks of what it deploys to, with the common preflight
 /// (<see cref="IServicePreflight.PreflightAsync"/>);</item>
 /// <item><b>apply</b>: makes the change, composing the shared building blocks it needs (task definition registration,
@@ -27,6 +30,13 @@ namespace EcsBuildTasks.Core.Strategies;
 /// </summary>
 internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
 {
+    /// <summary>
+    /// What <see cref="ApplyAsync"/> would change and call, for every resource the strategy deploys to (its own ones too:
+    /// listener rules, versioned services, ...), compared field by field with the live state. Only reads: the engine runs
+    /// it on a session that refuses anything else.
+    /// </summary>
+    Task<IReadOnlyList<ResourcePlan>> PlanAsync(DeploymentContext context, CancellationToken cancellationToken);
+
     /// <summary>Makes the change (or finds there is none) and returns what to follow.</summary>
     Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken);
 
