@@ -81,6 +81,10 @@ internal sealed class AwsSession : IDisposable
     public static AwsSession For(EcsSettings settings, string? resolvedEndpoint = null) =>
         new(new AwsClientFactory(ConnectionSettings(settings, resolvedEndpoint)));
 
+    /// <summary>A <see cref="ReadOnly"/> session with the connection the project's properties describe (the live plan's).</summary>
+    public static AwsSession ReadOnlyFor(EcsSettings settings, string? resolvedEndpoint = null) =>
+        new(new AwsClientFactory(ConnectionSettings(settings, resolvedEndpoint))) { ReadOnly = true };
+
     /// <summary>The connection settings a project's properties describe.</summary>
     public static AwsConnectionSettings ConnectionSettings(EcsSettings settings, string? resolvedEndpoint = null)
     {

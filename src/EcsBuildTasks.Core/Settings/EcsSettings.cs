@@ -215,4 +215,7 @@ internal sealed record EcsSettings
 
     /// <summary>What <c>-t:EcsRunTask</c> runs.</summary>
     public OneOffTaskSetting RunTask { get; init; } = new("EcsRunTask", null, [], [], null);
+
+    /// <summary>The live plan and the secrets and roles preflight.</summary>
+    public PlanSettings Plan { get; init; } = new(LivePlanMode.Auto, CheckSecrets: true);
 }

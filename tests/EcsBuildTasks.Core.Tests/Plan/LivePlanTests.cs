@@ -104,3 +104,76 @@ public sealed class LivePlanTests
         return (plan, session.Operations);
     }
 }
+
+/// <summary>What <c>EcsPlanLive</c> does when the live state cannot be read: offline and said so (auto), or ECS7100 (true), and ECS7101 when reading fails half-way.</summary>
+[TestClass]
+public sealed class LivePlanModeTests
+{
+    [TestMethod]
+    public async Task Without_an_answering_endpoint_auto_stays_offline_and_says_why_and_true_is_ECS7100()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var closed = $"http://127.0.0.1:{FreePort()}";
+        var input = env.Project("nowhere").Set("EcsEndpointUrl", closed).Set("EcsDryRun", "true");
+
+        var offline = await PlanOrOfflineAsync(env, input.Set("EcsPlanLive", "auto"));
+
+        Assert.IsFalse(offline.Plan.Live);
+        Assert.AreEqual(DeploymentPlan.Offline, offline.Plan.Verdict);
+        StringAssert.Contains(offline.Plan.OfflineReason, closed);
+        StringAssert.StartsWith(offline.Plan.Lines()[0], "EcsBuildTasks: live plan skipped: no AWS identity answered at " + closed);
+
+        var required = await Assert.ThrowsExactlyAsync<DeploymentException>(() => PlanOrOfflineAsync(env, input.Set("EcsPlanLive", "true")));
+
+        Assert.AreEqual("ECS7100", required.Diagnostics[0].Code);
+        StringAssert.Contains(required.Diagnostics[0].Message, "EcsPlanLive=true");
+    }
+
+    [TestMethod]
+    public async Task A_read_that_fails_half_way_is_ECS7101_and_the_plan_offline_with_auto()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ProjectAsync("halfway");
+        await env.FaultAsync("ecs", "DescribeServices");
+        try
+        {
+            var (plan, log) = await PlanOrOfflineAsync(env, env.Project("halfway").Set("EcsDryRun", "true"));
+
+            Assert.IsFalse(plan.Live);
+            var warning = log.Warnings.Single();
+            Assert.AreEqual("ECS7101", warning.Code);
+            StringAssert.Contains(warning.Message, "DescribeServices");
+        }
+        finally
+        {
+            await env.ClearFaultsAsync();
+        }
+    }
+
+    [TestMethod]
+    public async Task EcsPlanLive_false_reads_nothing()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        using var session = AwsSession.ReadOnlyFor(LocalEcsHarness.Generate(env.Project("quiet")).Settings);
+        var plan = await new Planner(session, new RecordingDeploymentLog(), env.Time!).PlanOrOfflineAsync(LocalEcsHarness.Generate(env.Project("quiet").Set("EcsPlanLive", "false")), CancellationToken.None);
+
+        Assert.IsFalse(plan.Live);
+        Assert.AreEqual("EcsPlanLive=false", plan.OfflineReason);
+        Assert.AreEqual(0, session.Operations.Count);
+    }
+
+    private static async Task<(DeploymentPlan Plan, RecordingDeploymentLog Log)> PlanOrOfflineAsync(LocalEcsHarness env, SettingsInput input)
+    {
+        var definitions = LocalEcsHarness.Generate(input);
+        using var session = AwsSession.ReadOnlyFor(definitions.Settings);
+        var log = new RecordingDeploymentLog();
+        return (await new Planner(session, log, env.Time!).PlanOrOfflineAsync(definitions, CancellationToken.None), log);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
