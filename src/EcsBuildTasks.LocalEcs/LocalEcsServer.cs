@@ -20,12 +20,14 @@ namespace EcsBuildTasks.LocalEcs;
 public sealed class LocalEcsServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly LeaseWatcher leaseWatcher;
     private int disposed;
 
     private LocalEcsServer(WebApplication app, LocalEcsRuntime runtime)
     {
         this.app = app;
         Runtime = runtime;
+        leaseWatcher = new LeaseWatcher(runtime, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LeaseWatcher>());
     }
 
     /// <summary>The port everything is served on.</summary>
@@ -70,6 +72,12 @@ public sealed class LocalEcsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when a LocalEcs started for a build (<see cref="LocalEcsOptions.StartedForBuild"/>) is no longer used by
+    /// any build: every lease was released or its build's process is gone. Never completes for one started by hand.
+    /// </summary>
+    public Task Unused => leaseWatcher.Unused;
+
     /// <summary>Completes when the host is asked to stop (Ctrl+C or SIGTERM for the command line).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
 
@@ -81,6 +89,7 @@ public sealed class LocalEcsServer : IAsyncDisposable
         }
 
         // Stop taking requests first (in-flight ones finish), then the simulation, then save: nothing changes after the save.
+        await leaseWatcher.DisposeAsync();
         await app.StopAsync();
         await Runtime.Engine.StopAsync();
         Runtime.Engine.Dispose();
@@ -112,7 +121,7 @@ public sealed class LocalEcsServer : IAsyncDisposable
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         runtime = new LocalEcsRuntime(options, port, loggers);
-        var router = new RequestRouter(runtime, new RegistryEndpoints(runtime), new ControlEndpoints(runtime), loggers.CreateLogger<RequestRouter>());
+        var router = new RequestRouter(runtime, new RegistryEndpoints(runtime), new ControlEndpoints(runtime, new LeaseEndpoints(runtime, loggers.CreateLogger<LeaseEndpoints>())), loggers.CreateLogger<RequestRouter>());
         app.Run(router.HandleAsync);
         return app;
     }

@@ -26,7 +26,13 @@ if (exitWith is { } pid)
 
 try
 {
-    await server.WaitForShutdownAsync(parentExited.Token);
+    // Started for a build: it also stops once no build holds a lease (each build's lease ends with its process too).
+    var ended = await Task.WhenAny(server.WaitForShutdownAsync(parentExited.Token), server.Unused);
+    await ended;
+    if (ended == server.Unused)
+    {
+        Console.WriteLine("LocalEcs: no build uses it any more; stopping.");
+    }
 }
 catch (OperationCanceledException) when (parentExited.IsCancellationRequested)
 {

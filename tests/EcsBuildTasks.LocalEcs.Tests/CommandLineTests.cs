@@ -30,6 +30,34 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void The_IAM_options_take_a_policy_file_IAM_would_accept_and_a_strictness_flag()
+    {
+        var folder = Directory.CreateTempSubdirectory("localecs-iam-options-").FullName;
+        try
+        {
+            var policy = Path.Combine(folder, "policy.json");
+            File.WriteAllText(policy, """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}]}""");
+            var options = CommandLine.Parse(["--iam-policy", policy, "--strict-iam-roles", "--port", "0"], out var error);
+            Assert.IsNull(error);
+            StringAssert.Contains(options!.IamPolicy, "ecs:*");
+            Assert.IsTrue(options.StrictIamRoles);
+            Assert.IsFalse(CommandLine.Parse([], out _)!.StrictIamRoles, "format-only role checks by default");
+            Assert.IsNull(CommandLine.Parse([], out _)!.IamPolicy, "no enforcement by default");
+
+            File.WriteAllText(policy, """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:*"}]}""");
+            Assert.IsNull(CommandLine.Parse(["--iam-policy", policy], out error));
+            StringAssert.Contains(error, "is not a policy IAM would accept");
+            StringAssert.Contains(error, "Resource");
+            Assert.IsNull(CommandLine.Parse(["--iam-policy", Path.Combine(folder, "missing.json")], out error));
+            StringAssert.Contains(error, "Cannot read --iam-policy");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public async Task The_program_stops_and_saves_its_state_when_the_process_it_was_started_for_exits()
     {
         var folder = Directory.CreateTempSubdirectory("localecs-exit-with-").FullName;

@@ -6,6 +6,7 @@ using EcsBuildTasks.LocalEcs.Hosting;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
 using EcsBuildTasks.LocalEcs.State;
 using Microsoft.AspNetCore.Http;
 
@@ -16,8 +17,10 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
 /// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
 /// </summary>
-internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEndpoints leases)
 {
+    private readonly IamControlEndpoints iam = new(runtime.Authorizer);
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public async Task HandleAsync(HttpContext context)
@@ -52,7 +55,13 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 ("PUT", "lambda-hook-results") => SetLambdaResult(body),
                 ("DELETE", "lambda-hook-results") => ClearLambdaResults(),
                 ("PUT", "container-instances") => SetContainerInstances(body),
+                ("DELETE", "container-instances") => TerminateContainerInstance(body),
+                ("PUT", "capacity-providers/instances") => SetCapacityProviderInstances(body),
+                ("GET", "express/resolve") => ResolveExpressUrl(request),
                 ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
+                ("GET", "route53/resolve") => ResolveRoute53(request),
+                (_, _) when LeaseEndpoints.Handles(path) => leases.Handle(request.Method, path, body),
+                (_, _) when iam.Handle(request.Method, path, body, request.Query["accessKeyId"].FirstOrDefault()) is { } handled => handled,
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -68,13 +77,28 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         ["status"] = "ok",
         ["account"] = Account.Id,
         ["registry"] = runtime.RegistryHost,
-        ["endpoints"] = new JsonArray(
+        ["endpoints"] = WithIam(new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
-            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
+            "DELETE /_localecs/container-instances {cluster, containerInstance, region?}",
+            "PUT /_localecs/capacity-providers/instances {capacityProvider, count, region?}",
+            "GET /_localecs/express/resolve?url=https://...",
+            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
+            "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…",
+            "GET /_localecs/leases", "POST /_localecs/leases {id, processId, holder}", "DELETE /_localecs/leases/{id}")),
     };
+
+    private static JsonArray WithIam(JsonArray endpoints)
+    {
+        foreach (var endpoint in IamControlEndpoints.Endpoints)
+        {
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints;
+    }
 
     private JsonNode Dump()
     {
@@ -82,6 +106,7 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         {
             var node = JsonSerializer.SerializeToNode(runtime.State, StateJsonContext.Default.AccountState)!;
             node["SimulatedNow"] = runtime.Clock.Now.ToString("O", CultureInfo.InvariantCulture);
+            StateRedaction.HideValues(node);
             return node;
         }
     }

@@ -1,3 +1,5 @@
+using EcsBuildTasks.LocalEcs.Iam;
+using EcsBuildTasks.LocalEcs.Iam.Authorization;
 using EcsBuildTasks.LocalEcs.Registry;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.CloudMap;
@@ -6,7 +8,11 @@ using EcsBuildTasks.LocalEcs.Services.Ec2;
 using EcsBuildTasks.LocalEcs.Services.Ecr;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
 using EcsBuildTasks.LocalEcs.Services.Elbv2;
+using EcsBuildTasks.LocalEcs.Services.Iam;
 using EcsBuildTasks.LocalEcs.Services.Logs;
+using EcsBuildTasks.LocalEcs.Services.Route53;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
+using EcsBuildTasks.LocalEcs.Services.Ssm;
 using EcsBuildTasks.LocalEcs.Services.Sts;
 using EcsBuildTasks.LocalEcs.Simulation;
 using EcsBuildTasks.LocalEcs.State;
@@ -27,6 +33,8 @@ internal sealed class LocalEcsRuntime
         Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
         Blobs = new BlobStore(Store.BlobDirectory);
         Engine = new SimulationEngine(this, loggers.CreateLogger<SimulationEngine>());
+        Leases = new BuildLeases(RealTime, options.StartedForBuild is { } build ? new BuildLease(build.Id, build.ProcessId, build.Holder, null, RealTime.GetUtcNow()) : null, options.IdleExitDelay);
+        Authorizer = new IamAuthorizer(options.IamPolicy);
         Apis =
         [
             new EcsApi(this),
@@ -36,12 +44,17 @@ internal sealed class LocalEcsRuntime
             new AutoScalingApi(),
             new CloudWatchApi(),
             new LogsApi(),
-            new StsApi(),
+            new StsApi(Authorizer),
             new Ec2Api(),
+            new Route53Api(this),
+            new IamApi(),
+            new SecretsManagerApi(),
+            new SsmApi(),
         ];
         lock (State.Sync)
         {
             BaseImage.Install(State, Blobs, Clock.Now);
+            IamDefaults.Install(State, Clock.Now);
         }
     }
 
@@ -69,6 +82,11 @@ internal sealed class LocalEcsRuntime
 
     public SimulationEngine Engine { get; }
 
+    /// <summary>The builds using this LocalEcs (control API <c>/_localecs/leases</c>).</summary>
+    public BuildLeases Leases { get; }
+    /// <summary>IAM policy enforcement and the record of what requests needed.</summary>
+    public IamAuthorizer Authorizer { get; }
+
     public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
 
     /// <summary>Forgets every resource, image and fault; the base image and default networks come back.</summary>
@@ -81,11 +99,15 @@ internal sealed class LocalEcsRuntime
             State.ContainerInstanceCounts.Clear();
             State.LambdaHookResults.Clear();
             State.EcsAccountSettings.Clear();
+            State.Route53 = new();
             Blobs.Clear();
             BaseImage.Install(State, Blobs, Clock.Now);
+            State.Iam = new();
+            IamDefaults.Install(State, Clock.Now);
         }
 
         Faults.Clear();
+        Authorizer.Reset();
         Store.MarkDirty();
     }
 

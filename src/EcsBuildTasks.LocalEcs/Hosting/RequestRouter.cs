@@ -13,7 +13,7 @@ namespace EcsBuildTasks.LocalEcs.Hosting;
 /// Routes every request on the single port as AWS would: <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
 /// registry, <c>X-Amz-Target</c> to a JSON service, <c>/service/…/operation/…</c> to RPC v2 CBOR (CloudWatch), and
 /// form-encoded <c>Action</c> requests to a Query service chosen by the SigV4 credential scope (Action names collide
-/// between ELBv2, STS, CloudWatch and EC2).
+/// between ELBv2, STS, CloudWatch and EC2), and rest-xml requests (Route 53, <c>/2013-04-01/…</c>) by method and URI.
 /// </summary>
 internal sealed partial class RequestRouter
 {
@@ -25,6 +25,8 @@ internal sealed partial class RequestRouter
         ["AnyScaleFrontendService"] = "application-autoscaling",
         ["Logs_20140328"] = "logs",
         ["GraniteServiceVersion20100801"] = "monitoring",
+        ["secretsmanager"] = "secretsmanager",
+        ["AmazonSSM"] = "ssm",
     };
 
     /// <summary>Query API versions, to route unsigned-scope requests (the scope normally decides).</summary>
@@ -34,6 +36,7 @@ internal sealed partial class RequestRouter
         ["2011-06-15"] = "sts",
         ["2010-08-01"] = "monitoring",
         ["2016-11-15"] = "ec2",
+        ["2010-05-08"] = "iam",
     };
 
     private readonly LocalEcsRuntime runtime;
@@ -82,6 +85,7 @@ internal sealed partial class RequestRouter
         string service;
         string operation;
         JsonObject input;
+        RestXmlMatch? rest = null;
         try
         {
             if (!string.IsNullOrEmpty(target))
@@ -108,6 +112,16 @@ internal sealed partial class RequestRouter
                 operation = parts[3];
                 input = CborProtocol.ParseBody(body);
             }
+            else if (RestXml(context, path) is { } match)
+            {
+                // Route 53 is global: one state whatever region the caller signed for (the CLI signs with --region).
+                protocol = Protocol.RestXml;
+                rest = match;
+                service = match.Api.SigningName;
+                operation = match.Route.Operation;
+                var query = QueryHelpers.ParseQuery(context.Request.QueryString.Value).Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString()));
+                input = RestXmlProtocol.ParseRequest(match, query, body);
+            }
             else
             {
                 var parameters = QueryHelpers.ParseQuery(context.Request.QueryString.Value)
@@ -131,7 +145,8 @@ internal sealed partial class RequestRouter
         }
         catch (AwsServiceException e)
         {
-            await WriteErrorAsync(context, Protocol.Json, null, e, requestId);
+            var owner = rest?.Api ?? RestXmlProtocol.Owner(runtime.Apis, path);
+            await WriteErrorAsync(context, owner is null ? Protocol.Json : Protocol.RestXml, owner, e, requestId);
             return;
         }
 
@@ -183,7 +198,10 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
+                    AccessKeyId = scope.AccessKeyId,
+                    Principal = runtime.Authorizer.PrincipalOf(scope.AccessKeyId),
                 };
+                runtime.Authorizer.Authorize(request);
                 result = api.Invoke(request);
                 runtime.Engine.Observe(request.Now);
             }
@@ -207,7 +225,21 @@ internal sealed partial class RequestRouter
             return;
         }
 
-        await WriteResultAsync(context, protocol, api, operation, result, requestId);
+        await WriteResultAsync(context, protocol, api, operation, result, requestId, rest);
+    }
+
+    /// <summary>A rest-xml operation for this method and path; a path of a rest-xml service that no route takes
+    /// answers as that service does (a method the resource does not allow, an unknown resource).</summary>
+    private RestXmlMatch? RestXml(HttpContext context, string path)
+    {
+        if (RestXmlProtocol.Match(runtime.Apis, context.Request.Method, path) is { } match)
+        {
+            return match;
+        }
+
+        return RestXmlProtocol.Owner(runtime.Apis, path) is not null
+            ? throw new AwsServiceException("InvalidInput", $"No operation of this API takes {context.Request.Method} {path}.", HttpStatusCode.NotFound)
+            : null;
     }
 
     private static bool IsReadOnly(string operation) =>
@@ -232,11 +264,21 @@ internal sealed partial class RequestRouter
         return context.Response.WriteAsync("LocalEcs: no AWS API, registry or control endpoint at " + context.Request.Path);
     }
 
-    private static async Task WriteResultAsync(HttpContext context, Protocol protocol, IAwsApi api, string operation, JsonNode? result, string requestId)
+    private static async Task WriteResultAsync(HttpContext context, Protocol protocol, IAwsApi api, string operation, JsonNode? result, string requestId, RestXmlMatch? rest = null)
     {
         byte[] bytes;
         switch (protocol)
         {
+            case Protocol.RestXml:
+                context.Response.StatusCode = rest!.Route.SuccessStatus;
+                context.Response.ContentType = "text/xml";
+                foreach (var (name, value) in RestXmlProtocol.Headers(rest, result as JsonObject))
+                {
+                    context.Response.Headers[name] = value;
+                }
+
+                bytes = RestXmlProtocol.Response(rest, result as JsonObject);
+                break;
             case Protocol.Json:
                 context.Response.ContentType = api.SigningName == "monitoring" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
                 bytes = JsonProtocol.Serialize(result);
@@ -279,6 +321,10 @@ internal sealed partial class RequestRouter
                 context.Response.ContentType = "text/xml";
                 bytes = QueryProtocol.Error(error, api?.XmlNamespace ?? "https://localecs/", requestId);
                 break;
+            case Protocol.RestXml:
+                context.Response.ContentType = "text/xml";
+                bytes = RestXmlProtocol.Error(error, api?.XmlNamespace ?? "https://localecs/", requestId);
+                break;
             default:
                 context.Response.ContentType = api?.SigningName == "monitoring" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
                 bytes = JsonProtocol.SerializeError(error);
@@ -298,5 +344,6 @@ internal sealed partial class RequestRouter
         Cbor,
         Query,
         Ec2,
+        RestXml,
     }
 }

@@ -83,6 +83,12 @@ internal sealed class RegistryEndpoints
             return;
         }
 
+        if (RegistryDenial(context, name, kind, reference) is { } denial)
+        {
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, "DENIED", denial);
+            return;
+        }
+
         switch (kind)
         {
             case "tags":
@@ -98,6 +104,35 @@ internal sealed class RegistryEndpoints
                 await UploadAsync(context, name, reference);
                 break;
         }
+    }
+
+    /// <summary>
+    /// ECR authorises each registry request for the identity that obtained the token (push: InitiateLayerUpload,
+    /// UploadLayerPart, CompleteLayerUpload, PutImage; pull: BatchGetImage, GetDownloadUrlForLayer); reads of the
+    /// built-in base image need nothing, with or without a token.
+    /// </summary>
+    private string? RegistryDenial(HttpContext context, string name, string kind, string? reference)
+    {
+        if (name == BaseImage.Repository && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            // The built-in base image stands in for a public registry (mcr.microsoft.com): no IAM policy names it.
+            return null;
+        }
+
+        var (valid, accessKeyId) = runtime.Credentials.Owner(context.Request.Headers.Authorization.ToString(), runtime.RealTime.GetUtcNow());
+        var actions = Iam.Authorization.Tables.EcrActions.Registry(kind, context.Request.Method, reference is not null, context.Request.Query.ContainsKey("digest"));
+        if (!valid || actions.Length == 0)
+        {
+            return null;
+        }
+
+        string? arn;
+        lock (runtime.State.Sync)
+        {
+            arn = runtime.State.Repositories.GetValueOrDefault(name)?.Arn;
+        }
+
+        return arn is null ? null : runtime.Authorizer.AuthorizeRegistry(accessKeyId, actions, arn, runtime.State, runtime.Clock.Now);
     }
 
     /// <summary>Splits <c>name/…/manifests/ref</c>, <c>name/blobs/digest</c>, <c>name/blobs/uploads/[id]</c>, <c>name/tags/list</c>.</summary>

@@ -88,6 +88,7 @@ internal static class TaskRunner
         if (spec.LaunchType != "FARGATE")
         {
             var instance = spec.Instance ?? cluster.ContainerInstances
+                .Where(i => i.Status == "ACTIVE")
                 .OrderBy(i => cluster.Tasks.Values.Count(t => t.ContainerInstanceArn == i.Arn && t.LastStatus != "STOPPED"))
                 .FirstOrDefault();
             if (instance is not null)
@@ -293,6 +294,9 @@ internal static class TaskRunner
                 task.PullStartedAt = context.Now;
                 MoveTo(task, "PENDING", context, TimeSpan.FromSeconds(4));
                 break;
+            case "PENDING" when Daemons.HoldsStart(cluster, task):
+                // The instance's daemon tasks start first; their own progress wakes the simulation.
+                break;
             case "PENDING":
                 Pull(context, cluster, task);
                 break;
@@ -358,9 +362,11 @@ internal static class TaskRunner
             return;
         }
 
+        // The agent fetches registry credentials and secrets before it pulls any image.
+        var secretsFailure = SecretsFailure(context, task);
         foreach (var container in task.Containers)
         {
-            var failure = PullFailure(context, task, container) ?? SimulatedLogs.Prepare(context, task, container);
+            var failure = secretsFailure ?? PullFailure(context, task, container) ?? SimulatedLogs.Prepare(context, task, container);
             if (failure is not null)
             {
                 foreach (var c in task.Containers)
@@ -398,6 +404,11 @@ internal static class TaskRunner
 
         MoveTo(task, "ACTIVATING", context, TimeSpan.FromSeconds(1));
     }
+
+    private static string? SecretsFailure(SimulationContext context, EcsTask task) =>
+        context.Region.TaskDefinitions.GetValueOrDefault(task.TaskDefinitionArn[(task.TaskDefinitionArn.LastIndexOf('/') + 1)..]) is { } definition
+            ? TaskSecrets.Failure(context, definition, task.Overrides?.Str("executionRoleArn") ?? definition.Definition.Str("executionRoleArn"))
+            : null;
 
     private static string? PullFailure(SimulationContext context, EcsTask task, TaskContainerRecord container)
     {

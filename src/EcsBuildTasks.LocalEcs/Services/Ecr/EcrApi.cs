@@ -46,7 +46,7 @@ internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
         {
             case "GetAuthorizationToken":
             {
-                var (password, expiresAt) = runtime.Credentials.Issue(request.Now, runtime.RealTime.GetUtcNow());
+                var (password, expiresAt) = runtime.Credentials.Issue(request.Now, runtime.RealTime.GetUtcNow(), request.AccessKeyId);
                 return new JsonObject
                 {
                     ["authorizationData"] = new JsonArray(new JsonObject

@@ -302,8 +302,10 @@ internal sealed partial class EcsApi
         var cluster = FindCluster(request.RegionState, request.Input.Str("cluster"));
         var launchType = request.Input.Str("launchType");
         var scheduling = request.Input.Str("schedulingStrategy");
+        var management = request.Input.Str("resourceManagementType");
         var arns = cluster.Services.Values
-            .Where(s => s.Status != "INACTIVE" && (launchType is null || s.LaunchType == launchType) && (scheduling is null || s.SchedulingStrategy == scheduling))
+            .Where(s => s.Status != "INACTIVE" && (launchType is null || s.LaunchType == launchType) && (scheduling is null || s.SchedulingStrategy == scheduling)
+                && (management is null || (s.Express is null ? "CUSTOMER" : "ECS") == management))
             .OrderBy(s => s.CreatedAt)
             .Select(s => s.Arn)
             .ToList();

@@ -23,6 +23,10 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
         "ListServiceDeployments", "DescribeServiceDeployments", "StopServiceDeployment", "ContinueServiceDeployment", "DescribeServiceRevisions",
         "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
         "TagResource", "UntagResource", "ListTagsForResource", "ListAccountSettings", "PutAccountSetting", "PutAccountSettingDefault",
+        "CreateCapacityProvider", "DescribeCapacityProviders", "DeleteCapacityProvider",
+        "CreateExpressGatewayService", "UpdateExpressGatewayService", "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+        "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+        "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons", "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
     ];
 
     public string SigningName => "ecs";
@@ -72,6 +76,25 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
             "UntagResource" => UntagResource(request),
             "ListTagsForResource" => ListTagsForResource(request),
             "ListAccountSettings" => ListAccountSettings(request),
+            "CreateCapacityProvider" => CreateCapacityProvider(request, context),
+            "DescribeCapacityProviders" => DescribeCapacityProviders(request),
+            "DeleteCapacityProvider" => DeleteCapacityProvider(request, context),
+            "CreateExpressGatewayService" => CreateExpressGatewayService(request, context),
+            "UpdateExpressGatewayService" => UpdateExpressGatewayService(request, context),
+            "DescribeExpressGatewayService" => DescribeExpressGatewayService(request),
+            "DeleteExpressGatewayService" => DeleteExpressGatewayService(request, context),
+            "RegisterDaemonTaskDefinition" => RegisterDaemonTaskDefinition(request),
+            "DescribeDaemonTaskDefinition" => DescribeDaemonTaskDefinition(request),
+            "ListDaemonTaskDefinitions" => ListDaemonTaskDefinitions(request),
+            "DeleteDaemonTaskDefinition" => DeleteDaemonTaskDefinition(request),
+            "CreateDaemon" => CreateDaemon(request, context),
+            "UpdateDaemon" => UpdateDaemon(request, context),
+            "DescribeDaemon" => DescribeDaemon(request),
+            "DeleteDaemon" => DeleteDaemon(request, context),
+            "ListDaemons" => ListDaemons(request),
+            "ListDaemonDeployments" => ListDaemonDeployments(request),
+            "DescribeDaemonDeployments" => DescribeDaemonDeployments(request),
+            "DescribeDaemonRevisions" => DescribeDaemonRevisions(request),
             _ => PutAccountSetting(request),
         };
     }
