@@ -8,7 +8,10 @@ using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.IdentityManagement;
+using EcsBuildTasks.Aws.SecretsManager;
 using EcsBuildTasks.Aws.ServiceDiscovery;
+using EcsBuildTasks.Aws.SimpleSystemsManagement;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Infrastructure;
@@ -51,6 +54,12 @@ internal sealed class AwsSession : IDisposable
 
     public IAmazonApplicationAutoScaling ApplicationAutoScaling => (IAmazonApplicationAutoScaling)Get(typeof(IAmazonApplicationAutoScaling), () => Factory.CreateApplicationAutoScaling());
 
+    public IAmazonIdentityManagementService Iam => (IAmazonIdentityManagementService)Get(typeof(IAmazonIdentityManagementService), () => Factory.CreateIam());
+
+    public IAmazonSecretsManager SecretsManager => (IAmazonSecretsManager)Get(typeof(IAmazonSecretsManager), () => Factory.CreateSecretsManager());
+
+    public IAmazonSimpleSystemsManagement Ssm => (IAmazonSimpleSystemsManagement)Get(typeof(IAmazonSimpleSystemsManagement), () => Factory.CreateSsm());
+
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);
 
@@ -67,7 +76,7 @@ internal sealed class AwsSession : IDisposable
     }
 
     /// <summary>
-    /// When true, every request that is not a read (<c>Describe*</c>, <c>List*</c>, <c>Get*</c>, <c>BatchGet*</c>) is
+    /// When true, every request that is not a read (<c>Describe*</c>, <c>List*</c>, <c>Get*</c>, <c>BatchGet*</c>, IAM's <c>Simulate*</c>) is
     /// refused before it is sent: a live plan runs on such a session, so nothing it does can change AWS.
     /// </summary>
     public bool ReadOnly { get; init; }
@@ -75,7 +84,8 @@ internal sealed class AwsSession : IDisposable
     /// <summary>True for the operations a read-only session sends.</summary>
     public static bool IsRead(string operation) =>
         operation.StartsWith("Describe", StringComparison.Ordinal) || operation.StartsWith("List", StringComparison.Ordinal)
-        || operation.StartsWith("Get", StringComparison.Ordinal) || operation.StartsWith("BatchGet", StringComparison.Ordinal);
+        || operation.StartsWith("Get", StringComparison.Ordinal) || operation.StartsWith("BatchGet", StringComparison.Ordinal)
+        || operation.StartsWith("Simulate", StringComparison.Ordinal);
 
     /// <summary>A session with the connection the project's properties describe (<paramref name="resolvedEndpoint"/>: LocalEcs's, once started).</summary>
     public static AwsSession For(EcsSettings settings, string? resolvedEndpoint = null) =>
