@@ -37,6 +37,9 @@ internal sealed record ResourcePlan(string Kind, string Name, string Action, IRe
     /// <summary>The only change is that the service moves to the new task definition revision (no field of its own differs).</summary>
     public bool FollowsTaskDefinition { get; init; }
 
+    /// <summary>A new revision of the same content (the live one was not registered from this definition by EcsBuildTasks).</summary>
+    public bool SameContent => Action == PlanAction.Register && Changes.Count == 0;
+
     /// <summary>Only the image differs: the new build's image replaces the running one.</summary>
     public bool OnlyImage => Changes.Count > 0 && Changes.All(c => c.IsNewImage);
 }
@@ -71,7 +74,7 @@ internal sealed record DeploymentPlan
     /// <summary>no-change, image-only, changes, or offline.</summary>
     public string Verdict => !Live ? Offline
         : Resources.All(r => r.Action == PlanAction.None) ? NoChange
-        : Resources.Where(r => r.Action != PlanAction.None).All(r => r.OnlyImage || r.FollowsTaskDefinition) && Resources.Any(r => r.OnlyImage) ? ImageOnly
+        : Resources.Where(r => r.Action != PlanAction.None).All(r => r.OnlyImage || r.FollowsTaskDefinition || r.SameContent) ? ImageOnly
         : Changes;
 
     /// <summary>Every AWS call the deploy would make, in order.</summary>
@@ -134,7 +137,7 @@ internal sealed record DeploymentPlan
     private string Headline() => Verdict switch
     {
         NoChange => "no change",
-        ImageOnly => "no change but the image",
+        ImageOnly => Resources.Any(r => r.OnlyImage) ? "no change but the image" : "no change but a new revision of the same definition",
         _ => $"{Resources.Sum(r => r.Changes.Count(c => !c.IsNewImage))} change(s) to {Resources.Count(r => r.Action != PlanAction.None)} resource(s)",
     };
 

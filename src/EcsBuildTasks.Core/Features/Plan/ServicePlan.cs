@@ -4,7 +4,6 @@ using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Features.EcsServices;
-using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
 
@@ -53,8 +52,7 @@ internal static class ServicePlan
 
         var sent = JsonNode.Parse(EcsJson.Serialize(update))!.AsObject();
         var want = JsonNode.Parse(EcsJson.Serialize(desired))!.AsObject();
-        var have = JsonNode.Parse(EcsJson.Serialize(existing))!.AsObject();
-        have["serviceConnectConfiguration"] ??= ServiceConnectDefinitions.Current(existing);
+        var have = ServiceUpdate.LiveJson(existing);
         var changes = new List<PlanChange>(tagChanges);
         foreach (var (member, _) in sent.Where(p => !Addressing.Contains(p.Key) && p.Value is not null))
         {
