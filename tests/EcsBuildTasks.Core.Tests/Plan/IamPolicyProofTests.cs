@@ -73,6 +73,7 @@ public sealed class IamPolicyProofTests
     private static async Task ProveAsync(LocalEcsHarness env, SettingsInput first, SettingsInput second)
     {
         var policy = IamPolicyGenerator.Generate(LocalEcsHarness.Generate(first), "123456789012", "us-east-1");
+        Console.WriteLine(policy.ToJson());
         await IamProof.EnforceAsync(env, JsonNode.Parse(policy.ToJson())!);
 
         var created = await IamProof.DeployAsync(env, first);

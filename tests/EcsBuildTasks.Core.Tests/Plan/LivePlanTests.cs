@@ -24,6 +24,8 @@ public sealed class LivePlanTests
 
         var (plan, operations) = await PlanAsync(env, Project(env, "planned", memory: "1024", logLevel: "Debug", count: "3"));
 
+        Console.WriteLine(string.Join("\n", plan.Lines()));
+        Console.WriteLine(plan.Markdown());
         var changes = plan.Resources.SelectMany(r => r.Changes.Select(c => $"{r.Kind}: {c.Describe()}")).ToList();
         CollectionAssert.AreEquivalent(
             new[]
