@@ -5,6 +5,7 @@ using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies;
+using EcsBuildTasks.Testing;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Core.Tests.Plan;
@@ -115,6 +116,57 @@ public sealed class SecretsAndRolesPreflightTests
     }
 
     [TestMethod]
+    public async Task A_secret_the_execution_role_may_not_read_is_ECS1101_with_the_statement_to_add()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ProjectAsync("unreadable");
+        await using var iam = new SimulatorProxy(env.Endpoint, "implicitDeny");
+        var input = env.Project("unreadable").Set("EcsEndpointUrl", iam.Endpoint)
+            .Add("EcsSecret", "DB", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:db"));
+        var definitions = LocalEcsHarness.Generate(input);
+        using var session = new AwsSession(new Aws.AwsClientFactory(new Aws.AwsConnectionSettings
+        {
+            Region = "us-east-1",
+            EndpointUrl = iam.Endpoint,
+            Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            MaxErrorRetry = 0,
+        })) { ReadOnly = true };
+
+        var error = await Assert.ThrowsExactlyAsync<DeploymentException>(() => new DeploymentPreflight(session, new RecordingDeploymentLog()).RunAsync(definitions, DeploymentStrategies.Of(definitions), null, CancellationToken.None));
+
+        var unreadable = error.Diagnostics.Single(d => d.Code == "ECS1101");
+        Assert.AreEqual("EcsSecret 'DB'", unreadable.Subject);
+        StringAssert.Contains(unreadable.Message, "secretsmanager:GetSecretValue");
+        StringAssert.Contains(unreadable.Message, "\"Action\": \"secretsmanager:GetSecretValue\"");
+        Assert.AreEqual(1, iam.Simulations);
+    }
+
+    [TestMethod]
+    [TestCategory("Moto")]
+    public async Task Against_moto_a_missing_secret_and_parameter_are_ECS1100_and_existing_ones_pass()
+    {
+        var moto = MotoServer.Instance;
+        using var session = new AwsSession(new Aws.AwsClientFactory(new Aws.AwsConnectionSettings
+        {
+            Region = "us-east-1",
+            EndpointUrl = moto.Endpoint,
+            Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+        })) { ReadOnly = true };
+        var name = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await JsonCallAsync(moto.Endpoint, "secretsmanager", "secretsmanager.CreateSecret", $$"""{"Name": "{{name}}", "SecretString": "value"}""");
+        var input = TestInputs.ValidFargate()
+            .Add("EcsSecret", "PRESENT", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:{name}"))
+            .Add("EcsSecret", "ABSENT", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:{name}-absent"))
+            .Add("EcsSecret", "PARAMETER", ("ValueFrom", $"/{name}/absent"));
+        var problems = new DiagnosticCollection();
+
+        await new SecretsAndRolesPreflight(session, new RecordingDeploymentLog()).CheckAsync(LocalEcsHarness.Generate(input), Account, "us-east-1", problems, CancellationToken.None);
+
+        var missing = problems.Where(p => p.Code == "ECS1100" && p.Subject is "EcsSecret 'PRESENT'" or "EcsSecret 'ABSENT'" or "EcsSecret 'PARAMETER'").Select(p => p.Subject).Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(new[] { "EcsSecret 'ABSENT'", "EcsSecret 'PARAMETER'" }, missing, string.Join("\n", problems));
+    }
+
+    [TestMethod]
     public void Secret_references_are_parsed_as_ECS_reads_them()
     {
         var full = SecretReference.Parse($"arn:aws:secretsmanager:us-east-1:{Account}:secret:db-AbCdEf:password:AWSCURRENT:", "us-east-1")!;
@@ -144,10 +196,12 @@ public sealed class SecretsAndRolesPreflightTests
         }
     }
 
-    internal static async Task JsonCallAsync(LocalEcsHarness env, string signingName, string target, string body)
+    internal static Task JsonCallAsync(LocalEcsHarness env, string signingName, string target, string body) => JsonCallAsync(env.Endpoint, signingName, target, body);
+
+    internal static async Task JsonCallAsync(string endpoint, string signingName, string target, string body)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(env.Endpoint + "/")) { Content = new StringContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint + "/")) { Content = new StringContent(body) };
         request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{signingName}/aws4_request, SignedHeaders=host, Signature=0");
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
