@@ -7,12 +7,13 @@ namespace EcsBuildTasks.LocalEcs;
 internal static class CommandLine
 {
     public const string Usage = """
-        Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH] [--container-instances N] [--exit-with PID]
+        Usage: EcsBuildTasks.LocalEcs [--port N] [--time-scale X] [--state-file PATH [--reset-state]] [--container-instances N] [--exit-with PID]
                                       [--lease ID --lease-process PID --lease-holder TEXT [--idle-exit-seconds S]]
                                       [--iam-policy FILE] [--strict-iam-roles]
           --port N                 TCP port on localhost (default 4599; 0 picks a free one)
           --time-scale X           simulated seconds per real second (default 60; 0 = instant)
           --state-file PATH        persist state across restarts (blobs in PATH.blobs/)
+          --reset-state            start empty: move the state file and its journal aside first (PATH.bak-<time>)
           --container-instances N  simulated EC2 container instances per cluster (default 2)
           --exit-with PID          stop (saving the state file) when process PID exits
           --lease ID               started for a build: its lease (with --lease-process, the build's process id, and
@@ -33,6 +34,7 @@ internal static class CommandLine
         var timeScale = 60.0;
         string? stateFile = null;
         var instances = 2;
+        var resetState = false;
         string? leaseId = null;
         int? leaseProcess = null;
         string? leaseHolder = null;
@@ -46,6 +48,12 @@ internal static class CommandLine
             if (name is "-h" or "--help")
             {
                 return null;
+            }
+
+            if (name == "--reset-state")
+            {
+                resetState = true;
+                continue;
             }
 
             if (name == "--strict-iam-roles")
@@ -103,6 +111,12 @@ internal static class CommandLine
             }
         }
 
+        if (resetState && stateFile is null)
+        {
+            error = "--reset-state needs --state-file: without a state file LocalEcs always starts empty.";
+            return null;
+        }
+
         if ((leaseId, leaseProcess, leaseHolder) is not (null, null, null) and not ({ }, { }, { }))
         {
             error = "--lease, --lease-process and --lease-holder go together.";
@@ -116,6 +130,7 @@ internal static class CommandLine
             Port = port,
             TimeScale = timeScale,
             StateFile = stateFile,
+            ResetState = resetState,
             ContainerInstancesPerCluster = instances,
             IamPolicy = iamPolicy,
             StrictIamRoles = strictRoles,

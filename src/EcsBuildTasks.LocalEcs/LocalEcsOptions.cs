@@ -19,6 +19,12 @@ public sealed class LocalEcsOptions
     /// <summary>File that persists state across restarts (image blobs go to <c>&lt;file&gt;.blobs/</c>); null keeps state in memory.</summary>
     public string? StateFile { get; init; }
 
+    /// <summary>
+    /// Start with empty state: an existing state file and its journal are moved aside (<c>&lt;file&gt;.bak-&lt;time&gt;</c>)
+    /// first, so nothing is lost. The way out when the state file cannot be read.
+    /// </summary>
+    public bool ResetState { get; init; }
+
     /// <summary>Simulated EC2 container instances in every cluster (for the EC2 launch type and DAEMON services).</summary>
     public int ContainerInstancesPerCluster { get; init; } = 2;
 

@@ -44,6 +44,12 @@ public sealed class LocalEcsServer : IAsyncDisposable
 
     internal LocalEcsRuntime Runtime { get; }
 
+    /// <summary>Where <see cref="LocalEcsOptions.ResetState"/> moved the previous state file and journal (empty otherwise).</summary>
+    public IReadOnlyList<string> StateBackups => Runtime.StateBackups;
+
+    /// <summary>The header every control API request (<c>/_localecs/…</c>) needs, with any non-empty value: <c>LocalEcs-Control: 1</c>.</summary>
+    public const string ControlHeader = RequestGuard.ControlHeader;
+
     /// <summary>Starts LocalEcs; with <see cref="LocalEcsOptions.Port"/> 0 a free port is picked.</summary>
     public static async Task<LocalEcsServer> StartAsync(LocalEcsOptions options, CancellationToken cancellationToken = default)
     {
@@ -94,7 +100,9 @@ public sealed class LocalEcsServer : IAsyncDisposable
         await Runtime.Engine.StopAsync();
         Runtime.Engine.Dispose();
         Runtime.Store.Save(Runtime.State, Runtime.Clock.Now);
+        Runtime.Store.Dispose();
         await app.DisposeAsync();
+        Runtime.Blobs.Dispose();
     }
 
     private static WebApplication Build(LocalEcsOptions options, int port, out LocalEcsRuntime runtime)
@@ -104,7 +112,8 @@ public sealed class LocalEcsServer : IAsyncDisposable
         {
             // localhost (IPv4 and IPv6): "localhost:<port>" is what makes the .NET SDK treat the registry as insecure.
             kestrel.ListenLocalhost(port);
-            kestrel.Limits.MaxRequestBodySize = null;
+            // The largest body anything takes (a registry blob, streamed to disk); each request lowers it for its kind (RequestLimits).
+            kestrel.Limits.MaxRequestBodySize = RequestLimits.BlobBytes;
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
@@ -120,7 +129,16 @@ public sealed class LocalEcsServer : IAsyncDisposable
 
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        runtime = new LocalEcsRuntime(options, port, loggers);
+        try
+        {
+            runtime = new LocalEcsRuntime(options, port, loggers);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         var router = new RequestRouter(runtime, new RegistryEndpoints(runtime), new ControlEndpoints(runtime, new LeaseEndpoints(runtime, loggers.CreateLogger<LeaseEndpoints>())), loggers.CreateLogger<RequestRouter>());
         app.Run(router.HandleAsync);
         return app;

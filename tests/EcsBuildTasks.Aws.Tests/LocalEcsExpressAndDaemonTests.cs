@@ -65,7 +65,7 @@ public sealed class LocalEcsExpressAndDaemonTests
         Assert.AreEqual("web", serving.Tags![0].Value);
         Assert.IsTrue(serving.CreatedAt > DateTime.UnixEpoch);
 
-        using var http = new HttpClient { BaseAddress = local.BaseUrl };
+        using var http = new HttpClient { BaseAddress = local.BaseUrl, DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
         var resolved = await http.GetFromJsonAsync<JsonObject>("/_localecs/express/resolve?url=" + Uri.EscapeDataString($"https://{ingress.Endpoint}/health"), ct);
         Assert.AreEqual(2, resolved!["servingTargets"]!.AsArray().Count, "the URL reaches the service's two tasks");
 
@@ -123,7 +123,7 @@ public sealed class LocalEcsExpressAndDaemonTests
             },
         }, ct)).CapacityProvider!;
         Assert.AreEqual(CapacityProviderType.MANAGED_INSTANCES, provider.Type);
-        using var http = new HttpClient { BaseAddress = local.BaseUrl };
+        using var http = new HttpClient { BaseAddress = local.BaseUrl, DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
         using (var response = await http.PutAsJsonAsync("/_localecs/capacity-providers/instances", new { capacityProvider = "workers", count = 3 }, ct))
         {
             response.EnsureSuccessStatusCode();

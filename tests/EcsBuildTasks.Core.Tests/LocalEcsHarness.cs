@@ -33,7 +33,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     public const string ExecutionRole = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
 
     private readonly LocalEcsServer server;
-    private readonly HttpClient control = new();
+    private readonly HttpClient control = new() { DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
     private readonly string directory = Directory.CreateTempSubdirectory("ecs-platform-").FullName;
 
     private LocalEcsHarness(LocalEcsServer server, AwsSession session, IReadOnlyList<string> subnets, string securityGroup, string vpc, FakeTimeProvider? time)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.EndToEndTests;
@@ -149,7 +150,7 @@ public sealed class SharedLocalEcsTests
     {
         public const string Cluster = "shared";
 
-        private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+        private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5), DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
         private readonly string folder = Directory.CreateTempSubdirectory("ecs-shared-localecs-").FullName;
         private readonly List<ConsumerProject> projects = [];
 

@@ -164,6 +164,7 @@ public sealed class BuildLeaseTests
             (status, body) = await aws.ControlAsync(HttpMethod.Delete, "leases/joiner");
             Assert.AreEqual(HttpStatusCode.OK, status, body);
             Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "nobody uses it any more, yet it keeps running:\n" + log);
+            process.WaitForExit(); // the redirected output read to its end
             Assert.AreEqual(0, process.ExitCode, log.ToString());
             StringAssert.Contains(log.ToString(), "no build uses it any more");
             StringAssert.Contains(File.ReadAllText(stateFile), "saved-when-the-last-build-leaves");
@@ -195,6 +196,8 @@ public sealed class BuildLeaseTests
             await LiveLocalEcs.WaitUntilAsync(async () => await ListensAsync(aws), "LocalEcs to listen\n" + log, 60);
             starter.Kill();
             Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "LocalEcs outlived the only build that used it:\n" + log);
+            // The timed wait returns before the redirected output is read to its end; this one waits for the readers.
+            process.WaitForExit();
             StringAssert.Contains(log.ToString(), "Lease of project Api ended: its process");
         }
         finally

@@ -27,6 +27,10 @@ public sealed class CommandLineTests
         StringAssert.Contains(error, "needs a value");
         Assert.IsNull(CommandLine.Parse(["--help"], out error));
         Assert.IsNull(error, "help is not an error");
+        Assert.IsTrue(CommandLine.Parse(["--state-file", "s.json", "--reset-state", "--port", "0"], out error)!.ResetState, "a flag without a value");
+        Assert.IsFalse(CommandLine.Parse(["--state-file", "s.json"], out _)!.ResetState);
+        Assert.IsNull(CommandLine.Parse(["--reset-state"], out error));
+        StringAssert.Contains(error, "--reset-state needs --state-file");
     }
 
     [TestMethod]

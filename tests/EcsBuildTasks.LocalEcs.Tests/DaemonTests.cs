@@ -298,11 +298,12 @@ public sealed class DaemonTests
         var aws = sim.Aws;
         await Scenario.ClusterAsync(aws, "prod");
         var provider = await CapacityProviderAsync(sim, "prod", "workers", instances: 2);
+        var definition = await DaemonTaskDefinitionAsync(aws, "agent");
         var created = await aws.EcsAsync("CreateDaemon", new JsonObject
         {
             ["daemonName"] = "agent",
             ["clusterArn"] = "prod",
-            ["daemonTaskDefinitionArn"] = await DaemonTaskDefinitionAsync(aws, "agent"),
+            ["daemonTaskDefinitionArn"] = definition,
             ["capacityProviderArns"] = new JsonArray(provider),
             ["deploymentConfiguration"] = new JsonObject { ["drainPercent"] = 100.0 },
         });
@@ -313,7 +314,7 @@ public sealed class DaemonTests
         var error = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.EcsAsync("UpdateDaemon", new JsonObject
         {
             ["daemonArn"] = daemonArn,
-            ["daemonTaskDefinitionArn"] = "agent",
+            ["daemonTaskDefinitionArn"] = definition, // an ARN, as the model says: a bare name is a malformed ARN
             ["capacityProviderArns"] = new JsonArray(provider),
         }));
         Assert.AreEqual("DaemonNotActiveException", error.Code);

@@ -68,7 +68,7 @@ public sealed class LocalEcsLeaseTaskTests
 
     private static async Task<JsonArray> LeasesAsync(string endpoint)
     {
-        using var http = new HttpClient();
+        using var http = new HttpClient { DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
         var table = await http.GetFromJsonAsync<JsonObject>(new Uri(endpoint + "/_localecs/leases"));
         return table!["leases"]!.AsArray();
     }

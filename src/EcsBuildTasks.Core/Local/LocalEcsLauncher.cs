@@ -47,7 +47,7 @@ internal sealed record LocalEcsLease(string EndpointUrl, string? LeaseId, LocalE
 internal sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
 {
     /// <summary>The header every control API call carries: it says the caller is an EcsBuildTasks build.</summary>
-    public const string ClientHeader = "X-LocalEcs-Client";
+    public const string ClientHeader = "LocalEcs-Control";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -190,7 +190,7 @@ internal sealed class LocalEcsLauncher(IDeploymentLog log, TimeProvider time)
         var starterText = string.Create(CultureInfo.InvariantCulture, $"{starter.Holder} (pid {starter.ProcessId})");
         log.Info((origin, startedNow, held) switch
         {
-            (LocalEcsOrigin.StartedForThisBuild, true, _) => $"EcsBuildTasks: started LocalEcs at {endpoint} for this publish ({starter.Holder}; {state}); it stops when no build uses it any more",
+            (LocalEcsOrigin.StartedForThisBuild, true, _) => $"EcsBuildTasks: started LocalEcs at {endpoint} for this publish ({starter.Holder}; {state}); it stops when no build uses it any more; watch it at {endpoint}/",
             (LocalEcsOrigin.StartedForThisBuild, false, _) => $"EcsBuildTasks: using LocalEcs at {endpoint}, started for this publish by {starter.Holder}",
             (_, _, true) => $"EcsBuildTasks: using LocalEcs at {endpoint} started by {starterText}, which this publish joined",
             _ => $"EcsBuildTasks: joined LocalEcs at {endpoint} started by {starterText[..^1]}; {state})",

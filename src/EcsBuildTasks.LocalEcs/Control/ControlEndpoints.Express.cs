@@ -14,57 +14,63 @@ namespace EcsBuildTasks.LocalEcs.Control;
 internal sealed partial class ControlEndpoints
 {
     /// <summary>Sets how many container instances a capacity provider keeps (its instances launch, boot and register, or leave).</summary>
-    private (int, JsonNode) SetCapacityProviderInstances(JsonObject body)
+    private async Task<(int, JsonNode)> SetCapacityProviderInstancesAsync(JsonObject body)
     {
-        var count = body.Int("count");
-        var name = body.Str("capacityProvider");
-        if (name is null || count is not (>= 0 and <= 100))
+        var input = new ControlInput(body, "capacityProvider", "count", "region");
+        var name = input.String("capacityProvider", required: true);
+        var count = input.Integer("count", 0, MaxInstances, required: true);
+        var regionName = Region(input);
+        if (!input.IsValid)
         {
-            return (400, new JsonObject { ["error"] = "Give {\"capacityProvider\": \"name or ARN\", \"count\": 0..100, \"region\": \"us-east-1\"}." });
+            return Invalid(input);
         }
 
         lock (runtime.State.Sync)
         {
-            var region = runtime.State.Region(body.Str("region") ?? Account.DefaultRegion);
-            if (!region.CapacityProviders.TryGetValue(EcsArns.NameOf(name), out var provider) || provider.Status != "ACTIVE")
+            var region = runtime.State.Region(regionName);
+            if (!region.CapacityProviders.TryGetValue(EcsArns.NameOf(name!), out var provider) || provider.Status != "ACTIVE")
             {
                 return (404, new JsonObject { ["error"] = $"No capacity provider {name} in {region.Name}." });
             }
 
-            provider.InstanceCount = count.Value;
+            provider.InstanceCount = (int)count!.Value;
             CapacityProviderInstances.Step(new SimulationContext(runtime, region, runtime.Clock.Now));
         }
 
-        runtime.Store.MarkDirty();
         runtime.Engine.RunDue();
-        return (200, new JsonObject { ["capacityProvider"] = EcsArns.NameOf(name), ["count"] = count });
+        await runtime.PersistAsync();
+        return (200, new JsonObject { ["capacityProvider"] = EcsArns.NameOf(name!), ["count"] = count });
     }
 
     /// <summary>
     /// Terminates one container instance, as when its EC2 instance goes away: its tasks stop. Its capacity provider (or
     /// the cluster's instance count) replaces it, unless <c>replace</c> is false.
     /// </summary>
-    private (int, JsonNode) TerminateContainerInstance(JsonObject body)
+    private async Task<(int, JsonNode)> TerminateContainerInstanceAsync(JsonObject body)
     {
-        var reference = body.Str("containerInstance");
-        if (reference is null)
+        var input = new ControlInput(body, "cluster", "containerInstance", "replace", "region");
+        var clusterName = input.String("cluster");
+        var reference = input.String("containerInstance", required: true);
+        var replace = input.Boolean("replace") ?? true;
+        var regionName = Region(input);
+        if (!input.IsValid)
         {
-            return (400, new JsonObject { ["error"] = "Give {\"cluster\": \"name\", \"containerInstance\": \"ARN or id\", \"replace\": true, \"region\": \"us-east-1\"}." });
+            return Invalid(input);
         }
 
         string arn;
         lock (runtime.State.Sync)
         {
-            var region = runtime.State.Region(body.Str("region") ?? Account.DefaultRegion);
-            var cluster = EcsApi.FindCluster(region, body.Str("cluster"));
-            var instance = cluster.ContainerInstances.FirstOrDefault(i => i.Arn == reference || i.Id == EcsArns.NameOf(reference) || i.Ec2InstanceId == reference);
+            var region = runtime.State.Region(regionName);
+            var cluster = EcsApi.FindCluster(region, clusterName);
+            var instance = cluster.ContainerInstances.FirstOrDefault(i => i.Arn == reference || i.Id == EcsArns.NameOf(reference!) || i.Ec2InstanceId == reference);
             if (instance is null)
             {
                 return (404, new JsonObject { ["error"] = $"No container instance {reference} in cluster {cluster.Name}." });
             }
 
             arn = instance.Arn;
-            if (body.Bool("replace") == false)
+            if (!replace)
             {
                 if (instance.CapacityProviderName is { } provider && region.CapacityProviders.TryGetValue(provider, out var record))
                 {
@@ -79,8 +85,8 @@ internal sealed partial class ControlEndpoints
             CapacityProviderInstances.Terminate(new SimulationContext(runtime, region, runtime.Clock.Now), cluster, instance, "Container instance was terminated.");
         }
 
-        runtime.Store.MarkDirty();
         runtime.Engine.RunDue();
+        await runtime.PersistAsync();
         return (200, new JsonObject { ["containerInstanceArn"] = arn, ["terminated"] = true });
     }
 
@@ -91,16 +97,17 @@ internal sealed partial class ControlEndpoints
     /// </summary>
     private (int, JsonNode) ResolveExpressUrl(HttpRequest request)
     {
-        var url = request.Query["url"].ToString();
-        if (url.Length == 0)
+        var input = ControlInput.FromQuery(request.Query, "url");
+        var url = input.String("url", required: true);
+        var uri = url is not null && Uri.TryCreate(url.Contains("://", StringComparison.Ordinal) ? url : "https://" + url, UriKind.Absolute, out var parsed) ? parsed : null;
+        if (url is not null && uri is null)
         {
-            return (400, new JsonObject { ["error"] = "Give the URL: GET /_localecs/express/resolve?url=https://xx-....ecs.us-east-1.on.aws/path" });
+            input.Fail($"'url' must be a URL such as https://xx-....ecs.us-east-1.on.aws/path, not '{url}'");
         }
 
-        var uri = Uri.TryCreate(url.Contains("://", StringComparison.Ordinal) ? url : "https://" + url, UriKind.Absolute, out var parsed) ? parsed : null;
-        if (uri is null)
+        if (!input.IsValid || uri is null)
         {
-            return (400, new JsonObject { ["error"] = $"{url} is not a URL." });
+            return Invalid(input);
         }
 
         lock (runtime.State.Sync)

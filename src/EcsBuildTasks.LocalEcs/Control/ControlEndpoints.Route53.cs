@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Services.Route53;
@@ -11,37 +10,32 @@ internal sealed partial class ControlEndpoints
 {
     private (int, JsonNode) ResolveRoute53(HttpRequest request)
     {
-        var name = request.Query["name"].ToString();
-        if (name.Length == 0)
+        var input = ControlInput.FromQuery(request.Query, "name", "type", "zone", "roll", "samples", "seed");
+        var name = input.String("name", required: true, maxLength: 1024);
+        var type = input.String("type", maxLength: 16)?.ToUpperInvariant();
+        if (type is not null && !Route53Api.RecordTypes.Contains(type, StringComparer.Ordinal))
         {
-            return (400, new JsonObject { ["error"] = "Give ?name=api.example.com (and optionally type=CNAME, zone=<hosted zone id>, roll=0..1, samples=N, seed=N)." });
+            input.Fail($"'type' must be one of {string.Join(", ", Route53Api.RecordTypes)}, not '{type}'");
         }
 
-        double? roll = null;
-        if (request.Query["roll"].ToString() is { Length: > 0 } rollText)
+        var zone = input.String("zone", maxLength: 64);
+        var roll = input.Real("roll", 0, 1);
+        if (roll is 1)
         {
-            if (!double.TryParse(rollText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value is < 0 or >= 1)
-            {
-                return (400, new JsonObject { ["error"] = "roll is a number in [0, 1): it picks the answer as a query's random draw would." });
-            }
-
-            roll = value;
+            input.Fail("'roll' must be below 1: it picks the answer as a query's random draw in [0, 1) would");
         }
 
-        var samples = 0;
-        if (request.Query["samples"].ToString() is { Length: > 0 } samplesText
-            && (!int.TryParse(samplesText, NumberStyles.Integer, CultureInfo.InvariantCulture, out samples) || samples is < 0 or > 1_000_000))
+        var samples = (int)(input.Integer("samples", 0, 1_000_000) ?? 0);
+        var seed = (int)(input.Integer("seed", int.MinValue, int.MaxValue) ?? 0);
+        if (!input.IsValid)
         {
-            return (400, new JsonObject { ["error"] = "samples is a number of simulated queries, 0 to 1000000." });
+            return (400, new JsonObject { ["error"] = input.Error + " Give ?name=api.example.com (and optionally type=CNAME, zone=<hosted zone id>, roll=0..1, samples=N, seed=N)." });
         }
 
-        var seed = int.TryParse(request.Query["seed"].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var type = request.Query["type"].ToString() is { Length: > 0 } t ? t.ToUpperInvariant() : null;
-        var zone = request.Query["zone"].ToString() is { Length: > 0 } z ? z : null;
         lock (runtime.State.Sync)
         {
             var now = runtime.Clock.Now;
-            var answer = Route53Resolver.Resolve(runtime.State, name, type, zone, roll, samples, seed, now);
+            var answer = Route53Resolver.Resolve(runtime.State, name!, type, zone, roll, samples, seed, now);
             return answer is null
                 ? (404, new JsonObject { ["error"] = $"No hosted zone in LocalEcs holds {name}{(zone is null ? string.Empty : " (zone " + zone + ")")}." })
                 : (200, answer.Put("now", AwsValues.ToIso8601(now)));

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EcsBuildTasks.LocalEcs.Iam.Authorization;
 using EcsBuildTasks.LocalEcs.Iam.Policies;
 using EcsBuildTasks.LocalEcs.Protocols;
+using Microsoft.AspNetCore.Http;
 
 namespace EcsBuildTasks.LocalEcs.Control;
 
@@ -12,6 +13,9 @@ namespace EcsBuildTasks.LocalEcs.Control;
 /// </summary>
 internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
 {
+    /// <summary>IAM's limit for an access key id.</summary>
+    private const int MaxAccessKeyId = 128;
+
     public static readonly string[] Endpoints =
     [
         "GET|POST|DELETE /_localecs/iam/policies {accessKeyId?, principalArn?, policy | policies}",
@@ -19,12 +23,12 @@ internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
     ];
 
     /// <summary>Handles <c>iam/…</c> paths; null when the path is not one of them.</summary>
-    public (int Status, JsonNode Body)? Handle(string method, string path, JsonObject body, string? accessKeyQuery) => (method, path) switch
+    public (int Status, JsonNode Body)? Handle(string method, string path, JsonObject body, IQueryCollection query) => (method, path) switch
     {
         ("GET", "iam/policies") => (200, Describe()),
         ("POST", "iam/policies") => SetPolicies(body),
-        ("DELETE", "iam/policies") => RemovePolicies(body.Str("accessKeyId") ?? accessKeyQuery),
-        ("GET", "iam/usage") => (200, Usage(accessKeyQuery)),
+        ("DELETE", "iam/policies") => RemovePolicies(body, query),
+        ("GET", "iam/usage") => Usage(query),
         ("DELETE", "iam/usage") => ClearUsage(),
         _ => null,
     };
@@ -47,20 +51,21 @@ internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
 
     private (int, JsonNode) SetPolicies(JsonObject body)
     {
-        var accessKeyId = body.Str("accessKeyId");
-        var principal = body.Str("principalArn");
+        var input = new ControlInput(body, "accessKeyId", "principalArn", "policy", "policies");
+        var accessKeyId = input.String("accessKeyId", maxLength: MaxAccessKeyId);
+        var principal = input.String("principalArn");
         if (principal is not null && !principal.StartsWith("arn:aws:", StringComparison.Ordinal))
         {
-            return (400, new JsonObject { ["error"] = $"principalArn must be an ARN such as arn:aws:iam::123456789012:user/ci, not {principal}." });
+            input.Fail($"'principalArn' must be an ARN such as arn:aws:iam::123456789012:user/ci, not '{principal}'");
         }
 
         var documents = new List<(string Name, JsonNode? Document)>();
-        if (body["policy"] is { } single)
+        if (input.Json("policy", JsonValueKind.Object, JsonValueKind.String) is { } single)
         {
             documents.Add(("policy", single));
         }
 
-        switch (body["policies"])
+        switch (input.Json("policies", JsonValueKind.Array, JsonValueKind.Object))
         {
             case JsonArray list:
                 documents.AddRange(list.Select((p, i) => ($"policies[{i}]", p)));
@@ -70,9 +75,14 @@ internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
                 break;
         }
 
-        if (documents.Count == 0)
+        if (input.IsValid && documents.Count == 0)
         {
-            return (400, new JsonObject { ["error"] = "Give {\"accessKeyId\": \"AKIA...\", \"policy\": {\"Version\": \"2012-10-17\", \"Statement\": [...]}} (policy may also be a JSON string; \"policies\" takes several; without accessKeyId the policy becomes the default for every access key)." });
+            input.Fail("'policy' or 'policies' is required");
+        }
+
+        if (!input.IsValid)
+        {
+            return (400, new JsonObject { ["error"] = input.Error + " Give {\"accessKeyId\": \"AKIA...\", \"policy\": {\"Version\": \"2012-10-17\", \"Statement\": [...]}} (policy may also be a JSON string; \"policies\" takes several; without accessKeyId the policy becomes the default for every access key)." });
         }
 
         var policies = new List<NamedPolicy>();
@@ -95,15 +105,30 @@ internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
         return (200, Describe());
     }
 
-    private (int, JsonNode) RemovePolicies(string? accessKeyId)
+    /// <summary>Removes the policies of an access key (<c>accessKeyId</c> in the body or the query), or the default policy.</summary>
+    private (int, JsonNode) RemovePolicies(JsonObject body, IQueryCollection query)
     {
+        var input = body.Count > 0 ? new ControlInput(body, "accessKeyId") : ControlInput.FromQuery(query, "accessKeyId");
+        var accessKeyId = input.String("accessKeyId", maxLength: MaxAccessKeyId);
+        if (!input.IsValid)
+        {
+            return (400, new JsonObject { ["error"] = input.Error });
+        }
+
         authorizer.RemovePolicies(accessKeyId);
         return (200, Describe());
     }
 
     /// <summary>Recorded requests and, for every policy in force, the Allow statements' action patterns nothing used.</summary>
-    private JsonObject Usage(string? accessKeyId)
+    private (int, JsonNode) Usage(IQueryCollection query)
     {
+        var input = ControlInput.FromQuery(query, "accessKeyId");
+        var accessKeyId = input.String("accessKeyId", maxLength: MaxAccessKeyId);
+        if (!input.IsValid)
+        {
+            return (400, new JsonObject { ["error"] = input.Error });
+        }
+
         var (defaults, keys) = authorizer.Policies();
         var unused = new JsonObject();
         if (defaults is not null && accessKeyId is null)
@@ -116,7 +141,7 @@ internal sealed class IamControlEndpoints(IamAuthorizer authorizer)
             unused[key] = authorizer.Usage.Unused(key, policies);
         }
 
-        return new JsonObject { ["requests"] = authorizer.Usage.Requests(accessKeyId), ["unused"] = unused, ["dropped"] = authorizer.Usage.Dropped };
+        return (200, new JsonObject { ["requests"] = authorizer.Usage.Requests(accessKeyId), ["unused"] = unused, ["dropped"] = authorizer.Usage.Dropped });
     }
 
     private (int, JsonNode) ClearUsage()

@@ -15,6 +15,9 @@ internal sealed partial class LeaseEndpoints(LocalEcsRuntime runtime, ILogger lo
 {
     public const string Path = "leases";
 
+    /// <summary>Lease ids and holder descriptions: a GUID or a project's name, never long.</summary>
+    private const int MaxText = 256;
+
     public static bool Handles(string path) => path == Path || path.StartsWith(Path + "/", StringComparison.Ordinal);
 
     public (int Status, JsonNode Body) Handle(string method, string path, JsonObject body) => (method, path) switch
@@ -27,18 +30,24 @@ internal sealed partial class LeaseEndpoints(LocalEcsRuntime runtime, ILogger lo
 
     private (int, JsonNode) Acquire(JsonObject body)
     {
-        var id = body.Str("id");
-        var processId = body.Int("processId");
-        var holder = body.Str("holder");
-        if (string.IsNullOrWhiteSpace(id) || processId is not > 0 || string.IsNullOrWhiteSpace(holder))
+        var input = new ControlInput(body, "id", "processId", "holder");
+        var id = input.String("id", required: true, maxLength: MaxText);
+        var processId = input.Integer("processId", 1, int.MaxValue, required: true);
+        var holder = input.String("holder", required: true, maxLength: MaxText);
+        if (id is not null && string.IsNullOrWhiteSpace(id))
         {
-            return (400, new JsonObject { ["error"] = "Give {\"id\": \"<your lease id>\", \"processId\": <the build's process id>, \"holder\": \"project Orders\"}." });
+            input.Fail("'id' must not be blank");
+        }
+
+        if (!input.IsValid)
+        {
+            return (400, new JsonObject { ["error"] = input.Error + " Give {\"id\": \"<your lease id>\", \"processId\": <the build's process id>, \"holder\": \"project Orders\"}." });
         }
 
         BuildLease lease;
         try
         {
-            lease = runtime.Leases.Acquire(id, processId.Value, holder);
+            lease = runtime.Leases.Acquire(id!, (int)processId!.Value, holder!);
         }
         catch (LeaseRefusedException e)
         {
@@ -53,6 +62,11 @@ internal sealed partial class LeaseEndpoints(LocalEcsRuntime runtime, ILogger lo
 
     private (int, JsonNode) Release(string id)
     {
+        if (id.Length > MaxText || string.IsNullOrWhiteSpace(id))
+        {
+            return (400, new JsonObject { ["error"] = $"A lease id is 1 to {MaxText} characters." });
+        }
+
         var released = runtime.Leases.Release(id);
         if (released)
         {

@@ -29,6 +29,7 @@ internal sealed class LocalEcsRuntime
         Port = port;
         RealTime = options.TimeProvider;
         Store = new StateStore(options.StateFile, RealTime, loggers.CreateLogger<StateStore>());
+        StateBackups = options.ResetState ? Store.MoveAside() : [];
         State = Store.Load();
         Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
         Blobs = new BlobStore(Store.BlobDirectory);
@@ -56,7 +57,13 @@ internal sealed class LocalEcsRuntime
             BaseImage.Install(State, Blobs, Clock.Now);
             IamDefaults.Install(State, Clock.Now);
         }
+
+        // A snapshot of what was loaded (journal replayed) starts the chain every later journal record applies to.
+        Store.Save(State, Clock.Now);
     }
+
+    /// <summary>The state file and journal moved aside because <see cref="LocalEcsOptions.ResetState"/> was set.</summary>
+    public IReadOnlyList<string> StateBackups { get; }
 
     public LocalEcsOptions Options { get; }
 
@@ -87,6 +94,9 @@ internal sealed class LocalEcsRuntime
     /// <summary>IAM policy enforcement and the record of what requests needed.</summary>
     public IamAuthorizer Authorizer { get; }
 
+    /// <summary>Counts, weights and stages over time, sampled by the simulation for the dashboard.</summary>
+    public Dashboard.DeploymentHistory History { get; } = new();
+
     public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
 
     /// <summary>Forgets every resource, image and fault; the base image and default networks come back.</summary>
@@ -108,7 +118,21 @@ internal sealed class LocalEcsRuntime
 
         Faults.Clear();
         Authorizer.Reset();
-        Store.MarkDirty();
+    }
+
+    /// <summary>
+    /// Makes a change done outside the AWS APIs (control API, registry) durable before it is acknowledged: records it in
+    /// the journal and waits until the journal is on disk.
+    /// </summary>
+    public Task PersistAsync()
+    {
+        long sequence;
+        lock (State.Sync)
+        {
+            sequence = Store.Record(State, Clock.Now);
+        }
+
+        return Store.FlushAsync(sequence);
     }
 
     /// <summary>Container instances a cluster should have (control API override, else the option).</summary>

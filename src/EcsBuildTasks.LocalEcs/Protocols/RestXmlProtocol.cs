@@ -73,14 +73,6 @@ internal sealed record RestXmlMatch(IRestXmlApi Api, RestXmlRoute Route, IReadOn
 /// </summary>
 internal static class RestXmlProtocol
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-    };
-
     public static RestXmlMatch? Match(IEnumerable<IAwsApi> apis, string method, string path)
     {
         foreach (var api in apis.OfType<IRestXmlApi>())
@@ -120,16 +112,9 @@ internal static class RestXmlProtocol
             return input;
         }
 
-        XElement root;
-        try
-        {
-            using var reader = XmlReader.Create(new MemoryStream(body), ReaderSettings);
-            root = XDocument.Load(reader).Root ?? throw new XmlException("The document has no root element.");
-        }
-        catch (XmlException e)
-        {
-            throw new AwsServiceException("InvalidInput", "Invalid XML ; " + e.Message);
-        }
+        // The hardened reader: no DTD, nesting and size within the limits, answered with Route 53's own error.
+        var root = XmlRequestReader.Parse(body, "InvalidInput", "Invalid XML ; ").Root
+            ?? throw new AwsServiceException("InvalidInput", "Invalid XML ; the document has no root element.");
 
         foreach (var child in root.Elements())
         {

@@ -229,6 +229,7 @@ internal static class ServiceScheduler
                 EnableExecuteCommand = service.EnableExecuteCommand,
                 Instance = i < instances.Count ? instances[i] : null,
                 Images = revision.ContainerImages,
+                Simulate = revision.Simulate,
             };
             tasks.Add(TaskRunner.Launch(context, cluster, spec));
         }

@@ -128,6 +128,8 @@ internal sealed partial class SimulationEngine : IDisposable
 
                 active |= LoadBalancing.Step(context);
             }
+
+            runtime.History.Observe(state, now);
         }
 
         if (active)

@@ -41,6 +41,9 @@ internal sealed class LaunchSpec
 
     /// <summary>Digests resolved when the deployment started (ECS's software version consistency), by container name.</summary>
     public IReadOnlyList<ContainerImageRecord>? Images { get; init; }
+
+    /// <summary>A <c>LOCALECS_SIMULATE</c> value injected into the revision through the control API, on top of the containers' own.</summary>
+    public string? Simulate { get; init; }
 }
 
 /// <summary>
@@ -168,6 +171,8 @@ internal static class TaskRunner
 
             task.Containers.Add(container);
         }
+
+        ApplyBehaviour(task.Behaviour, spec.Simulate);
 
         task.Cpu = definition.Str("cpu") ?? task.Containers.Sum(c => int.Parse(c.Cpu ?? "0", CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);
         task.Memory = definition.Str("memory") ?? task.Containers.Sum(c => int.Parse(c.Memory ?? c.MemoryReservation ?? "0", CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);

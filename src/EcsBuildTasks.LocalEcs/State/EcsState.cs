@@ -173,6 +173,9 @@ internal sealed class EcsService
     public DateTimeOffset? DrainingSince { get; set; }
 
     public DateTimeOffset? PlacementFailureReportedAt { get; set; }
+
+    /// <summary><c>LOCALECS_SIMULATE</c> behaviour armed through the control API for the next revision this service deploys.</summary>
+    public string? NextRevisionSimulate { get; set; }
 }
 
 internal sealed class ServiceEventRecord
@@ -252,6 +255,9 @@ internal sealed class ServiceRevisionRecord
     public List<string> ResolvedTargetGroupArns { get; set; } = [];
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary><c>LOCALECS_SIMULATE</c> behaviour injected into every task of this revision (armed through the control API).</summary>
+    public string? Simulate { get; set; }
 }
 
 internal sealed class ContainerImageRecord

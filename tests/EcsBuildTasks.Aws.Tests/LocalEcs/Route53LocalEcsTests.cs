@@ -49,7 +49,7 @@ public sealed class Route53LocalEcsTests
             Assert.AreEqual(blue, weights["blue"]);
             Assert.AreEqual(green, weights["green"]);
 
-            using var http = new HttpClient { BaseAddress = server.BaseUrl };
+            using var http = new HttpClient { BaseAddress = server.BaseUrl, DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
             var resolved = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri("/_localecs/route53/resolve?name=api.example.com", UriKind.Relative), Ct))!;
             var share = resolved["answers"]!.AsArray().Single(a => a!["setIdentifier"]!.GetValue<string>() == "green")!["share"]!.GetValue<double>();
             Assert.AreEqual(blue + green == 0 ? 0.5 : green / 100.0, share, $"green's share of DNS answers once blue {blue} / green {green} is INSYNC");

@@ -96,6 +96,7 @@ internal sealed partial class AwsClient : IDisposable
     public async Task<(HttpStatusCode Status, string Body)> ControlAsync(HttpMethod method, string path, JsonObject? body = null)
     {
         using var request = new HttpRequestMessage(method, "/_localecs/" + path);
+        request.Headers.Add(LocalEcsServer.ControlHeader, "1");
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");

@@ -135,7 +135,7 @@ internal sealed partial class EcsApi
             }
         }
 
-        var page = PageNodes(providers, input, "capacityProviders", 100, 100);
+        var page = PageNodes(providers, "capacityProviders");
         page["failures"] = failures;
         return page;
     }
@@ -169,24 +169,8 @@ internal sealed partial class EcsApi
         return new JsonObject { ["capacityProvider"] = RenderCapacityProvider(provider, includeTags: false) };
     }
 
-    /// <summary>Like <see cref="Page"/>, for rendered items: <c>maxResults</c> (1..<paramref name="maximum"/>, default <paramref name="fallback"/>) and an offset <c>nextToken</c>.</summary>
-    internal static JsonObject PageNodes(IReadOnlyList<JsonNode?> items, JsonObject input, string member, int maximum, int fallback)
-    {
-        var limit = input.Int("maxResults") ?? fallback;
-        if (limit < 1 || limit > maximum)
-        {
-            throw EcsErrors.Invalid($"maxResults must be between 1 and {maximum}.");
-        }
-
-        var skip = int.TryParse(input.Str("nextToken"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).Select(n => n?.DeepClone()).ToJsonArray() };
-        if (skip + limit < items.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return result;
-    }
+    /// <summary>Like <see cref="Page"/>, for rendered items: every item; the router cuts the page and checks maxResults and nextToken (Hosting/Pagination).</summary>
+    internal static JsonObject PageNodes(IReadOnlyList<JsonNode?> items, string member) => new() { [member] = items.ToJsonArray() };
 
     internal static string CapacityProviderArn(string region, string name) => $"{EcsArns.Prefix(region)}:capacity-provider/{name}";
 

@@ -122,7 +122,7 @@ internal sealed partial class EcsApi
             ["registeredBy"] = Account.UserArn,
             ["status"] = d.Status,
         }.Put("deleteRequestedAt", d.DeleteRequestedAt)).ToList();
-        return PageNodes(summaries, input, "daemonTaskDefinitions", 100, 100);
+        return PageNodes(summaries, "daemonTaskDefinitions");
     }
 
     private static JsonObject DeleteDaemonTaskDefinition(AwsRequest request)

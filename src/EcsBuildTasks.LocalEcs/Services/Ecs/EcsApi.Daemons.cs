@@ -142,7 +142,7 @@ internal sealed partial class EcsApi
                 ["createdAt"] = AwsValues.Timestamp(d.CreatedAt),
                 ["updatedAt"] = AwsValues.Timestamp(d.UpdatedAt),
             }).ToList();
-        return PageNodes(summaries, input, "daemonSummariesList", 100, 100);
+        return PageNodes(summaries, "daemonSummariesList");
     }
 
     private static JsonObject ListDaemonDeployments(AwsRequest request)
@@ -164,7 +164,7 @@ internal sealed partial class EcsApi
                 ["createdAt"] = AwsValues.Timestamp(d.CreatedAt),
             }.Put("statusReason", d.StatusReason).Put("targetDaemonRevisionArn", d.TargetRevisionArn)
                 .Put("startedAt", d.StartedAt).Put("stoppedAt", d.StoppedAt).Put("finishedAt", d.FinishedAt)).ToList();
-        return PageNodes(summaries, input, "daemonDeployments", 100, 20);
+        return PageNodes(summaries, "daemonDeployments");
     }
 
     private static JsonObject DescribeDaemonDeployments(AwsRequest request)

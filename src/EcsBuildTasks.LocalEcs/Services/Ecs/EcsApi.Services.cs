@@ -309,7 +309,7 @@ internal sealed partial class EcsApi
             .OrderBy(s => s.CreatedAt)
             .Select(s => s.Arn)
             .ToList();
-        return Page(arns, request.Input, "serviceArns", 100);
+        return Page(arns, "serviceArns");
     }
 
     private static JsonObject ListServicesByNamespace(AwsRequest request)
@@ -318,7 +318,7 @@ internal sealed partial class EcsApi
         var arns = request.RegionState.Clusters.Values.SelectMany(c => c.Services.Values)
             .Where(s => s.Status == "ACTIVE" && s.ServiceConnectConfiguration?.Str("namespace") == ns)
             .Select(s => s.Arn).ToList();
-        return Page(arns, request.Input, "serviceArns", 100);
+        return Page(arns, "serviceArns");
     }
 
     private static JsonObject DeleteService(AwsRequest request, SimulationContext context)

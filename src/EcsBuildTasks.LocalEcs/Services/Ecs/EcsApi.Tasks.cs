@@ -142,7 +142,7 @@ internal sealed partial class EcsApi
             .OrderBy(t => t.CreatedAt)
             .Select(t => t.Arn)
             .ToList();
-        return Page(arns, input, "taskArns", 100);
+        return Page(arns, "taskArns");
     }
 
     private static JsonObject ListContainerInstances(AwsRequest request)
@@ -150,7 +150,7 @@ internal sealed partial class EcsApi
         var cluster = FindCluster(request.RegionState, request.Input.Str("cluster"));
         var status = request.Input.Str("status");
         var arns = cluster.ContainerInstances.Where(i => status is null || i.Status == status).Select(i => i.Arn).ToList();
-        return Page(arns, request.Input, "containerInstanceArns", 100);
+        return Page(arns, "containerInstanceArns");
     }
 
     private static JsonObject DescribeContainerInstances(AwsRequest request)

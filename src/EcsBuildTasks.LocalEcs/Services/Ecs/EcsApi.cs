@@ -166,7 +166,7 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
     private static JsonObject ListClusters(AwsRequest request)
     {
         var arns = request.RegionState.Clusters.Values.Where(c => c.Status == "ACTIVE").Select(c => c.Arn).Order(StringComparer.Ordinal).ToList();
-        return Page(arns, request.Input, "clusterArns", 100);
+        return Page(arns, "clusterArns");
     }
 
     private static JsonObject DeleteCluster(AwsRequest request)
@@ -262,23 +262,8 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
     internal static JsonObject Failure(string arn, string reason, string? detail = null) =>
         new JsonObject { ["arn"] = arn, ["reason"] = reason }.Put("detail", detail);
 
-    internal static JsonObject Page(IReadOnlyList<string> items, JsonObject input, string member, int maximum)
-    {
-        var limit = input.Int("maxResults") ?? maximum;
-        if (limit < 1 || limit > maximum)
-        {
-            throw EcsErrors.Invalid($"maxResults must be between 1 and {maximum}.");
-        }
-
-        var skip = int.TryParse(input.Str("nextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).ToJsonArray() };
-        if (skip + limit < items.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return result;
-    }
+    /// <summary>Every item: the router cuts the page and checks maxResults and nextToken (Hosting/Pagination).</summary>
+    internal static JsonObject Page(IReadOnlyList<string> items, string member) => new() { [member] = items.ToJsonArray() };
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     internal static partial Regex NamePattern();

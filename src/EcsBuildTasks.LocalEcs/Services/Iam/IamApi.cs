@@ -45,7 +45,7 @@ internal sealed partial class IamApi : IAwsApi
             "UpdateAssumeRolePolicy" => UpdateAssumeRolePolicy(Role(iam, input), input),
             "TagRole" => TagRole(Role(iam, input), input),
             "UntagRole" => UntagRole(Role(iam, input), input),
-            "ListRoleTags" => Page(Role(iam, input).Tags.Select(t => (JsonNode?)Tag(t)).ToList(), input, "Tags"),
+            "ListRoleTags" => Page(Role(iam, input).Tags.Select(t => (JsonNode?)Tag(t)).ToList(), "Tags"),
             "AttachRolePolicy" => AttachRolePolicy(Role(iam, input), input),
             "DetachRolePolicy" => DetachRolePolicy(Role(iam, input), input),
             "ListAttachedRolePolicies" => ListAttachedRolePolicies(Role(iam, input), input),
@@ -53,7 +53,7 @@ internal sealed partial class IamApi : IAwsApi
             "PutRolePolicy" => PutRolePolicy(Role(iam, input), input),
             "GetRolePolicy" => GetRolePolicy(Role(iam, input), input),
             "DeleteRolePolicy" => DeleteRolePolicy(Role(iam, input), input),
-            "ListRolePolicies" => Page(Role(iam, input).InlinePolicies.Keys.Order(StringComparer.Ordinal).Select(n => (JsonNode?)JsonValue.Create(n)).ToList(), input, "PolicyNames"),
+            "ListRolePolicies" => Page(Role(iam, input).InlinePolicies.Keys.Order(StringComparer.Ordinal).Select(n => (JsonNode?)JsonValue.Create(n)).ToList(), "PolicyNames"),
             _ => throw new AwsServiceException("InvalidAction", $"The action {request.Operation} is not valid for this web service."),
         };
     }
@@ -133,7 +133,7 @@ internal sealed partial class IamApi : IAwsApi
                 return (JsonNode?)rendered;
             })
             .ToList();
-        return Page(roles, input, "Roles");
+        return Page(roles, "Roles");
     }
 
     private static JsonObject? UpdateRole(IamRole role, JsonObject input)
@@ -220,7 +220,7 @@ internal sealed partial class IamApi : IAwsApi
             .Where(p => p.Parts.Path.StartsWith(prefix, StringComparison.Ordinal))
             .Select(p => (JsonNode?)new JsonObject { ["PolicyName"] = p.Parts.Name, ["PolicyArn"] = p.Arn })
             .ToList();
-        return Page(attached, input, "AttachedPolicies");
+        return Page(attached, "AttachedPolicies");
     }
 
     private static JsonObject GetPolicy(IamState iam, JsonObject input)
@@ -347,26 +347,8 @@ internal sealed partial class IamApi : IAwsApi
             : throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{value}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200");
     }
 
-    /// <summary>IAM lists: <c>Marker</c>/<c>MaxItems</c> (1–1000, default 100), <c>IsTruncated</c>.</summary>
-    private static JsonObject Page(List<JsonNode?> items, JsonObject input, string member)
-    {
-        var limit = input.Int("MaxItems") ?? 100;
-        if (limit is < 1 or > 1000)
-        {
-            throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{limit}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000");
-        }
-
-        var skip = int.TryParse(input.Str("Marker"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var marker) && marker >= 0 ? marker : 0;
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).Select(i => i?.DeepClone()).ToJsonArray() };
-        var truncated = skip + limit < items.Count;
-        result["IsTruncated"] = truncated;
-        if (truncated)
-        {
-            result["Marker"] = (skip + limit).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return result;
-    }
+    /// <summary>IAM lists: every item; the router cuts the page (<c>MaxItems</c>, <c>Marker</c>, <c>IsTruncated</c>: Hosting/Pagination).</summary>
+    private static JsonObject Page(List<JsonNode?> items, string member) => new() { [member] = items.ToJsonArray() };
 
     private static string Required(JsonObject input, string member, Regex pattern, int maxLength)
     {

@@ -17,7 +17,8 @@ internal sealed partial class Route53Api
 {
     private const int MaxRecordSetsPerPage = 300;
 
-    private static readonly string[] RecordTypes =
+    /// <summary>Route 53's record types (the model's RRType).</summary>
+    internal static readonly string[] RecordTypes =
         ["SOA", "A", "TXT", "NS", "CNAME", "MX", "NAPTR", "PTR", "SRV", "SPF", "AAAA", "CAA", "DS", "TLSA", "SSHFP", "SVCB", "HTTPS"];
 
     private static readonly string[] RoutingPolicies = ["Weight", "Region", "Failover", "GeoLocation", "MultiValueAnswer", "GeoProximityLocation", "CidrRoutingConfig"];

@@ -182,10 +182,12 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
         return new JsonObject { ["ChangeInfo"] = Render(NewChange(state, request.Now, null, null), request.Now) };
     }
 
-    /// <summary>Zones in creation order; the marker is the id of the first zone of the next page.</summary>
+    /// <summary>
+    /// Every zone, in creation order: the router cuts the page, whose marker is the id of the first zone of the next page
+    /// (Hosting/Pagination).
+    /// </summary>
     private static JsonObject ListHostedZones(JsonObject input, Route53State state)
     {
-        var maxItems = MaxItems(input, 100);
         var type = input.Str("hostedzonetype");
         if (type is not (null or "PrivateHostedZone"))
         {
@@ -195,29 +197,8 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
         var zones = state.Zones.Values
             .Where(z => type is null || z.PrivateZone)
             .OrderBy(z => z.CreatedAt)
-            .ThenBy(z => z.Id, StringComparer.Ordinal)
-            .ToList();
-        var marker = input.Str("marker");
-        var start = 0;
-        if (!string.IsNullOrEmpty(marker))
-        {
-            start = zones.FindIndex(z => z.Id == marker);
-            if (start < 0)
-            {
-                throw new AwsServiceException("InvalidInput", $"Invalid value for marker: {marker}. No hosted zone has that id.");
-            }
-        }
-
-        var page = zones.Skip(start).Take(maxItems).ToList();
-        var truncated = start + page.Count < zones.Count;
-        return new JsonObject
-        {
-            ["HostedZones"] = page.Select(z => (JsonNode?)Render(z)).ToJsonArray(),
-        }
-        .Put("Marker", marker)
-        .Put("IsTruncated", truncated)
-        .Put("NextMarker", truncated ? zones[start + page.Count].Id : null)
-        .Put("MaxItems", maxItems.ToString(CultureInfo.InvariantCulture));
+            .ThenBy(z => z.Id, StringComparer.Ordinal);
+        return new JsonObject { ["HostedZones"] = zones.Select(z => (JsonNode?)Render(z)).ToJsonArray() };
     }
 
     /// <summary>Zones ordered by name with labels reversed (com.example.api), then id; starts at DNSName and HostedZoneId.</summary>

@@ -230,20 +230,8 @@ internal sealed class SecretsManagerApi : IAwsApi
             secrets.Reverse();
         }
 
-        var limit = input.Int("MaxResults") ?? 100;
-        if (limit is < 1 or > 100)
-        {
-            throw new AwsServiceException("InvalidParameterException", "MaxResults must be between 1 and 100.");
-        }
-
-        var skip = 0;
-        if (input.Str("NextToken") is { } token && !int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
-        {
-            throw new AwsServiceException("InvalidNextTokenException", "The NextToken value is invalid.");
-        }
-
-        var result = new JsonObject { ["SecretList"] = secrets.Skip(skip).Take(limit).Select(s => (JsonNode?)Describe(s, listing: true)).ToJsonArray() };
-        return skip + limit < secrets.Count ? result.Put("NextToken", (skip + limit).ToString(CultureInfo.InvariantCulture)) : result;
+        // Every secret: the router cuts the page and checks MaxResults and NextToken (Hosting/Pagination).
+        return new JsonObject { ["SecretList"] = secrets.Select(s => (JsonNode?)Describe(s, listing: true)).ToJsonArray() };
     }
 
     /// <summary>ListSecrets filters: values match by prefix; a leading <c>!</c> negates.</summary>

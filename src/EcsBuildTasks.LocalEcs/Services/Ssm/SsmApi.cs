@@ -216,7 +216,7 @@ internal sealed partial class SsmApi : IAwsApi
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => (JsonNode?)Render(request.Region, (p, p.Current), decrypt))
             .ToList();
-        return Page(matching, input, "Parameters", maximum: 10, defaultSize: 10);
+        return Page(matching, "Parameters");
     }
 
     private static JsonObject DescribeParameters(AwsRequest request, SsmState state, JsonObject input)
@@ -228,7 +228,7 @@ internal sealed partial class SsmApi : IAwsApi
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => (JsonNode?)Metadata(request.Region, p))
             .ToList();
-        return Page(matching, input, "Parameters", maximum: 50, defaultSize: 10);
+        return Page(matching, "Parameters");
     }
 
     private static JsonObject DeleteParameter(SsmState state, JsonObject input)
@@ -368,23 +368,8 @@ internal sealed partial class SsmApi : IAwsApi
         };
     }
 
-    private static JsonObject Page(List<JsonNode?> items, JsonObject input, string member, int maximum, int defaultSize)
-    {
-        var limit = input.Int("MaxResults") ?? defaultSize;
-        if (limit < 1 || limit > maximum)
-        {
-            throw new AwsServiceException("ValidationException", $"1 validation error detected: Value '{limit}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to {maximum}");
-        }
-
-        var skip = 0;
-        if (input.Str("NextToken") is { } token && !int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
-        {
-            throw new AwsServiceException("InvalidNextToken", "The specified token isn't valid.");
-        }
-
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).ToJsonArray() };
-        return skip + limit < items.Count ? result.Put("NextToken", (skip + limit).ToString(CultureInfo.InvariantCulture)) : result;
-    }
+    /// <summary>Every item: the router cuts the page and checks MaxResults and NextToken (Hosting/Pagination).</summary>
+    private static JsonObject Page(List<JsonNode?> items, string member) => new() { [member] = items.ToJsonArray() };
 
     private static void ValidateName(string name)
     {

@@ -24,6 +24,18 @@ internal static class EcsActions
         ["PutClusterCapacityProviders"] = c => [c.Check("ecs:PutClusterCapacityProviders", Cluster(c, c.Str("cluster")))],
         ["UpdateClusterSettings"] = c => [c.Check("ecs:UpdateClusterSettings", Cluster(c, c.Str("cluster")))],
 
+        // Capacity providers (managed instances, for daemons): the infrastructure role is handed to ECS.
+        ["CreateCapacityProvider"] = c =>
+        [
+            c.Check("ecs:CreateCapacityProvider", CapacityProvider(c, c.Str("name"))),
+            .. c.PassRoles([c.Input.Obj("managedInstancesProvider")?.Str("infrastructureRoleArn")], Ecs),
+            .. c.TagOnCreate("ecs:TagResource", CapacityProvider(c, c.Str("name")), c.Tags("tags"), "ecs:CreateAction", "CreateCapacityProvider"),
+        ],
+        ["DescribeCapacityProviders"] = c => c.Strings("capacityProviders").Any()
+            ? c.Checks("ecs:DescribeCapacityProviders", c.Strings("capacityProviders").Select(p => CapacityProvider(c, p)))
+            : [c.Any("ecs:DescribeCapacityProviders")],
+        ["DeleteCapacityProvider"] = c => [c.Check("ecs:DeleteCapacityProvider", CapacityProvider(c, c.Str("capacityProvider")))],
+
         ["RegisterTaskDefinition"] = c =>
         [
             c.Check("ecs:RegisterTaskDefinition", NextRevision(c)),
@@ -128,6 +140,8 @@ internal static class EcsActions
     private static string ClusterName(string? nameOrArn) => EcsArns.NameOf(nameOrArn ?? "default");
 
     private static string Cluster(OperationContext c, string? nameOrArn) => c.Arn("ecs", "cluster/" + ClusterName(nameOrArn));
+
+    private static string CapacityProvider(OperationContext c, string? nameOrArn) => c.Arn("ecs", "capacity-provider/" + EcsArns.NameOf(nameOrArn ?? "*"));
 
     private static string Service(OperationContext c, string? cluster, string? nameOrArn) =>
         nameOrArn?.StartsWith("arn:", StringComparison.Ordinal) == true && EcsArns.ClusterOf(nameOrArn) is not null
