@@ -21,7 +21,7 @@ internal static class IamProof
     public static async Task EnforceAsync(LocalEcsHarness env, JsonNode policy)
     {
         await env.ControlAsync(HttpMethod.Post, "iam/policies", new { accessKeyId = AccessKey, principalArn = Principal, policy });
-        using var http = new HttpClient();
+        using var http = ControlClient();
         using var cleared = await http.DeleteAsync(new Uri(env.Endpoint + "/_localecs/iam/usage"));
         cleared.EnsureSuccessStatusCode();
     }
@@ -49,7 +49,10 @@ internal static class IamProof
     /// <summary>What the CI principal's requests needed: (action, resource) pairs, and the Allow patterns nothing used.</summary>
     public static async Task<JsonNode> UsageAsync(LocalEcsHarness env)
     {
-        using var http = new HttpClient();
+        using var http = ControlClient();
         return JsonNode.Parse(await http.GetStringAsync(new Uri($"{env.Endpoint}/_localecs/iam/usage?accessKeyId={AccessKey}")))!;
     }
+
+    /// <summary>A client of LocalEcs's control API (which answers only requests that say they are one).</summary>
+    private static HttpClient ControlClient() => new() { DefaultRequestHeaders = { { LocalEcs.LocalEcsServer.ControlHeader, "1" } } };
 }
