@@ -58,6 +58,15 @@ public sealed class DeployTests
         Assert.AreEqual(deployments.ServiceDeployments!.Count, after.ServiceDeployments!.Count, "no UpdateService, no deployment");
         Assert.AreEqual(service.TaskDefinition, (await DescribeAsync(project.Name)).TaskDefinition);
 
+        // The live plan of the change (a dry run: nothing built, nothing changed) says exactly what the next publish does.
+        var plan = Publish(project, "-p:EcsMemory=2048", "-p:EcsDryRun=true", "-p:EcsPlanLive=true");
+
+        AssertSucceeded(plan);
+        StringAssert.Contains(plan.StandardOutput, "~ memory: \"512\" → \"2048\"");
+        var planned = JsonNode.Parse(File.ReadAllText(Path.Combine(project.Directory, "bin", "Release", "net10.0", "publish", "ecs-plan.json")))!;
+        Assert.AreEqual("changes", (string?)planned["verdict"], plan.StandardOutput);
+        Assert.AreEqual(service.TaskDefinition, (await DescribeAsync(project.Name)).TaskDefinition, "a plan changes nothing");
+
         var third = Publish(project, "-p:EcsMemory=2048");
 
         AssertSucceeded(third);

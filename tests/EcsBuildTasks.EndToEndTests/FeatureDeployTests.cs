@@ -193,6 +193,8 @@ public sealed class FeatureDeployTests
             <EcsSubnets>{subnet}</EcsSubnets>
             <EcsSecurityGroups>{group}</EcsSecurityGroups>
             <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
+            <!-- moto holds no IAM roles: the secrets and roles preflight (tested against LocalEcs and moto in Core.Tests) would stop the deploy. -->
+            <EcsCheckSecrets>false</EcsCheckSecrets>
             <EcsWait>false</EcsWait>
             <EcsServiceDiscoveryNamespace>{name}.local</EcsServiceDiscoveryNamespace>
             <EcsCreateServiceDiscoveryNamespace>true</EcsCreateServiceDiscoveryNamespace>

@@ -37,6 +37,8 @@ public sealed class MotoDeployTests
             <EcsMemory>512</EcsMemory>
             <EcsContainerMemoryReservation>128</EcsContainerMemoryReservation>
             <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
+            <!-- moto holds no IAM roles: the secrets and roles preflight (tested against LocalEcs and moto in Core.Tests) would stop the deploy. -->
+            <EcsCheckSecrets>false</EcsCheckSecrets>
             <EcsWait>false</EcsWait>
             <!-- No internet here: build on LocalEcs's public base image, another registry than the push target. -->
             <ContainerBaseImage>{localEcs.RegistryHost}/localecs/base:latest</ContainerBaseImage>

@@ -22,7 +22,7 @@ internal static class AwsCalls
         catch (AmazonServiceException ex) when (ex is not { ErrorCode: null } && IsAccessDenied(ex))
         {
             throw new DeploymentException(DiagnosticCodes.AccessDenied, EcsProperties.Profile,
-                $"{action} was denied ({ex.ErrorCode}: {ex.Message}). Give the deploying identity the {action} permission, or choose other credentials with {EcsProperties.Profile} / {EcsProperties.AssumeRoleArn}.", ex);
+                $"{action} was denied ({ex.ErrorCode}: {ex.Message}). {MissingStatement(ex.Message) ?? $"Give the deploying identity the {action} permission"}, or choose other credentials with {EcsProperties.Profile} / {EcsProperties.AssumeRoleArn} (dotnet msbuild -t:EcsIamPolicy writes the whole policy this project needs).", ex);
         }
         catch (AmazonServiceException ex)
         {
@@ -78,6 +78,35 @@ internal static class AwsCalls
     /// <summary>"ECS RegisterTaskDefinition failed: ClientException: ... (request id ...)".</summary>
     public static string Describe(string action, AmazonServiceException ex) =>
         $"{action} failed: {ex.ErrorCode ?? ex.GetType().Name}: {ex.Message}{(ex.RequestId is { Length: > 0 } id ? $" (request id {id})" : string.Empty)}";
+
+    /// <summary>
+    /// The statement to add for AWS's denial message (<c>... is not authorized to perform: ecs:UpdateService on resource:
+    /// arn:... because ...</c>), or null when the message does not name the action.
+    /// </summary>
+    public static string? MissingStatement(string? message)
+    {
+        const string performMarker = "not authorized to perform: ";
+        var perform = message?.IndexOf(performMarker, StringComparison.Ordinal) ?? -1;
+        if (perform < 0)
+        {
+            return null;
+        }
+
+        var rest = message![(perform + performMarker.Length)..];
+        var actionEnd = rest.IndexOfAny([' ', ',', '.']);
+        var action = actionEnd < 0 ? rest : rest[..actionEnd];
+        const string resourceMarker = " on resource: ";
+        var resource = "*";
+        var at = rest.IndexOf(resourceMarker, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var tail = rest[(at + resourceMarker.Length)..];
+            var end = tail.IndexOf(' ', StringComparison.Ordinal);
+            resource = (end < 0 ? tail : tail[..end]).TrimEnd('.', ',');
+        }
+
+        return $"The missing permission is {action}; add to the deploying principal's policy: {{\"Effect\": \"Allow\", \"Action\": \"{action}\", \"Resource\": \"{resource}\"}}";
+    }
 
     public static bool IsAccessDenied(AmazonServiceException ex) => Array.IndexOf(AccessDeniedCodes, ex.ErrorCode) >= 0;
 

@@ -8,7 +8,10 @@ using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.IdentityManagement;
+using EcsBuildTasks.Aws.SecretsManager;
 using EcsBuildTasks.Aws.ServiceDiscovery;
+using EcsBuildTasks.Aws.SimpleSystemsManagement;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Infrastructure;
@@ -22,6 +25,7 @@ internal sealed class AwsSession : IDisposable
 {
     private readonly List<IDisposable> clients = [];
     private readonly Dictionary<Type, object> byType = [];
+    private readonly List<string> operations = [];
     private int requests;
 
     public AwsSession(AwsClientFactory factory)
@@ -50,12 +54,46 @@ internal sealed class AwsSession : IDisposable
 
     public IAmazonApplicationAutoScaling ApplicationAutoScaling => (IAmazonApplicationAutoScaling)Get(typeof(IAmazonApplicationAutoScaling), () => Factory.CreateApplicationAutoScaling());
 
+    public IAmazonIdentityManagementService Iam => (IAmazonIdentityManagementService)Get(typeof(IAmazonIdentityManagementService), () => Factory.CreateIam());
+
+    public IAmazonSecretsManager SecretsManager => (IAmazonSecretsManager)Get(typeof(IAmazonSecretsManager), () => Factory.CreateSecretsManager());
+
+    public IAmazonSimpleSystemsManagement Ssm => (IAmazonSimpleSystemsManagement)Get(typeof(IAmazonSimpleSystemsManagement), () => Factory.CreateSsm());
+
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);
+
+    /// <summary>The operations sent so far (e.g. <c>DescribeServices</c>), retries included, in order.</summary>
+    public IReadOnlyList<string> Operations
+    {
+        get
+        {
+            lock (operations)
+            {
+                return [.. operations];
+            }
+        }
+    }
+
+    /// <summary>
+    /// When true, every request that is not a read (<c>Describe*</c>, <c>List*</c>, <c>Get*</c>, <c>BatchGet*</c>, IAM's <c>Simulate*</c>) is
+    /// refused before it is sent: a live plan runs on such a session, so nothing it does can change AWS.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>True for the operations a read-only session sends.</summary>
+    public static bool IsRead(string operation) =>
+        operation.StartsWith("Describe", StringComparison.Ordinal) || operation.StartsWith("List", StringComparison.Ordinal)
+        || operation.StartsWith("Get", StringComparison.Ordinal) || operation.StartsWith("BatchGet", StringComparison.Ordinal)
+        || operation.StartsWith("Simulate", StringComparison.Ordinal);
 
     /// <summary>A session with the connection the project's properties describe (<paramref name="resolvedEndpoint"/>: LocalEcs's, once started).</summary>
     public static AwsSession For(EcsSettings settings, string? resolvedEndpoint = null) =>
         new(new AwsClientFactory(ConnectionSettings(settings, resolvedEndpoint)));
+
+    /// <summary>A <see cref="ReadOnly"/> session with the connection the project's properties describe (the live plan's).</summary>
+    public static AwsSession ReadOnlyFor(EcsSettings settings, string? resolvedEndpoint = null) =>
+        new(new AwsClientFactory(ConnectionSettings(settings, resolvedEndpoint))) { ReadOnly = true };
 
     /// <summary>The connection settings a project's properties describe.</summary>
     public static AwsConnectionSettings ConnectionSettings(EcsSettings settings, string? resolvedEndpoint = null)
@@ -72,6 +110,22 @@ internal sealed class AwsSession : IDisposable
             // LocalEcs accepts any signature; it needs no AWS account, so no credentials have to exist.
             Credentials = local ? new BasicAWSCredentials(LocalEcsDefaults.AccessKey, LocalEcsDefaults.SecretKey) : null,
         };
+    }
+
+    private void Record(RequestEventArgs request)
+    {
+        Interlocked.Increment(ref requests);
+        var name = (request as WebServiceRequestEventArgs)?.Request?.GetType().Name ?? "Unknown";
+        name = name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name;
+        lock (operations)
+        {
+            operations.Add(name);
+        }
+
+        if (ReadOnly && !IsRead(name))
+        {
+            throw new InvalidOperationException($"A read-only session (the live plan) refused to send {name}: it would change AWS.");
+        }
     }
 
     public void Dispose()
@@ -101,7 +155,7 @@ internal sealed class AwsSession : IDisposable
             var client = create();
             if (client is AmazonServiceClient serviceClient)
             {
-                serviceClient.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
+                serviceClient.BeforeRequestEvent += (_, e) => Record(e);
             }
 
             clients.Add(client);

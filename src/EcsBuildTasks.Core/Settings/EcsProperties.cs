@@ -119,13 +119,13 @@ internal static partial class EcsProperties
     public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory];
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
-    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties];
+    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties, .. PlanProperties];
 
     /// <summary>The foundation and the deployment (definitions, validation, rolling and daemon deployments, LocalEcs).</summary>
     private static SettingInfo[] CoreProperties =>
     [
         P(Deploy, "Runs the ECS deployment after `Publish`. Without it the package does nothing.", "`false`"),
-        P(DryRun, "Generates and validates the definitions and prints the plan; builds no image and calls no AWS API.", "`false`"),
+        P(DryRun, "Generates and validates the definitions and prints the plan; builds no image and changes nothing in AWS (with `EcsPlanLive`, it reads the live service to show what a deploy would change).", "`false`"),
         P(Skip, "Opt-out switch: skips every EcsBuildTasks target even when `EcsDeploy` is true (for one project of a solution-wide publish).", "`false`"),
         P(Verbosity, "`detailed` echoes every input at high importance (they are always logged at low importance).", "`normal`"),
         P(Region, "AWS region. Otherwise the SDK's chain: `AWS_REGION`, the profile.", "SDK default"),

@@ -218,4 +218,7 @@ internal sealed record EcsSettings
 
     /// <summary>Deployments in flight and forced redeployments.</summary>
     public ReleaseSettings Release { get; init; } = new();
+
+    /// <summary>The live plan and the secrets and roles preflight.</summary>
+    public PlanSettings Plan { get; init; } = new(LivePlanMode.Auto, CheckSecrets: true);
 }

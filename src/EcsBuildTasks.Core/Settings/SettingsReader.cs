@@ -133,6 +133,7 @@ internal static class SettingsReader
             PreDeployTasks = OneOffTaskSettingsReader.ReadPreDeployTasks(values),
             RunTask = OneOffTaskSettingsReader.ReadRunTask(values),
             Release = ReleaseSettingsReader.Read(values),
+            Plan = PlanSettings.Read(values),
         };
     }
 

@@ -1,5 +1,6 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Features.Concurrency;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
@@ -14,6 +15,8 @@ namespace EcsBuildTasks.Core.Strategies;
 /// <list type="number">
 /// <item><b>plan</b>: what it writes into and checks on the service definition, and the plan's lines
 /// (<see cref="IStrategyDefinitions"/>: no AWS call);</item>
+/// <item><b>live plan</b>: what applying would change and call, resource by resource, against the live state; read-only
+/// calls only (<see cref="PlanAsync"/>, for <c>EcsDryRun</c> with live reads);</item>
 /// <item><b>preflight</b>: read-only checks of what it deploys to, with the common preflight
 /// (<see cref="IServicePreflight.PreflightAsync"/>);</item>
 /// <item><b>apply</b>: makes the change, composing the shared building blocks it needs (task definition registration,
@@ -36,6 +39,24 @@ internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
     /// </summary>
     Task<IReadOnlyList<InFlightDeployment>> DeploymentsInFlightAsync(DeploymentContext context, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<InFlightDeployment>>([]);
+
+    /// <summary>
+    /// What <see cref="ApplyAsync"/> would change and call, for every resource the strategy deploys to (its own ones too:
+    /// listener rules, versioned services, ...), compared field by field with the live state. Only reads: the engine runs
+    /// it on a session that refuses anything else. A strategy that does not compare its own resources yet answers so
+    /// (this default), and the plan says it.
+    /// </summary>
+    Task<IReadOnlyList<ResourcePlan>> PlanAsync(DeploymentContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Task.FromResult<IReadOnlyList<ResourcePlan>>(
+        [
+            new ResourcePlan("deployment", context.Definitions.Service.ServiceName ?? "(service)", PlanAction.NotPlanned, [], [])
+            {
+                Note = "this strategy does not compare its resources with the live state yet: a deploy decides what it changes",
+            },
+        ]);
+    }
 
     /// <summary>Makes the change (or finds there is none) and returns what to follow.</summary>
     Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken);

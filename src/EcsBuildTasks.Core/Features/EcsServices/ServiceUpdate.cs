@@ -163,8 +163,7 @@ internal sealed class ServiceUpdate(AwsSession aws, IDeploymentLog log, TimeProv
         ArgumentNullException.ThrowIfNull(existing);
         ArgumentNullException.ThrowIfNull(settings);
         var want = JsonNode.Parse(EcsJson.Serialize(desired))!.AsObject();
-        var have = JsonNode.Parse(EcsJson.Serialize(existing))!.AsObject();
-        have["serviceConnectConfiguration"] ??= ServiceConnectDefinitions.Current(existing);
+        var have = LiveJson(existing);
         var update = new JsonObject { ["cluster"] = desired.Cluster, ["service"] = desired.ServiceName };
         var differences = new List<string>();
         foreach (var member in UpdatableMembers)
@@ -197,6 +196,24 @@ internal sealed class ServiceUpdate(AwsSession aws, IDeploymentLog log, TimeProv
         // A configuration change without a new task definition still has to roll the tasks (e.g. new subnets).
         update["forceNewDeployment"] = update["taskDefinition"] is null && differences.Exists(d => d is "networkConfiguration" or "platformVersion" or "loadBalancers" or "serviceRegistries");
         return EcsJson.Deserialize<UpdateServiceRequest>(update.ToJsonString());
+    }
+
+    /// <summary>
+    /// The service as DescribeServices shows it, in the request's terms: its Service Connect configuration, and ECS's
+    /// default for an awsvpc service's public IP (DISABLED) where the answer leaves it out, so that it is not mistaken for
+    /// a difference.
+    /// </summary>
+    public static JsonObject LiveJson(EcsService existing)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        var have = JsonNode.Parse(EcsJson.Serialize(existing))!.AsObject();
+        have["serviceConnectConfiguration"] ??= ServiceConnectDefinitions.Current(existing);
+        if (have["networkConfiguration"]?["awsvpcConfiguration"] is JsonObject awsvpc)
+        {
+            awsvpc["assignPublicIp"] ??= "DISABLED";
+        }
+
+        return have;
     }
 
     /// <summary>True when <paramref name="have"/> already has every value <paramref name="want"/> sets.</summary>

@@ -59,13 +59,15 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
         var repositoryTask = repositoryName is null ? Task.FromResult<Repository?>(null) : FindRepositoryAsync(repositoryName, settings, repositoryCheck.Problems, cancellationToken);
         var featureCheck = new Check();
         var featureTask = CheckFeaturesAsync(definitions, featureCheck, cancellationToken);
-        await Task.WhenAll(identityTask, serviceTask, targetGroupTask, networkTask, repositoryTask, featureTask).ConfigureAwait(false);
+        var secretsCheck = new Check();
+        var secretsTask = settings.Plan.CheckSecrets ? CheckSecretsAndRolesAsync(definitions, identityTask, secretsCheck, cancellationToken) : Task.CompletedTask;
+        await Task.WhenAll(identityTask, serviceTask, targetGroupTask, networkTask, repositoryTask, featureTask, secretsTask).ConfigureAwait(false);
 
         var identity = await identityTask.ConfigureAwait(false);
         var region = aws.Factory.ResolvedRegion.SystemName;
         log.Info($"EcsBuildTasks: deploying as {identity.Arn} (account {identity.Account}) in {region}{(aws.Factory.Settings.EndpointUrl is { } url ? $" via {url}" : string.Empty)}");
         var problems = new DiagnosticCollection();
-        foreach (var check in new[] { serviceCheck, targetGroupCheck, networkCheck, repositoryCheck, featureCheck })
+        foreach (var check in new[] { serviceCheck, targetGroupCheck, networkCheck, repositoryCheck, featureCheck, secretsCheck })
         {
             check.Log.ReplayTo(log);
             problems.AddRange(check.Problems);
@@ -100,6 +102,13 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
     {
         await CheckClusterAsync(definitions.Service.Cluster!, check.Problems, cancellationToken).ConfigureAwait(false);
         await strategy.PreflightAsync(new ServicePreflightContext(aws, check.Log, definitions, check.Problems), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The secrets the tasks read and the roles they run with (once the account is known: another account's are not checked).</summary>
+    private async Task CheckSecretsAndRolesAsync(GeneratedDefinitions definitions, Task<GetCallerIdentityResponse> identity, Check check, CancellationToken cancellationToken)
+    {
+        var account = (await identity.ConfigureAwait(false)).Account!;
+        await new SecretsAndRolesPreflight(aws, check.Log).CheckAsync(definitions, account, aws.Factory.ResolvedRegion.SystemName, check.Problems, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Service discovery, Service Connect and auto scaling, in that order (one check: their lines read in sequence).</summary>

@@ -65,6 +65,9 @@ internal sealed class TaskDefinitionRegistrar(AwsSession aws, IDeploymentLog log
         return new RegisteredTaskDefinition(registered.TaskDefinitionArn!, registered.Revision ?? 0, hash, Registered: true);
     }
 
+    /// <summary>True for the tags this tool adds to a revision (they describe it and never make it differ).</summary>
+    public static bool IsOwnTag(string? key) => key is not null && Array.IndexOf(OwnTags, key) >= 0;
+
     /// <summary>
     /// SHA-256 over the canonical JSON of the definition (object members sorted, nulls left out, our own tags excluded):
     /// equal for equal definitions whatever the member order of templates.

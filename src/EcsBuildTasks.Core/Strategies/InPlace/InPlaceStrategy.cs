@@ -4,6 +4,7 @@ using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.Concurrency;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Failures;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
@@ -80,6 +81,19 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         var service = context.Definitions.Service;
         inFlight ??= new ServiceDeploymentsInFlight(context.Aws, service.Cluster!, service.ServiceName!);
         return inFlight.FindAsync(cancellationToken);
+    }
+
+    /// <summary>The task definition and the service, as <see cref="ApplyAsync"/> would register and update them; then the strategy's own resources.</summary>
+    public async Task<IReadOnlyList<ResourcePlan>> PlanAsync(DeploymentContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (aws, definitions) = (context.Aws, context.Definitions);
+        var taskDefinition = await TaskDefinitionPlan.PlanAsync(aws, definitions, cancellationToken).ConfigureAwait(false);
+        var existing = await ServiceLookup.FindAsync(aws, definitions.Service.Cluster!, definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
+        var service = ServicePlan.Plan(definitions, existing, taskDefinition);
+        var own = await PlanStrategyResourcesAsync(context, existing, cancellationToken).ConfigureAwait(false);
+        var features = await FeaturePlans.PlanAsync(aws, definitions, cancellationToken).ConfigureAwait(false);
+        return [taskDefinition.Plan, .. own, service, .. features];
     }
 
     public async Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -166,6 +180,10 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         ArgumentNullException.ThrowIfNull(context);
         return await new ServiceStatus(context.Aws).LinesAsync(context.Definitions.Service.Cluster!, context.Definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The plan of the strategy's own resources (read-only), once the existing service (if any) is known; none by default.</summary>
+    protected virtual Task<IReadOnlyList<ResourcePlan>> PlanStrategyResourcesAsync(DeploymentContext context, EcsService? existing, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ResourcePlan>>([]);
 
     /// <summary>The strategy's own read-only checks, once the existing service (if any) is known.</summary>
     protected virtual Task PreflightStrategyAsync(ServicePreflightContext context, EcsService? existing, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using EcsBuildTasks.Core.Features.IamPolicy;
+using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Testing;
+using Task = System.Threading.Tasks.Task;
+
+namespace EcsBuildTasks.Core.Tests.Plan;
+
+/// <summary>
+/// The generated IAM policy, proven by LocalEcs's IAM enforcement: the preparation and two deployments (create, then a
+/// change) of a project succeed as a principal allowed exactly the generated policy; every action it allows was used
+/// (except the ones only a failure needs, and IAM's policy simulator, which LocalEcs does not serve); and without any
+/// one of the actions the deployment fails with AccessDenied naming it.
+/// </summary>
+[TestClass]
+public sealed class IamPolicyProofTests
+{
+    /// <summary>Allowed actions that a successful deployment against LocalEcs cannot use.</summary>
+    private static readonly string[] NotProvableBySuccess = ["iam:SimulatePrincipalPolicy"];
+
+    [TestMethod]
+    public async Task A_rolling_deployment_with_a_secret_and_logs_succeeds_under_its_policy_which_has_no_excess()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ProjectAsync("iamroll");
+        SettingsInput Input(string memory) => LivePlanTests.Project(env, "iamroll", memory, "Information", "1")
+            .Add("EcsSecret", "DB", ("ValueFrom", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"));
+
+        await ProveAsync(env, Input("512"), Input("1024"));
+    }
+
+    [TestMethod]
+    public async Task A_blue_green_deployment_succeeds_under_its_policy_which_has_no_excess()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var wiring = await TrafficWiring.CreateAsync(env.Clients, "iambg");
+
+        await ProveAsync(env, env.BlueGreen(wiring, "iambg").Set("EcsBakeTimeMinutes", "1"),
+            env.BlueGreen(wiring, "iambg").Set("EcsBakeTimeMinutes", "1").Add("EcsEnvironmentVariable", "REVISION", ("Value", "2")));
+    }
+
+    [TestMethod]
+    public async Task A_deployment_with_discovery_scaling_and_a_pre_deploy_task_succeeds_under_its_policy_which_has_no_excess()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ProjectAsync("iamfeat");
+        SettingsInput Input(string memory) => env.Project("iamfeat").Set("EcsMemory", memory)
+            .Set("EcsServiceDiscoveryNamespace", "iamfeat.local").Set("EcsCreateServiceDiscoveryNamespace", "true")
+            .Set("EcsAutoScalingMinCapacity", "1").Set("EcsAutoScalingMaxCapacity", "3")
+            .Add("EcsScalingPolicy", "cpu", ("Metric", "CPU"), ("TargetValue", "60"))
+            .Add("EcsPreDeployTask", "migrate", ("Command", "migrate"), ("Environment", "LOCALECS_SIMULATE=exit:0"));
+
+        await ProveAsync(env, Input("512"), Input("1024"));
+    }
+
+    [TestMethod]
+    public async Task Without_one_action_of_its_policy_the_deployment_fails_with_AccessDenied_naming_it()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ProjectAsync("iamless");
+        var input = LivePlanTests.Project(env, "iamless", "512", "Information", "1");
+        var policy = IamPolicyGenerator.Generate(LocalEcsHarness.Generate(input), "123456789012", "us-east-1");
+        await IamProof.EnforceAsync(env, JsonNode.Parse(policy.Without("ecs:CreateService").ToJson())!);
+
+        var denied = await Assert.ThrowsExactlyAsync<DeploymentException>(() => IamProof.DeployAsync(env, LivePlanTests.Project(env, "iamless", "512", "Information", "1")));
+
+        StringAssert.Contains(denied.Diagnostics[0].Message, "ecs:CreateService");
+        StringAssert.Contains(denied.Diagnostics[0].Message, "arn:aws:ecs:us-east-1:123456789012:service/iamless/iamless");
+        StringAssert.Contains(denied.Diagnostics[0].Message, "\"Action\": \"ecs:CreateService\"", "the statement to add");
+    }
+
+    private static async Task ProveAsync(LocalEcsHarness env, SettingsInput first, SettingsInput second)
+    {
+        var policy = IamPolicyGenerator.Generate(LocalEcsHarness.Generate(first), "123456789012", "us-east-1");
+        Console.WriteLine(policy.ToJson());
+        await IamProof.EnforceAsync(env, JsonNode.Parse(policy.ToJson())!);
+
+        var created = await IamProof.DeployAsync(env, first);
+        Assert.IsNull(created.Failure, created.Failure?.Message);
+        var changed = await IamProof.DeployAsync(env, second);
+        Assert.IsNull(changed.Failure, changed.Failure?.Message);
+        Assert.AreEqual("updated", changed.Result.ServiceChange);
+
+        var usage = await IamProof.UsageAsync(env);
+        var denials = usage["requests"]!.AsArray().Where(r => (int)r!["denied"]! > 0).Select(r => $"{r!["action"]} on {r["resource"]}").ToList();
+        Assert.AreEqual(0, denials.Count, string.Join("\n", denials));
+        var failureOnly = policy.Statements.Where(s => s.OnlyOnFailure).Select(s => s.Sid).ToHashSet(StringComparer.Ordinal);
+        var excess = usage["unused"]![IamProof.AccessKey]!.AsArray()
+            .Where(u => !failureOnly.Contains((string)u!["statement"]!) && !NotProvableBySuccess.Contains((string)u["action"]!))
+            .Select(u => $"{u!["statement"]}: {u["action"]}")
+            .ToList();
+        Assert.AreEqual(0, excess.Count, "allowed but never used:\n" + string.Join("\n", excess) + "\n" + policy.ToJson());
+    }
+}
