@@ -8,6 +8,7 @@ using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.IdentityManagement;
 using EcsBuildTasks.Aws.ServiceDiscovery;
 using EcsBuildTasks.Core.Settings;
 
@@ -49,6 +50,8 @@ internal sealed class AwsSession : IDisposable
     public IAmazonServiceDiscovery ServiceDiscovery => (IAmazonServiceDiscovery)Get(typeof(IAmazonServiceDiscovery), () => Factory.CreateServiceDiscovery());
 
     public IAmazonApplicationAutoScaling ApplicationAutoScaling => (IAmazonApplicationAutoScaling)Get(typeof(IAmazonApplicationAutoScaling), () => Factory.CreateApplicationAutoScaling());
+
+    public IAmazonIdentityManagementService Iam => (IAmazonIdentityManagementService)Get(typeof(IAmazonIdentityManagementService), () => Factory.CreateIam());
 
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);
@@ -116,6 +119,9 @@ internal static class LocalEcsDefaults
 {
     public const string EndpointUrl = "http://localhost:4599";
     public const string Region = "us-east-1";
+
+    /// <summary>The account LocalEcs answers as (its roles' ARNs are in it).</summary>
+    public const string Account = "123456789012";
     public const string AccessKey = "localecs";
 
     // Not a secret: LocalEcs accepts any signature.
