@@ -71,6 +71,30 @@ public sealed class ZeroConfigDeploymentTests
     }
 
     [TestMethod]
+    [TestCategory("AwsCli")]
+    public async Task The_commands_ECS1151_prints_create_the_role_the_next_deployment_finds()
+    {
+        await using var env = await LocalEcsHarness.StartAsync();
+        await DeleteDefaultRoleAsync(env);
+        var definitions = LocalEcsHarness.Generate(AwsProject(env, "clirole"));
+        var failure = await Assert.ThrowsExactlyAsync<DeploymentException>(() => PrepareAsync(env, definitions, new RecordingDeploymentLog()));
+        var message = failure.Diagnostics.Single().Message;
+        var commands = message[(message.IndexOf("create it with ", StringComparison.Ordinal) + "create it with ".Length)..message.IndexOf(", or publish once", StringComparison.Ordinal)];
+
+        // As the user would paste them into a shell; the CLI reaches LocalEcs through AWS_ENDPOINT_URL.
+        var environment = EcsBuildTasks.Testing.AwsCli.Environment();
+        environment["AWS_ENDPOINT_URL"] = env.Endpoint;
+        EcsBuildTasks.Testing.AwsCli.Require();
+        var run = EcsBuildTasks.Testing.ProcessRunner.Run("bash", ["-c", commands], environment: environment, timeout: TimeSpan.FromMinutes(2));
+        Assert.AreEqual(0, run.ExitCode, $"{commands}\n{run}");
+
+        var prepared = await PrepareAsync(env, definitions, new RecordingDeploymentLog());
+        Assert.AreEqual(DefaultRole, prepared.DefaultExecutionRoleArn);
+        var attached = await env.Aws.Iam.ListAttachedRolePoliciesAsync(new ListAttachedRolePoliciesRequest { RoleName = "ecsTaskExecutionRole" }, TestContext.CancellationToken);
+        CollectionAssert.AreEqual(new[] { ManagedPolicy }, attached.AttachedPolicies!.Select(p => p.PolicyArn).ToArray());
+    }
+
+    [TestMethod]
     public async Task With_EcsCreateExecutionRole_the_missing_role_is_created_trusted_by_ECS_tasks_with_the_managed_policy_tagged_and_used()
     {
         await using var env = await LocalEcsHarness.StartAsync();
