@@ -112,16 +112,12 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
     }
 
     /// <summary>The cluster, then the strategy's own checks (which find the existing service, when it has one).</summary>
-    /// <returns>True when the cluster is missing and the deployment creates it (nothing of the service can exist in it yet).</returns>
+    /// <returns>True when the cluster is missing and the deployment creates it (the strategy's checks find no service in it).</returns>
     private async Task<bool> CheckClusterAndStrategyAsync(GeneratedDefinitions definitions, IServicePreflight strategy, Check check, CancellationToken cancellationToken)
     {
-        if (await CheckClusterAsync(definitions.Service.Cluster!, definitions.Settings, check, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
+        var createCluster = await CheckClusterAsync(definitions.Service.Cluster!, definitions.Settings, check, cancellationToken).ConfigureAwait(false);
         await strategy.PreflightAsync(new ServicePreflightContext(aws, check.Log, definitions, check.Problems), cancellationToken).ConfigureAwait(false);
-        return false;
+        return createCluster;
     }
 
     /// <summary>Service discovery, Service Connect and auto scaling, in that order (one check: their lines read in sequence).</summary>
