@@ -165,12 +165,14 @@ public sealed class InvalidConfigurationTests
     [TestMethod]
     public void A_container_without_an_image_is_reported()
     {
-        var input = TestInputs.ValidFargate().Set("ContainerRepository", null).Set("EcsServiceName", "hello-ecs");
+        // The application's container always has one (without a repository the project stops at ECS1150); a template's may not.
+        var input = TestInputs.ValidFargate();
+        Template(input, "EcsTaskDefinitionTemplate", """{"family":"hello-ecs","containerDefinitions":[{"name":"hello-ecs"},{"name":"side","memory":64}]}""");
         var diagnostics = new DiagnosticCollection();
 
         Assert.IsNull(Project.Generate(input, diagnostics));
 
-        Assert.IsTrue(diagnostics.Any(d => d.Code == "ECS0011" && d.Subject == "EcsImage"), string.Join("\n", diagnostics));
+        Assert.IsTrue(diagnostics.Any(d => d.Code == "ECS0011" && d.Subject == "containerDefinitions[side].image in EcsTaskDefinitionTemplate"), string.Join("\n", diagnostics));
     }
 
     [TestMethod]

@@ -130,7 +130,7 @@ public sealed class TargetsTests
     /// Builds in-process with MSBuild's own file loggers at normal and diagnostic verbosity. (No logger type of ours:
     /// test discovery loads every type of this assembly before MSBuildLocator can resolve MSBuild's interfaces.)
     /// </summary>
-    private static BuildRun Build(ThrowawayProject project, string targets, params (string Name, string Value)[] properties)
+    internal static BuildRun Build(ThrowawayProject project, string targets, params (string Name, string Value)[] properties)
     {
         var global = new Dictionary<string, string>
         {
@@ -157,7 +157,7 @@ public sealed class TargetsTests
         return new BuildRun(succeeded, File.ReadAllText(Path.Combine(logs, "normal.log")), File.ReadAllText(Path.Combine(logs, "diagnostic.log")));
     }
 
-    private sealed record BuildRun(bool Succeeded, string Normal, string Detailed)
+    internal sealed record BuildRun(bool Succeeded, string Normal, string Detailed)
     {
         public bool Skipped(string target) =>
             Detailed.Contains($"Skipping target \"{target}\" because all output files are up-to-date", StringComparison.Ordinal);
@@ -167,14 +167,32 @@ public sealed class TargetsTests
 /// <summary>A web project in a temporary folder that imports the package's build files from this repository.</summary>
 internal sealed class ThrowawayProject : IDisposable
 {
-    private ThrowawayProject(string directory)
+    private ThrowawayProject(string directory, string fileName = "hello.csproj")
     {
         Directory = directory;
+        ProjectFile = Path.Combine(directory, fileName);
     }
 
     public string Directory { get; }
 
-    public string ProjectFile => Path.Combine(Directory, "hello.csproj");
+    public string ProjectFile { get; }
+
+    /// <summary>A web project named <paramref name="assemblyName"/> (its file name, hence its assembly name) with no <c>Ecs*</c> property: the package's files and nothing else.</summary>
+    public static ThrowawayProject CreateBare(string assemblyName)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("ecs-targets-").FullName;
+        File.WriteAllText(Path.Combine(directory, assemblyName + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <Import Project="{Repository.PropsFile}" />
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <EcsBuildTasksAssembly>{Repository.TaskAssembly}</EcsBuildTasksAssembly>
+              </PropertyGroup>
+              <Import Project="{Repository.TargetsFile}" />
+            </Project>
+            """);
+        return new ThrowawayProject(directory, assemblyName + ".csproj");
+    }
 
     public static ThrowawayProject Create(string extraProperties = "", string extraItems = "")
     {

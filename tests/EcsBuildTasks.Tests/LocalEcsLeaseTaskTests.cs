@@ -60,7 +60,8 @@ public sealed class LocalEcsLeaseTaskTests
             ProjectDirectory = "/repo/" + project,
             ProjectFile = $"/repo/{project}/{project}.csproj",
             LocalEcsAssembly = "/not/needed/when/one/listens.dll",
-            Settings = [new TaskItem("EcsEndpointUrl", ("Value", endpoint))],
+            // What the targets always pass: the endpoint, and the repository the SDK computes (every name defaults from it).
+            Settings = [new TaskItem("EcsEndpointUrl", ("Value", endpoint)), new TaskItem("ContainerRepository", ("Value", project.ToLowerInvariant()))],
         };
         Assert.IsTrue(task.Execute(), string.Join("\n", ((BuildEngineWithObjects)engine).Errors.Select(e => e.Message)));
         return task;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Definitions;
 
@@ -48,6 +49,11 @@ internal static class PlanSummary
             : "the image PublishContainer builds, pinned by digest";
         lines.Add($"  Container   {container.Name}: {image}");
         lines.Add(string.Create(inv, $"  Ports       {ports}; {container.Environment?.Count ?? 0} environment variable(s), {container.Secrets?.Count ?? 0} secret(s)"));
+        if (ExecutionRolePlanLine(definitions) is { } roleLine)
+        {
+            lines.Add(roleLine);
+        }
+
         if (container.LogConfiguration?.LogDriver?.Value == "awslogs" && container.LogConfiguration.Options is { } options)
         {
             lines.Add($"  Logs        CloudWatch Logs group {options.GetValueOrDefault("awslogs-group")}");
@@ -88,5 +94,25 @@ internal static class PlanSummary
         lines.Add($"  Files       {files.TaskDefinitionFile}");
         lines.Add($"  Files       {files.ServiceDefinitionFile}");
         return lines;
+    }
+
+    /// <summary>Says where a defaulted execution role comes from; nothing when the project or its template names one.</summary>
+    private static string? ExecutionRolePlanLine(GeneratedDefinitions definitions)
+    {
+        var settings = definitions.Settings;
+        var task = definitions.TaskDefinition;
+        if (settings.ExecutionRoleArn is not null)
+        {
+            return null;
+        }
+
+        if (settings.Target == DeploymentTarget.Local && task.ExecutionRoleArn == ExecutionRoleNeed.LocalDefaultRoleArn)
+        {
+            return $"  Roles       execution role {task.ExecutionRoleArn}: LocalEcs's {EcsProperties.DefaultExecutionRoleName} (EcsTarget=local, no {EcsProperties.ExecutionRoleArn})";
+        }
+
+        return ExecutionRoleNeed.ResolvedAtDeploy(settings, task, definitions.Target)
+            ? $"  Roles       execution role: the account's {EcsProperties.DefaultExecutionRoleName}, looked up at deploy (no {EcsProperties.ExecutionRoleArn}){(settings.CreateExecutionRole ? "; created if missing (" + EcsProperties.CreateExecutionRole + "=true)" : string.Empty)}"
+            : null;
     }
 }

@@ -43,6 +43,12 @@ internal static class TaskDefinitionBuilder
         request.ContainerDefinitions ??= [];
         var container = MainContainer(settings, request);
         ApplyContainerSettings(settings, request, container);
+        if (request.ExecutionRoleArn is null && settings.Target == DeploymentTarget.Local && ExecutionRoleNeed.Of(request, target) is not null)
+        {
+            // LocalEcs provides the role in its account: EcsTarget=local needs no role setting (the plan says so).
+            request.ExecutionRoleArn = ExecutionRoleNeed.LocalDefaultRoleArn;
+        }
+
         return request;
     }
 

@@ -361,25 +361,11 @@ internal static partial class TaskDefinitionValidator
                 return;
             }
 
-            var containers = task.ContainerDefinitions ?? [];
-            string? reason = null;
-            if (containers.Exists(c => c.Secrets is { Count: > 0 }))
+            if (ExecutionRoleNeed.Of(task, target) is { } need && !ExecutionRoleNeed.ResolvedAtDeploy(settings, task, target))
             {
-                reason = "containers read secrets";
-            }
-            else if (containers.Exists(c => c.LogConfiguration?.LogDriver?.Value == "awslogs") && IsFargateTask())
-            {
-                reason = "Fargate containers log with the awslogs driver";
-            }
-            else if (IsFargateTask() && containers.Exists(c => IsEcrImage(c.Image)))
-            {
-                reason = "Fargate pulls the image from ECR";
-            }
-
-            if (reason is not null)
-            {
-                diagnostics.Error(DiagnosticCodes.ExecutionRoleRequired, EcsProperties.ExecutionRoleArn,
-                    $"{EcsProperties.ExecutionRoleArn} is required because {reason}: set it to a role with the AmazonECSTaskExecutionRolePolicy (e.g. arn:aws:iam::<account>:role/ecsTaskExecutionRole).");
+                diagnostics.Error(DiagnosticCodes.ExecutionRoleRequired, EcsProperties.ExecutionRoleArn, need.DefaultRoleSuffices
+                    ? $"{EcsProperties.ExecutionRoleArn} is required because {need.Reason}: set it to a role with the AmazonECSTaskExecutionRolePolicy (e.g. arn:aws:iam::<account>:role/ecsTaskExecutionRole)."
+                    : $"{EcsProperties.ExecutionRoleArn} is required because {need.Reason}: set it to a role with the AmazonECSTaskExecutionRolePolicy that may also read them (secretsmanager:GetSecretValue, ssm:GetParameters).");
             }
         }
 
@@ -419,9 +405,6 @@ internal static partial class TaskDefinitionValidator
             diagnostics.Error(DiagnosticCodes.TaskSizeInvalid, subject, $"{subject}='{text}' is not a number of {unit}.");
             return null;
         }
-
-        private static bool IsEcrImage(string? image) =>
-            image is not null && (image.Contains(".dkr.ecr.", StringComparison.Ordinal) || image.StartsWith("<aws_account_id>", StringComparison.Ordinal));
 
         private static int CompareVersion(string left, string right) =>
             Version.TryParse(left, out var l) && Version.TryParse(right, out var r) ? l.CompareTo(r) : 0;

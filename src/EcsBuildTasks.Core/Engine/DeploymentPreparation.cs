@@ -1,6 +1,8 @@
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Clusters;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Features.Roles;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies;
@@ -41,6 +43,7 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
             Account = preflight.Account,
             GitCommit = GitInfo.HeadCommit(projectDirectory),
             DefaultVpcNetwork = preflight.Network is { FromDefaultVpc: true } network ? new DefaultVpcNetwork(network.Subnets, network.SecurityGroups) : null,
+            DefaultExecutionRoleArn = await CreateWhatIsMissingAsync(definitions, preflight, cancellationToken).ConfigureAwait(false),
         };
         if (settings.ImageIsExternal)
         {
@@ -69,6 +72,25 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         var credentials = await new RegistryPreparation(aws, log).AuthorizeAsync(registry, cancellationToken).ConfigureAwait(false);
         log.Info($"EcsBuildTasks: pushing the image to {registry.RepositoryUri}");
         return new Preparation(document with { Requests = aws.RequestCount }, registry, credentials);
+    }
+
+    /// <summary>
+    /// What the preflight found missing and may be created (every check passed): the cluster (<c>EcsCreateCluster</c>) and
+    /// the account's execution role (<c>EcsCreateExecutionRole</c>). Returns the default execution role's ARN, when used.
+    /// </summary>
+    private async Task<string?> CreateWhatIsMissingAsync(GeneratedDefinitions definitions, PreflightResult preflight, CancellationToken cancellationToken)
+    {
+        if (preflight.CreateCluster)
+        {
+            await new MissingCluster(aws, log).CreateAsync(definitions.Service.Cluster!, cancellationToken).ConfigureAwait(false);
+        }
+
+        return preflight.DefaultExecutionRole switch
+        {
+            { Create: true } => await new DefaultExecutionRole(aws, log).CreateAsync(Arns.Partition(preflight.CallerArn), cancellationToken).ConfigureAwait(false),
+            { Arn: { } arn } => arn,
+            _ => null,
+        };
     }
 
     /// <summary>

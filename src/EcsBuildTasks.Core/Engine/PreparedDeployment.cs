@@ -37,6 +37,9 @@ internal sealed record PreparedDeployment
     /// <summary>Set when the project names no subnets: the default VPC's, which the preparation looked up.</summary>
     public DefaultVpcNetwork? DefaultVpcNetwork { get; init; }
 
+    /// <summary>Set when the task needs an execution role and names none: the account's <c>ecsTaskExecutionRole</c>, found or created.</summary>
+    public string? DefaultExecutionRoleArn { get; init; }
+
     /// <summary><c>EcsImage</c>, pinned by digest when it is in this account's registry.</summary>
     public string? ExternalImage { get; init; }
 
@@ -88,6 +91,11 @@ internal sealed record PreparedDeployment
         if (settings.Subnets.Count == 0 && DefaultVpcNetwork is { } network)
         {
             settings = settings with { Subnets = network.Subnets, SecurityGroups = network.SecurityGroups, UsesDefaultVpc = true };
+        }
+
+        if (settings.ExecutionRoleArn is null && DefaultExecutionRoleArn is { } role)
+        {
+            settings = settings with { ExecutionRoleArn = role };
         }
 
         if (ExternalImage is { } external)

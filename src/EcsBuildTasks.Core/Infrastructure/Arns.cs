@@ -14,4 +14,8 @@ internal static class Arns
         var slash = arn.LastIndexOf('/');
         return slash >= 0 ? arn[(slash + 1)..] : arn;
     }
+
+    /// <summary>"arn:aws-cn:sts::...:assumed-role/x" → "aws-cn" (the partition; "aws" when the ARN has none).</summary>
+    public static string Partition(string? arn) =>
+        arn?.Split(':') is [_, { Length: > 0 } partition, ..] ? partition : "aws";
 }

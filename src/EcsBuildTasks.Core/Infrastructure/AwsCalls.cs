@@ -13,11 +13,18 @@ internal static class AwsCalls
 {
     private static readonly string[] AccessDeniedCodes = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "AuthFailure"];
 
+    /// <summary>The codes AWS answers when temporary credentials (an SSO or assumed-role session) have expired.</summary>
+    private static readonly string[] ExpiredCodes = ["ExpiredToken", "ExpiredTokenException", "RequestExpired"];
+
     public static async Task<T> RunAsync<T>(string action, Func<Task<T>> call)
     {
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (AmazonServiceException ex) when (Array.IndexOf(ExpiredCodes, ex.ErrorCode) >= 0)
+        {
+            throw new DeploymentException(DiagnosticCodes.SessionExpired, EcsProperties.Profile, FirstHourMessages.SessionExpired(action), ex);
         }
         catch (AmazonServiceException ex) when (ex is not { ErrorCode: null } && IsAccessDenied(ex))
         {
@@ -28,15 +35,17 @@ internal static class AwsCalls
         {
             throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, action, Describe(action, ex), ex);
         }
+        catch (AmazonClientException ex) when (FirstHourMessages.IsExpiredSsoSession(ex))
+        {
+            throw new DeploymentException(DiagnosticCodes.SessionExpired, EcsProperties.Profile, FirstHourMessages.SessionExpired(action), ex);
+        }
         catch (AmazonClientException ex) when (ex.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase))
         {
-            throw new DeploymentException(DiagnosticCodes.CredentialsUnavailable, EcsProperties.Profile,
-                $"No AWS credentials were found for {action}: {ex.Message} Set {EcsProperties.Profile} (or AWS_PROFILE), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN in CI; or deploy to LocalEcs with {EcsProperties.Target}=local.", ex);
+            throw new DeploymentException(DiagnosticCodes.CredentialsUnavailable, EcsProperties.Profile, FirstHourMessages.NoCredentials(action), ex);
         }
         catch (AmazonClientException ex) when (ex.Message.Contains("RegionEndpoint", StringComparison.Ordinal) || ex.Message.Contains("region", StringComparison.OrdinalIgnoreCase))
         {
-            throw new DeploymentException(DiagnosticCodes.RegionUnavailable, EcsProperties.Region,
-                $"No AWS region is configured for {action}: set {EcsProperties.Region}, AWS_REGION, or a region in the profile.", ex);
+            throw new DeploymentException(DiagnosticCodes.RegionUnavailable, EcsProperties.Region, FirstHourMessages.NoRegion(action), ex);
         }
         catch (AmazonClientException ex)
         {

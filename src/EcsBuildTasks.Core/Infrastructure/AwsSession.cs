@@ -170,6 +170,9 @@ internal static class LocalEcsDefaults
 {
     public const string EndpointUrl = "http://localhost:4599";
     public const string Region = "us-east-1";
+
+    /// <summary>The account LocalEcs answers as (its roles' ARNs are in it).</summary>
+    public const string Account = "123456789012";
     public const string AccessKey = "localecs";
 
     // Not a secret: LocalEcs accepts any signature.

@@ -119,7 +119,7 @@ internal static partial class EcsProperties
     public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory];
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
-    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties, .. PlanProperties];
+    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties, .. PlanProperties, .. ZeroConfigProperties];
 
     /// <summary>The foundation and the deployment (definitions, validation, rolling and daemon deployments, LocalEcs).</summary>
     private static SettingInfo[] CoreProperties =>
@@ -142,7 +142,7 @@ internal static partial class EcsProperties
         P(ContainerCpu, "CPU units reserved for the application container.", "none"),
         P(ContainerMemory, "Hard memory limit of the application container in MiB.", "none"),
         P(ContainerMemoryReservation, "Soft memory limit of the application container in MiB.", "none"),
-        P(ExecutionRoleArn, "Task execution role (pulls from ECR, writes awslogs, reads secrets). Required on Fargate with ECR images, awslogs or secrets.", "none"),
+        P(ExecutionRoleArn, "Task execution role (pulls from ECR, writes awslogs, reads secrets). Required for secrets (give it their read permission). Otherwise, when Fargate needs one, the account's `ecsTaskExecutionRole` (looked up at deploy; `EcsCreateExecutionRole` creates it), and LocalEcs's with `EcsTarget=local`.", "the account's `ecsTaskExecutionRole` when needed"),
         P(TaskRoleArn, "Role the application's code runs as.", "none"),
         P(NetworkMode, "`awsvpc`, `bridge`, `host` or `none`.", "`awsvpc` (Fargate), `bridge` (EC2, EXTERNAL)"),
         P(Subnets, "Subnet ids for awsvpc, separated by `;` (at most 16).", "the default VPC's subnets"),

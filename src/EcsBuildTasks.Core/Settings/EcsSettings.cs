@@ -48,6 +48,12 @@ internal sealed record EcsSettings
     /// <summary>The SDK's <c>ContainerRepository</c>: the ECR repository the image is pushed to.</summary>
     public string? ContainerRepository { get; init; }
 
+    /// <summary>Create the account's <c>ecsTaskExecutionRole</c> when it is needed and missing (<c>EcsCreateExecutionRole</c>).</summary>
+    public bool CreateExecutionRole { get; init; }
+
+    /// <summary>Create a missing cluster (<c>EcsCreateCluster</c>, default true).</summary>
+    public bool CreateCluster { get; init; } = true;
+
     public string? LaunchType { get; init; }
 
     public string? PlatformVersion { get; init; }

@@ -43,6 +43,7 @@ internal static class SettingsReader
     {
         ArgumentNullException.ThrowIfNull(values);
         var repository = values.Get(EcsProperties.SdkContainerRepository);
+        ContainerRepositoryRule.Check(values, repository);
         var dryRun = values.Bool(EcsProperties.DryRun) ?? false;
         var (image, external) = ImageSettingsReader.ReadImage(values, dryRun, repository);
         var (ports, portsSource) = ImageSettingsReader.ReadPorts(values);
@@ -134,6 +135,8 @@ internal static class SettingsReader
             RunTask = OneOffTaskSettingsReader.ReadRunTask(values),
             Release = ReleaseSettingsReader.Read(values),
             Plan = PlanSettings.Read(values),
+            CreateExecutionRole = values.Bool(EcsProperties.CreateExecutionRole) ?? false,
+            CreateCluster = values.Bool(EcsProperties.CreateCluster) ?? true,
         };
     }
 

@@ -6,6 +6,7 @@ using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.AutoScaling;
+using EcsBuildTasks.Core.Features.Roles;
 using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
 using EcsBuildTasks.Core.Infrastructure;
@@ -25,7 +26,14 @@ internal sealed record PreflightResult(
     string Region,
     NetworkPlan? Network,
     Repository? Repository,
-    string? RepositoryName);
+    string? RepositoryName)
+{
+    /// <summary>The cluster does not exist and <c>EcsCreateCluster</c> lets the deployment create it.</summary>
+    public bool CreateCluster { get; init; }
+
+    /// <summary>The account's default execution role (found, or to be created) when the task needs one and names none.</summary>
+    public DefaultExecutionRolePlan? DefaultExecutionRole { get; init; }
+}
 
 /// <summary>
 /// Read-only checks before anything changes: credentials, region and account; the cluster, then the deployment
@@ -61,13 +69,17 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
         var featureTask = CheckFeaturesAsync(definitions, featureCheck, cancellationToken);
         var secretsCheck = new Check();
         var secretsTask = settings.Plan.CheckSecrets ? CheckSecretsAndRolesAsync(definitions, identityTask, secretsCheck, cancellationToken) : Task.CompletedTask;
-        await Task.WhenAll(identityTask, serviceTask, targetGroupTask, networkTask, repositoryTask, featureTask, secretsTask).ConfigureAwait(false);
+        var roleCheck = new Check();
+        var roleTask = ExecutionRoleNeed.ResolvedAtDeploy(settings, definitions.TaskDefinition, definitions.Target)
+            ? new DefaultExecutionRole(aws, roleCheck.Log).FindAsync(settings, roleCheck.Problems, cancellationToken)
+            : Task.FromResult<DefaultExecutionRolePlan?>(null);
+        await Task.WhenAll(identityTask, serviceTask, targetGroupTask, networkTask, repositoryTask, featureTask, secretsTask, roleTask).ConfigureAwait(false);
 
         var identity = await identityTask.ConfigureAwait(false);
         var region = aws.Factory.ResolvedRegion.SystemName;
         log.Info($"EcsBuildTasks: deploying as {identity.Arn} (account {identity.Account}) in {region}{(aws.Factory.Settings.EndpointUrl is { } url ? $" via {url}" : string.Empty)}");
         var problems = new DiagnosticCollection();
-        foreach (var check in new[] { serviceCheck, targetGroupCheck, networkCheck, repositoryCheck, featureCheck, secretsCheck })
+        foreach (var check in new[] { serviceCheck, targetGroupCheck, networkCheck, repositoryCheck, featureCheck, secretsCheck, roleCheck })
         {
             check.Log.ReplayTo(log);
             problems.AddRange(check.Problems);
@@ -86,7 +98,11 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
             throw new DeploymentException(problems.Where(p => p.IsError).ToList());
         }
 
-        return new PreflightResult(identity.Account, identity.Arn, region, network, repository, repositoryName);
+        return new PreflightResult(identity.Account, identity.Arn, region, network, repository, repositoryName)
+        {
+            CreateCluster = await serviceTask.ConfigureAwait(false),
+            DefaultExecutionRole = await roleTask.ConfigureAwait(false),
+        };
     }
 
     /// <summary>The findings and log lines of one check that runs alongside the others.</summary>
@@ -98,10 +114,12 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
     }
 
     /// <summary>The cluster, then the strategy's own checks (which find the existing service, when it has one).</summary>
-    private async Task CheckClusterAndStrategyAsync(GeneratedDefinitions definitions, IServicePreflight strategy, Check check, CancellationToken cancellationToken)
+    /// <returns>True when the cluster is missing and the deployment creates it (the strategy's checks find no service in it).</returns>
+    private async Task<bool> CheckClusterAndStrategyAsync(GeneratedDefinitions definitions, IServicePreflight strategy, Check check, CancellationToken cancellationToken)
     {
-        await CheckClusterAsync(definitions.Service.Cluster!, check.Problems, cancellationToken).ConfigureAwait(false);
+        var createCluster = await CheckClusterAsync(definitions.Service.Cluster!, definitions.Settings, check, cancellationToken).ConfigureAwait(false);
         await strategy.PreflightAsync(new ServicePreflightContext(aws, check.Log, definitions, check.Problems), cancellationToken).ConfigureAwait(false);
+        return createCluster;
     }
 
     /// <summary>The secrets the tasks read and the roles they run with (once the account is known: another account's are not checked).</summary>
@@ -131,16 +149,27 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
         }
     }
 
-    private async Task CheckClusterAsync(string cluster, DiagnosticCollection problems, CancellationToken cancellationToken)
+    /// <returns>True when the cluster is missing and <c>EcsCreateCluster</c> lets the deployment create it.</returns>
+    private async Task<bool> CheckClusterAsync(string cluster, EcsSettings settings, Check check, CancellationToken cancellationToken)
     {
         var response = await AwsCalls.RunAsync("ECS DescribeClusters", () => aws.Ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = [cluster] }, cancellationToken)).ConfigureAwait(false);
         var found = response.Clusters?.FirstOrDefault();
-        if (found is null || found.Status != "ACTIVE")
+        if (found is not null && found.Status == "ACTIVE")
         {
-            problems.Error(DiagnosticCodes.ClusterNotFound, EcsProperties.Cluster, found is null
-                ? $"{EcsProperties.Cluster}={cluster}: the cluster does not exist in this account and region. Create it (aws ecs create-cluster --cluster-name {cluster}) or set {EcsProperties.Cluster}."
-                : $"{EcsProperties.Cluster}={cluster}: the cluster is {found.Status}, not ACTIVE.");
+            return false;
         }
+
+        // An INACTIVE cluster is a deleted one: ECS creates it again under the same name.
+        if (settings.CreateCluster && !cluster.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            check.Log.Info($"EcsBuildTasks: cluster {cluster} does not exist: the deployment creates it ({EcsProperties.CreateCluster}=true)");
+            return true;
+        }
+
+        check.Problems.Error(DiagnosticCodes.ClusterNotFound, EcsProperties.Cluster, found is null
+            ? $"{EcsProperties.Cluster}={cluster}: the cluster does not exist in this account and region: create it with aws ecs create-cluster --cluster-name {cluster} --capacity-providers FARGATE FARGATE_SPOT, or let the build create it ({EcsProperties.CreateCluster}=true)."
+            : $"{EcsProperties.Cluster}={cluster}: the cluster is {found.Status}, not ACTIVE: create it again with aws ecs create-cluster --cluster-name {cluster}, or let the build create it ({EcsProperties.CreateCluster}=true).");
+        return false;
     }
 
     private async Task<TargetGroup?> CheckTargetGroupAsync(string arn, GeneratedDefinitions definitions, DiagnosticCollection problems, CancellationToken cancellationToken)
@@ -246,7 +275,7 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
         var vpc = vpcs.Vpcs?.FirstOrDefault();
         if (vpc is null)
         {
-            problems.Error(DiagnosticCodes.NoDefaultVpc, EcsProperties.Subnets, $"No {EcsProperties.Subnets} were given and this account has no default VPC in this region: set {EcsProperties.Subnets} and {EcsProperties.SecurityGroups}.");
+            problems.Error(DiagnosticCodes.NoDefaultVpc, EcsProperties.Subnets, FirstHourMessages.NoDefaultVpc(aws.Factory.ResolvedRegion.SystemName));
             return null;
         }
 
