@@ -1,21 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Amazon.EC2.Model;
 using Amazon.Runtime;
-using EcsBuildTasks.Aws.ECS.Model;
-using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws;
+using EcsBuildTasks.Aws.EC2.Model;
+using EcsBuildTasks.Aws.ECS;
+using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
-using EcsBuildTasks.Core.Engine;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Benchmarks;
@@ -50,9 +50,9 @@ internal static class TrafficShiftingBenchmark
         using var ecs = (AmazonECSClient)clients.CreateEcs();
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = Cluster });
         using var ec2 = clients.CreateEc2();
-        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] })).Vpcs[0].VpcId;
-        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc])] })).Subnets.Select(s => s.SubnetId).ToList();
-        var group = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc]), new Filter("group-name", ["default"])] })).SecurityGroups[0].GroupId;
+        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] })).Vpcs![0].VpcId!;
+        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc])] })).Subnets!.Select(s => s.SubnetId!).ToList();
+        var group = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc]), new Filter("group-name", ["default"])] })).SecurityGroups![0].GroupId!;
         using var green = new AlwaysOk();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LocalEcs time scale {timeScale}×, {runs} run(s) per scenario, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));

@@ -1,5 +1,4 @@
 using Amazon;
-using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.SecurityToken;
@@ -7,10 +6,15 @@ using EcsBuildTasks.Aws.ApplicationAutoScaling;
 using EcsBuildTasks.Aws.CloudWatch;
 using EcsBuildTasks.Aws.CloudWatchLogs;
 using EcsBuildTasks.Aws.ECR;
+using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.IdentityManagement;
+using EcsBuildTasks.Aws.Route53;
 using EcsBuildTasks.Aws.Runtime;
+using EcsBuildTasks.Aws.SecretsManager;
 using EcsBuildTasks.Aws.ServiceDiscovery;
+using EcsBuildTasks.Aws.SimpleSystemsManagement;
 
 namespace EcsBuildTasks.Aws;
 
@@ -70,6 +74,21 @@ public sealed class AwsClientFactory
 
     public IAmazonEC2 CreateEc2() => new AmazonEC2Client(Credentials, Configure(new AmazonEC2Config()));
 
+    /// <summary>IAM, a global service: without an endpoint URL it calls the partition's IAM endpoint
+    /// (<c>iam.amazonaws.com</c>) signed for the partition's global region (us-east-1), whatever the resolved region.</summary>
+    public IAmazonIdentityManagementService CreateIam() =>
+        new AmazonIdentityManagementServiceClient(Credentials, Configure(new AmazonIdentityManagementServiceConfig()));
+
+    public IAmazonSecretsManager CreateSecretsManager() => new AmazonSecretsManagerClient(Credentials, Configure(new AmazonSecretsManagerConfig()));
+
+    /// <summary>SSM (Parameter Store). Its responses can hold parameter values: the SDK never logs them.</summary>
+    public IAmazonSimpleSystemsManagement CreateSsm() =>
+        new AmazonSimpleSystemsManagementClient(Credentials, Configure(new AmazonSimpleSystemsManagementConfig()));
+
+    /// <summary>Route 53, a global service like IAM: without an endpoint URL it calls the partition's Route 53 endpoint
+    /// (<c>route53.amazonaws.com</c>) signed for the partition's global region (us-east-1), whatever the resolved region.</summary>
+    public IAmazonRoute53 CreateRoute53() => new AmazonRoute53Client(Credentials, Configure(new AmazonRoute53Config()));
+
     /// <summary>Applies the settings to any SDK config, ours or an official package's.</summary>
     internal T Configure<T>(T config)
         where T : ClientConfig
@@ -85,8 +104,13 @@ public sealed class AwsClientFactory
 
         // Whenever the endpoint comes from a URL (EndpointUrl, AWS_ENDPOINT_URL_<SERVICE>, a profile's endpoint_url),
         // the SDK derives the signing region from the URL, falling back to its process-wide region cache (us-east-1 for
-        // localhost). Pinning it keeps every request signed for the region these settings resolved.
-        config.AuthenticationRegion = ResolvedRegion.SystemName;
+        // localhost). Pinning it keeps every request signed for the region these settings resolved. A global service's
+        // own endpoint states its signing region (IAM, Route 53: us-east-1), which the pin would override: there it applies to
+        // URL endpoints only.
+        if (config is not AwsClientConfig { ServiceDescriptor.GlobalEndpoint: true } || !string.IsNullOrEmpty(config.ServiceURL))
+        {
+            config.AuthenticationRegion = ResolvedRegion.SystemName;
+        }
 
         if (settings.MaxErrorRetry is { } retries)
         {

@@ -20,12 +20,14 @@ namespace EcsBuildTasks.LocalEcs;
 public sealed class LocalEcsServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly LeaseWatcher leaseWatcher;
     private int disposed;
 
     private LocalEcsServer(WebApplication app, LocalEcsRuntime runtime)
     {
         this.app = app;
         Runtime = runtime;
+        leaseWatcher = new LeaseWatcher(runtime, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LeaseWatcher>());
     }
 
     /// <summary>The port everything is served on.</summary>
@@ -41,6 +43,12 @@ public sealed class LocalEcsServer : IAsyncDisposable
     public static string AccountId => State.Account.Id;
 
     internal LocalEcsRuntime Runtime { get; }
+
+    /// <summary>Where <see cref="LocalEcsOptions.ResetState"/> moved the previous state file and journal (empty otherwise).</summary>
+    public IReadOnlyList<string> StateBackups => Runtime.StateBackups;
+
+    /// <summary>The header every control API request (<c>/_localecs/…</c>) needs, with any non-empty value: <c>LocalEcs-Control: 1</c>.</summary>
+    public const string ControlHeader = RequestGuard.ControlHeader;
 
     /// <summary>Starts LocalEcs; with <see cref="LocalEcsOptions.Port"/> 0 a free port is picked.</summary>
     public static async Task<LocalEcsServer> StartAsync(LocalEcsOptions options, CancellationToken cancellationToken = default)
@@ -70,6 +78,12 @@ public sealed class LocalEcsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when a LocalEcs started for a build (<see cref="LocalEcsOptions.StartedForBuild"/>) is no longer used by
+    /// any build: every lease was released or its build's process is gone. Never completes for one started by hand.
+    /// </summary>
+    public Task Unused => leaseWatcher.Unused;
+
     /// <summary>Completes when the host is asked to stop (Ctrl+C or SIGTERM for the command line).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
 
@@ -81,11 +95,14 @@ public sealed class LocalEcsServer : IAsyncDisposable
         }
 
         // Stop taking requests first (in-flight ones finish), then the simulation, then save: nothing changes after the save.
+        await leaseWatcher.DisposeAsync();
         await app.StopAsync();
         await Runtime.Engine.StopAsync();
         Runtime.Engine.Dispose();
         Runtime.Store.Save(Runtime.State, Runtime.Clock.Now);
+        Runtime.Store.Dispose();
         await app.DisposeAsync();
+        Runtime.Blobs.Dispose();
     }
 
     private static WebApplication Build(LocalEcsOptions options, int port, out LocalEcsRuntime runtime)
@@ -95,7 +112,8 @@ public sealed class LocalEcsServer : IAsyncDisposable
         {
             // localhost (IPv4 and IPv6): "localhost:<port>" is what makes the .NET SDK treat the registry as insecure.
             kestrel.ListenLocalhost(port);
-            kestrel.Limits.MaxRequestBodySize = null;
+            // The largest body anything takes (a registry blob, streamed to disk); each request lowers it for its kind (RequestLimits).
+            kestrel.Limits.MaxRequestBodySize = RequestLimits.BlobBytes;
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
@@ -111,8 +129,17 @@ public sealed class LocalEcsServer : IAsyncDisposable
 
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        runtime = new LocalEcsRuntime(options, port, loggers);
-        var router = new RequestRouter(runtime, new RegistryEndpoints(runtime), new ControlEndpoints(runtime), loggers.CreateLogger<RequestRouter>());
+        try
+        {
+            runtime = new LocalEcsRuntime(options, port, loggers);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
+        var router = new RequestRouter(runtime, new RegistryEndpoints(runtime), new ControlEndpoints(runtime, new LeaseEndpoints(runtime, loggers.CreateLogger<LeaseEndpoints>())), loggers.CreateLogger<RequestRouter>());
         app.Run(router.HandleAsync);
         return app;
     }

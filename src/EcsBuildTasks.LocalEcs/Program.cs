@@ -14,7 +14,24 @@ if (options is null)
     return error is null ? 0 : 2;
 }
 
-await using var server = await LocalEcsServer.StartAsync(options);
+LocalEcsServer started;
+try
+{
+    started = await LocalEcsServer.StartAsync(options);
+}
+catch (EcsBuildTasks.LocalEcs.State.LocalEcsStateException e)
+{
+    // A state file it cannot read stops LocalEcs with the reason and the way out, never a stack trace or a silent reset.
+    await Console.Error.WriteLineAsync(e.Message);
+    return 3;
+}
+
+await using var server = started;
+foreach (var backup in server.StateBackups)
+{
+    Console.WriteLine($"LocalEcs: --reset-state: the previous state is kept as {backup}");
+}
+
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"LocalEcs listening on {server.BaseUrl} (account {LocalEcsServer.AccountId}, registry {server.RegistryHost}, time scale {(options.TimeScale == 0 ? "instant" : options.TimeScale)}, state file {options.StateFile ?? "none"})"));
 using var parentExited = new CancellationTokenSource();
@@ -26,7 +43,13 @@ if (exitWith is { } pid)
 
 try
 {
-    await server.WaitForShutdownAsync(parentExited.Token);
+    // Started for a build: it also stops once no build holds a lease (each build's lease ends with its process too).
+    var ended = await Task.WhenAny(server.WaitForShutdownAsync(parentExited.Token), server.Unused);
+    await ended;
+    if (ended == server.Unused)
+    {
+        Console.WriteLine("LocalEcs: no build uses it any more; stopping.");
+    }
 }
 catch (OperationCanceledException) when (parentExited.IsCancellationRequested)
 {

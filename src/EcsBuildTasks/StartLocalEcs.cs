@@ -6,9 +6,16 @@ using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks;
 
-/// <summary>For <c>EcsTarget=local</c>: uses the LocalEcs listening at the endpoint, or starts one for this publish.</summary>
+/// <summary>
+/// For <c>EcsTarget=local</c>: makes sure LocalEcs answers at the endpoint and that this build holds a lease on it,
+/// starting the one in the package when none listens. The lease lasts until the build ends (MSBuild disposes it then,
+/// in every node that took one) or its process dies, so LocalEcs, which exits when no lease is left, runs for the whole
+/// publish of a solution and for every publish that runs at the same time.
+/// </summary>
 public sealed class StartLocalEcs : EcsTask
 {
+    private static readonly Lock Sync = new();
+
     [Required]
     public string LocalEcsAssembly { get; set; } = string.Empty;
 
@@ -24,9 +31,9 @@ public sealed class StartLocalEcs : EcsTask
     [Output]
     public string? BaseImage { get; private set; }
 
-    /// <summary>Set when this build started LocalEcs: the build stops it at the end.</summary>
+    /// <summary>This build's lease, for <see cref="StopLocalEcs"/>; empty when there is none (a LocalEcs without leases).</summary>
     [Output]
-    public int StartedProcessId { get; private set; }
+    public string? LeaseId { get; private set; }
 
     private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
@@ -38,10 +45,64 @@ public sealed class StartLocalEcs : EcsTask
         var endpoint = project.Settings.EndpointUrl ?? LocalEcsDefaults.EndpointUrl;
         var stateFile = string.IsNullOrWhiteSpace(StateFile) ? LocalEcsLauncher.DefaultStateFile() : StateFile;
         var host = string.IsNullOrWhiteSpace(DotnetHost) ? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : DotnetHost;
-        LocalEcsInstance instance = null!;
-        RunSynchronously(async () => instance = await new LocalEcsLauncher(DeploymentLog, TimeProvider.System).EnsureRunningAsync(endpoint, LocalEcsAssembly, stateFile, host, CancellationToken).ConfigureAwait(false));
-        EndpointUrl = instance.EndpointUrl;
-        BaseImage = $"localhost:{new Uri(instance.EndpointUrl).Port}/localecs/base:latest";
-        StartedProcessId = instance.StartedProcessId ?? 0;
+        var holder = "project " + Path.GetFileNameWithoutExtension(string.IsNullOrEmpty(ProjectFile) ? ProjectDirectory.TrimEnd('/', '\\') : ProjectFile);
+        var start = new LocalEcsStart(endpoint, LocalEcsAssembly, stateFile, host, holder, BuildProcess.Id(BuildEngine));
+
+        // A task host ends with the task and disposes what it registered: there, each project holds its own lease and
+        // StopLocalEcs releases it. Elsewhere the first project of the build takes the lease and the others reuse it.
+        var keepForTheBuild = !BuildProcess.IsTaskHost(BuildEngine);
+        LocalEcsLease lease = null!;
+        lock (Sync)
+        {
+            var held = keepForTheBuild ? BuildEngine4.GetRegisteredTaskObject(LocalEcsBuildLease.Key(endpoint), RegisteredTaskObjectLifetime.Build) as LocalEcsBuildLease : null;
+            RunSynchronously(async () => lease = await new LocalEcsLauncher(DeploymentLog, TimeProvider.System).AcquireAsync(start, CancellationToken, held?.LeaseId).ConfigureAwait(false));
+            if (keepForTheBuild && held is null && lease.LeaseId is { } id)
+            {
+                BuildEngine4.RegisterTaskObject(LocalEcsBuildLease.Key(endpoint), new LocalEcsBuildLease(lease.EndpointUrl, id), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            }
+        }
+
+        EndpointUrl = lease.EndpointUrl;
+        BaseImage = $"localhost:{new Uri(lease.EndpointUrl).Port}/localecs/base:latest";
+        LeaseId = lease.LeaseId;
+    }
+}
+
+/// <summary>A build's lease on LocalEcs, released when MSBuild disposes it at the end of the build.</summary>
+internal sealed class LocalEcsBuildLease(string endpointUrl, string leaseId) : IDisposable
+{
+    public string LeaseId { get; } = leaseId;
+
+    public static string Key(string endpointUrl) => "EcsBuildTasks.LocalEcsLease:" + endpointUrl.TrimEnd('/').ToUpperInvariant();
+
+    public void Dispose()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            new LocalEcsLauncher(SilentLog.Instance, TimeProvider.System).ReleaseAsync(endpointUrl, LeaseId, timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // LocalEcs did not answer in time: the lease ends with this process anyway.
+        }
+    }
+
+    /// <summary>Nothing is logged at the end of a build (no task is running to log it).</summary>
+    private sealed class SilentLog : IDeploymentLog
+    {
+        public static readonly SilentLog Instance = new();
+
+        public void Info(string message)
+        {
+        }
+
+        public void Detail(string message)
+        {
+        }
+
+        public void Warning(EcsDiagnostic diagnostic)
+        {
+        }
     }
 }

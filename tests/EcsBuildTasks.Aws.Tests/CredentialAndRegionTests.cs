@@ -192,6 +192,22 @@ public sealed class CredentialAndRegionTests
     }
 
     [TestMethod]
+    public async Task AWS_ENDPOINT_URL_IAM_sends_the_global_service_there_signed_for_the_configured_region()
+    {
+        await using var server = new FakeAwsServer((_, _) => FakeResponse.Xml("""
+            <GetRoleResponse><GetRoleResult><Role><RoleName>r</RoleName></Role></GetRoleResult></GetRoleResponse>
+            """));
+        using var environment = new EnvironmentScope(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_IAM"] = server.Endpoint });
+        using var iam = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-west-1", Credentials = new BasicAWSCredentials("AKIDENDPOINTENV00002", "s") }).CreateIam();
+
+        var response = await iam.GetRoleAsync(new IdentityManagement.Model.GetRoleRequest { RoleName = "r" }, Ct);
+
+        Assert.AreEqual("r", response.Role!.RoleName);
+        Assert.AreEqual(1, server.Requests.Count);
+        StringAssert.Contains(server.Requests[0].Header("Authorization"), "/eu-west-1/iam/aws4_request", StringComparison.Ordinal);
+    }
+
+    [TestMethod]
     public void An_SSO_profile_resolves_to_SSO_credentials_and_the_SSO_assemblies_are_deployed()
     {
         using var environment = new EnvironmentScope();

@@ -245,13 +245,15 @@ public sealed class FaultTests
     }
 
     [TestMethod]
-    public void The_SDK_never_logs_ECR_response_bodies_even_when_response_logging_is_on()
+    public void The_SDK_never_logs_ECR_or_SSM_response_bodies_even_when_response_logging_is_on()
     {
         var factory = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-west-1", Credentials = new BasicAWSCredentials("AKIDLOGGING000000001", "s") });
         using var ecr = (Runtime.AwsServiceClient)factory.CreateEcr();
+        using var ssm = (Runtime.AwsServiceClient)factory.CreateSsm();
         using var ecs = (Runtime.AwsServiceClient)factory.CreateEcs();
 
         Assert.IsFalse(ecr.ResponseBodiesMayBeLogged, "GetAuthorizationToken returns registry passwords");
+        Assert.IsFalse(ssm.ResponseBodiesMayBeLogged, "GetParameters returns parameter values");
         Assert.IsTrue(ecs.ResponseBodiesMayBeLogged);
         Assert.IsFalse(((ClientConfig)ecr.Config).LogResponse, "the factory never turns response logging on");
     }

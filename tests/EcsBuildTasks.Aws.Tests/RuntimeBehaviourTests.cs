@@ -5,6 +5,7 @@ using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.IdentityManagement;
 using EcsBuildTasks.Aws.Tests.Fakes;
 using Task = System.Threading.Tasks.Task;
 
@@ -44,6 +45,68 @@ public sealed class RuntimeBehaviourTests
     }
 
     [TestMethod]
+    [DataRow("eu-west-1", false, false, "https://iam.amazonaws.com/", "us-east-1")]
+    [DataRow("us-east-1", false, false, "https://iam.amazonaws.com/", "us-east-1")]
+    [DataRow("ap-southeast-2", true, false, "https://iam-fips.amazonaws.com/", "us-east-1")]
+    [DataRow("us-west-2", false, true, "https://iam.global.api.aws/", "us-east-1")]
+    [DataRow("cn-northwest-1", false, false, "https://iam.cn-north-1.amazonaws.com.cn/", "cn-north-1")]
+    [DataRow("us-gov-east-1", true, false, "https://iam.us-gov.amazonaws.com/", "us-gov-west-1")]
+    public void IAM_is_global_one_endpoint_per_partition_signed_for_its_global_region(string region, bool fips, bool dualStack, string expected, string signingRegion)
+    {
+        var config = new AmazonIdentityManagementServiceConfig
+        {
+            RegionEndpoint = RegionEndpoint.GetBySystemName(region),
+            UseFIPSEndpoint = fips,
+            UseDualstackEndpoint = dualStack,
+        };
+
+        var endpoint = config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new IdentityManagement.Model.GetRoleRequest()));
+
+        Assert.AreEqual(expected, endpoint.URL);
+        var scheme = (PropertyBag)((System.Collections.IList)endpoint.Attributes["authSchemes"])[0]!;
+        Assert.AreEqual("sigv4", scheme["name"]);
+        Assert.AreEqual(signingRegion, scheme["signingRegion"]);
+    }
+
+    [TestMethod]
+    public async Task An_IAM_request_from_any_region_goes_to_iam_amazonaws_com_signed_for_us_east_1()
+    {
+        // Through an HTTP proxy (the fake server) over plain HTTP, so the request that would reach IAM can be read.
+        await using var proxy = new FakeAwsServer((_, _) => FakeResponse.Xml("""
+            <GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+              <GetRoleResult><Role><RoleName>deployer</RoleName><Arn>arn:aws:iam::123456789012:role/deployer</Arn></Role></GetRoleResult>
+              <ResponseMetadata><RequestId>req-iam-1</RequestId></ResponseMetadata>
+            </GetRoleResponse>
+            """));
+        var factory = new AwsClientFactory(new AwsConnectionSettings { Region = "eu-west-1", Credentials = new BasicAWSCredentials("AKIDGLOBALIAM0000001", "s") });
+        var config = factory.Configure(new AmazonIdentityManagementServiceConfig());
+        config.UseHttp = true;
+        config.ProxyHost = "127.0.0.1";
+        config.ProxyPort = new Uri(proxy.Endpoint).Port;
+        using var iam = new AmazonIdentityManagementServiceClient(factory.Credentials, config);
+
+        var response = await iam.GetRoleAsync(new IdentityManagement.Model.GetRoleRequest { RoleName = "deployer" }, Ct);
+
+        Assert.AreEqual("deployer", response.Role!.RoleName);
+        Assert.AreEqual("http://iam.amazonaws.com/", proxy.Requests[0].Path);
+        StringAssert.Contains(proxy.Requests[0].Header("Authorization"), "/us-east-1/iam/aws4_request", StringComparison.Ordinal);
+        using var ecs = factory.CreateEcs();
+        Assert.AreEqual("eu-west-1", ecs.Config.AuthenticationRegion, "regional services stay pinned to the resolved region");
+    }
+
+    [TestMethod]
+    public void IAM_with_an_endpoint_URL_goes_there_signed_for_the_configured_region()
+    {
+        var factory = new AwsClientFactory(new AwsConnectionSettings { EndpointUrl = "http://127.0.0.1:4566", Region = "eu-north-1" });
+        using var iam = factory.CreateIam();
+
+        var endpoint = ((ClientConfig)iam.Config).DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new IdentityManagement.Model.GetRoleRequest()));
+
+        Assert.AreEqual("http://127.0.0.1:4566/", endpoint.URL);
+        Assert.AreEqual("eu-north-1", iam.Config.AuthenticationRegion);
+    }
+
+    [TestMethod]
     public void A_custom_endpoint_is_used_verbatim_and_signs_for_the_configured_region()
     {
         var factory = new AwsClientFactory(new AwsConnectionSettings { EndpointUrl = "http://127.0.0.1:4566", Region = "eu-north-1" });
@@ -72,7 +135,8 @@ public sealed class RuntimeBehaviourTests
             Credentials = new BasicAWSCredentials("AKIDSETTINGS00000001", "s"),
         });
         IDisposable[] clients = [factory.CreateEcs(), factory.CreateEcr(), factory.CreateElasticLoadBalancingV2(), factory.CreateServiceDiscovery(),
-            factory.CreateApplicationAutoScaling(), factory.CreateCloudWatch(), factory.CreateCloudWatchLogs(), factory.CreateSts(), factory.CreateEc2()];
+            factory.CreateApplicationAutoScaling(), factory.CreateCloudWatch(), factory.CreateCloudWatchLogs(), factory.CreateSts(), factory.CreateEc2(),
+            factory.CreateIam(), factory.CreateSecretsManager(), factory.CreateSsm()];
         try
         {
             foreach (var config in clients.Select(c => ((IAmazonService)c).Config))

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Amazon.EC2.Model;
 using Amazon.Runtime;
 using EcsBuildTasks.Aws;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
@@ -18,7 +18,7 @@ using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
 using Microsoft.Extensions.Time.Testing;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Core.Tests;
@@ -33,7 +33,7 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
     public const string ExecutionRole = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
 
     private readonly LocalEcsServer server;
-    private readonly HttpClient control = new();
+    private readonly HttpClient control = new() { DefaultRequestHeaders = { { LocalEcsServer.ControlHeader, "1" } } };
     private readonly string directory = Directory.CreateTempSubdirectory("ecs-platform-").FullName;
 
     private LocalEcsHarness(LocalEcsServer server, AwsSession session, IReadOnlyList<string> subnets, string securityGroup, string vpc, FakeTimeProvider? time)
@@ -91,7 +91,8 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         var subnets = await session.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] });
         var groups = await session.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("group-name", ["default"])] });
         await session.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "prod" });
-        return new LocalEcsHarness(server, session, subnets.Subnets.Select(s => s.SubnetId).ToList(), groups.SecurityGroups[0].GroupId, subnets.Subnets[0].VpcId, time);
+        await CreateQuickStartSecretAsync(server.BaseUrl);
+        return new LocalEcsHarness(server, session, subnets.Subnets!.Select(s => s.SubnetId!).ToList(), groups.SecurityGroups![0].GroupId!, subnets.Subnets![0].VpcId!, time);
     }
 
     /// <summary>
@@ -115,6 +116,21 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         }
 
         return await running;
+    }
+
+    /// <summary>
+    /// The quick-start projects (<see cref="TestInputs.ValidFargate"/>) name the secret
+    /// <c>arn:aws:secretsmanager:us-east-1:123456789012:secret:db</c>; LocalEcs starts tasks only when their secrets exist, as ECS does.
+    /// </summary>
+    private static async Task CreateQuickStartSecretAsync(Uri endpoint)
+    {
+        using var http = new HttpClient();
+        using var create = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent("""{"Name": "db", "SecretString": "test"}""") };
+        create.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager.CreateSecret");
+        create.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0");
+        create.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+        using var created = await http.SendAsync(create);
+        created.EnsureSuccessStatusCode();
     }
 
     /// <summary>A Fargate web service (port 8080) named <paramref name="name"/> in a cluster of the same name, created here.</summary>

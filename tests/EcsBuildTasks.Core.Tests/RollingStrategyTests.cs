@@ -183,11 +183,7 @@ public sealed class RollingStrategyTests
         {
             ServiceNamespace = "ecs", ResourceId = "service/scaled/scaled", ScalableDimension = "ecs:service:DesiredCount", MinCapacity = 1, MaxCapacity = 5,
         });
-        using (var http = new HttpClient())
-        {
-            using var scaled = await http.PostAsJsonAsync(new Uri(env.Endpoint + "/_localecs/autoscaling/desired-count"), new { cluster = "scaled", service = "scaled", desiredCount = 3 });
-            Assert.IsTrue(scaled.IsSuccessStatusCode, await scaled.Content.ReadAsStringAsync());
-        }
+        await env.ControlAsync(HttpMethod.Post, "autoscaling/desired-count", new { cluster = "scaled", service = "scaled", desiredCount = 3 });
 
         var deployed = await env.DeployAsync(input.Set("EcsMemory", "1024"));
 

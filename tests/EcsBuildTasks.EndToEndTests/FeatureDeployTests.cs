@@ -252,7 +252,7 @@ public sealed class FeatureDeployTests
     /// <summary>Sets the desired count as a scaling policy would (LocalEcs's control API).</summary>
     private static async Task ScaleAsync(string service, int desiredCount)
     {
-        using var http = new HttpClient();
+        using var http = LocalEcsFixture.ControlClient();
         using var response = await http.PostAsJsonAsync(new Uri(await LocalEcsFixture.EndpointAsync() + "/_localecs/autoscaling/desired-count"), new { cluster = Cluster, service, desiredCount });
         Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }

@@ -26,6 +26,14 @@ internal static class LocalEcsFixture
         });
     }
 
+    /// <summary>An HTTP client for LocalEcs's control API: every control request carries LocalEcs's control header.</summary>
+    public static HttpClient ControlClient()
+    {
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Add(LocalEcsServer.ControlHeader, "1");
+        return http;
+    }
+
     public static async Task<string> EndpointAsync() => (await GetAsync().ConfigureAwait(false)).BaseUrl.ToString().TrimEnd('/');
 
     /// <remarks>The concrete client: the AWS client interfaces (static abstract members) cannot be a Task's type argument.</remarks>

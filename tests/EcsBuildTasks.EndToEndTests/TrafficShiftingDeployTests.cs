@@ -255,7 +255,7 @@ public sealed class TrafficShiftingDeployTests
 
     private static async Task SetLambdaResultAsync(string function, string status)
     {
-        using var http = new HttpClient();
+        using var http = LocalEcsFixture.ControlClient();
         using var response = await http.PutAsJsonAsync(new Uri(await LocalEcsFixture.EndpointAsync() + "/_localecs/lambda-hook-results"), new { functionArn = function, status });
         Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }

@@ -27,6 +27,38 @@ public sealed class CommandLineTests
         StringAssert.Contains(error, "needs a value");
         Assert.IsNull(CommandLine.Parse(["--help"], out error));
         Assert.IsNull(error, "help is not an error");
+        Assert.IsTrue(CommandLine.Parse(["--state-file", "s.json", "--reset-state", "--port", "0"], out error)!.ResetState, "a flag without a value");
+        Assert.IsFalse(CommandLine.Parse(["--state-file", "s.json"], out _)!.ResetState);
+        Assert.IsNull(CommandLine.Parse(["--reset-state"], out error));
+        StringAssert.Contains(error, "--reset-state needs --state-file");
+    }
+
+    [TestMethod]
+    public void The_IAM_options_take_a_policy_file_IAM_would_accept_and_a_strictness_flag()
+    {
+        var folder = Directory.CreateTempSubdirectory("localecs-iam-options-").FullName;
+        try
+        {
+            var policy = Path.Combine(folder, "policy.json");
+            File.WriteAllText(policy, """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}]}""");
+            var options = CommandLine.Parse(["--iam-policy", policy, "--strict-iam-roles", "--port", "0"], out var error);
+            Assert.IsNull(error);
+            StringAssert.Contains(options!.IamPolicy, "ecs:*");
+            Assert.IsTrue(options.StrictIamRoles);
+            Assert.IsFalse(CommandLine.Parse([], out _)!.StrictIamRoles, "format-only role checks by default");
+            Assert.IsNull(CommandLine.Parse([], out _)!.IamPolicy, "no enforcement by default");
+
+            File.WriteAllText(policy, """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:*"}]}""");
+            Assert.IsNull(CommandLine.Parse(["--iam-policy", policy], out error));
+            StringAssert.Contains(error, "is not a policy IAM would accept");
+            StringAssert.Contains(error, "Resource");
+            Assert.IsNull(CommandLine.Parse(["--iam-policy", Path.Combine(folder, "missing.json")], out error));
+            StringAssert.Contains(error, "Cannot read --iam-policy");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [TestMethod]

@@ -10,7 +10,7 @@ namespace EcsBuildTasks.Testing;
 /// An official AWS API model (botocore <c>service-2.json</c> and <c>paginators-1.json</c> from <c>../shared/aws-models</c>)
 /// and the one model checker of every test project: requests (JSON documents checked strictly: members, types, enum
 /// values, required members, the model's ranges), JSON responses and Query XML responses (members, types and enum
-/// values), and the errors an operation declares.
+/// values), rest-xml responses, and the errors an operation declares.
 /// </summary>
 internal sealed class AwsModel
 {
@@ -72,11 +72,13 @@ internal sealed class AwsModel
         }
     }
 
-    /// <summary>A member's name on the wire: its <c>locationName</c>, else its name.</summary>
+    /// <summary>The member's key in the model's JSON form of a document: its <c>locationName</c> (the JSON key, Query
+    /// parameter or XML element), except for REST members bound to the URI, query string, headers or status, whose
+    /// <c>locationName</c> names that binding and which are keyed by member name (as botocore's parameters are).</summary>
     public static string WireName(string memberName, JsonObject member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return (string?)member["locationName"] ?? memberName;
+        return member["location"] is null ? (string?)member["locationName"] ?? memberName : memberName;
     }
 
     public JsonObject Shape(string name) => shapes[name]?.AsObject() ?? throw new ArgumentException($"No shape {name} in the model.", nameof(name));
@@ -145,6 +147,34 @@ internal sealed class AwsModel
         return problems;
     }
 
+    /// <summary>Every way a rest-xml response departs from the operation's output: the root is <c>{Operation}Response</c>
+    /// and holds the output's body members (members bound to headers or the status must not appear in it).</summary>
+    public List<string> CheckRestXmlResponse(string operation, XElement document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var problems = new List<string>();
+        if (document.Name.LocalName != operation + "Response")
+        {
+            problems.Add($"{operation}: root element <{document.Name.LocalName}> should be <{operation}Response>");
+        }
+
+        if (OutputShape(operation) is not { } output)
+        {
+            return problems;
+        }
+
+        foreach (var child in document.Elements())
+        {
+            if (Members(Shape(output)).FirstOrDefault(m => m.Name == child.Name.LocalName).Member is { } member && member["location"] is not null)
+            {
+                problems.Add($"{operation}.{child.Name.LocalName}: a {member["location"]} member is in the body");
+            }
+        }
+
+        CheckXml(output, document, operation, problems);
+        return problems;
+    }
+
     private void CheckJson(JsonNode? node, string shapeName, string path, Rules rules, List<string> problems)
     {
         if (node is null)
@@ -184,7 +214,9 @@ internal sealed class AwsModel
 
                 foreach (var required in rules.Required ? shape["required"]?.AsArray() ?? [] : [])
                 {
-                    if (!obj.ContainsKey((string)required!))
+                    // Required lists member names; the document carries wire names (EC2: locationName).
+                    var wire = Members(shape).Where(m => m.Name == (string)required!).Select(m => WireName(m.Name, m.Member)).FirstOrDefault() ?? (string)required!;
+                    if (!obj.ContainsKey(wire))
                     {
                         problems.Add($"{path}: required member {required} of {shapeName} is missing");
                     }

@@ -1,9 +1,9 @@
-using Amazon.EC2.Model;
 using EcsBuildTasks.Aws;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
 using ElbAction = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.Action;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 
 namespace EcsBuildTasks.Testing;
 
@@ -43,8 +43,8 @@ internal sealed record TrafficWiring(
         var elb = clients.CreateElasticLoadBalancingV2();
         try
         {
-            var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] })).Vpcs[0].VpcId;
-            var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc])] })).Subnets.Select(s => s.SubnetId).ToList();
+            var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] })).Vpcs![0].VpcId!;
+            var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc])] })).Subnets!.Select(s => s.SubnetId!).ToList();
             var balancer = await CreateLoadBalancerAsync(elb, name, subnets);
             var blue = await CreateTargetGroupAsync(elb, name + "-b", vpc, 8080);
             var green = await CreateTargetGroupAsync(elb, name + "-g", vpc, 8080);

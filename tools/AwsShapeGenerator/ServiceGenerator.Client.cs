@@ -20,8 +20,14 @@ internal sealed partial class ServiceGenerator
         w.Line($"    SigningName: {Naming.Literal(model.SigningName)},");
         w.Line($"    EndpointPrefix: {Naming.Literal(model.EndpointPrefix)},");
         w.Line($"    ApiVersion: {Naming.Literal(model.ApiVersion)},");
-        w.Line($"    UserAgentName: {Naming.Literal(spec.Prefix)},");
-        w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")});");
+        w.Line($"    UserAgentName: {Naming.Literal(spec.Folder)},");
+        w.Line($"    SecretResponses: {(spec.SecretResponses ? "true" : "false")}{(model.GlobalEndpoint is null ? ");" : ",")}");
+        if (model.GlobalEndpoint is not null)
+        {
+            // The model names one global endpoint (iam.amazonaws.com, route53.amazonaws.com): one host per partition.
+            w.Line("    GlobalEndpoint: true);");
+        }
+
         w.Line();
         w.Constructor($"public {spec.ConfigName}()", ": base(Descriptor)");
         w.Close();
@@ -81,15 +87,23 @@ internal sealed partial class ServiceGenerator
         {
             var request = M(op + "Request");
             var response = M(op + "Response");
-            if (IsJson)
+            switch (spec.Protocol)
             {
-                w.Line($"public static readonly {Rt}JsonOperation<{request}, {response}> {op} = new(");
-                w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {Naming.Literal(model.TargetPrefix + "." + op)}, {spec.JsonHelper}.Serializer, {spec.Prefix}ErrorFactory.Create);");
-            }
-            else
-            {
-                w.Line($"public static readonly {Rt}QueryOperation<{request}, {response}> {op} = new(");
-                w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {spec.Prefix}QuerySerializer.Write{op}Request, {spec.Prefix}XmlReader.Read{op}Result, {spec.Prefix}ErrorFactory.Create);");
+                case WireProtocol.Json11:
+                    w.Line($"public static readonly {Rt}JsonOperation<{request}, {response}> {op} = new(");
+                    w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {Naming.Literal(model.TargetPrefix + "." + op)}, {spec.JsonHelper}.Serializer, {spec.Prefix}ErrorFactory.Create);");
+                    break;
+                case WireProtocol.Query:
+                case WireProtocol.Ec2:
+                    var operation = spec.Protocol == WireProtocol.Ec2 ? "Ec2Operation" : "QueryOperation";
+                    w.Line($"public static readonly {Rt}{operation}<{request}, {response}> {op} = new(");
+                    w.Line($"    {spec.ConfigName}.Descriptor, {Naming.Literal(op)}, {spec.Prefix}QuerySerializer.Write{op}Request, {spec.Prefix}XmlReader.Read{op}Result, {spec.Prefix}ErrorFactory.Create);");
+                    break;
+                case WireProtocol.RestXml:
+                    EmitRestXmlOperation(w, op);
+                    break;
+                default:
+                    throw new InvalidOperationException($"{spec.ModelName}: no operation table for protocol {spec.Protocol}");
             }
 
             if (op != spec.Operations[^1])
@@ -144,12 +158,22 @@ internal sealed partial class ServiceGenerator
         var operation = model.Operations[op];
         var inputShape = model.Shapes[operation.Input!];
         var outputShape = model.Shapes[operation.Output!];
-        var inputToken = Naming.Property(paginator.InputToken);
-        var outputToken = Naming.Property(paginator.OutputToken);
-        if (!inputShape.Members.Any(m => m.Name == paginator.InputToken) || !outputShape.Members.Any(m => m.Name == paginator.OutputToken))
+        if (paginator.InputTokens.Count == 0
+            || paginator.InputTokens.Count != paginator.OutputTokens.Count
+            || !paginator.InputTokens.All(t => inputShape.Members.Any(m => m.Name == t))
+            || !paginator.OutputTokens.All(t => outputShape.Members.Any(m => m.Name == t))
+            || (paginator.MoreResults is { } more && !outputShape.Members.Any(m => m.Name == more)))
         {
             throw new InvalidOperationException($"{spec.ModelName}: paginator {op} names tokens its shapes lack");
         }
+
+        // One token keeps the name "token"; several (Route 53's name, type and identifier) are numbered. Tokens, result
+        // keys and the more-results flag are read and set through the official SDK's property names (OfficialNames).
+        var tokens = paginator.InputTokens.Select((input, i) => (
+            Variable: paginator.InputTokens.Count == 1 ? "token" : "token" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Input: spec.OfficialNames.PropertyName(inputShape.Name, input),
+            Output: spec.OfficialNames.PropertyName(outputShape.Name, paginator.OutputTokens[i]),
+            IsString: model.Shapes[outputShape.Members.First(m => m.Name == paginator.OutputTokens[i]).Target] is { Type: "string", IsEnum: false })).ToArray();
 
         var resultKeys = new List<(string Property, string ItemType)>();
         foreach (var key in paginator.ResultKeys)
@@ -162,7 +186,7 @@ internal sealed partial class ServiceGenerator
                 continue;
             }
 
-            resultKeys.Add((Naming.Property(key), CsType(model.Shapes[member.Target].ListMember!, asMember: false)));
+            resultKeys.Add((spec.OfficialNames.PropertyName(outputShape.Name, key), CsType(model.Shapes[member.Target].ListMember!, asMember: false)));
         }
 
         var response = $"{op}Response";
@@ -203,14 +227,39 @@ internal sealed partial class ServiceGenerator
         w.Close();
         w.Line();
         w.Line("global::Amazon.Runtime.PaginatorUtils.SetUserAgentAdditionOnRequest(request);");
-        w.Line($"var token = request.{inputToken};");
+        foreach (var token in tokens)
+        {
+            w.Line($"var {token.Variable} = request.{token.Input};");
+        }
+
+        if (paginator.MoreResults is not null)
+        {
+            w.Line($"{M(op + "Response")} response;");
+        }
+
         w.Open("do");
-        w.Line($"request.{inputToken} = token;");
-        w.Line($"var response = await client.{op}Async(request, cancellationToken).ConfigureAwait(false);");
-        w.Line($"token = response.{outputToken};");
+        foreach (var token in tokens)
+        {
+            w.Line($"request.{token.Input} = {token.Variable};");
+        }
+
+        w.Line($"{(paginator.MoreResults is null ? "var " : string.Empty)}response = await client.{op}Async(request, cancellationToken).ConfigureAwait(false);");
+        foreach (var token in tokens)
+        {
+            w.Line($"{token.Variable} = response.{token.Output};");
+        }
+
         w.Line("yield return response;");
         w.Close();
-        w.Line("while (!string.IsNullOrEmpty(token));");
+        if (paginator.MoreResults is { } moreResults)
+        {
+            // The service says whether more pages follow; the tokens alone may be set on the last page.
+            w.Line($"while (response.{spec.OfficialNames.PropertyName(outputShape.Name, moreResults)} == true);");
+        }
+        else
+        {
+            w.Line($"while ({string.Join(" || ", tokens.Select(t => t.IsString ? $"!string.IsNullOrEmpty({t.Variable})" : $"{t.Variable} is not null"))});");
+        }
         w.Close();
         w.Close();
     }

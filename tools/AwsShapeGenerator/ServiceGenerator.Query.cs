@@ -47,8 +47,8 @@ internal sealed partial class ServiceGenerator
             foreach (var member in shape.Members)
             {
                 var variable = "m" + index++.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                w.Open($"if (value.{Naming.Property(member.Name)} is {{ }} {variable})");
-                EmitQueryValue(w, member.Target, variable, $"prefix + {Naming.Literal(WireName(member))}", member.Flattened, depth: 0);
+                w.Open($"if (value.{PropertyName(shape, member)} is {{ }} {variable})");
+                EmitQueryValue(w, member.Target, variable, $"prefix + {Naming.Literal(QueryKey(member))}", member.Flattened, depth: 0);
                 w.Close();
             }
 
@@ -68,6 +68,11 @@ internal sealed partial class ServiceGenerator
             case "structure":
                 w.Line($"Write{ClassName(shapeName)}({value}, {key} + \".\", writer);");
                 break;
+            case "list" when spec.Protocol == WireProtocol.Ec2:
+                EmitEc2List(w, shape, value, key, depth);
+                break;
+            case "map" when spec.Protocol == WireProtocol.Ec2:
+                throw new InvalidOperationException($"{spec.ModelName}: EC2 maps ({shapeName}) are not supported");
             case "list":
             {
                 var flattened = memberFlattened || shape.Flattened;
@@ -126,7 +131,8 @@ internal sealed partial class ServiceGenerator
 
             first = false;
             var output = model.Operations[op].Output;
-            w.Line("/// <summary>Reads the &lt;" + op + "Result&gt; element (null when the response has none).</summary>");
+            var element = spec.Protocol == WireProtocol.Ec2 ? op + "Response" : op + "Result";
+            w.Line("/// <summary>Reads the &lt;" + element + "&gt; element (null when the response has none).</summary>");
             w.Open($"public static {M(op + "Response")} Read{op}Result(global::System.Xml.Linq.XElement? result)");
             w.Line(output is null ? $"return new {M(op + "Response")}();" : $"return result is null ? new {M(op + "Response")}() : Read{ClassName(output)}(result);");
             w.Close();
@@ -150,7 +156,7 @@ internal sealed partial class ServiceGenerator
                 w.Open("switch (child.Name.LocalName)");
                 foreach (var member in shape.Members)
                 {
-                    var property = Naming.Property(member.Name);
+                    var property = PropertyName(shape, member);
                     var target = model.Shapes[member.Target];
                     w.Line($"case {Naming.Literal(WireName(member))}:");
                     if (target.Type == "list" && (member.Flattened || target.Flattened))

@@ -32,7 +32,7 @@ internal sealed partial class ServiceGenerator
     public ServiceGenerator(ServiceSpec spec, ServiceModel model)
     {
         this.spec = spec;
-        this.model = model;
+        this.model = spec.OfficialNames.ExcludedMembers is null ? model : model.WithoutMembers(spec.OfficialNames.IsExcluded);
     }
 
     private bool IsJson => spec.Protocol == WireProtocol.Json11;
@@ -70,14 +70,21 @@ internal sealed partial class ServiceGenerator
         EmitConfig();
         EmitClient();
         EmitPaginators();
-        if (IsJson)
+        switch (spec.Protocol)
         {
-            EmitJsonContext();
-        }
-        else
-        {
-            EmitQuerySerializer();
-            EmitXmlReader();
+            case WireProtocol.Json11:
+                EmitJsonContext();
+                break;
+            case WireProtocol.Query:
+            case WireProtocol.Ec2:
+                EmitQuerySerializer();
+                EmitXmlReader();
+                break;
+            case WireProtocol.RestXml:
+                EmitRestXml();
+                break;
+            default:
+                throw new InvalidOperationException($"{spec.ModelName}: no generator for protocol {spec.Protocol}");
         }
 
         return files;
@@ -161,7 +168,10 @@ internal sealed partial class ServiceGenerator
 
     /// <summary>The class name of a structure shape, honouring the OperationName + Request/Response rule.</summary>
     private string ClassName(string shapeName) =>
-        operationShapeNames.TryGetValue(shapeName, out var name) ? name : Naming.Type(shapeName);
+        operationShapeNames.TryGetValue(shapeName, out var name) ? name : spec.OfficialNames.ClassName(shapeName);
+
+    /// <summary>The property of a member, honouring the official SDK's renames.</summary>
+    private string PropertyName(ShapeModel shape, MemberModel member) => spec.OfficialNames.PropertyName(shape.Name, member.Name);
 
     /// <summary>Fully qualified C# type of a shape. Members use nullable value types; list and map elements do not,
     /// and enums inside collections are plain strings (both as in the official SDK).</summary>
@@ -204,7 +214,7 @@ internal sealed partial class ServiceGenerator
         var first = true;
         foreach (var member in shape.Members)
         {
-            var property = Naming.Property(member.Name);
+            var property = PropertyName(shape, member);
             if (property == className)
             {
                 throw new InvalidOperationException($"{spec.ModelName}: member {member.Name} has the name of its class {className}");
@@ -242,6 +252,7 @@ internal sealed partial class ServiceGenerator
             w.Line($"public {CsType(member.Target, asMember: true)} {property} {{ get; set; }}");
         }
 
+        EmitConstructors(w, shape, className);
         w.Close();
         AddFile($"Model/{className}.cs", w);
     }
@@ -432,7 +443,9 @@ internal sealed partial class ServiceGenerator
         var w = CodeWriter.Generated();
         w.Line($"namespace {spec.Namespace};");
         w.Line();
-        w.Line($"[{Stj}JsonSourceGenerationOptions(DefaultIgnoreCondition = {Stj}JsonIgnoreCondition.WhenWritingNull)]");
+        // Metadata only: AwsJsonSerializer adds converters and a contract modifier, with which System.Text.Json never
+        // takes the generated fast-path serializers; generating them cost 0.6 MB of precompiled code for nothing.
+        w.Line($"[{Stj}JsonSourceGenerationOptions(DefaultIgnoreCondition = {Stj}JsonIgnoreCondition.WhenWritingNull, GenerationMode = {Stj}JsonSourceGenerationMode.Metadata)]");
         foreach (var className in AllModelClasses())
         {
             w.Line($"[{Stj}JsonSerializable(typeof(global::{spec.ModelNamespace}.{className}))]");

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace EcsBuildTasks.Tools.AwsShapeGenerator;
 
 /// <summary>A member of a structure shape, as the botocore model declares it (documentation is never read).</summary>
-internal sealed record MemberModel(string Name, string Target, string? LocationName, bool Flattened, string? TimestampFormat);
+internal sealed record MemberModel(string Name, string Target, string? LocationName, bool Flattened, string? TimestampFormat, string? QueryName = null);
 
 /// <summary>A shape from <c>service-2.json</c>; only the facts the generator needs.</summary>
 internal sealed class ShapeModel
@@ -44,10 +44,18 @@ internal sealed class ShapeModel
 
 internal sealed record OperationModel(string Name, string? Input, string? Output, string? ResultWrapper, IReadOnlyList<string> Errors);
 
-internal sealed record PaginatorModel(string Operation, string InputToken, string OutputToken, string? LimitKey, IReadOnlyList<string> ResultKeys);
+/// <summary>A paginator: one or several tokens (Route 53's record name, type and identifier), and the member that says
+/// whether more pages follow when the service names one (<c>IsTruncated</c>); otherwise a non-empty token does.</summary>
+internal sealed record PaginatorModel(
+    string Operation,
+    IReadOnlyList<string> InputTokens,
+    IReadOnlyList<string> OutputTokens,
+    string? MoreResults,
+    string? LimitKey,
+    IReadOnlyList<string> ResultKeys);
 
 /// <summary>The parts of a botocore service model (service-2.json and paginators-1.json) the generator uses.</summary>
-internal sealed class ServiceModel
+internal sealed partial class ServiceModel
 {
     public required string ApiVersion { get; init; }
 
@@ -59,11 +67,48 @@ internal sealed class ServiceModel
 
     public string? TargetPrefix { get; init; }
 
+    /// <summary>The one endpoint of a global service (IAM: <c>iam.amazonaws.com</c>, Route 53: <c>route53.amazonaws.com</c>),
+    /// from the model's metadata; such a service has one host per partition (see the runtime's AwsGlobalEndpoints).</summary>
+    public string? GlobalEndpoint { get; init; }
+
     public required IReadOnlyDictionary<string, ShapeModel> Shapes { get; init; }
 
     public required IReadOnlyDictionary<string, OperationModel> Operations { get; init; }
 
     public required IReadOnlyDictionary<string, PaginatorModel> Paginators { get; init; }
+
+    /// <summary>The same model with the members <paramref name="excluded"/> names removed from every structure.</summary>
+    public ServiceModel WithoutMembers(Func<string, bool> excluded)
+    {
+        var shapes = Shapes.ToDictionary(
+            pair => pair.Key,
+            pair => pair.Value.Members.Any(m => excluded(m.Name))
+                ? new ShapeModel
+                {
+                    Name = pair.Value.Name,
+                    Type = pair.Value.Type,
+                    Members = pair.Value.Members.Where(m => !excluded(m.Name)).ToArray(),
+                    Required = pair.Value.Required.Where(r => !excluded(r)).ToHashSet(StringComparer.Ordinal),
+                    IsException = pair.Value.IsException,
+                    ErrorCode = pair.Value.ErrorCode,
+                    ErrorHttpStatus = pair.Value.ErrorHttpStatus,
+                }
+                : pair.Value,
+            StringComparer.Ordinal);
+        return new ServiceModel
+        {
+            ApiVersion = ApiVersion,
+            EndpointPrefix = EndpointPrefix,
+            SigningName = SigningName,
+            ServiceId = ServiceId,
+            TargetPrefix = TargetPrefix,
+            GlobalEndpoint = GlobalEndpoint,
+            Shapes = shapes,
+            Operations = Operations,
+            Paginators = Paginators,
+            RestXml = RestXml,
+        };
+    }
 
     /// <summary>Finds <c>&lt;models&gt;/&lt;service&gt;/&lt;only version&gt;</c>.</summary>
     public static string FindServiceDirectory(string modelsDirectory, string modelName)
@@ -109,20 +154,13 @@ internal sealed class ServiceModel
             foreach (var (name, node) in JsonNode.Parse(File.ReadAllText(paginatorsPath))!["pagination"]!.AsObject())
             {
                 var p = node!.AsObject();
-
-                // Paginators with several tokens (none among the operations we use) cannot be expressed as one string token.
-                if (p["input_token"] is not JsonValue || p["output_token"] is not JsonValue)
-                {
-                    continue;
-                }
-
-                var resultKeys = p["result_key"] switch
-                {
-                    JsonArray array => array.Select(k => (string)k!).ToArray(),
-                    JsonValue value => [(string)value!],
-                    _ => Array.Empty<string>(),
-                };
-                paginators[name] = new PaginatorModel(name, (string)p["input_token"]!, (string)p["output_token"]!, (string?)p["limit_key"], resultKeys);
+                paginators[name] = new PaginatorModel(
+                    name,
+                    Strings(p["input_token"]),
+                    Strings(p["output_token"]),
+                    (string?)p["more_results"],
+                    (string?)p["limit_key"],
+                    Strings(p["result_key"]));
             }
         }
 
@@ -133,11 +171,21 @@ internal sealed class ServiceModel
             SigningName = (string?)metadata["signingName"] ?? (string)metadata["endpointPrefix"]!,
             ServiceId = (string)metadata["serviceId"]!,
             TargetPrefix = (string?)metadata["targetPrefix"],
+            GlobalEndpoint = (string?)metadata["globalEndpoint"],
             Shapes = shapes,
             Operations = operations,
             Paginators = paginators,
+            RestXml = root["metadata"]!["protocol"]?.GetValue<string>() == "rest-xml" ? RestXmlModel.Read(root) : null,
         };
     }
+
+    /// <summary>A paginators-1.json value that is one name or a list of names.</summary>
+    private static string[] Strings(JsonNode? node) => node switch
+    {
+        JsonArray array => array.Select(k => (string)k!).ToArray(),
+        JsonValue value => [(string)value!],
+        _ => [],
+    };
 
     private static ShapeModel ParseShape(string name, JsonObject node)
     {
@@ -153,7 +201,8 @@ internal sealed class ServiceModel
                     (string)m["shape"]!,
                     (string?)m["locationName"],
                     (bool?)m["flattened"] ?? false,
-                    (string?)m["timestampFormat"]));
+                    (string?)m["timestampFormat"],
+                    (string?)m["queryName"]));
             }
         }
 

@@ -41,7 +41,7 @@ def start_localecs(time_scale, state_dir):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
-            urllib.request.urlopen(f"http://localhost:{port}/_localecs/health", timeout=1)
+            urllib.request.urlopen(urllib.request.Request(f"http://localhost:{port}/_localecs/health", headers={"LocalEcs-Control": "1"}), timeout=1)
             return process, port
         except OSError:
             time.sleep(0.1)
@@ -170,6 +170,8 @@ def overhead(runs, work):
 
 
 def latency(runs, work):
+    if runs == 0:
+        return
     process, port = start_localecs(1, os.path.join(work, "latency-state"))
     try:
         directories = {tree.label: os.path.join(work, f"latency-{tree.label}") for tree in TREES}

@@ -7,8 +7,9 @@ using Amazon.Util;
 namespace EcsBuildTasks.Aws.Runtime;
 
 /// <summary>
-/// The standard AWS endpoint rules every service we use follows: a custom endpoint wins verbatim; otherwise
-/// <c>https://{prefix}[-fips].{region}.{partition DNS suffix}</c>, with the dual-stack suffix when asked.
+/// The standard AWS endpoint rules every service we use follows: a custom endpoint wins verbatim; a global service has one
+/// host per partition (<see cref="AwsGlobalEndpoints"/>); otherwise <c>https://{prefix}[-fips].{region}.{partition DNS
+/// suffix}</c>, with the dual-stack suffix when asked.
 /// </summary>
 internal sealed class AwsEndpointProvider : IEndpointProvider
 {
@@ -45,6 +46,11 @@ internal sealed class AwsEndpointProvider : IEndpointProvider
         }
 
         var partition = Fn.Partition(region) ?? throw new AmazonClientException($"Region '{region}' is not in a known AWS partition.");
+        if (descriptor.GlobalEndpoint)
+        {
+            return AwsGlobalEndpoints.Resolve(descriptor, partition, useFips, useDualStack);
+        }
+
         if (useFips && !partition.supportsFIPS)
         {
             throw new AmazonClientException("FIPS is enabled but this partition does not support FIPS");

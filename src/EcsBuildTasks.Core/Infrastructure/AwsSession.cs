@@ -1,10 +1,10 @@
-using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using EcsBuildTasks.Aws;
 using EcsBuildTasks.Aws.ApplicationAutoScaling;
 using EcsBuildTasks.Aws.CloudWatch;
 using EcsBuildTasks.Aws.CloudWatchLogs;
+using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;

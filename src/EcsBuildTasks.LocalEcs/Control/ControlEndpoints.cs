@@ -6,6 +6,7 @@ using EcsBuildTasks.LocalEcs.Hosting;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
 using EcsBuildTasks.LocalEcs.State;
 using Microsoft.AspNetCore.Http;
 
@@ -13,12 +14,33 @@ namespace EcsBuildTasks.LocalEcs.Control;
 
 /// <summary>
 /// The control API under <c>/_localecs/</c> (documented in README.md): health, state dump and reset, the simulated
-/// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts.
-/// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status.
+/// clock, fault injection, Lambda hook results, container instance counts and auto-scaling-style desired counts; in the
+/// other parts, capacity provider instances, Express URLs, the Route 53 resolver, build leases and IAM enforcement.
+/// Bodies and answers are JSON; errors are <c>{"error": "..."}</c> with a 4xx status. Every input is read strictly
+/// (<see cref="ControlInput"/>: its members only, each of its type and range, 400 with every reason), and every change
+/// to the state is journaled and on disk before the answer (<see cref="LocalEcsRuntime.PersistAsync"/>).
 /// </summary>
-internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
+internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEndpoints leases)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly IamControlEndpoints iam = new(runtime.Authorizer);
+
+    // Answers go to terminals and test logs, never into HTML: no need to escape quotes and apostrophes.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly string[] HookResults = ["SUCCEEDED", "FAILED"];
+
+    /// <summary>Ten years: further than any test needs, and far from DateTimeOffset's end.</summary>
+    private const double MaxAdvanceSeconds = 10 * 366 * 24 * 3600;
+
+    /// <summary>Five minutes: past every AWS SDK's request timeout, so timeouts can be rehearsed; never an endless hang.</summary>
+    private const long MaxLatencyMs = 300_000;
+
+    private const long MaxFaultCount = 1_000_000;
+
+    /// <summary>ECS's limit of tasks per service.</summary>
+    private const long MaxDesiredCount = 5000;
+
+    /// <summary>LocalEcs's limit of simulated container instances per cluster or capacity provider.</summary>
+    private const long MaxInstances = 100;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -27,11 +49,17 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         JsonObject body;
         try
         {
-            body = await ReadBodyAsync(request);
+            body = await ReadBodyAsync(request, context.RequestAborted);
+        }
+        catch (Hosting.RequestTooLargeException e)
+        {
+            context.Response.Headers.Connection = "close";
+            await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, new JsonObject { ["error"] = e.Message });
+            return;
         }
         catch (JsonException e)
         {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, new JsonObject { ["error"] = "Body must be a JSON object: " + e.Message });
+            await WriteAsync(context, StatusCodes.Status400BadRequest, new JsonObject { ["error"] = "The body must be a JSON object (UTF-8): " + e.Message });
             return;
         }
 
@@ -41,18 +69,26 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
             {
                 ("GET", "" or "health") => (200, Health()),
                 ("GET", "state") => (200, Dump()),
-                ("POST", "reset") => Reset(),
+                ("POST", "reset") => await ResetAsync(body),
                 ("GET", "clock") => (200, Clock()),
-                ("POST", "clock/advance") => AdvanceClock(body, request),
+                ("POST", "clock/advance") => await AdvanceClockAsync(body, request),
                 ("GET", "faults") => (200, Faults()),
                 ("POST", "faults") => AddFault(body),
                 ("DELETE", "faults") => ClearFaults(),
+                ("POST", "faults/next-revision") => await ArmNextRevisionAsync(body),
+                ("DELETE", "faults/next-revision") => await DisarmNextRevisionAsync(body),
                 ("GET", "hooks") => (200, Hooks()),
-                ("POST", "hooks") => SetHookResult(body),
-                ("PUT", "lambda-hook-results") => SetLambdaResult(body),
-                ("DELETE", "lambda-hook-results") => ClearLambdaResults(),
-                ("PUT", "container-instances") => SetContainerInstances(body),
-                ("POST", "autoscaling/desired-count") => SetDesiredCount(body),
+                ("POST", "hooks") => await SetHookResultAsync(body),
+                ("PUT", "lambda-hook-results") => await SetLambdaResultAsync(body),
+                ("DELETE", "lambda-hook-results") => await ClearLambdaResultsAsync(),
+                ("PUT", "container-instances") => await SetContainerInstancesAsync(body),
+                ("DELETE", "container-instances") => await TerminateContainerInstanceAsync(body),
+                ("PUT", "capacity-providers/instances") => await SetCapacityProviderInstancesAsync(body),
+                ("GET", "express/resolve") => ResolveExpressUrl(request),
+                ("POST", "autoscaling/desired-count") => await SetDesiredCountAsync(body),
+                ("GET", "route53/resolve") => ResolveRoute53(request),
+                (_, _) when LeaseEndpoints.Handles(path) => leases.Handle(request.Method, path, body),
+                (_, _) when iam.Handle(request.Method, path, body, request.Query) is { } handled => handled,
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
             };
             await WriteAsync(context, status, result);
@@ -63,18 +99,36 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         }
     }
 
+    private static (int, JsonNode) Invalid(ControlInput input) => (400, new JsonObject { ["error"] = input.Error });
+
     private JsonObject Health() => new()
     {
         ["status"] = "ok",
         ["account"] = Account.Id,
         ["registry"] = runtime.RegistryHost,
-        ["endpoints"] = new JsonArray(
+        ["endpoints"] = WithIam(new JsonArray(
             "GET /_localecs/health", "GET /_localecs/state", "POST /_localecs/reset", "GET /_localecs/clock",
             "POST /_localecs/clock/advance {seconds}", "GET|POST|DELETE /_localecs/faults",
+            "POST|DELETE /_localecs/faults/next-revision {cluster, service, simulate, region?}",
             "GET /_localecs/hooks", "POST /_localecs/hooks {hookId, status}", "PUT|DELETE /_localecs/lambda-hook-results {functionArn, status}",
             "PUT /_localecs/container-instances {cluster, count, region?}",
-            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}"),
+            "DELETE /_localecs/container-instances {cluster, containerInstance, region?}",
+            "PUT /_localecs/capacity-providers/instances {capacityProvider, count, region?}",
+            "GET /_localecs/express/resolve?url=https://...",
+            "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
+            "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…",
+            "GET /_localecs/leases", "POST /_localecs/leases {id, processId, holder}", "DELETE /_localecs/leases/{id}")),
     };
+
+    private static JsonArray WithIam(JsonArray endpoints)
+    {
+        foreach (var endpoint in IamControlEndpoints.Endpoints)
+        {
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints;
+    }
 
     private JsonNode Dump()
     {
@@ -82,13 +136,21 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         {
             var node = JsonSerializer.SerializeToNode(runtime.State, StateJsonContext.Default.AccountState)!;
             node["SimulatedNow"] = runtime.Clock.Now.ToString("O", CultureInfo.InvariantCulture);
+            StateRedaction.HideValues(node);
             return node;
         }
     }
 
-    private (int, JsonNode) Reset()
+    private async Task<(int, JsonNode)> ResetAsync(JsonObject body)
     {
+        var input = new ControlInput(body);
+        if (!input.IsValid)
+        {
+            return Invalid(input);
+        }
+
         runtime.Reset();
+        await runtime.PersistAsync();
         return (200, new JsonObject { ["reset"] = true });
     }
 
@@ -99,17 +161,24 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
         ["instant"] = runtime.Clock.Instant,
     };
 
-    private (int, JsonNode) AdvanceClock(JsonObject body, HttpRequest request)
+    private async Task<(int, JsonNode)> AdvanceClockAsync(JsonObject body, HttpRequest request)
     {
-        var seconds = body.Double("seconds")
-            ?? (double.TryParse(request.Query["seconds"], NumberStyles.Float, CultureInfo.InvariantCulture, out var q) ? q : (double?)null);
-        if (seconds is not ({ } s and >= 0))
+        if (body.Count == 0 && request.Query.TryGetValue("seconds", out var query))
         {
-            return (400, new JsonObject { ["error"] = "Give a non-negative number of simulated seconds: {\"seconds\": 600}" });
+            // ?seconds=600, for a quick curl: read as the body member would be.
+            body = new JsonObject { ["seconds"] = double.TryParse(query.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var q) ? q : query.ToString() };
         }
 
-        runtime.Clock.Advance(TimeSpan.FromSeconds(s));
+        var input = new ControlInput(body, "seconds");
+        var seconds = input.Real("seconds", 0, MaxAdvanceSeconds, required: true);
+        if (!input.IsValid)
+        {
+            return Invalid(input);
+        }
+
+        runtime.Clock.Advance(TimeSpan.FromSeconds(seconds!.Value));
         runtime.Engine.RunDue();
+        await runtime.PersistAsync();
         return (200, Clock());
     }
 
@@ -129,25 +198,45 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
 
     private (int, JsonNode) AddFault(JsonObject body)
     {
-        var rule = new FaultRule
+        var input = new ControlInput(body, "service", "operation", "throttleRate", "errorRate", "dropRate", "latencyMs", "count", "seed");
+        var services = runtime.Apis.Select(a => a.SigningName).ToList();
+        var service = input.String("service", allowed: services);
+        var operations = runtime.Apis.Where(a => service is null || a.SigningName == service).SelectMany(a => a.Operations).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var operation = input.String("operation", maxLength: 128);
+        if (operation is not null && !operations.Contains(operation))
         {
-            Service = body.Str("service"),
-            Operation = body.Str("operation"),
-            ThrottleRate = body.Double("throttleRate") ?? 0,
-            ErrorRate = body.Double("errorRate") ?? 0,
-            DropRate = body.Double("dropRate") ?? 0,
-            LatencyMs = body.Int("latencyMs") ?? 0,
-            RemainingCalls = body.Int("count"),
-        };
-        var rates = new[] { rule.ThrottleRate, rule.ErrorRate, rule.DropRate };
-        if (rates.Any(r => r is < 0 or > 1) || rates.Sum() > 1 || rule.LatencyMs < 0)
-        {
-            return (400, new JsonObject { ["error"] = "Rates are probabilities (0..1, summing to at most 1); latencyMs is non-negative." });
+            input.Fail($"'operation' {operation} is not an operation LocalEcs serves{(service is null ? string.Empty : " for " + service)}");
         }
 
-        if (body.Int("seed") is { } seed)
+        var rule = new FaultRule
         {
-            runtime.Faults.Clear(seed);
+            Service = service,
+            Operation = operation,
+            ThrottleRate = input.Real("throttleRate", 0, 1) ?? 0,
+            ErrorRate = input.Real("errorRate", 0, 1) ?? 0,
+            DropRate = input.Real("dropRate", 0, 1) ?? 0,
+            LatencyMs = (int)(input.Integer("latencyMs", 0, MaxLatencyMs) ?? 0),
+            RemainingCalls = (int?)input.Integer("count", 1, MaxFaultCount),
+        };
+        var seed = input.Integer("seed", int.MinValue, int.MaxValue);
+        if (rule.ThrottleRate + rule.ErrorRate + rule.DropRate > 1)
+        {
+            input.Fail("'throttleRate', 'errorRate' and 'dropRate' are probabilities of one call: they must add up to at most 1");
+        }
+
+        if (input.IsValid && rule.ThrottleRate + rule.ErrorRate + rule.DropRate == 0 && rule.LatencyMs == 0)
+        {
+            input.Fail("the rule does nothing: give a rate or 'latencyMs'");
+        }
+
+        if (!input.IsValid)
+        {
+            return Invalid(input);
+        }
+
+        if (seed is { } s)
+        {
+            runtime.Faults.Clear((int)s);
         }
 
         runtime.Faults.Add(rule);
@@ -185,13 +274,14 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
     }
 
     /// <summary>Sets the result of a Lambda lifecycle hook invocation that is waiting (status IN_PROGRESS).</summary>
-    private (int, JsonNode) SetHookResult(JsonObject body)
+    private async Task<(int, JsonNode)> SetHookResultAsync(JsonObject body)
     {
-        var hookId = body.Str("hookId");
-        var status = body.Str("status");
-        if (hookId is null || status is not ("SUCCEEDED" or "FAILED"))
+        var input = new ControlInput(body, "hookId", "status");
+        var hookId = input.String("hookId", required: true, maxLength: 256);
+        var status = input.String("status", required: true, allowed: HookResults);
+        if (!input.IsValid)
         {
-            return (400, new JsonObject { ["error"] = "Give {\"hookId\": \"...\", \"status\": \"SUCCEEDED\" | \"FAILED\"}." });
+            return Invalid(input);
         }
 
         lock (runtime.State.Sync)
@@ -208,87 +298,123 @@ internal sealed class ControlEndpoints(LocalEcsRuntime runtime)
                 return (409, new JsonObject { ["error"] = $"Hook {hookId} is a {hook.TargetType} hook in status {hook.Status}; only Lambda hooks in progress take a result." });
             }
 
-            hook.Status = status;
+            hook.Status = status!;
         }
 
-        runtime.Store.MarkDirty();
         runtime.Engine.RunDue();
+        await runtime.PersistAsync();
         return (200, new JsonObject { ["hookId"] = hookId, ["status"] = status });
     }
 
-    private (int, JsonNode) SetLambdaResult(JsonObject body)
+    private async Task<(int, JsonNode)> SetLambdaResultAsync(JsonObject body)
     {
-        var arn = body.Str("functionArn");
-        var status = body.Str("status");
-        if (arn is null || status is not ("SUCCEEDED" or "FAILED"))
+        var input = new ControlInput(body, "functionArn", "status");
+        var arn = input.String("functionArn", required: true);
+        var status = input.String("status", required: true, allowed: HookResults);
+        if (arn is not null && !arn.StartsWith("arn:", StringComparison.Ordinal))
         {
-            return (400, new JsonObject { ["error"] = "Give {\"functionArn\": \"...\", \"status\": \"SUCCEEDED\" | \"FAILED\"}." });
+            input.Fail($"'functionArn' must be a Lambda function ARN (arn:aws:lambda:…), not '{arn}'");
+        }
+
+        if (!input.IsValid)
+        {
+            return Invalid(input);
         }
 
         lock (runtime.State.Sync)
         {
-            runtime.State.LambdaHookResults[arn] = status;
+            runtime.State.LambdaHookResults[arn!] = status!;
         }
 
-        runtime.Store.MarkDirty();
+        await runtime.PersistAsync();
         return (200, new JsonObject { ["functionArn"] = arn, ["status"] = status });
     }
 
-    private (int, JsonNode) ClearLambdaResults()
+    private async Task<(int, JsonNode)> ClearLambdaResultsAsync()
     {
         lock (runtime.State.Sync)
         {
             runtime.State.LambdaHookResults.Clear();
         }
 
-        runtime.Store.MarkDirty();
+        await runtime.PersistAsync();
         return (200, new JsonObject { ["cleared"] = true });
     }
 
-    private (int, JsonNode) SetContainerInstances(JsonObject body)
+    private async Task<(int, JsonNode)> SetContainerInstancesAsync(JsonObject body)
     {
-        var count = body.Int("count");
-        if (count is not (>= 0 and <= 100))
+        var input = new ControlInput(body, "cluster", "count", "region");
+        var clusterName = input.String("cluster", required: true, maxLength: 2048);
+        var count = input.Integer("count", 0, MaxInstances, required: true);
+        var regionName = Region(input);
+        if (!input.IsValid)
         {
-            return (400, new JsonObject { ["error"] = "Give {\"cluster\": \"name\", \"count\": 0..100, \"region\": \"us-east-1\"}." });
+            return Invalid(input);
         }
 
         lock (runtime.State.Sync)
         {
-            var region = runtime.State.Region(body.Str("region") ?? Account.DefaultRegion);
-            var cluster = EcsApi.FindCluster(region, body.Str("cluster"));
-            runtime.State.ContainerInstanceCounts[cluster.Arn] = count.Value;
+            var region = runtime.State.Region(regionName);
+            var cluster = EcsApi.FindCluster(region, clusterName);
+            runtime.State.ContainerInstanceCounts[cluster.Arn] = (int)count!.Value;
         }
 
-        runtime.Store.MarkDirty();
         runtime.Engine.RunDue();
-        return (200, new JsonObject { ["cluster"] = body.Str("cluster"), ["count"] = count });
+        await runtime.PersistAsync();
+        return (200, new JsonObject { ["cluster"] = clusterName, ["count"] = count });
     }
 
-    private (int, JsonNode) SetDesiredCount(JsonObject body)
+    private async Task<(int, JsonNode)> SetDesiredCountAsync(JsonObject body)
     {
-        var desired = body.Int("desiredCount");
-        if (desired is not (>= 0) || body.Str("service") is null)
+        var input = new ControlInput(body, "cluster", "service", "desiredCount", "region");
+        var cluster = input.String("cluster") ?? "default";
+        var service = input.String("service", required: true, maxLength: 2048);
+        var desired = input.Integer("desiredCount", 0, MaxDesiredCount, required: true);
+        var regionName = Region(input);
+        if (!input.IsValid)
         {
-            return (400, new JsonObject { ["error"] = "Give {\"cluster\": \"name\", \"service\": \"name\", \"desiredCount\": N, \"region\": \"us-east-1\"}." });
+            return Invalid(input);
         }
 
         (bool Applied, int DesiredCount, string Message) result;
         lock (runtime.State.Sync)
         {
-            var region = runtime.State.Region(body.Str("region") ?? Account.DefaultRegion);
-            result = AutoScalingApi.ScaleAsAutoScaling(region, body.Str("cluster") ?? "default", body.Str("service")!, desired.Value, runtime.Clock.Now);
+            var region = runtime.State.Region(regionName);
+            result = AutoScalingApi.ScaleAsAutoScaling(region, cluster, service!, (int)desired!.Value, runtime.Clock.Now);
         }
 
-        runtime.Store.MarkDirty();
+        await runtime.PersistAsync();
         return (result.Applied ? 200 : 409, new JsonObject { ["applied"] = result.Applied, ["desiredCount"] = result.DesiredCount, ["message"] = result.Message });
     }
 
-    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request)
+    /// <summary>The optional <c>region</c> member: a region name, us-east-1 when absent.</summary>
+    private static string Region(ControlInput input)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync();
-        return string.IsNullOrWhiteSpace(text) ? [] : JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
+        var region = input.String("region", maxLength: 32);
+        if (region is not null && !RegionNames.IsValid(region))
+        {
+            input.Fail($"'region' must be a region name such as us-east-1, not '{region}'");
+        }
+
+        return region ?? Account.DefaultRegion;
+    }
+
+    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = await RequestLimits.ReadBodyAsync(request, RequestLimits.ControlBodyBytes, cancellationToken);
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return [];
+        }
+
+        // Checked before parsing: JsonNode decodes strings only when they are read, and a decoder would replace invalid bytes.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new JsonException("the body is not valid UTF-8");
+        }
+
+        return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject
+            ?? throw new JsonException("not an object");
     }
 
     private static async Task WriteAsync(HttpContext context, int status, JsonNode body)

@@ -21,6 +21,12 @@ internal sealed class AwsRequest
 
     public required AccountState Account { get; init; }
 
+    /// <summary>The access key id of the SigV4 signature (null for unsigned internal calls).</summary>
+    public string? AccessKeyId { get; init; }
+
+    /// <summary>The caller's ARN: the LocalEcs user, the principal given for the access key, or an assumed role session.</summary>
+    public string Principal { get; init; } = State.Account.UserArn;
+
     public RegionState RegionState => Account.Region(Region);
 }
 

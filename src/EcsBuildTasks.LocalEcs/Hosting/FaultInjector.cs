@@ -89,7 +89,7 @@ internal sealed class FaultInjector
     /// <summary>The throttling error each service's model declares.</summary>
     private static AwsServiceException Throttling(string service) => service switch
     {
-        "elasticloadbalancing" or "sts" or "monitoring" => new AwsServiceException("Throttling", "Rate exceeded"),
+        "elasticloadbalancing" or "sts" or "monitoring" or "route53" or "iam" => new AwsServiceException("Throttling", "Rate exceeded"),
         "ec2" => new AwsServiceException("RequestLimitExceeded", "Request limit exceeded."),
         "application-autoscaling" => new AwsServiceException("ConcurrentUpdateException", "Rate exceeded"),
         "servicediscovery" => new AwsServiceException("RequestLimitExceeded", "Rate exceeded"),
@@ -102,6 +102,9 @@ internal sealed class FaultInjector
         "logs" => new AwsServiceException("ServiceUnavailableException", "Service unavailable. Try again later.", HttpStatusCode.ServiceUnavailable),
         "application-autoscaling" => new AwsServiceException("InternalServiceException", "Internal service error.", HttpStatusCode.InternalServerError),
         "servicediscovery" => new AwsServiceException("InternalFailure", "Internal failure.", HttpStatusCode.InternalServerError),
+        "iam" => new AwsServiceException("ServiceFailure", "Service failure.", HttpStatusCode.InternalServerError),
+        "secretsmanager" => new AwsServiceException("InternalServiceError", "An error occurred on the server side.", HttpStatusCode.InternalServerError),
+        "ssm" => new AwsServiceException("InternalServerError", "An error occurred on the server side.", HttpStatusCode.InternalServerError),
         _ => new AwsServiceException("ServiceUnavailable", "Service is unavailable. Try again later.", HttpStatusCode.ServiceUnavailable),
     };
 }

@@ -1,3 +1,5 @@
+using EcsBuildTasks.LocalEcs.Iam;
+using EcsBuildTasks.LocalEcs.Iam.Authorization;
 using EcsBuildTasks.LocalEcs.Registry;
 using EcsBuildTasks.LocalEcs.Services.AutoScaling;
 using EcsBuildTasks.LocalEcs.Services.CloudMap;
@@ -6,7 +8,11 @@ using EcsBuildTasks.LocalEcs.Services.Ec2;
 using EcsBuildTasks.LocalEcs.Services.Ecr;
 using EcsBuildTasks.LocalEcs.Services.Ecs;
 using EcsBuildTasks.LocalEcs.Services.Elbv2;
+using EcsBuildTasks.LocalEcs.Services.Iam;
 using EcsBuildTasks.LocalEcs.Services.Logs;
+using EcsBuildTasks.LocalEcs.Services.Route53;
+using EcsBuildTasks.LocalEcs.Services.SecretsManager;
+using EcsBuildTasks.LocalEcs.Services.Ssm;
 using EcsBuildTasks.LocalEcs.Services.Sts;
 using EcsBuildTasks.LocalEcs.Simulation;
 using EcsBuildTasks.LocalEcs.State;
@@ -23,10 +29,13 @@ internal sealed class LocalEcsRuntime
         Port = port;
         RealTime = options.TimeProvider;
         Store = new StateStore(options.StateFile, RealTime, loggers.CreateLogger<StateStore>());
+        StateBackups = options.ResetState ? Store.MoveAside() : [];
         State = Store.Load();
         Clock = new SimulationClock(RealTime, options.TimeScale, State.SimulatedNow);
         Blobs = new BlobStore(Store.BlobDirectory);
         Engine = new SimulationEngine(this, loggers.CreateLogger<SimulationEngine>());
+        Leases = new BuildLeases(RealTime, options.StartedForBuild is { } build ? new BuildLease(build.Id, build.ProcessId, build.Holder, null, RealTime.GetUtcNow()) : null, options.IdleExitDelay);
+        Authorizer = new IamAuthorizer(options.IamPolicy);
         Apis =
         [
             new EcsApi(this),
@@ -36,14 +45,25 @@ internal sealed class LocalEcsRuntime
             new AutoScalingApi(),
             new CloudWatchApi(),
             new LogsApi(),
-            new StsApi(),
+            new StsApi(Authorizer),
             new Ec2Api(),
+            new Route53Api(this),
+            new IamApi(),
+            new SecretsManagerApi(),
+            new SsmApi(),
         ];
         lock (State.Sync)
         {
             BaseImage.Install(State, Blobs, Clock.Now);
+            IamDefaults.Install(State, Clock.Now);
         }
+
+        // A snapshot of what was loaded (journal replayed) starts the chain every later journal record applies to.
+        Store.Save(State, Clock.Now);
     }
+
+    /// <summary>The state file and journal moved aside because <see cref="LocalEcsOptions.ResetState"/> was set.</summary>
+    public IReadOnlyList<string> StateBackups { get; }
 
     public LocalEcsOptions Options { get; }
 
@@ -69,6 +89,14 @@ internal sealed class LocalEcsRuntime
 
     public SimulationEngine Engine { get; }
 
+    /// <summary>The builds using this LocalEcs (control API <c>/_localecs/leases</c>).</summary>
+    public BuildLeases Leases { get; }
+    /// <summary>IAM policy enforcement and the record of what requests needed.</summary>
+    public IamAuthorizer Authorizer { get; }
+
+    /// <summary>Counts, weights and stages over time, sampled by the simulation for the dashboard.</summary>
+    public Dashboard.DeploymentHistory History { get; } = new();
+
     public IReadOnlyList<Hosting.IAwsApi> Apis { get; }
 
     /// <summary>Forgets every resource, image and fault; the base image and default networks come back.</summary>
@@ -81,12 +109,30 @@ internal sealed class LocalEcsRuntime
             State.ContainerInstanceCounts.Clear();
             State.LambdaHookResults.Clear();
             State.EcsAccountSettings.Clear();
+            State.Route53 = new();
             Blobs.Clear();
             BaseImage.Install(State, Blobs, Clock.Now);
+            State.Iam = new();
+            IamDefaults.Install(State, Clock.Now);
         }
 
         Faults.Clear();
-        Store.MarkDirty();
+        Authorizer.Reset();
+    }
+
+    /// <summary>
+    /// Makes a change done outside the AWS APIs (control API, registry) durable before it is acknowledged: records it in
+    /// the journal and waits until the journal is on disk.
+    /// </summary>
+    public Task PersistAsync()
+    {
+        long sequence;
+        lock (State.Sync)
+        {
+            sequence = Store.Record(State, Clock.Now);
+        }
+
+        return Store.FlushAsync(sequence);
     }
 
     /// <summary>Container instances a cluster should have (control API override, else the option).</summary>

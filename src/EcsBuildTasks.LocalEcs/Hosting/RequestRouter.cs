@@ -4,16 +4,20 @@ using EcsBuildTasks.LocalEcs.Control;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.Registry;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace EcsBuildTasks.LocalEcs.Hosting;
 
 /// <summary>
-/// Routes every request on the single port as AWS would: <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
+/// Routes every request on the single port as AWS would: a browser's <c>GET /</c> and <c>/_localecs/dashboard/</c> to the
+/// dashboard, <c>/_localecs/</c> to the control API, <c>/v2/</c> to the OCI
 /// registry, <c>X-Amz-Target</c> to a JSON service, <c>/service/…/operation/…</c> to RPC v2 CBOR (CloudWatch), and
 /// form-encoded <c>Action</c> requests to a Query service chosen by the SigV4 credential scope (Action names collide
-/// between ELBv2, STS, CloudWatch and EC2).
+/// between ELBv2, STS, CloudWatch and EC2), and rest-xml requests (Route 53, <c>/2013-04-01/…</c>) by method and URI. The same steps protect every service, in this order: the front door
+/// (<see cref="RequestGuard"/>); the body read within its protocol's limit and parsed within the nesting limit
+/// (<see cref="RequestLimits"/>), both before authentication; the signature's scope (Authorization header only, a valid
+/// region); faults; the input checks (<see cref="InputValidator"/>); IAM authorization; the handler under the account lock; the page
+/// (<see cref="Pagination"/>); the change journaled and flushed before the answer (<see cref="State.StateStore"/>).
 /// </summary>
 internal sealed partial class RequestRouter
 {
@@ -25,6 +29,8 @@ internal sealed partial class RequestRouter
         ["AnyScaleFrontendService"] = "application-autoscaling",
         ["Logs_20140328"] = "logs",
         ["GraniteServiceVersion20100801"] = "monitoring",
+        ["secretsmanager"] = "secretsmanager",
+        ["AmazonSSM"] = "ssm",
     };
 
     /// <summary>Query API versions, to route unsigned-scope requests (the scope normally decides).</summary>
@@ -34,11 +40,13 @@ internal sealed partial class RequestRouter
         ["2011-06-15"] = "sts",
         ["2010-08-01"] = "monitoring",
         ["2016-11-15"] = "ec2",
+        ["2010-05-08"] = "iam",
     };
 
     private readonly LocalEcsRuntime runtime;
     private readonly RegistryEndpoints registry;
     private readonly ControlEndpoints control;
+    private readonly Dashboard.DashboardEndpoints dashboard;
     private readonly Dictionary<string, IAwsApi> apis;
     private readonly ILogger logger;
 
@@ -47,6 +55,7 @@ internal sealed partial class RequestRouter
         this.runtime = runtime;
         this.registry = registry;
         this.control = control;
+        dashboard = new Dashboard.DashboardEndpoints(runtime);
         this.logger = logger;
         apis = runtime.Apis.ToDictionary(a => a.SigningName, StringComparer.Ordinal);
     }
@@ -54,99 +63,201 @@ internal sealed partial class RequestRouter
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs")
+        // The dashboard's page, script and styles are no control endpoint (a browser navigating to them sends no header);
+        // its data under api/ is, as it tells what the control API tells. The front door guards both like everything else.
+        var isDashboard = Dashboard.DashboardEndpoints.Handles(context.Request);
+        var isControl = (path.StartsWith("/_localecs/", StringComparison.Ordinal) || path == "/_localecs")
+            && (!isDashboard || Dashboard.DashboardEndpoints.IsData(path));
+        if (RequestGuard.Refusal(context.Request, isControl) is { } refusal)
         {
-            await control.HandleAsync(context);
+            await RequestGuard.RefuseAsync(context, refusal);
             return;
         }
 
-        if (path == "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal))
+        try
         {
-            await registry.HandleAsync(context);
-            return;
-        }
+            if (isDashboard)
+            {
+                await dashboard.HandleAsync(context);
+                return;
+            }
 
-        await HandleAwsAsync(context, path);
+            if (isControl)
+            {
+                await control.HandleAsync(context);
+                return;
+            }
+
+            if (path == "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal))
+            {
+                await registry.HandleAsync(context);
+                return;
+            }
+
+            await HandleAwsAsync(context, path);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // Kestrel's own limits (a body past the limit set for this request, a malformed chunk): answer, don't crash.
+            context.Response.Clear();
+            context.Response.StatusCode = e.StatusCode;
+            context.Response.Headers.Connection = "close";
+            await context.Response.WriteAsync("LocalEcs: " + e.Message + "\n");
+        }
     }
 
     private async Task HandleAwsAsync(HttpContext context, string path)
     {
         var requestId = Guid.NewGuid().ToString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;
-        var body = await ReadBodyAsync(context.Request);
-        var target = context.Request.Headers["X-Amz-Target"].ToString();
-        var scope = SigV4Scope.FromHeader(context.Request.Headers.Authorization.ToString())
-            ?? SigV4Scope.FromCredential(context.Request.Query["X-Amz-Credential"].ToString());
+        var httpRequest = context.Request;
+        var target = httpRequest.Headers["X-Amz-Target"].ToString();
 
+        // The protocol decides how much is read and how it is parsed; all of it happens before authentication, so
+        // unsigned requests meet the same limits. Rest-xml (Route 53) is recognised by its URI, before the body is read.
+        RestXmlMatch? rest = null;
+        IRestXmlApi? restOwner = null;
         Protocol protocol;
+        if (target.Length > 0)
+        {
+            protocol = Protocol.Json;
+        }
+        else if (path.StartsWith("/service/", StringComparison.Ordinal))
+        {
+            protocol = Protocol.Cbor;
+        }
+        else if ((restOwner = RestXmlProtocol.Owner(runtime.Apis, path)) is not null)
+        {
+            protocol = Protocol.RestXml;
+            rest = RestXmlProtocol.Match(runtime.Apis, httpRequest.Method, path);
+        }
+        else
+        {
+            protocol = Protocol.Query;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await RequestLimits.ReadBodyAsync(httpRequest, protocol is Protocol.Query or Protocol.RestXml ? RequestLimits.QueryBodyBytes : RequestLimits.JsonBodyBytes, context.RequestAborted);
+        }
+        catch (RequestTooLargeException e)
+        {
+            context.Response.Headers.Connection = "close";
+            await WriteErrorAsync(context, protocol, restOwner, new AwsServiceException("RequestEntityTooLarge", e.Message, HttpStatusCode.RequestEntityTooLarge), requestId);
+            return;
+        }
+
+        var scope = SigV4Scope.FromHeader(httpRequest.Headers.Authorization.ToString());
         string service;
         string operation;
         JsonObject input;
         try
         {
-            if (!string.IsNullOrEmpty(target))
+            if (protocol == Protocol.Query && body.Length > 0 && !IsForm(httpRequest) && (XmlRequestReader.IsXml(httpRequest.ContentType) || LooksLikeXml(body)))
             {
-                protocol = Protocol.Json;
-                var dot = target.LastIndexOf('.');
-                if (dot < 0 || !JsonTargetPrefixes.TryGetValue(target[..dot], out service!))
-                {
-                    throw new AwsServiceException("UnknownOperationException", $"Unknown target {target}.");
-                }
-
-                operation = target[(dot + 1)..];
-                input = JsonProtocol.ParseBody(body);
+                // An XML body sent to a Query endpoint: no DTD, nesting within the limit, whatever reads it later.
+                XmlRequestReader.Check(body);
             }
-            else if (path.StartsWith("/service/", StringComparison.Ordinal))
+
+            switch (protocol)
             {
-                protocol = Protocol.Cbor;
-                var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length != 4 || parts[2] != "operation" || !JsonTargetPrefixes.TryGetValue(parts[1], out service!))
+                case Protocol.Json:
                 {
-                    throw new AwsServiceException("UnknownOperationException", $"Unknown operation path {path}.");
+                    var dot = target.LastIndexOf('.');
+                    if (dot < 0 || !JsonTargetPrefixes.TryGetValue(target[..dot], out service!))
+                    {
+                        throw new AwsServiceException("UnknownOperationException", $"Unknown target {ServiceErrors.Shorten(target)}.");
+                    }
+
+                    operation = target[(dot + 1)..];
+                    input = JsonProtocol.ParseBody(body);
+                    break;
                 }
 
-                operation = parts[3];
-                input = CborProtocol.ParseBody(body);
-            }
-            else
-            {
-                var parameters = QueryHelpers.ParseQuery(context.Request.QueryString.Value)
-                    .Concat(IsForm(context.Request) ? QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body)) : [])
-                    .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString()))
-                    .ToList();
-                input = QueryProtocol.ParseParameters(parameters);
-                operation = input.Str("Action") ?? string.Empty;
-                var version = input.Str("Version");
-                service = scope?.Service ?? (version is not null && QueryVersions.TryGetValue(version, out var byVersion) ? byVersion : string.Empty);
-                protocol = service == "ec2" ? Protocol.Ec2 : Protocol.Query;
-                if (operation.Length == 0)
+                case Protocol.Cbor:
                 {
-                    await WriteNotFoundAsync(context);
-                    return;
+                    var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length != 4 || parts[2] != "operation" || !JsonTargetPrefixes.TryGetValue(parts[1], out service!))
+                    {
+                        throw new AwsServiceException("UnknownOperationException", $"Unknown operation path {ServiceErrors.Shorten(path)}.");
+                    }
+
+                    operation = parts[3];
+                    input = CborProtocol.ParseBody(body);
+                    break;
                 }
 
-                input.Remove("Action");
-                input.Remove("Version");
+                case Protocol.RestXml:
+                {
+                    // A path of a rest-xml service that no route takes answers as that service does.
+                    var match = rest ?? throw new AwsServiceException("InvalidInput", $"No operation of this API takes {httpRequest.Method} {ServiceErrors.Shorten(path)}.", HttpStatusCode.NotFound);
+
+                    // Route 53 is global: one state whatever region the caller signed for (the CLI signs with --region).
+                    service = match.Api.SigningName;
+                    operation = match.Route.Operation;
+                    var query = httpRequest.QueryString.Value is { Length: > 1 } q ? System.Text.Encoding.UTF8.GetBytes(q[1..]) : [];
+                    input = RestXmlProtocol.ParseRequest(match, QueryProtocol.ParseForm(query), body);
+                    break;
+                }
+
+                default:
+                {
+                    var query = httpRequest.QueryString.Value is { Length: > 1 } q ? System.Text.Encoding.UTF8.GetBytes(q[1..]) : [];
+                    var parameters = QueryProtocol.ParseForm(query);
+                    if (IsForm(httpRequest))
+                    {
+                        parameters.AddRange(QueryProtocol.ParseForm(body));
+                    }
+
+                    input = QueryProtocol.ParseParameters(parameters);
+                    operation = input.Str("Action") ?? string.Empty;
+                    var version = input.Str("Version");
+                    service = scope?.Service ?? (version is not null && QueryVersions.TryGetValue(version, out var byVersion) ? byVersion : string.Empty);
+                    protocol = service == "ec2" ? Protocol.Ec2 : Protocol.Query;
+                    if (operation.Length == 0)
+                    {
+                        await WriteNotFoundAsync(context);
+                        return;
+                    }
+
+                    input.Remove("Action");
+                    input.Remove("Version");
+                    break;
+                }
             }
         }
         catch (AwsServiceException e)
         {
-            await WriteErrorAsync(context, Protocol.Json, null, e, requestId);
+            await WriteErrorAsync(context, protocol, restOwner, e, requestId);
             return;
         }
 
         apis.TryGetValue(service, out var api);
+        var json = protocol is Protocol.Json or Protocol.Cbor;
         if (scope is null)
         {
-            await WriteErrorAsync(context, protocol, api, new AwsServiceException("MissingAuthenticationTokenException", "Missing Authentication Token", HttpStatusCode.Forbidden), requestId);
+            // A page can put credentials in a URL (an image, a form's action), never in the Authorization header.
+            var inUrl = httpRequest.Query.ContainsKey("X-Amz-Credential") || httpRequest.Query.ContainsKey("X-Amz-Signature");
+            var message = inUrl
+                ? "LocalEcs does not take credentials in the URL (presigned requests): a web page could send those. Sign the request in the Authorization header, as the AWS SDKs and CLI do."
+                : "Missing Authentication Token";
+            var code = json || protocol == Protocol.RestXml ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken";
+            await WriteErrorAsync(context, protocol, api, new AwsServiceException(code, message, HttpStatusCode.Forbidden), requestId);
+            return;
+        }
+
+        if (!RegionNames.IsValid(scope.Region))
+        {
+            await WriteErrorAsync(context, protocol, api, ServiceErrors.InvalidRegion(json, scope.Region), requestId);
             return;
         }
 
         if (api is null || !api.Handles(operation))
         {
             var error = protocol is Protocol.Query or Protocol.Ec2
-                ? new AwsServiceException("InvalidAction", $"The action {operation} is not valid for this web service.")
-                : new AwsServiceException("UnknownOperationException", $"LocalEcs does not implement {service} {operation}.");
+                ? new AwsServiceException("InvalidAction", $"The action {ServiceErrors.Shorten(operation)} is not valid for this web service.")
+                : new AwsServiceException("UnknownOperationException", $"LocalEcs does not implement {ServiceErrors.Shorten(service)} {ServiceErrors.Shorten(operation)}.");
             await WriteErrorAsync(context, protocol, api, error, requestId);
             return;
         }
@@ -170,8 +281,10 @@ internal sealed partial class RequestRouter
         }
 
         JsonNode? result;
+        long? commit = null;
         try
         {
+            InputValidator.Validate(service, operation, input, json);
             lock (runtime.State.Sync)
             {
                 var request = new AwsRequest
@@ -183,19 +296,29 @@ internal sealed partial class RequestRouter
                     Input = input,
                     Now = runtime.Clock.Now,
                     Account = runtime.State,
+                    AccessKeyId = scope.AccessKeyId,
+                    Principal = runtime.Authorizer.PrincipalOf(scope.AccessKeyId),
                 };
+                runtime.Authorizer.Authorize(request);
                 result = api.Invoke(request);
+                Pagination.Apply(service, operation, input, result, json);
                 runtime.Engine.Observe(request.Now);
-            }
-
-            if (!IsReadOnly(operation))
-            {
-                runtime.Store.MarkDirty();
+                if (!IsReadOnly(operation))
+                {
+                    // Recorded while the lock still orders it after every change it saw.
+                    commit = runtime.Store.Record(runtime.State, request.Now);
+                }
             }
         }
         catch (AwsServiceException e)
         {
             await WriteErrorAsync(context, protocol, api, e, requestId);
+            return;
+        }
+        catch (Exception e) when (InputValidator.IsInputValueError(e))
+        {
+            // A value the handler could not use (a number out of range, a wrong type): the caller's mistake, not LocalEcs's.
+            await WriteErrorAsync(context, protocol, api, ServiceErrors.Validation(service, json, "Invalid value in the request: " + e.Message), requestId);
             return;
         }
 #pragma warning disable CA1031 // A bug in one handler must answer as AWS does (500), not kill the connection.
@@ -207,7 +330,34 @@ internal sealed partial class RequestRouter
             return;
         }
 
-        await WriteResultAsync(context, protocol, api, operation, result, requestId);
+        if (commit is { } sequence && !await CommitAsync(context, protocol, api, sequence, requestId))
+        {
+            return;
+        }
+
+        await WriteResultAsync(context, protocol, api, operation, result, requestId, rest);
+    }
+
+    /// <summary>Waits until the change is on disk before the answer acknowledges it; answers 500 when it cannot be written.</summary>
+    private async Task<bool> CommitAsync(HttpContext context, Protocol protocol, IAwsApi api, long sequence, string requestId)
+    {
+        try
+        {
+            await runtime.Store.FlushAsync(sequence);
+            return true;
+        }
+        catch (IOException e)
+        {
+            LogCommitFailure(logger, e);
+            await WriteErrorAsync(context, protocol, api, new AwsServiceException("InternalFailure", "LocalEcs could not write its state file: " + e.Message, HttpStatusCode.InternalServerError), requestId);
+            return false;
+        }
+    }
+
+    private static bool LooksLikeXml(byte[] body)
+    {
+        var span = body.AsSpan().TrimStart(" \t\r\n"u8);
+        return span.StartsWith("<"u8) || span.StartsWith("\uFEFF"u8) || span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]);
     }
 
     private static bool IsReadOnly(string operation) =>
@@ -218,13 +368,6 @@ internal sealed partial class RequestRouter
     private static bool IsForm(HttpRequest request) =>
         request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
-
     private static Task WriteNotFoundAsync(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -232,11 +375,21 @@ internal sealed partial class RequestRouter
         return context.Response.WriteAsync("LocalEcs: no AWS API, registry or control endpoint at " + context.Request.Path);
     }
 
-    private static async Task WriteResultAsync(HttpContext context, Protocol protocol, IAwsApi api, string operation, JsonNode? result, string requestId)
+    private static async Task WriteResultAsync(HttpContext context, Protocol protocol, IAwsApi api, string operation, JsonNode? result, string requestId, RestXmlMatch? rest = null)
     {
         byte[] bytes;
         switch (protocol)
         {
+            case Protocol.RestXml:
+                context.Response.StatusCode = rest!.Route.SuccessStatus;
+                context.Response.ContentType = "text/xml";
+                foreach (var (name, value) in RestXmlProtocol.Headers(rest, result as JsonObject))
+                {
+                    context.Response.Headers[name] = value;
+                }
+
+                bytes = RestXmlProtocol.Response(rest, result as JsonObject);
+                break;
             case Protocol.Json:
                 context.Response.ContentType = api.SigningName == "monitoring" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
                 bytes = JsonProtocol.Serialize(result);
@@ -279,6 +432,10 @@ internal sealed partial class RequestRouter
                 context.Response.ContentType = "text/xml";
                 bytes = QueryProtocol.Error(error, api?.XmlNamespace ?? "https://localecs/", requestId);
                 break;
+            case Protocol.RestXml:
+                context.Response.ContentType = "text/xml";
+                bytes = RestXmlProtocol.Error(error, api?.XmlNamespace ?? "https://localecs/", requestId);
+                break;
             default:
                 context.Response.ContentType = api?.SigningName == "monitoring" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
                 bytes = JsonProtocol.SerializeError(error);
@@ -289,6 +446,9 @@ internal sealed partial class RequestRouter
         await context.Response.Body.WriteAsync(bytes);
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The state file could not be written; the change was not acknowledged")]
+    private static partial void LogCommitFailure(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Service} {Operation} failed")]
     private static partial void LogHandlerFailure(ILogger logger, Exception exception, string service, string operation);
 
@@ -298,5 +458,6 @@ internal sealed partial class RequestRouter
         Cbor,
         Query,
         Ec2,
+        RestXml,
     }
 }

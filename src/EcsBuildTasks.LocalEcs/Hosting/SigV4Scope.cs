@@ -2,7 +2,8 @@ namespace EcsBuildTasks.LocalEcs.Hosting;
 
 /// <summary>
 /// The credential scope of a SigV4 signature (<c>Credential=AKID/20260101/us-east-1/ecs/aws4_request</c>), from the
-/// Authorization header or a presigned URL. LocalEcs accepts any credentials; it only needs the region and the service.
+/// Authorization header (never from a presigned URL: a web page could send one, see <see cref="RequestRouter"/>).
+/// LocalEcs accepts any credentials; it only needs the region and the service.
 /// </summary>
 internal sealed record SigV4Scope(string AccessKeyId, string Region, string Service)
 {

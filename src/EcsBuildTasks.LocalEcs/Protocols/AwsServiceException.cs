@@ -37,6 +37,9 @@ internal sealed class AwsServiceException : Exception
 
     public HttpStatusCode Status { get; }
 
+    /// <summary>The separate messages of an error that lists them (Route 53's InvalidChangeBatch), if any.</summary>
+    public IReadOnlyList<string> Messages { get; init; } = [];
+
     /// <summary>Query protocols report who is at fault: 5xx are the service's (Receiver), the rest the caller's.</summary>
     public string FaultType => (int)Status >= 500 ? "Receiver" : "Sender";
 }

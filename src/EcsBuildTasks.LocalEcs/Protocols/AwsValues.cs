@@ -15,6 +15,9 @@ internal static class AwsValues
 
     public static bool TryGetTimestamp(JsonValue value, out DateTimeOffset timestamp) => value.TryGetValue(out timestamp);
 
+    /// <summary>Whether <paramref name="seconds"/> is a time DateTimeOffset can hold: 1970 to the end of 9999.</summary>
+    public static bool IsEpochSeconds(double seconds) => double.IsFinite(seconds) && seconds is >= 0 and <= 253_402_300_799;
+
     public static double ToEpochSeconds(DateTimeOffset value) => value.ToUnixTimeMilliseconds() / 1000.0;
 
     public static string ToIso8601(DateTimeOffset value) =>

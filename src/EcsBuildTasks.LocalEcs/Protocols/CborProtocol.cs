@@ -2,6 +2,7 @@ using System.Formats.Cbor;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.LocalEcs.Hosting;
 
 namespace EcsBuildTasks.LocalEcs.Protocols;
 
@@ -23,11 +24,19 @@ internal static class CborProtocol
 
         try
         {
-            var reader = new CborReader(body, CborConformanceMode.Lax);
-            return ReadNode(reader) as JsonObject ?? throw new AwsServiceException("SerializationException", "Request body must be a CBOR map.");
+            // Strict: text strings must be valid UTF-8 and map keys unique (Lax would decode invalid bytes into U+FFFD).
+            var reader = new CborReader(body, CborConformanceMode.Strict);
+            var node = ReadNode(reader, 0) as JsonObject ?? throw new AwsServiceException("SerializationException", "Request body must be a CBOR map.");
+            if (reader.BytesRemaining > 0)
+            {
+                throw new AwsServiceException("SerializationException", "Malformed CBOR request: data after the top-level map.");
+            }
+
+            return node;
         }
-        catch (CborContentException e)
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentOutOfRangeException)
         {
+            // The reader throws these for truncated, ill-formed or out-of-range items (and invalid UTF-8 in text strings).
             throw new AwsServiceException("SerializationException", "Malformed CBOR request: " + e.Message);
         }
     }
@@ -42,8 +51,14 @@ internal static class CborProtocol
     public static byte[] SerializeError(AwsServiceException error) =>
         Serialize(new JsonObject { ["__type"] = error.Code, ["message"] = error.Message });
 
-    private static JsonNode? ReadNode(CborReader reader)
+    /// <summary>Reads one item; <paramref name="depth"/> counts enclosing maps, arrays and tags (limited before recursing).</summary>
+    private static JsonNode? ReadNode(CborReader reader, int depth)
     {
+        if (depth >= RequestLimits.MaxDepth)
+        {
+            throw new AwsServiceException("SerializationException", $"Malformed CBOR request: nested deeper than {RequestLimits.MaxDepth} levels.");
+        }
+
         switch (reader.PeekState())
         {
             case CborReaderState.StartMap:
@@ -53,7 +68,7 @@ internal static class CborProtocol
                 while (reader.PeekState() != CborReaderState.EndMap)
                 {
                     var key = reader.ReadTextString();
-                    obj[key] = ReadNode(reader);
+                    obj[key] = ReadNode(reader, depth + 1);
                 }
 
                 reader.ReadEndMap();
@@ -66,7 +81,7 @@ internal static class CborProtocol
                 reader.ReadStartArray();
                 while (reader.PeekState() != CborReaderState.EndArray)
                 {
-                    array.Add(ReadNode(reader));
+                    array.Add(ReadNode(reader, depth + 1));
                 }
 
                 reader.ReadEndArray();
@@ -92,10 +107,16 @@ internal static class CborProtocol
             case CborReaderState.Tag:
             {
                 var tag = reader.ReadTag();
-                var inner = ReadNode(reader);
+                var inner = ReadNode(reader, depth + 1);
                 if (tag == CborTag.UnixTimeSeconds && inner is JsonValue seconds && seconds.GetValueKind() == JsonValueKind.Number)
                 {
-                    return AwsValues.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds.GetValue<double>() * 1000)));
+                    var value = seconds.GetValue<double>();
+                    if (!AwsValues.IsEpochSeconds(value))
+                    {
+                        throw new AwsServiceException("SerializationException", $"Timestamp {value.ToString(CultureInfo.InvariantCulture)} is out of range: epoch seconds between 0 and 253402300799.");
+                    }
+
+                    return AwsValues.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds((long)(value * 1000)));
                 }
 
                 return inner;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.LocalEcs.Hosting;
 
 namespace EcsBuildTasks.LocalEcs.Protocols;
 
@@ -18,9 +19,16 @@ internal static class JsonProtocol
             return [];
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            // JsonNode only decodes strings when they are read: check the whole body now, not in the middle of a handler.
+            throw new AwsServiceException("SerializationException", "The request body is not valid UTF-8.");
+        }
+
         try
         {
-            return JsonNode.Parse(body) as JsonObject ?? throw new AwsServiceException("SerializationException", "Request body must be a JSON object.");
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject
+                ?? throw new AwsServiceException("SerializationException", "Request body must be a JSON object.");
         }
         catch (JsonException e)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
+using EcsBuildTasks.LocalEcs.Hosting;
 
 namespace EcsBuildTasks.LocalEcs.Protocols;
 
@@ -13,62 +14,98 @@ namespace EcsBuildTasks.LocalEcs.Protocols;
 /// </summary>
 internal static class QueryProtocol
 {
-    /// <summary>Turns form parameters into a tree: numbered segments become arrays, <c>member</c> markers vanish.</summary>
+    /// <summary>
+    /// Decodes <c>application/x-www-form-urlencoded</c> pairs (a form body or a query string), strictly: invalid UTF-8
+    /// after percent-decoding is a malformed request, not a replacement character. At most
+    /// <see cref="RequestLimits.MaxQueryParameters"/> pairs.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> ParseForm(ReadOnlySpan<byte> form)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        while (!form.IsEmpty)
+        {
+            var amp = form.IndexOf((byte)'&');
+            var pair = amp < 0 ? form : form[..amp];
+            form = amp < 0 ? [] : form[(amp + 1)..];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            if (pairs.Count >= RequestLimits.MaxQueryParameters)
+            {
+                throw Malformed($"A request may have at most {RequestLimits.MaxQueryParameters} parameters.");
+            }
+
+            var equals = pair.IndexOf((byte)'=');
+            var key = Decode(equals < 0 ? pair : pair[..equals]);
+            var value = equals < 0 ? string.Empty : Decode(pair[(equals + 1)..]);
+            pairs.Add(new KeyValuePair<string, string>(key, value));
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// Turns form parameters into a tree: numbered segments become arrays (ordered by number, gaps closed), <c>member</c>
+    /// markers vanish. Names are limited to <see cref="RequestLimits.MaxDepth"/> segments and list numbers to
+    /// <see cref="RequestLimits.MaxQueryListIndex"/>; lists are sparse while parsing, so <c>member.20000000</c> costs one
+    /// entry, not twenty million.
+    /// </summary>
     public static JsonObject ParseParameters(IEnumerable<KeyValuePair<string, string>> parameters)
     {
-        var root = new JsonObject();
+        var root = new QueryNode();
         foreach (var (key, value) in parameters)
         {
             var segments = key.Split('.').Where(s => s is not "member").ToArray();
-            JsonNode current = root;
+            if (segments.Length > RequestLimits.MaxDepth)
+            {
+                throw Malformed($"Parameter name '{Shorten(key)}' is nested deeper than {RequestLimits.MaxDepth} levels.");
+            }
+
+            var current = root;
             for (var i = 0; i < segments.Length; i++)
             {
+                var segment = segments[i];
                 var last = i == segments.Length - 1;
-                var nextIsIndex = !last && IsIndex(segments[i + 1]);
-                JsonNode? Create() => nextIsIndex ? new JsonArray() : new JsonObject();
-                if (current is JsonObject obj)
+                if (current.Items is not null || (current.Members is null && IsIndex(segment)))
                 {
-                    if (last)
+                    if (!IsIndex(segment))
                     {
-                        obj[segments[i]] = value;
                         break;
                     }
 
-                    if (obj[segments[i]] is not (JsonObject or JsonArray))
+                    var index = segment.Length > 9 ? int.MaxValue : int.Parse(segment, CultureInfo.InvariantCulture);
+                    if (index is < 1 or > RequestLimits.MaxQueryListIndex)
                     {
-                        obj[segments[i]] = Create();
+                        throw Malformed($"List index {Shorten(segment)} in parameter '{Shorten(key)}' is out of range: list members are numbered from 1 to at most {RequestLimits.MaxQueryListIndex}.");
                     }
 
-                    current = obj[segments[i]]!;
-                }
-                else if (current is JsonArray array && IsIndex(segments[i]))
-                {
-                    var index = int.Parse(segments[i], CultureInfo.InvariantCulture) - 1;
-                    while (array.Count <= index)
-                    {
-                        array.Add(null);
-                    }
-
-                    if (last)
-                    {
-                        array[index] = value;
-                        break;
-                    }
-
-                    array[index] ??= Create();
-                    current = array[index]!;
+                    current.Items ??= [];
+                    current.Members = null;
+                    current = current.Items.TryGetValue(index, out var item) ? item : current.Items[index] = new QueryNode();
                 }
                 else
                 {
-                    break;
+                    current.Members ??= new Dictionary<string, QueryNode>(StringComparer.Ordinal);
+                    current = current.Members.TryGetValue(segment, out var member) ? member : current.Members[segment] = new QueryNode();
+                }
+
+                if (last)
+                {
+                    current.Value = value;
+                    current.Members = null;
+                    current.Items = null;
+                }
+                else
+                {
+                    current.Value = null;
                 }
             }
         }
 
-        RemoveHoles(root);
-        return root;
+        return root.ToJson() as JsonObject ?? [];
     }
-
     public static byte[] Response(string action, string xmlNamespace, JsonObject? result, string requestId)
     {
         return WriteDocument(writer =>
@@ -133,31 +170,88 @@ internal static class QueryProtocol
 
     private static bool IsIndex(string segment) => segment.Length > 0 && segment.All(char.IsAsciiDigit);
 
-    private static void RemoveHoles(JsonNode? node)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string Decode(ReadOnlySpan<byte> encoded)
     {
-        switch (node)
+        var bytes = new byte[encoded.Length];
+        var length = 0;
+        for (var i = 0; i < encoded.Length; i++)
         {
-            case JsonObject obj:
-                foreach (var (_, value) in obj)
+            var b = encoded[i];
+            if (b == (byte)'+')
+            {
+                bytes[length++] = (byte)' ';
+            }
+            else if (b == (byte)'%' && i + 2 < encoded.Length && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]))
+            {
+                bytes[length++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                bytes[length++] = b;
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Malformed("The request is not valid UTF-8 once percent-decoded.");
+        }
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    private static AwsServiceException Malformed(string message) => new("MalformedQueryString", message);
+
+    /// <summary>A parameter tree under construction: a value, named members, or numbered items (kept sparse).</summary>
+    private sealed class QueryNode
+    {
+        public string? Value { get; set; }
+
+        public Dictionary<string, QueryNode>? Members { get; set; }
+
+        public SortedDictionary<int, QueryNode>? Items { get; set; }
+
+        public JsonNode? ToJson()
+        {
+            if (Items is not null)
+            {
+                var array = new JsonArray();
+                foreach (var item in Items.Values)
                 {
-                    RemoveHoles(value);
+                    if (item.ToJson() is { } node)
+                    {
+                        array.Add(node);
+                    }
                 }
 
-                break;
-            case JsonArray array:
-                for (var i = array.Count - 1; i >= 0; i--)
+                return array;
+            }
+
+            if (Members is not null)
+            {
+                var obj = new JsonObject();
+                foreach (var (name, member) in Members)
                 {
-                    if (array[i] is null)
+                    if (member.ToJson() is { } node)
                     {
-                        array.RemoveAt(i);
-                    }
-                    else
-                    {
-                        RemoveHoles(array[i]);
+                        obj[name] = node;
                     }
                 }
 
-                break;
+                return obj;
+            }
+
+            return Value is null ? null : JsonValue.Create(Value);
         }
     }
 

@@ -1,36 +1,48 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using EcsBuildTasks.LocalEcs.State;
 
 namespace EcsBuildTasks.LocalEcs.Registry;
 
 /// <summary>
-/// Content-addressed storage for registry blobs and manifests (<c>sha256:…</c>), in memory and, with a state file, in
-/// <c>&lt;state-file&gt;.blobs/sha256/</c> so images survive restarts. Which repository holds which blob is state, not here.
+/// Content-addressed storage for registry blobs and manifests (<c>sha256:…</c>), always on disk: in
+/// <c>&lt;state-file&gt;.blobs/sha256/</c> so images survive restarts, or without a state file in a temporary folder
+/// deleted at shutdown. Layers are streamed to disk as they arrive (<see cref="BeginUpload"/>) and read back as streams,
+/// so a pushed gigabyte never sits in memory; small blobs (manifests, configs) are also cached in memory. Which
+/// repository holds which blob is state, not here.
 /// </summary>
-internal sealed class BlobStore
+internal sealed class BlobStore : IDisposable
 {
     private const int MemoryCacheLimit = 4 * 1024 * 1024;
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
     private readonly ConcurrentDictionary<string, byte[]> memory = new(StringComparer.Ordinal);
-    private readonly string? directory;
+    private readonly string directory;
+    private readonly bool temporary;
 
     public BlobStore(string? directory)
     {
-        this.directory = directory;
-        if (directory is not null)
+        temporary = directory is null;
+        this.directory = directory ?? Path.Combine(Path.GetTempPath(), "localecs-blobs-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(this.directory, "sha256"));
+        Directory.CreateDirectory(UploadDirectory);
+        foreach (var abandoned in Directory.EnumerateFiles(UploadDirectory))
         {
-            Directory.CreateDirectory(Path.Combine(directory, "sha256"));
+            // Uploads in progress when LocalEcs stopped cannot be resumed (their sessions were in memory).
+            File.Delete(abandoned);
         }
     }
 
-    public static string DigestOf(ReadOnlySpan<byte> data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
+    /// <summary>Where uploads in progress are written.</summary>
+    public string UploadDirectory => Path.Combine(directory, "uploads");
 
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    public static string DigestOf(ReadOnlySpan<byte> data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
 
     public static bool IsDigest(string value) =>
         value.StartsWith("sha256:", StringComparison.Ordinal) && value.Length == 71 && !value.AsSpan(7).ContainsAnyExcept(LowerHex);
 
     public bool Exists(string digest) => memory.ContainsKey(digest) || (PathOf(digest) is { } p && File.Exists(p));
 
+    /// <summary>A small blob's bytes (a manifest, a config); null when absent. Use <see cref="OpenRead"/> for layers.</summary>
     public byte[]? Get(string digest)
     {
         if (memory.TryGetValue(digest, out var data))
@@ -40,6 +52,20 @@ internal sealed class BlobStore
 
         var path = PathOf(digest);
         return path is not null && File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    /// <summary>A blob's content as a stream (from disk for large blobs); null when absent.</summary>
+    public Stream? OpenRead(string digest)
+    {
+        if (memory.TryGetValue(digest, out var data))
+        {
+            return new MemoryStream(data, writable: false);
+        }
+
+        var path = PathOf(digest);
+        return path is not null && File.Exists(path)
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, useAsync: true)
+            : null;
     }
 
     public long? Size(string digest)
@@ -53,24 +79,18 @@ internal sealed class BlobStore
         return path is not null && File.Exists(path) ? new FileInfo(path).Length : null;
     }
 
-    /// <summary>Stores <paramref name="data"/> and returns its digest.</summary>
+    /// <summary>Stores <paramref name="data"/> durably and returns its digest.</summary>
     public string Put(byte[] data)
     {
         var digest = DigestOf(data);
-        if (Exists(digest))
+        if (!Exists(digest))
         {
-            return digest;
+            var upload = BeginUpload();
+            File.WriteAllBytes(upload, data);
+            Commit(upload, digest);
         }
 
-        var path = PathOf(digest);
-        if (path is not null)
-        {
-            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllBytes(temporary, data);
-            File.Move(temporary, path, overwrite: true);
-        }
-
-        if (path is null || data.Length <= MemoryCacheLimit)
+        if (data.Length <= MemoryCacheLimit)
         {
             memory[digest] = data;
         }
@@ -78,18 +98,68 @@ internal sealed class BlobStore
         return digest;
     }
 
+    /// <summary>A new file to stream an upload into; <see cref="Commit"/> or <see cref="Discard"/> it.</summary>
+    public string BeginUpload() => Path.Combine(UploadDirectory, Guid.NewGuid().ToString("N"));
+
+    /// <summary>Moves a complete upload whose content has <paramref name="digest"/> into place, flushed to disk first.</summary>
+    public void Commit(string upload, string digest)
+    {
+        var path = PathOf(digest) ?? throw new ArgumentException($"Not a sha256 digest: {digest}", nameof(digest));
+        if (!temporary)
+        {
+            // The manifest that refers to this blob is acknowledged (and journaled) later: the blob must already be on disk.
+            using var stream = new FileStream(upload, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            stream.Flush(flushToDisk: true);
+        }
+
+        if (File.Exists(path))
+        {
+            File.Delete(upload);
+            return;
+        }
+
+        File.Move(upload, path, overwrite: true);
+        if (!temporary)
+        {
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    public static void Discard(string upload)
+    {
+        try
+        {
+            File.Delete(upload);
+        }
+        catch (IOException)
+        {
+            // Best effort: uploads left behind are deleted at the next start.
+        }
+    }
+
     public void Clear()
     {
         memory.Clear();
-        if (directory is not null)
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(directory, "sha256")))
         {
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(directory, "sha256")))
+            File.Delete(file);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (temporary)
+        {
+            try
             {
-                File.Delete(file);
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A reader still has a file open; the system's temporary folder cleaning takes it later.
             }
         }
     }
 
-    private string? PathOf(string digest) =>
-        directory is null || !IsDigest(digest) ? null : Path.Combine(directory, "sha256", digest[7..]);
+    private string? PathOf(string digest) => IsDigest(digest) ? Path.Combine(directory, "sha256", digest[7..]) : null;
 }

@@ -12,28 +12,32 @@ namespace EcsBuildTasks.LocalEcs.Registry;
 internal sealed class RegistryCredentials
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> passwords = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ExpiresAt, string? AccessKeyId)> passwords = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Issues a password. It is valid for <see cref="Lifetime"/> of real time (<paramref name="realNow"/>): with time
     /// compressed, 12 simulated hours would pass in minutes. The reported expiry is simulated time, so it is never later
     /// than the real one and clients refresh in time.
     /// </summary>
-    public (string Password, DateTimeOffset ExpiresAt) Issue(DateTimeOffset simulatedNow, DateTimeOffset realNow)
+    /// <param name="accessKeyId">Whose token it is: registry requests made with it are authorised as that access key's, as ECR does.</param>
+    public (string Password, DateTimeOffset ExpiresAt) Issue(DateTimeOffset simulatedNow, DateTimeOffset realNow, string? accessKeyId = null)
     {
         var password = "localecs-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        passwords[password] = realNow + Lifetime;
+        passwords[password] = (realNow + Lifetime, accessKeyId);
         return (password, simulatedNow + Lifetime);
     }
 
     public static string Encode(string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:" + password));
 
     /// <summary>Checks a Basic authorization header value (<c>Basic base64(AWS:password)</c>) at real time <paramref name="realNow"/>.</summary>
-    public bool IsValid(string? authorization, DateTimeOffset realNow)
+    public bool IsValid(string? authorization, DateTimeOffset realNow) => Owner(authorization, realNow).Valid;
+
+    /// <summary>Whether a Basic authorization is valid at <paramref name="realNow"/>, and the access key that obtained its token.</summary>
+    public (bool Valid, string? AccessKeyId) Owner(string? authorization, DateTimeOffset realNow)
     {
         if (authorization is null || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return (false, null);
         }
 
         string decoded;
@@ -43,14 +47,13 @@ internal sealed class RegistryCredentials
         }
         catch (FormatException)
         {
-            return false;
+            return (false, null);
         }
 
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0
-            && decoded[..colon] == "AWS"
-            && passwords.TryGetValue(decoded[(colon + 1)..], out var expiresAt)
-            && expiresAt > realNow;
+        return colon > 0 && decoded[..colon] == "AWS" && passwords.TryGetValue(decoded[(colon + 1)..], out var issued) && issued.ExpiresAt > realNow
+            ? (true, issued.AccessKeyId)
+            : (false, null);
     }
 
     public void Clear() => passwords.Clear();

@@ -83,6 +83,12 @@ internal sealed class RegistryEndpoints
             return;
         }
 
+        if (RegistryDenial(context, name, kind, reference) is { } denial)
+        {
+            await ErrorAsync(context, StatusCodes.Status403Forbidden, "DENIED", denial);
+            return;
+        }
+
         switch (kind)
         {
             case "tags":
@@ -98,6 +104,35 @@ internal sealed class RegistryEndpoints
                 await UploadAsync(context, name, reference);
                 break;
         }
+    }
+
+    /// <summary>
+    /// ECR authorises each registry request for the identity that obtained the token (push: InitiateLayerUpload,
+    /// UploadLayerPart, CompleteLayerUpload, PutImage; pull: BatchGetImage, GetDownloadUrlForLayer); reads of the
+    /// built-in base image need nothing, with or without a token.
+    /// </summary>
+    private string? RegistryDenial(HttpContext context, string name, string kind, string? reference)
+    {
+        if (name == BaseImage.Repository && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            // The built-in base image stands in for a public registry (mcr.microsoft.com): no IAM policy names it.
+            return null;
+        }
+
+        var (valid, accessKeyId) = runtime.Credentials.Owner(context.Request.Headers.Authorization.ToString(), runtime.RealTime.GetUtcNow());
+        var actions = Iam.Authorization.Tables.EcrActions.Registry(kind, context.Request.Method, reference is not null, context.Request.Query.ContainsKey("digest"));
+        if (!valid || actions.Length == 0)
+        {
+            return null;
+        }
+
+        string? arn;
+        lock (runtime.State.Sync)
+        {
+            arn = runtime.State.Repositories.GetValueOrDefault(name)?.Arn;
+        }
+
+        return arn is null ? null : runtime.Authorizer.AuthorizeRegistry(accessKeyId, actions, arn, runtime.State, runtime.Clock.Now);
     }
 
     /// <summary>Splits <c>name/…/manifests/ref</c>, <c>name/blobs/digest</c>, <c>name/blobs/uploads/[id]</c>, <c>name/tags/list</c>.</summary>
@@ -186,7 +221,7 @@ internal sealed class RegistryEndpoints
 
         if (HttpMethods.IsDelete(request.Method))
         {
-            runtime.Store.MarkDirty();
+            await runtime.PersistAsync();
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             return;
         }
@@ -204,7 +239,17 @@ internal sealed class RegistryEndpoints
 
     private async Task PutManifestAsync(HttpContext context, string name, string reference)
     {
-        var bytes = await ReadAllAsync(context.Request.Body);
+        byte[] bytes;
+        try
+        {
+            bytes = await RequestLimits.ReadBodyAsync(context.Request, RequestLimits.ManifestBytes, context.RequestAborted);
+        }
+        catch (RequestTooLargeException e)
+        {
+            await TooLargeAsync(context, e);
+            return;
+        }
+
         var digest = BlobStore.DigestOf(bytes);
         if (BlobStore.IsDigest(reference) && reference != digest)
         {
@@ -215,7 +260,12 @@ internal sealed class RegistryEndpoints
         JsonObject manifest;
         try
         {
-            manifest = JsonNode.Parse(bytes) as JsonObject ?? throw new JsonException("not an object");
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                throw new JsonException("not valid UTF-8");
+            }
+
+            manifest = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth }) as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException e)
         {
@@ -275,7 +325,7 @@ internal sealed class RegistryEndpoints
             return;
         }
 
-        runtime.Store.MarkDirty();
+        await runtime.PersistAsync();
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = $"/v2/{name}/manifests/{digest}";
         context.Response.Headers["Docker-Content-Digest"] = digest;
@@ -303,9 +353,9 @@ internal sealed class RegistryEndpoints
             return;
         }
 
-        var bytes = Blobs.Get(digest)!;
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes);
+        await using var content = Blobs.OpenRead(digest)!;
+        context.Response.ContentLength = content.Length;
+        await content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     private async Task UploadAsync(HttpContext context, string name, string? uploadId)
@@ -323,27 +373,33 @@ internal sealed class RegistryEndpoints
             var from = request.Query["from"].ToString();
             if (mount.Length > 0 && TryMount(name, mount, from))
             {
-                runtime.Store.MarkDirty();
+                await runtime.PersistAsync();
                 context.Response.StatusCode = StatusCodes.Status201Created;
                 context.Response.Headers.Location = $"/v2/{name}/blobs/{mount}";
                 context.Response.Headers["Docker-Content-Digest"] = mount;
                 return;
             }
 
+            var session = new UploadSession(name, runtime.RealTime.GetUtcNow(), Blobs.BeginUpload());
             var monolithicDigest = request.Query["digest"].ToString();
             if (monolithicDigest.Length > 0)
             {
-                await CompleteAsync(context, name, new UploadSession(name, runtime.RealTime.GetUtcNow()), monolithicDigest, await ReadAllAsync(request.Body));
+                if (await AppendAsync(context, session))
+                {
+                    await CompleteAsync(context, name, session, monolithicDigest);
+                }
+
                 return;
             }
 
-            var session = new UploadSession(name, runtime.RealTime.GetUtcNow());
+            File.Create(session.File).Dispose();
             lock (uploadsGate)
             {
                 // Clients that give up leave their uploads behind; forget those after a day.
                 foreach (var abandoned in uploads.Values.Where(u => runtime.RealTime.GetUtcNow() - u.StartedAt > TimeSpan.FromDays(1)).ToList())
                 {
                     uploads.Remove(abandoned.Id);
+                    abandoned.Discard();
                 }
 
                 uploads[session.Id] = session;
@@ -374,16 +430,11 @@ internal sealed class RegistryEndpoints
 
         if (HttpMethods.IsDelete(request.Method))
         {
-            lock (uploadsGate)
-            {
-                uploads.Remove(uploadId);
-            }
-
+            Forget(upload);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
 
-        var chunk = await ReadAllAsync(request.Body);
         if (HttpMethods.IsPatch(request.Method))
         {
             var range = request.Headers.ContentRange.ToString();
@@ -394,23 +445,97 @@ internal sealed class RegistryEndpoints
                 return;
             }
 
-            upload.Append(chunk);
-            AcceptedUpload(context, name, upload);
+            if (await AppendAsync(context, upload))
+            {
+                AcceptedUpload(context, name, upload);
+            }
+
             return;
         }
 
         if (HttpMethods.IsPut(request.Method))
         {
-            lock (uploadsGate)
+            if (await AppendAsync(context, upload))
             {
-                uploads.Remove(uploadId);
+                Forget(upload, discard: false);
+                await CompleteAsync(context, name, upload, request.Query["digest"].ToString());
             }
 
-            await CompleteAsync(context, name, upload, request.Query["digest"].ToString(), chunk);
             return;
         }
 
         await ErrorAsync(context, StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", "unsupported upload method");
+    }
+
+    /// <summary>
+    /// Streams the request body onto the upload's file, hashing it on the way; no more than
+    /// <see cref="RequestLimits.BlobBytes"/> in all. On failure (too large, the client gone) the upload is forgotten and
+    /// false returned, with the answer written when there is still someone to answer.
+    /// </summary>
+    private async Task<bool> AppendAsync(HttpContext context, UploadSession upload)
+    {
+        await upload.Gate.WaitAsync(context.RequestAborted);
+        try
+        {
+            RequestLimits.Limit(context.Request, RequestLimits.BlobBytes - upload.Length);
+            await using var file = new FileStream(upload.File, FileMode.Append, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                int read;
+                while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                {
+                    if (upload.Length + read > RequestLimits.BlobBytes)
+                    {
+                        throw new RequestTooLargeException(RequestLimits.BlobBytes, null);
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                    upload.Add(buffer.AsSpan(0, read));
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            return true;
+        }
+        catch (RequestTooLargeException e)
+        {
+            Forget(upload);
+            await TooLargeAsync(context, e);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            // The client went away or sent a broken body (Kestrel's own limit included): this upload cannot go on.
+            Forget(upload);
+            if (e is BadHttpRequestException bad && !context.Response.HasStarted)
+            {
+                context.Response.Headers.Connection = "close";
+                await ErrorAsync(context, bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "SIZE_INVALID" : "BLOB_UPLOAD_INVALID", bad.Message);
+            }
+
+            return false;
+        }
+        finally
+        {
+            upload.Gate.Release();
+        }
+    }
+
+    private void Forget(UploadSession upload, bool discard = true)
+    {
+        lock (uploadsGate)
+        {
+            uploads.Remove(upload.Id);
+        }
+
+        if (discard)
+        {
+            upload.Discard();
+        }
     }
 
     private bool TryMount(string name, string digest, string from)
@@ -429,27 +554,32 @@ internal sealed class RegistryEndpoints
         }
     }
 
-    private async Task CompleteAsync(HttpContext context, string name, UploadSession upload, string digest, byte[] lastChunk)
+    private async Task CompleteAsync(HttpContext context, string name, UploadSession upload, string digest)
     {
-        upload.Append(lastChunk);
-        var data = upload.ToArray();
-        var actual = BlobStore.DigestOf(data);
+        var actual = upload.Digest();
         if (digest.Length == 0 || actual != digest)
         {
+            upload.Discard();
             await ErrorAsync(context, StatusCodes.Status400BadRequest, "DIGEST_INVALID", $"provided digest did not match uploaded content (got {actual})");
             return;
         }
 
-        Blobs.Put(data);
+        Blobs.Commit(upload.File, digest);
         lock (runtime.State.Sync)
         {
             runtime.State.Repositories[name].Blobs.Add(digest);
         }
 
-        runtime.Store.MarkDirty();
+        await runtime.PersistAsync();
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = $"/v2/{name}/blobs/{digest}";
         context.Response.Headers["Docker-Content-Digest"] = digest;
+    }
+
+    private static Task TooLargeAsync(HttpContext context, RequestTooLargeException e)
+    {
+        context.Response.Headers.Connection = "close";
+        return ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "SIZE_INVALID", e.Message);
     }
 
     private static void AcceptedUpload(HttpContext context, string name, UploadSession upload)
@@ -497,17 +627,10 @@ internal sealed class RegistryEndpoints
         }
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream body)
+    /// <summary>An upload in progress: a file that grows with each chunk, and the running SHA-256 of what it holds.</summary>
+    private sealed class UploadSession(string repository, DateTimeOffset startedAt, string file)
     {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
-
-    /// <summary>An upload in progress; chunks are kept as received and joined once the client commits the blob.</summary>
-    private sealed class UploadSession(string repository, DateTimeOffset startedAt)
-    {
-        private readonly List<byte[]> chunks = [];
+        private readonly System.Security.Cryptography.IncrementalHash hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         private long length;
 
         public string Id { get; } = Guid.NewGuid().ToString();
@@ -516,40 +639,21 @@ internal sealed class RegistryEndpoints
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
-        public long Length
+        public string File { get; } = file;
+
+        /// <summary>One chunk at a time: PATCHes of one upload are appended in order.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public long Length => Interlocked.Read(ref length);
+
+        public void Add(ReadOnlySpan<byte> chunk)
         {
-            get
-            {
-                lock (chunks)
-                {
-                    return length;
-                }
-            }
+            hash.AppendData(chunk);
+            Interlocked.Add(ref length, chunk.Length);
         }
 
-        public void Append(byte[] chunk)
-        {
-            lock (chunks)
-            {
-                chunks.Add(chunk);
-                length += chunk.Length;
-            }
-        }
+        public string Digest() => "sha256:" + Convert.ToHexStringLower(hash.GetCurrentHash());
 
-        public byte[] ToArray()
-        {
-            lock (chunks)
-            {
-                var result = new byte[length];
-                var offset = 0;
-                foreach (var chunk in chunks)
-                {
-                    chunk.CopyTo(result, offset);
-                    offset += chunk.Length;
-                }
-
-                return result;
-            }
-        }
+        public void Discard() => BlobStore.Discard(File);
     }
 }

@@ -11,11 +11,13 @@ internal static class ContainerInstances
 {
     public static void Synchronize(SimulationContext context, EcsCluster cluster)
     {
+        // Instances of capacity providers are kept by CapacityProviderInstances; these are the cluster's plain ones.
         var wanted = context.Runtime.ContainerInstanceCount(cluster.Arn);
         var subnets = context.Region.Ec2.Subnets.Where(s => s.DefaultForAz).ToList();
-        while (cluster.ContainerInstances.Count < wanted && subnets.Count > 0)
+        int Plain() => cluster.ContainerInstances.Count(i => i.CapacityProviderName is null);
+        while (Plain() < wanted && subnets.Count > 0)
         {
-            var subnet = subnets[cluster.ContainerInstances.Count % subnets.Count];
+            var subnet = subnets[Plain() % subnets.Count];
             var id = Ids.Hex32();
             cluster.ContainerInstances.Add(new ContainerInstanceRecord
             {
@@ -29,10 +31,10 @@ internal static class ContainerInstances
             });
         }
 
-        while (cluster.ContainerInstances.Count > wanted)
+        while (Plain() > wanted)
         {
-            var removed = cluster.ContainerInstances[^1];
-            cluster.ContainerInstances.RemoveAt(cluster.ContainerInstances.Count - 1);
+            var removed = cluster.ContainerInstances.Last(i => i.CapacityProviderName is null);
+            cluster.ContainerInstances.Remove(removed);
             foreach (var task in cluster.Tasks.Values.Where(t => t.ContainerInstanceArn == removed.Arn))
             {
                 TaskRunner.Stop(context, cluster, task, "Container instance was deregistered.", "InfrastructureHealth", failure: false);

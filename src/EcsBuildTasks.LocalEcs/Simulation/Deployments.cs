@@ -25,6 +25,8 @@ internal static class Deployments
     {
         var now = context.Now;
         var revision = CreateRevision(context, cluster, service);
+        revision.Simulate = service.NextRevisionSimulate;
+        service.NextRevisionSimulate = null;
         service.Revisions.Add(revision);
 
         foreach (var previous in service.ServiceDeployments.Where(d => InProgressStatuses.Contains(d.Status)))

@@ -187,11 +187,17 @@ internal static class ServiceScheduler
             return;
         }
 
+        if (TaskRoles.LaunchFailure(context, definition.Definition) is { } roleFailure)
+        {
+            ReportLaunchFailure(context, service, roleFailure);
+            return;
+        }
+
         var launchType = deployment.LaunchType ?? "FARGATE";
         var instances = new List<ContainerInstanceRecord?>();
         if (launchType != "FARGATE")
         {
-            if (cluster.ContainerInstances.Count == 0)
+            if (!cluster.ContainerInstances.Any(i => i.Status == "ACTIVE"))
             {
                 ReportPlacementFailure(context, service);
                 return;
@@ -200,7 +206,7 @@ internal static class ServiceScheduler
             if (service.SchedulingStrategy == "DAEMON")
             {
                 var occupied = tasks.Where(t => t.DeploymentId == deployment.Id && t.DesiredStatus == "RUNNING").Select(t => t.ContainerInstanceArn).ToHashSet(StringComparer.Ordinal);
-                instances.AddRange(cluster.ContainerInstances.Where(i => !occupied.Contains(i.Arn)).Take(count));
+                instances.AddRange(cluster.ContainerInstances.Where(i => i.Status == "ACTIVE" && !occupied.Contains(i.Arn)).Take(count));
                 count = instances.Count;
             }
         }
@@ -223,6 +229,7 @@ internal static class ServiceScheduler
                 EnableExecuteCommand = service.EnableExecuteCommand,
                 Instance = i < instances.Count ? instances[i] : null,
                 Images = revision.ContainerImages,
+                Simulate = revision.Simulate,
             };
             tasks.Add(TaskRunner.Launch(context, cluster, spec));
         }
@@ -276,6 +283,19 @@ internal static class ServiceScheduler
 
         service.PlacementFailureReportedAt = context.Now;
         ServiceEvents.Add(service, $"(service {service.Name}) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster.", context.Now);
+    }
+
+    /// <summary>A task ECS cannot launch (a role it cannot assume): reported as ECS does, at most every ten minutes.</summary>
+    private static void ReportLaunchFailure(SimulationContext context, EcsService service, string error)
+    {
+        // Shares the placement failure's pacing: both say the service cannot start tasks.
+        if (service.PlacementFailureReportedAt is { } at && context.Now - at < TimeSpan.FromMinutes(10))
+        {
+            return;
+        }
+
+        service.PlacementFailureReportedAt = context.Now;
+        ServiceEvents.Add(service, $"(service {service.Name}) failed to launch a task with (error {error}).", context.Now);
     }
 
     /// <summary>ECS replaces service tasks that fail container health checks or, after the grace period, ELB health checks.</summary>

@@ -111,6 +111,7 @@ internal sealed partial class SimulationEngine : IDisposable
             foreach (var region in state.Regions.Values)
             {
                 var context = new SimulationContext(runtime, region, now, wake);
+                active |= CapacityProviderInstances.Step(context);
                 foreach (var cluster in region.Clusters.Values)
                 {
                     if (cluster.Status != "ACTIVE")
@@ -120,11 +121,15 @@ internal sealed partial class SimulationEngine : IDisposable
 
                     ContainerInstances.Synchronize(context, cluster);
                     active |= ServiceScheduler.Step(context, cluster);
+                    active |= Daemons.Step(context, cluster);
                     active |= TaskRunner.StepAll(context, cluster);
+                    active |= ExpressGateways.Step(context, cluster);
                 }
 
                 active |= LoadBalancing.Step(context);
             }
+
+            runtime.History.Observe(state, now);
         }
 
         if (active)

@@ -41,6 +41,9 @@ internal sealed class LaunchSpec
 
     /// <summary>Digests resolved when the deployment started (ECS's software version consistency), by container name.</summary>
     public IReadOnlyList<ContainerImageRecord>? Images { get; init; }
+
+    /// <summary>A <c>LOCALECS_SIMULATE</c> value injected into the revision through the control API, on top of the containers' own.</summary>
+    public string? Simulate { get; init; }
 }
 
 /// <summary>
@@ -88,6 +91,7 @@ internal static class TaskRunner
         if (spec.LaunchType != "FARGATE")
         {
             var instance = spec.Instance ?? cluster.ContainerInstances
+                .Where(i => i.Status == "ACTIVE")
                 .OrderBy(i => cluster.Tasks.Values.Count(t => t.ContainerInstanceArn == i.Arn && t.LastStatus != "STOPPED"))
                 .FirstOrDefault();
             if (instance is not null)
@@ -167,6 +171,8 @@ internal static class TaskRunner
 
             task.Containers.Add(container);
         }
+
+        ApplyBehaviour(task.Behaviour, spec.Simulate);
 
         task.Cpu = definition.Str("cpu") ?? task.Containers.Sum(c => int.Parse(c.Cpu ?? "0", CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);
         task.Memory = definition.Str("memory") ?? task.Containers.Sum(c => int.Parse(c.Memory ?? c.MemoryReservation ?? "0", CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);
@@ -293,6 +299,9 @@ internal static class TaskRunner
                 task.PullStartedAt = context.Now;
                 MoveTo(task, "PENDING", context, TimeSpan.FromSeconds(4));
                 break;
+            case "PENDING" when Daemons.HoldsStart(cluster, task):
+                // The instance's daemon tasks start first; their own progress wakes the simulation.
+                break;
             case "PENDING":
                 Pull(context, cluster, task);
                 break;
@@ -358,9 +367,11 @@ internal static class TaskRunner
             return;
         }
 
+        // The agent fetches registry credentials and secrets before it pulls any image.
+        var secretsFailure = SecretsFailure(context, task);
         foreach (var container in task.Containers)
         {
-            var failure = PullFailure(context, task, container) ?? SimulatedLogs.Prepare(context, task, container);
+            var failure = secretsFailure ?? PullFailure(context, task, container) ?? SimulatedLogs.Prepare(context, task, container);
             if (failure is not null)
             {
                 foreach (var c in task.Containers)
@@ -398,6 +409,11 @@ internal static class TaskRunner
 
         MoveTo(task, "ACTIVATING", context, TimeSpan.FromSeconds(1));
     }
+
+    private static string? SecretsFailure(SimulationContext context, EcsTask task) =>
+        context.Region.TaskDefinitions.GetValueOrDefault(task.TaskDefinitionArn[(task.TaskDefinitionArn.LastIndexOf('/') + 1)..]) is { } definition
+            ? TaskSecrets.Failure(context, definition, task.Overrides?.Str("executionRoleArn") ?? definition.Definition.Str("executionRoleArn"))
+            : null;
 
     private static string? PullFailure(SimulationContext context, EcsTask task, TaskContainerRecord container)
     {

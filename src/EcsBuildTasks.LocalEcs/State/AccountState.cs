@@ -29,6 +29,12 @@ internal sealed class AccountState
     /// <summary>Results for Lambda lifecycle hooks by function ARN, set through the control API and applied to every invocation.</summary>
     public Dictionary<string, string> LambdaHookResults { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Route 53 hosted zones, record sets and changes: a global service, so account-wide.</summary>
+    public Route53State Route53 { get; set; } = new();
+
+    /// <summary>IAM roles; global, like IAM itself.</summary>
+    public IamState Iam { get; set; } = new();
+
     public RegionState Region(string name)
     {
         if (!Regions.TryGetValue(name, out var region))
@@ -65,6 +71,18 @@ internal sealed class RegionState
     public Dictionary<string, MetricAlarm> Alarms { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, LogGroup> LogGroups { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>ECS capacity providers (Managed Instances and Auto Scaling group ones) by name.</summary>
+    public Dictionary<string, CapacityProviderRecord> CapacityProviders { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Daemon task definitions by <c>family:revision</c>.</summary>
+    public Dictionary<string, DaemonTaskDefinitionRecord> DaemonTaskDefinitions { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, int> DaemonTaskDefinitionFamilyRevisions { get; set; } = new(StringComparer.Ordinal);
+
+    public SecretsManagerState SecretsManager { get; set; } = new();
+
+    public SsmState Ssm { get; set; } = new();
 }
 
 /// <summary>The fixed identity LocalEcs answers as.</summary>

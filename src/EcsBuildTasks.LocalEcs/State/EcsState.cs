@@ -28,6 +28,9 @@ internal sealed class EcsCluster
     public Dictionary<string, EcsTask> Tasks { get; set; } = new(StringComparer.Ordinal);
 
     public List<ContainerInstanceRecord> ContainerInstances { get; set; } = [];
+
+    /// <summary>Managed daemons (CreateDaemon) by name.</summary>
+    public Dictionary<string, DaemonRecord> Daemons { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A simulated EC2 container instance (for EC2 launch type and DAEMON services).</summary>
@@ -51,6 +54,15 @@ internal sealed class ContainerInstanceRecord
 
     /// <summary>Next dynamic host port (bridge mode with hostPort 0), from Docker's ephemeral range.</summary>
     public int NextHostPort { get; set; } = 32768;
+
+    /// <summary>The capacity provider that launched the instance; null for the cluster's plain instances (<c>--container-instances</c>).</summary>
+    public string? CapacityProviderName { get; set; }
+
+    /// <summary>When a REGISTERING instance finishes booting and registers.</summary>
+    public DateTimeOffset? ReadyAt { get; set; }
+
+    /// <summary>The daemon deployment (ARN) that drains the instance, or <c>daemon-task-failure</c>.</summary>
+    public string? DrainedBy { get; set; }
 }
 
 internal sealed class TaskDefinitionRecord
@@ -152,12 +164,18 @@ internal sealed class EcsService
 
     public List<TaskSetRecord> TaskSets { get; set; } = [];
 
+    /// <summary>The Express part of a service that CreateExpressGatewayService made (resourceManagementType ECS); null otherwise.</summary>
+    public ExpressGatewayRecord? Express { get; set; }
+
     /// <summary>True once the service reported a steady state and nothing changed since (so the event is written once).</summary>
     public bool SteadyStateReported { get; set; }
 
     public DateTimeOffset? DrainingSince { get; set; }
 
     public DateTimeOffset? PlacementFailureReportedAt { get; set; }
+
+    /// <summary><c>LOCALECS_SIMULATE</c> behaviour armed through the control API for the next revision this service deploys.</summary>
+    public string? NextRevisionSimulate { get; set; }
 }
 
 internal sealed class ServiceEventRecord
@@ -237,6 +255,9 @@ internal sealed class ServiceRevisionRecord
     public List<string> ResolvedTargetGroupArns { get; set; } = [];
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary><c>LOCALECS_SIMULATE</c> behaviour injected into every task of this revision (armed through the control API).</summary>
+    public string? Simulate { get; set; }
 }
 
 internal sealed class ContainerImageRecord
@@ -445,6 +466,11 @@ internal sealed class EcsTask
     public string? DeploymentId { get; set; }
 
     public string? TaskSetId { get; set; }
+
+    /// <summary>The managed daemon whose task this is, and the daemon revision it runs.</summary>
+    public string? DaemonName { get; set; }
+
+    public string? DaemonRevisionArn { get; set; }
 
     public string LaunchType { get; set; } = "FARGATE";
 

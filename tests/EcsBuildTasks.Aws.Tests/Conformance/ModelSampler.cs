@@ -12,11 +12,14 @@ internal sealed class ModelSampler
 {
     private readonly AwsModel model;
     private readonly int listLength;
+    private readonly Func<string, bool> excludedMember;
 
-    public ModelSampler(AwsModel model, int listLength = 2)
+    /// <param name="excludedMember">Members the official SDK leaves out of its model (EC2's DryRun): never sampled.</param>
+    public ModelSampler(AwsModel model, int listLength = 2, Func<string, bool>? excludedMember = null)
     {
         this.model = model;
         this.listLength = listLength;
+        this.excludedMember = excludedMember ?? (_ => false);
     }
 
     /// <summary>The sample timestamp, on the wire as epoch seconds with milliseconds.</summary>
@@ -43,6 +46,11 @@ internal sealed class ModelSampler
                 var result = new JsonObject();
                 foreach (var (name, target, member) in AwsModel.Members(shape))
                 {
+                    if (excludedMember(name))
+                    {
+                        continue;
+                    }
+
                     var value = Sample(target, name, path);
                     if (value is not null)
                     {
@@ -104,7 +112,7 @@ internal sealed class ModelSampler
                 return JsonValue.Create(NumberValue(shape));
             case "double":
             case "float":
-                return JsonValue.Create(NumberValue(shape) + 0.5);
+                return JsonValue.Create(DoubleValue(shape));
             case "boolean":
                 return JsonValue.Create(true);
             case "timestamp":
@@ -127,6 +135,14 @@ internal sealed class ModelSampler
         }
 
         return value.Length > max ? value[..max] : value;
+    }
+
+    /// <summary>A value with a fraction, inside the range (which fractional shapes state as 0.0..100.0, not integers).</summary>
+    private static double DoubleValue(JsonObject shape)
+    {
+        var min = (double?)shape["min"] ?? 1;
+        var max = (double?)shape["max"] ?? double.MaxValue;
+        return Math.Min(Math.Max(min, 2) + 0.5, max);
     }
 
     private static long NumberValue(JsonObject shape)

@@ -14,10 +14,17 @@ namespace EcsBuildTasks.Aws.Tests.Conformance;
 internal sealed class ObjectMapper
 {
     private readonly AwsModel model;
+    private readonly Func<string, string, string> propertyName;
+    private readonly Func<string, bool> excludedMember;
 
-    public ObjectMapper(AwsModel model)
+    /// <param name="propertyName">Shape and member name → property name: the official rule, unless the service's
+    /// official names say otherwise (EC2's <c>IpPermission.IpRanges</c> is <c>Ipv4Ranges</c>).</param>
+    /// <param name="excludedMember">Members the official SDK leaves out (EC2's DryRun): no property is expected.</param>
+    public ObjectMapper(AwsModel model, Func<string, string, string>? propertyName = null, Func<string, bool>? excludedMember = null)
     {
         this.model = model;
+        this.propertyName = propertyName ?? ((_, member) => PropertyName(member));
+        this.excludedMember = excludedMember ?? (_ => false);
     }
 
     public static string PropertyName(string member) => char.ToUpperInvariant(member[0]) + member[1..];
@@ -36,9 +43,9 @@ internal sealed class ObjectMapper
             case "structure":
             {
                 var instance = Activator.CreateInstance(target)!;
-                foreach (var (name, member, definition) in AwsModel.Members(shape))
+                foreach (var (name, member, definition) in AwsModel.Members(shape).Where(m => !excludedMember(m.Name)))
                 {
-                    var property = Property(target, name);
+                    var property = Property(target, shapeName, name);
                     property.SetValue(instance, FromJson(node[AwsModel.WireName(name, definition)], member, property.PropertyType));
                 }
 
@@ -105,9 +112,9 @@ internal sealed class ObjectMapper
             case "structure":
             {
                 var result = new JsonObject();
-                foreach (var (name, member, definition) in AwsModel.Members(shape))
+                foreach (var (name, member, definition) in AwsModel.Members(shape).Where(m => !excludedMember(m.Name)))
                 {
-                    var child = ToJson(Property(value.GetType(), name).GetValue(value), member);
+                    var child = ToJson(Property(value.GetType(), shapeName, name).GetValue(value), member);
                     if (child is not null)
                     {
                         result[AwsModel.WireName(name, definition)] = child;
@@ -153,9 +160,9 @@ internal sealed class ObjectMapper
         }
     }
 
-    private static PropertyInfo Property(Type type, string member) =>
-        type.GetProperty(PropertyName(member), BindingFlags.Public | BindingFlags.Instance)
-        ?? throw new AssertFailedException($"{type.Name} has no property {PropertyName(member)} for model member {member}");
+    private PropertyInfo Property(Type type, string shapeName, string member) =>
+        type.GetProperty(propertyName(shapeName, member), BindingFlags.Public | BindingFlags.Instance)
+        ?? throw new AssertFailedException($"{type.Name} has no property {propertyName(shapeName, member)} for model member {member}");
 
     /// <summary>Canonical text for comparing JSON documents whatever .NET types built them.</summary>
     public static string Canonical(JsonNode? node) => node is null ? "null" : JsonNode.Parse(node.ToJsonString())!.ToJsonString();

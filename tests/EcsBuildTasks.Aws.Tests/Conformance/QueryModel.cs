@@ -5,14 +5,36 @@ using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Conformance;
 
-/// <summary>The AWS Query protocol rules, written from botocore's serializer independently of the generator.</summary>
+/// <summary>
+/// The AWS Query protocol rules, written from botocore's serializer independently of the generator; and its EC2
+/// dialect (models with protocol <c>ec2</c>): a parameter is named by the member's queryName, else its locationName
+/// with the first letter upper-cased, else its name; lists are <c>Name.N</c> and an empty list sends nothing.
+/// </summary>
 internal sealed class QueryModel
 {
     private readonly AwsModel model;
+    private readonly bool ec2;
 
     public QueryModel(AwsModel model)
     {
         this.model = model;
+        ec2 = model.Protocol == "ec2";
+    }
+
+    /// <summary>The request parameter name of a member.</summary>
+    private string ParameterName(string memberName, JsonObject member)
+    {
+        if (!ec2)
+        {
+            return AwsModel.WireName(memberName, member);
+        }
+
+        if ((string?)member["queryName"] is { } queryName)
+        {
+            return queryName;
+        }
+
+        return (string?)member["locationName"] is { Length: > 0 } location ? char.ToUpperInvariant(location[0]) + location[1..] : memberName;
     }
 
     public static Dictionary<string, string> ParseForm(string body)
@@ -41,7 +63,8 @@ internal sealed class QueryModel
                 foreach (var (name, target, member) in AwsModel.Members(shape))
                 {
                     var wire = AwsModel.WireName(name, member);
-                    var child = Rebuild(target, key.Length == 0 ? wire : key + "." + wire, parameters, consumed, problems);
+                    var parameter = ParameterName(name, member);
+                    var child = Rebuild(target, key.Length == 0 ? parameter : key + "." + parameter, parameters, consumed, problems);
                     if (child is not null)
                     {
                         result[wire] = child;
@@ -50,6 +73,33 @@ internal sealed class QueryModel
 
                 return result.Count == 0 && key.Length > 0 ? null : result;
             }
+
+            case "list" when ec2:
+            {
+                if (parameters.ContainsKey(key))
+                {
+                    problems.Add($"{key}: EC2 sends list items as {key}.N and nothing for an empty list");
+                    consumed.Add(key);
+                }
+
+                var items = new JsonArray();
+                for (var i = 1; ; i++)
+                {
+                    var item = Rebuild((string)shape["member"]!["shape"]!, $"{key}.{i}", parameters, consumed, problems);
+                    if (item is null)
+                    {
+                        break;
+                    }
+
+                    items.Add(item);
+                }
+
+                return items.Count == 0 ? null : items;
+            }
+
+            case "map" when ec2:
+                problems.Add($"{key}: EC2 maps are not expected in these operations");
+                return null;
 
             case "list":
             {

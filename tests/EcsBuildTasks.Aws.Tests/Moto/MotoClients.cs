@@ -1,5 +1,5 @@
-using Amazon.EC2.Model;
 using Amazon.Runtime;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Testing;
 
 namespace EcsBuildTasks.Aws.Tests.Moto;
@@ -17,14 +17,14 @@ internal static class MotoClients
 
     public static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
 
-    /// <summary>Two default subnets and the default security group of moto's default VPC, found through the official EC2 client.</summary>
+    /// <summary>Two default subnets and the default security group of moto's default VPC, found through our EC2 client.</summary>
     public static async Task<(string VpcId, List<string> Subnets, string SecurityGroup)> DefaultNetworkAsync(AwsClientFactory factory)
     {
         using var ec2 = factory.CreateEc2();
         var vpcs = await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("is-default", ["true"])] });
-        var vpcId = vpcs.Vpcs.Single().VpcId;
+        var vpcId = vpcs.Vpcs!.Single().VpcId!;
         var subnets = await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpcId]), new Filter("default-for-az", ["true"])] });
         var groups = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpcId]), new Filter("group-name", ["default"])] });
-        return (vpcId, subnets.Subnets.OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).Take(2).Select(s => s.SubnetId).ToList(), groups.SecurityGroups.Single().GroupId);
+        return (vpcId, subnets.Subnets!.OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).Take(2).Select(s => s.SubnetId!).ToList(), groups.SecurityGroups!.Single().GroupId!);
     }
 }

@@ -82,8 +82,8 @@ public sealed class ServiceDiscoveryMotoTests
     private async Task<string> NewVpcAsync(AwsClientFactory factory)
     {
         using var ec2 = factory.CreateEc2();
-        var vpc = await ec2.CreateVpcAsync(new Amazon.EC2.Model.CreateVpcRequest { CidrBlock = "10.20.0.0/16" }, Ct);
-        return vpc.Vpc.VpcId;
+        var vpc = await ec2.CreateVpcAsync(new EC2.Model.CreateVpcRequest { CidrBlock = "10.20.0.0/16" }, Ct);
+        return vpc.Vpc!.VpcId!;
     }
 
     [TestMethod]

@@ -11,7 +11,7 @@ namespace EcsBuildTasks.LocalEcs.Tests.Support;
 /// Authorization header (LocalEcs reads the region and service from its credential scope; it checks no signature).
 /// Independent of LocalEcs and of our own AWS clients, so it checks the wire format.
 /// </summary>
-internal sealed class AwsClient : IDisposable
+internal sealed partial class AwsClient : IDisposable
 {
     private static readonly Dictionary<string, (string Prefix, string Signing, string ContentType)> JsonServices = new(StringComparer.Ordinal)
     {
@@ -21,25 +21,31 @@ internal sealed class AwsClient : IDisposable
         ["application-autoscaling"] = ("AnyScaleFrontendService", "application-autoscaling", "application/x-amz-json-1.1"),
         ["logs"] = ("Logs_20140328", "logs", "application/x-amz-json-1.1"),
         ["cloudwatch"] = ("GraniteServiceVersion20100801", "monitoring", "application/x-amz-json-1.0"),
+        ["secretsmanager"] = ("secretsmanager", "secretsmanager", "application/x-amz-json-1.1"),
+        ["ssm"] = ("AmazonSSM", "ssm", "application/x-amz-json-1.1"),
     };
 
     private readonly HttpClient http;
 
-    public AwsClient(Uri baseUrl, string region = "us-east-1")
+    public AwsClient(Uri baseUrl, string region = "us-east-1", string accessKeyId = "AKIDLOCALECSTEST")
     {
         http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Region = region;
+        AccessKeyId = accessKeyId;
     }
 
     public string Region { get; }
+
+    /// <summary>The access key id the requests are signed with (LocalEcs can enforce a policy per access key).</summary>
+    public string AccessKeyId { get; }
 
     /// <summary>When set, every successful response is recorded for model conformance checks.</summary>
     public ResponseRecorder? Recorder { get; set; }
 
     public Uri BaseUrl => http.BaseAddress!;
 
-    public static string Authorization(string region, string service) =>
-        $"AWS4-HMAC-SHA256 Credential=AKIDLOCALECSTEST/20260101/{region}/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature={new string('0', 64)}";
+    public static string Authorization(string region, string service, string accessKeyId = "AKIDLOCALECSTEST") =>
+        $"AWS4-HMAC-SHA256 Credential={accessKeyId}/20260101/{region}/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature={new string('0', 64)}";
 
     public Task<JsonObject> EcsAsync(string operation, JsonObject? body = null) => JsonAsync("ecs", operation, body);
 
@@ -49,7 +55,7 @@ internal sealed class AwsClient : IDisposable
         var (prefix, signing, contentType) = JsonServices[service];
         using var request = new HttpRequestMessage(HttpMethod.Post, "/");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", $"{prefix}.{operation}");
-        request.Headers.TryAddWithoutValidation("Authorization", Authorization(Region, signing));
+        request.Headers.TryAddWithoutValidation("Authorization", Authorization(Region, signing, AccessKeyId));
         request.Content = new StringContent((body ?? []).ToJsonString(), Encoding.UTF8);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         using var response = await http.SendAsync(request);
@@ -72,7 +78,7 @@ internal sealed class AwsClient : IDisposable
         var form = new List<KeyValuePair<string, string>> { new("Action", action), new("Version", version) };
         form.AddRange(parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.TryAddWithoutValidation("Authorization", Authorization(Region, signingName));
+        request.Headers.TryAddWithoutValidation("Authorization", Authorization(Region, signingName, AccessKeyId));
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var document = XDocument.Parse(text).Root!;
@@ -90,6 +96,7 @@ internal sealed class AwsClient : IDisposable
     public async Task<(HttpStatusCode Status, string Body)> ControlAsync(HttpMethod method, string path, JsonObject? body = null)
     {
         using var request = new HttpRequestMessage(method, "/_localecs/" + path);
+        request.Headers.Add(LocalEcsServer.ControlHeader, "1");
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");

@@ -23,8 +23,16 @@ internal sealed class LiveLocalEcs : IAsyncDisposable
 
     public string Registry => Server.RegistryHost;
 
-    public static async Task<LiveLocalEcs> StartAsync(double timeScale = 0, string? stateFile = null, int containerInstances = 2) =>
-        new(await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = timeScale, StateFile = stateFile, ContainerInstancesPerCluster = containerInstances }));
+    public static async Task<LiveLocalEcs> StartAsync(double timeScale = 0, string? stateFile = null, int containerInstances = 2, string? iamPolicy = null, bool strictIamRoles = false) =>
+        new(await LocalEcsServer.StartAsync(new LocalEcsOptions
+        {
+            Port = 0,
+            TimeScale = timeScale,
+            StateFile = stateFile,
+            ContainerInstancesPerCluster = containerInstances,
+            IamPolicy = iamPolicy,
+            StrictIamRoles = strictIamRoles,
+        }));
 
     /// <summary>Runs the AWS CLI against this server and parses its JSON output.</summary>
     public JsonNode Cli(params string[] args) => AwsCli.Json(Endpoint, args) ?? new JsonObject();

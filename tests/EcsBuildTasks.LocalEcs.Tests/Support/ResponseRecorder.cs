@@ -12,6 +12,9 @@ internal sealed class ResponseRecorder
 
     public List<(string Service, string Operation, XElement Response)> Xml { get; } = [];
 
+    /// <summary>rest-xml responses (Route 53): the document's root element, members directly inside.</summary>
+    public List<(string Service, string Operation, XElement Response)> RestXml { get; } = [];
+
     public void Add(string service, string operation, JsonNode response)
     {
         lock (gate)
@@ -25,6 +28,14 @@ internal sealed class ResponseRecorder
         lock (gate)
         {
             Xml.Add((service, operation, new XElement(response)));
+        }
+    }
+
+    public void AddRestXml(string service, string operation, XElement response)
+    {
+        lock (gate)
+        {
+            RestXml.Add((service, operation, new XElement(response)));
         }
     }
 }

@@ -26,7 +26,7 @@ internal sealed class SimulatedLocalEcs : IAsyncDisposable
 
     public string Registry => Server.RegistryHost;
 
-    public static async Task<SimulatedLocalEcs> StartAsync(int containerInstances = 2, string? stateFile = null, FakeTimeProvider? time = null)
+    public static async Task<SimulatedLocalEcs> StartAsync(int containerInstances = 2, string? stateFile = null, FakeTimeProvider? time = null, bool strictIamRoles = false, string? iamPolicy = null)
     {
         time ??= new FakeTimeProvider(Start);
         var server = await LocalEcsServer.StartAsync(new LocalEcsOptions
@@ -37,6 +37,8 @@ internal sealed class SimulatedLocalEcs : IAsyncDisposable
             RunSimulationLoop = false,
             ContainerInstancesPerCluster = containerInstances,
             StateFile = stateFile,
+            StrictIamRoles = strictIamRoles,
+            IamPolicy = iamPolicy,
         });
         return new SimulatedLocalEcs(server, time);
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace EcsBuildTasks.LocalEcs.Tests.Support;
 
 /// <summary>Calls every operation LocalEcs serves at least once, in a realistic order, for the conformance check.</summary>
-internal static class Tour
+internal static partial class Tour
 {
     private const string ScalableDimension = "ecs:service:DesiredCount";
 
@@ -21,7 +21,72 @@ internal static class Tour
         await LoadBalancingAsync(aws, subnets, vpc);
         await RegistryAsync(aws);
         await LogsAndAlarmsAsync(aws);
+        await IamAsync(aws);
+        await SecretsAsync(aws);
         await EcsAsync(sim, subnets, group, vpc);
+        await ExpressAndDaemonsAsync(sim);
+        await Route53Async(aws);
+    }
+
+    private static async Task IamAsync(AwsClient aws)
+    {
+        const string v = "2010-05-08";
+        const string trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        const string managed = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+        await aws.QueryAsync("iam", "CreateRole", v, ("RoleName", "tour"), ("Path", "/tour/"), ("AssumeRolePolicyDocument", trust), ("Description", "tour"),
+            ("Tags.member.1.Key", "team"), ("Tags.member.1.Value", "web"));
+        await aws.QueryAsync("iam", "GetRole", v, ("RoleName", "ecsTaskExecutionRole"));
+        await aws.QueryAsync("iam", "ListRoles", v, ("MaxItems", "1"));
+        await aws.QueryAsync("iam", "UpdateRole", v, ("RoleName", "tour"), ("MaxSessionDuration", "7200"));
+        await aws.QueryAsync("iam", "UpdateAssumeRolePolicy", v, ("RoleName", "tour"), ("PolicyDocument", trust));
+        await aws.QueryAsync("iam", "TagRole", v, ("RoleName", "tour"), ("Tags.member.1.Key", "env"), ("Tags.member.1.Value", "dev"));
+        await aws.QueryAsync("iam", "ListRoleTags", v, ("RoleName", "tour"));
+        await aws.QueryAsync("iam", "UntagRole", v, ("RoleName", "tour"), ("TagKeys.member.1", "env"));
+        await aws.QueryAsync("iam", "AttachRolePolicy", v, ("RoleName", "tour"), ("PolicyArn", managed));
+        await aws.QueryAsync("iam", "ListAttachedRolePolicies", v, ("RoleName", "tour"));
+        await aws.QueryAsync("iam", "GetPolicy", v, ("PolicyArn", managed));
+        await aws.QueryAsync("iam", "DetachRolePolicy", v, ("RoleName", "tour"), ("PolicyArn", managed));
+        await aws.QueryAsync("iam", "PutRolePolicy", v, ("RoleName", "tour"), ("PolicyName", "secrets"),
+            ("PolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"""));
+        await aws.QueryAsync("iam", "GetRolePolicy", v, ("RoleName", "tour"), ("PolicyName", "secrets"));
+        await aws.QueryAsync("iam", "ListRolePolicies", v, ("RoleName", "tour"));
+        await aws.QueryAsync("iam", "DeleteRolePolicy", v, ("RoleName", "tour"), ("PolicyName", "secrets"));
+        await aws.QueryAsync("iam", "DeleteRole", v, ("RoleName", "tour"));
+    }
+
+    private static async Task SecretsAsync(AwsClient aws)
+    {
+        var created = await aws.JsonAsync("secretsmanager", "CreateSecret", new JsonObject
+        {
+            ["Name"] = "tour/db",
+            ["SecretString"] = "{\"password\":\"tour\"}",
+            ["KmsKeyId"] = "alias/tour",
+            ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "team", ["Value"] = "web" }),
+        });
+        var arn = created["ARN"]!.GetValue<string>();
+        await aws.JsonAsync("secretsmanager", "PutSecretValue", new JsonObject { ["SecretId"] = "tour/db", ["SecretString"] = "{\"password\":\"tour2\"}" });
+        await aws.JsonAsync("secretsmanager", "UpdateSecret", new JsonObject { ["SecretId"] = arn, ["Description"] = "tour" });
+        await aws.JsonAsync("secretsmanager", "GetSecretValue", new JsonObject { ["SecretId"] = arn[..^7], ["VersionStage"] = "AWSPREVIOUS" });
+        await aws.JsonAsync("secretsmanager", "DescribeSecret", new JsonObject { ["SecretId"] = "tour/db" });
+        await aws.JsonAsync("secretsmanager", "TagResource", new JsonObject { ["SecretId"] = arn, ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "env", ["Value"] = "dev" }) });
+        await aws.JsonAsync("secretsmanager", "UntagResource", new JsonObject { ["SecretId"] = arn, ["TagKeys"] = new JsonArray("env") });
+        await aws.JsonAsync("secretsmanager", "DeleteSecret", new JsonObject { ["SecretId"] = arn, ["RecoveryWindowInDays"] = 7 });
+        await aws.JsonAsync("secretsmanager", "ListSecrets", new JsonObject { ["IncludePlannedDeletion"] = true, ["Filters"] = new JsonArray(new JsonObject { ["Key"] = "name", ["Values"] = new JsonArray("tour") }) });
+        await aws.JsonAsync("secretsmanager", "RestoreSecret", new JsonObject { ["SecretId"] = arn });
+        await aws.JsonAsync("secretsmanager", "DeleteSecret", new JsonObject { ["SecretId"] = arn, ["ForceDeleteWithoutRecovery"] = true });
+
+        await aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "/tour/url", ["Value"] = "postgres://db", ["Type"] = "String", ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "team", ["Value"] = "web" }) });
+        await aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "/tour/password", ["Value"] = "tour", ["Type"] = "SecureString", ["KeyId"] = "alias/tour" });
+        await aws.JsonAsync("ssm", "PutParameter", new JsonObject { ["Name"] = "/tour/password", ["Value"] = "tour2", ["Overwrite"] = true });
+        await aws.JsonAsync("ssm", "GetParameter", new JsonObject { ["Name"] = "/tour/password:1", ["WithDecryption"] = true });
+        await aws.JsonAsync("ssm", "GetParameters", new JsonObject { ["Names"] = new JsonArray("/tour/url", "arn:aws:ssm:us-east-1:123456789012:parameter/tour/password", "/tour/ghost") });
+        await aws.JsonAsync("ssm", "GetParametersByPath", new JsonObject { ["Path"] = "/tour", ["Recursive"] = true });
+        await aws.JsonAsync("ssm", "DescribeParameters", new JsonObject { ["ParameterFilters"] = new JsonArray(new JsonObject { ["Key"] = "Type", ["Values"] = new JsonArray("SecureString") }) });
+        await aws.JsonAsync("ssm", "AddTagsToResource", new JsonObject { ["ResourceType"] = "Parameter", ["ResourceId"] = "/tour/url", ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "env", ["Value"] = "dev" }) });
+        await aws.JsonAsync("ssm", "ListTagsForResource", new JsonObject { ["ResourceType"] = "Parameter", ["ResourceId"] = "/tour/url" });
+        await aws.JsonAsync("ssm", "RemoveTagsFromResource", new JsonObject { ["ResourceType"] = "Parameter", ["ResourceId"] = "/tour/url", ["TagKeys"] = new JsonArray("env") });
+        await aws.JsonAsync("ssm", "DeleteParameter", new JsonObject { ["Name"] = "/tour/url" });
+        await aws.JsonAsync("ssm", "DeleteParameters", new JsonObject { ["Names"] = new JsonArray("/tour/password", "/tour/ghost") });
     }
 
     private static async Task LoadBalancingAsync(AwsClient aws, List<string> subnets, string vpc)

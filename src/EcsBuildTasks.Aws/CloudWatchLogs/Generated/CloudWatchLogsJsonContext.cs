@@ -4,7 +4,7 @@
 
 namespace EcsBuildTasks.Aws.CloudWatchLogs;
 
-[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, GenerationMode = global::System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.CloudWatchLogs.Model.CreateLogGroupRequest))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.CloudWatchLogs.Model.CreateLogGroupResponse))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.CloudWatchLogs.Model.CreateLogStreamRequest))]

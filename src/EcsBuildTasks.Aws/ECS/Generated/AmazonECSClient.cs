@@ -74,6 +74,44 @@ public partial interface IAmazonECS : global::Amazon.Runtime.IAmazonService, glo
     global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeContainerInstancesResponse> DescribeContainerInstancesAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeContainerInstancesRequest request, global::System.Threading.CancellationToken cancellationToken = default);
 
     global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListContainerInstancesResponse> ListContainerInstancesAsync(global::EcsBuildTasks.Aws.ECS.Model.ListContainerInstancesRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateExpressGatewayServiceResponse> CreateExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.UpdateExpressGatewayServiceResponse> UpdateExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.UpdateExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeExpressGatewayServiceResponse> DescribeExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteExpressGatewayServiceResponse> DeleteExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.RegisterDaemonTaskDefinitionResponse> RegisterDaemonTaskDefinitionAsync(global::EcsBuildTasks.Aws.ECS.Model.RegisterDaemonTaskDefinitionRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonTaskDefinitionResponse> DescribeDaemonTaskDefinitionAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonTaskDefinitionRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonTaskDefinitionsResponse> ListDaemonTaskDefinitionsAsync(global::EcsBuildTasks.Aws.ECS.Model.ListDaemonTaskDefinitionsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonTaskDefinitionResponse> DeleteDaemonTaskDefinitionAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonTaskDefinitionRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateDaemonResponse> CreateDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.UpdateDaemonResponse> UpdateDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.UpdateDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonResponse> DescribeDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonResponse> DeleteDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonsResponse> ListDaemonsAsync(global::EcsBuildTasks.Aws.ECS.Model.ListDaemonsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonDeploymentsResponse> ListDaemonDeploymentsAsync(global::EcsBuildTasks.Aws.ECS.Model.ListDaemonDeploymentsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsResponse> DescribeDaemonDeploymentsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsResponse> DescribeDaemonRevisionsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderResponse> CreateCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersResponse> DescribeCapacityProvidersAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersRequest request, global::System.Threading.CancellationToken cancellationToken = default);
+
+    global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderResponse> DeleteCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default);
 }
 
 /// <summary>ECS client on AWSSDK.Core's pipeline: credentials, SigV4, retries, timeouts and endpoints behave as in the official SDK.</summary>
@@ -213,6 +251,63 @@ public partial class AmazonECSClient : global::EcsBuildTasks.Aws.Runtime.AwsServ
 
     public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListContainerInstancesResponse> ListContainerInstancesAsync(global::EcsBuildTasks.Aws.ECS.Model.ListContainerInstancesRequest request, global::System.Threading.CancellationToken cancellationToken = default)
         => InvokeOperationAsync(request, ECSOperations.ListContainerInstances, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateExpressGatewayServiceResponse> CreateExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.CreateExpressGatewayService, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.UpdateExpressGatewayServiceResponse> UpdateExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.UpdateExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.UpdateExpressGatewayService, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeExpressGatewayServiceResponse> DescribeExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeExpressGatewayService, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteExpressGatewayServiceResponse> DeleteExpressGatewayServiceAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteExpressGatewayServiceRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DeleteExpressGatewayService, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.RegisterDaemonTaskDefinitionResponse> RegisterDaemonTaskDefinitionAsync(global::EcsBuildTasks.Aws.ECS.Model.RegisterDaemonTaskDefinitionRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.RegisterDaemonTaskDefinition, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonTaskDefinitionResponse> DescribeDaemonTaskDefinitionAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonTaskDefinitionRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeDaemonTaskDefinition, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonTaskDefinitionsResponse> ListDaemonTaskDefinitionsAsync(global::EcsBuildTasks.Aws.ECS.Model.ListDaemonTaskDefinitionsRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.ListDaemonTaskDefinitions, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonTaskDefinitionResponse> DeleteDaemonTaskDefinitionAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonTaskDefinitionRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DeleteDaemonTaskDefinition, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateDaemonResponse> CreateDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.CreateDaemon, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.UpdateDaemonResponse> UpdateDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.UpdateDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.UpdateDaemon, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonResponse> DescribeDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeDaemon, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonResponse> DeleteDaemonAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DeleteDaemon, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonsResponse> ListDaemonsAsync(global::EcsBuildTasks.Aws.ECS.Model.ListDaemonsRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.ListDaemons, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonDeploymentsResponse> ListDaemonDeploymentsAsync(global::EcsBuildTasks.Aws.ECS.Model.ListDaemonDeploymentsRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.ListDaemonDeployments, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsResponse> DescribeDaemonDeploymentsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeDaemonDeployments, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsResponse> DescribeDaemonRevisionsAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeDaemonRevisions, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderResponse> CreateCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.CreateCapacityProvider, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersResponse> DescribeCapacityProvidersAsync(global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DescribeCapacityProviders, cancellationToken);
+
+    public virtual global::System.Threading.Tasks.Task<global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderResponse> DeleteCapacityProviderAsync(global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderRequest request, global::System.Threading.CancellationToken cancellationToken = default)
+        => InvokeOperationAsync(request, ECSOperations.DeleteCapacityProvider, cancellationToken);
 }
 
 /// <summary>Wire facts of each operation: name, target or action, serializers, error mapping.</summary>
@@ -316,4 +411,61 @@ internal static class ECSOperations
 
     public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.ListContainerInstancesRequest, global::EcsBuildTasks.Aws.ECS.Model.ListContainerInstancesResponse> ListContainerInstances = new(
         AmazonECSConfig.Descriptor, "ListContainerInstances", "AmazonEC2ContainerServiceV20141113.ListContainerInstances", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.CreateExpressGatewayServiceRequest, global::EcsBuildTasks.Aws.ECS.Model.CreateExpressGatewayServiceResponse> CreateExpressGatewayService = new(
+        AmazonECSConfig.Descriptor, "CreateExpressGatewayService", "AmazonEC2ContainerServiceV20141113.CreateExpressGatewayService", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.UpdateExpressGatewayServiceRequest, global::EcsBuildTasks.Aws.ECS.Model.UpdateExpressGatewayServiceResponse> UpdateExpressGatewayService = new(
+        AmazonECSConfig.Descriptor, "UpdateExpressGatewayService", "AmazonEC2ContainerServiceV20141113.UpdateExpressGatewayService", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeExpressGatewayServiceRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeExpressGatewayServiceResponse> DescribeExpressGatewayService = new(
+        AmazonECSConfig.Descriptor, "DescribeExpressGatewayService", "AmazonEC2ContainerServiceV20141113.DescribeExpressGatewayService", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DeleteExpressGatewayServiceRequest, global::EcsBuildTasks.Aws.ECS.Model.DeleteExpressGatewayServiceResponse> DeleteExpressGatewayService = new(
+        AmazonECSConfig.Descriptor, "DeleteExpressGatewayService", "AmazonEC2ContainerServiceV20141113.DeleteExpressGatewayService", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.RegisterDaemonTaskDefinitionRequest, global::EcsBuildTasks.Aws.ECS.Model.RegisterDaemonTaskDefinitionResponse> RegisterDaemonTaskDefinition = new(
+        AmazonECSConfig.Descriptor, "RegisterDaemonTaskDefinition", "AmazonEC2ContainerServiceV20141113.RegisterDaemonTaskDefinition", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonTaskDefinitionRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonTaskDefinitionResponse> DescribeDaemonTaskDefinition = new(
+        AmazonECSConfig.Descriptor, "DescribeDaemonTaskDefinition", "AmazonEC2ContainerServiceV20141113.DescribeDaemonTaskDefinition", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonTaskDefinitionsRequest, global::EcsBuildTasks.Aws.ECS.Model.ListDaemonTaskDefinitionsResponse> ListDaemonTaskDefinitions = new(
+        AmazonECSConfig.Descriptor, "ListDaemonTaskDefinitions", "AmazonEC2ContainerServiceV20141113.ListDaemonTaskDefinitions", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonTaskDefinitionRequest, global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonTaskDefinitionResponse> DeleteDaemonTaskDefinition = new(
+        AmazonECSConfig.Descriptor, "DeleteDaemonTaskDefinition", "AmazonEC2ContainerServiceV20141113.DeleteDaemonTaskDefinition", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.CreateDaemonRequest, global::EcsBuildTasks.Aws.ECS.Model.CreateDaemonResponse> CreateDaemon = new(
+        AmazonECSConfig.Descriptor, "CreateDaemon", "AmazonEC2ContainerServiceV20141113.CreateDaemon", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.UpdateDaemonRequest, global::EcsBuildTasks.Aws.ECS.Model.UpdateDaemonResponse> UpdateDaemon = new(
+        AmazonECSConfig.Descriptor, "UpdateDaemon", "AmazonEC2ContainerServiceV20141113.UpdateDaemon", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonResponse> DescribeDaemon = new(
+        AmazonECSConfig.Descriptor, "DescribeDaemon", "AmazonEC2ContainerServiceV20141113.DescribeDaemon", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonRequest, global::EcsBuildTasks.Aws.ECS.Model.DeleteDaemonResponse> DeleteDaemon = new(
+        AmazonECSConfig.Descriptor, "DeleteDaemon", "AmazonEC2ContainerServiceV20141113.DeleteDaemon", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonsRequest, global::EcsBuildTasks.Aws.ECS.Model.ListDaemonsResponse> ListDaemons = new(
+        AmazonECSConfig.Descriptor, "ListDaemons", "AmazonEC2ContainerServiceV20141113.ListDaemons", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.ListDaemonDeploymentsRequest, global::EcsBuildTasks.Aws.ECS.Model.ListDaemonDeploymentsResponse> ListDaemonDeployments = new(
+        AmazonECSConfig.Descriptor, "ListDaemonDeployments", "AmazonEC2ContainerServiceV20141113.ListDaemonDeployments", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonDeploymentsResponse> DescribeDaemonDeployments = new(
+        AmazonECSConfig.Descriptor, "DescribeDaemonDeployments", "AmazonEC2ContainerServiceV20141113.DescribeDaemonDeployments", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeDaemonRevisionsResponse> DescribeDaemonRevisions = new(
+        AmazonECSConfig.Descriptor, "DescribeDaemonRevisions", "AmazonEC2ContainerServiceV20141113.DescribeDaemonRevisions", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderRequest, global::EcsBuildTasks.Aws.ECS.Model.CreateCapacityProviderResponse> CreateCapacityProvider = new(
+        AmazonECSConfig.Descriptor, "CreateCapacityProvider", "AmazonEC2ContainerServiceV20141113.CreateCapacityProvider", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersRequest, global::EcsBuildTasks.Aws.ECS.Model.DescribeCapacityProvidersResponse> DescribeCapacityProviders = new(
+        AmazonECSConfig.Descriptor, "DescribeCapacityProviders", "AmazonEC2ContainerServiceV20141113.DescribeCapacityProviders", EcsJson.Serializer, ECSErrorFactory.Create);
+
+    public static readonly global::EcsBuildTasks.Aws.Runtime.JsonOperation<global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderRequest, global::EcsBuildTasks.Aws.ECS.Model.DeleteCapacityProviderResponse> DeleteCapacityProvider = new(
+        AmazonECSConfig.Descriptor, "DeleteCapacityProvider", "AmazonEC2ContainerServiceV20141113.DeleteCapacityProvider", EcsJson.Serializer, ECSErrorFactory.Create);
 }

@@ -45,6 +45,8 @@ namespace EcsBuildTasks.Aws.ECS
             "ClusterContainsTasksException" => new global::EcsBuildTasks.Aws.ECS.Model.ClusterContainsTasksException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
             "ClusterNotFoundException" => new global::EcsBuildTasks.Aws.ECS.Model.ClusterNotFoundException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
             "ConflictException" => new global::EcsBuildTasks.Aws.ECS.Model.ConflictException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
+            "DaemonNotActiveException" => new global::EcsBuildTasks.Aws.ECS.Model.DaemonNotActiveException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
+            "DaemonNotFoundException" => new global::EcsBuildTasks.Aws.ECS.Model.DaemonNotFoundException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
             "InvalidParameterException" => new global::EcsBuildTasks.Aws.ECS.Model.InvalidParameterException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
             "LimitExceededException" => new global::EcsBuildTasks.Aws.ECS.Model.LimitExceededException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
             "NamespaceNotFoundException" => new global::EcsBuildTasks.Aws.ECS.Model.NamespaceNotFoundException(error.Message, error.InnerException, error.Type, error.Code, error.RequestId, error.StatusCode),
@@ -260,6 +262,50 @@ namespace EcsBuildTasks.Aws.ECS.Model
         }
 
         public ConflictException(string message, global::System.Exception? innerException, ErrorType errorType, string? errorCode, string? requestId, HttpStatusCode statusCode)
+            : base(message, innerException, errorType, errorCode, requestId, statusCode)
+        {
+        }
+    }
+
+    public partial class DaemonNotActiveException : global::EcsBuildTasks.Aws.ECS.AmazonECSException
+    {
+        public DaemonNotActiveException()
+        {
+        }
+
+        public DaemonNotActiveException(string message)
+            : base(message)
+        {
+        }
+
+        public DaemonNotActiveException(string message, global::System.Exception? innerException)
+            : base(message, innerException)
+        {
+        }
+
+        public DaemonNotActiveException(string message, global::System.Exception? innerException, ErrorType errorType, string? errorCode, string? requestId, HttpStatusCode statusCode)
+            : base(message, innerException, errorType, errorCode, requestId, statusCode)
+        {
+        }
+    }
+
+    public partial class DaemonNotFoundException : global::EcsBuildTasks.Aws.ECS.AmazonECSException
+    {
+        public DaemonNotFoundException()
+        {
+        }
+
+        public DaemonNotFoundException(string message)
+            : base(message)
+        {
+        }
+
+        public DaemonNotFoundException(string message, global::System.Exception? innerException)
+            : base(message, innerException)
+        {
+        }
+
+        public DaemonNotFoundException(string message, global::System.Exception? innerException, ErrorType errorType, string? errorCode, string? requestId, HttpStatusCode statusCode)
             : base(message, innerException, errorType, errorCode, requestId, statusCode)
         {
         }

@@ -4,6 +4,71 @@
 
 namespace EcsBuildTasks.Aws.ECS;
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<AcceleratorManufacturer>))]
+public partial class AcceleratorManufacturer : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<AcceleratorManufacturer>
+{
+    public static readonly AcceleratorManufacturer AmazonWebServices = new("amazon-web-services");
+    public static readonly AcceleratorManufacturer Amd = new("amd");
+    public static readonly AcceleratorManufacturer Nvidia = new("nvidia");
+    public static readonly AcceleratorManufacturer Xilinx = new("xilinx");
+    public static readonly AcceleratorManufacturer Habana = new("habana");
+
+    public AcceleratorManufacturer(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static AcceleratorManufacturer FindValue(string value) => FindValue<AcceleratorManufacturer>(value);
+
+    public static implicit operator AcceleratorManufacturer(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<AcceleratorName>))]
+public partial class AcceleratorName : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<AcceleratorName>
+{
+    public static readonly AcceleratorName A100 = new("a100");
+    public static readonly AcceleratorName Inferentia = new("inferentia");
+    public static readonly AcceleratorName K520 = new("k520");
+    public static readonly AcceleratorName K80 = new("k80");
+    public static readonly AcceleratorName M60 = new("m60");
+    public static readonly AcceleratorName RadeonProV520 = new("radeon-pro-v520");
+    public static readonly AcceleratorName T4 = new("t4");
+    public static readonly AcceleratorName Vu9p = new("vu9p");
+    public static readonly AcceleratorName V100 = new("v100");
+    public static readonly AcceleratorName A10g = new("a10g");
+    public static readonly AcceleratorName H100 = new("h100");
+    public static readonly AcceleratorName T4g = new("t4g");
+
+    public AcceleratorName(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static AcceleratorName FindValue(string value) => FindValue<AcceleratorName>(value);
+
+    public static implicit operator AcceleratorName(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<AcceleratorType>))]
+public partial class AcceleratorType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<AcceleratorType>
+{
+    public static readonly AcceleratorType Gpu = new("gpu");
+    public static readonly AcceleratorType Fpga = new("fpga");
+    public static readonly AcceleratorType Inference = new("inference");
+
+    public AcceleratorType(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static AcceleratorType FindValue(string value) => FindValue<AcceleratorType>(value);
+
+    public static implicit operator AcceleratorType(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<AccessType>))]
 public partial class AccessType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<AccessType>
 {
@@ -77,6 +142,23 @@ public partial class AssignPublicIp : global::Amazon.Runtime.ConstantClass, glob
     public static implicit operator AssignPublicIp(string value) => FindValue(value);
 }
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<AutoRepairActionsStatus>))]
+public partial class AutoRepairActionsStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<AutoRepairActionsStatus>
+{
+    public static readonly AutoRepairActionsStatus ENABLED = new("ENABLED");
+    public static readonly AutoRepairActionsStatus DISABLED = new("DISABLED");
+
+    public AutoRepairActionsStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static AutoRepairActionsStatus FindValue(string value) => FindValue<AutoRepairActionsStatus>(value);
+
+    public static implicit operator AutoRepairActionsStatus(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<AvailabilityZoneRebalancing>))]
 public partial class AvailabilityZoneRebalancing : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<AvailabilityZoneRebalancing>
 {
@@ -94,6 +176,42 @@ public partial class AvailabilityZoneRebalancing : global::Amazon.Runtime.Consta
     public static implicit operator AvailabilityZoneRebalancing(string value) => FindValue(value);
 }
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<BareMetal>))]
+public partial class BareMetal : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<BareMetal>
+{
+    public static readonly BareMetal Included = new("included");
+    public static readonly BareMetal Required = new("required");
+    public static readonly BareMetal Excluded = new("excluded");
+
+    public BareMetal(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static BareMetal FindValue(string value) => FindValue<BareMetal>(value);
+
+    public static implicit operator BareMetal(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<BurstablePerformance>))]
+public partial class BurstablePerformance : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<BurstablePerformance>
+{
+    public static readonly BurstablePerformance Included = new("included");
+    public static readonly BurstablePerformance Required = new("required");
+    public static readonly BurstablePerformance Excluded = new("excluded");
+
+    public BurstablePerformance(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static BurstablePerformance FindValue(string value) => FindValue<BurstablePerformance>(value);
+
+    public static implicit operator BurstablePerformance(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CPUArchitecture>))]
 public partial class CPUArchitecture : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CPUArchitecture>
 {
@@ -109,6 +227,120 @@ public partial class CPUArchitecture : global::Amazon.Runtime.ConstantClass, glo
     public static CPUArchitecture FindValue(string value) => FindValue<CPUArchitecture>(value);
 
     public static implicit operator CPUArchitecture(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CapacityOptionType>))]
+public partial class CapacityOptionType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CapacityOptionType>
+{
+    public static readonly CapacityOptionType ON_DEMAND = new("ON_DEMAND");
+    public static readonly CapacityOptionType SPOT = new("SPOT");
+    public static readonly CapacityOptionType RESERVED = new("RESERVED");
+
+    public CapacityOptionType(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CapacityOptionType FindValue(string value) => FindValue<CapacityOptionType>(value);
+
+    public static implicit operator CapacityOptionType(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CapacityProviderField>))]
+public partial class CapacityProviderField : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CapacityProviderField>
+{
+    public static readonly CapacityProviderField TAGS = new("TAGS");
+
+    public CapacityProviderField(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CapacityProviderField FindValue(string value) => FindValue<CapacityProviderField>(value);
+
+    public static implicit operator CapacityProviderField(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CapacityProviderStatus>))]
+public partial class CapacityProviderStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CapacityProviderStatus>
+{
+    public static readonly CapacityProviderStatus PROVISIONING = new("PROVISIONING");
+    public static readonly CapacityProviderStatus ACTIVE = new("ACTIVE");
+    public static readonly CapacityProviderStatus DEPROVISIONING = new("DEPROVISIONING");
+    public static readonly CapacityProviderStatus INACTIVE = new("INACTIVE");
+
+    public CapacityProviderStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CapacityProviderStatus FindValue(string value) => FindValue<CapacityProviderStatus>(value);
+
+    public static implicit operator CapacityProviderStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CapacityProviderType>))]
+public partial class CapacityProviderType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CapacityProviderType>
+{
+    public static readonly CapacityProviderType EC2_AUTOSCALING = new("EC2_AUTOSCALING");
+    public static readonly CapacityProviderType MANAGED_INSTANCES = new("MANAGED_INSTANCES");
+    public static readonly CapacityProviderType FARGATE = new("FARGATE");
+    public static readonly CapacityProviderType FARGATE_SPOT = new("FARGATE_SPOT");
+
+    public CapacityProviderType(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CapacityProviderType FindValue(string value) => FindValue<CapacityProviderType>(value);
+
+    public static implicit operator CapacityProviderType(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CapacityProviderUpdateStatus>))]
+public partial class CapacityProviderUpdateStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CapacityProviderUpdateStatus>
+{
+    public static readonly CapacityProviderUpdateStatus CREATE_IN_PROGRESS = new("CREATE_IN_PROGRESS");
+    public static readonly CapacityProviderUpdateStatus CREATE_COMPLETE = new("CREATE_COMPLETE");
+    public static readonly CapacityProviderUpdateStatus CREATE_FAILED = new("CREATE_FAILED");
+    public static readonly CapacityProviderUpdateStatus DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+    public static readonly CapacityProviderUpdateStatus DELETE_COMPLETE = new("DELETE_COMPLETE");
+    public static readonly CapacityProviderUpdateStatus DELETE_FAILED = new("DELETE_FAILED");
+    public static readonly CapacityProviderUpdateStatus UPDATE_IN_PROGRESS = new("UPDATE_IN_PROGRESS");
+    public static readonly CapacityProviderUpdateStatus UPDATE_COMPLETE = new("UPDATE_COMPLETE");
+    public static readonly CapacityProviderUpdateStatus UPDATE_FAILED = new("UPDATE_FAILED");
+
+    public CapacityProviderUpdateStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CapacityProviderUpdateStatus FindValue(string value) => FindValue<CapacityProviderUpdateStatus>(value);
+
+    public static implicit operator CapacityProviderUpdateStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CapacityReservationPreference>))]
+public partial class CapacityReservationPreference : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CapacityReservationPreference>
+{
+    public static readonly CapacityReservationPreference RESERVATIONS_ONLY = new("RESERVATIONS_ONLY");
+    public static readonly CapacityReservationPreference RESERVATIONS_FIRST = new("RESERVATIONS_FIRST");
+    public static readonly CapacityReservationPreference RESERVATIONS_EXCLUDED = new("RESERVATIONS_EXCLUDED");
+
+    public CapacityReservationPreference(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CapacityReservationPreference FindValue(string value) => FindValue<CapacityReservationPreference>(value);
+
+    public static implicit operator CapacityReservationPreference(string value) => FindValue(value);
 }
 
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ClusterField>))]
@@ -237,6 +469,186 @@ public partial class ContainerInstanceStatus : global::Amazon.Runtime.ConstantCl
     public static ContainerInstanceStatus FindValue(string value) => FindValue<ContainerInstanceStatus>(value);
 
     public static implicit operator ContainerInstanceStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<CpuManufacturer>))]
+public partial class CpuManufacturer : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<CpuManufacturer>
+{
+    public static readonly CpuManufacturer Intel = new("intel");
+    public static readonly CpuManufacturer Amd = new("amd");
+    public static readonly CpuManufacturer AmazonWebServices = new("amazon-web-services");
+
+    public CpuManufacturer(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static CpuManufacturer FindValue(string value) => FindValue<CpuManufacturer>(value);
+
+    public static implicit operator CpuManufacturer(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonDeploymentRollbackMonitorsStatus>))]
+public partial class DaemonDeploymentRollbackMonitorsStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonDeploymentRollbackMonitorsStatus>
+{
+    public static readonly DaemonDeploymentRollbackMonitorsStatus TRIGGERED = new("TRIGGERED");
+    public static readonly DaemonDeploymentRollbackMonitorsStatus MONITORING = new("MONITORING");
+    public static readonly DaemonDeploymentRollbackMonitorsStatus MONITORING_COMPLETE = new("MONITORING_COMPLETE");
+    public static readonly DaemonDeploymentRollbackMonitorsStatus DISABLED = new("DISABLED");
+
+    public DaemonDeploymentRollbackMonitorsStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonDeploymentRollbackMonitorsStatus FindValue(string value) => FindValue<DaemonDeploymentRollbackMonitorsStatus>(value);
+
+    public static implicit operator DaemonDeploymentRollbackMonitorsStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonDeploymentStatus>))]
+public partial class DaemonDeploymentStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonDeploymentStatus>
+{
+    public static readonly DaemonDeploymentStatus PENDING = new("PENDING");
+    public static readonly DaemonDeploymentStatus SUCCESSFUL = new("SUCCESSFUL");
+    public static readonly DaemonDeploymentStatus STOPPED = new("STOPPED");
+    public static readonly DaemonDeploymentStatus STOP_REQUESTED = new("STOP_REQUESTED");
+    public static readonly DaemonDeploymentStatus IN_PROGRESS = new("IN_PROGRESS");
+    public static readonly DaemonDeploymentStatus ROLLBACK_IN_PROGRESS = new("ROLLBACK_IN_PROGRESS");
+    public static readonly DaemonDeploymentStatus ROLLBACK_SUCCESSFUL = new("ROLLBACK_SUCCESSFUL");
+    public static readonly DaemonDeploymentStatus ROLLBACK_FAILED = new("ROLLBACK_FAILED");
+
+    public DaemonDeploymentStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonDeploymentStatus FindValue(string value) => FindValue<DaemonDeploymentStatus>(value);
+
+    public static implicit operator DaemonDeploymentStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonIpcMode>))]
+public partial class DaemonIpcMode : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonIpcMode>
+{
+    public static readonly DaemonIpcMode None = new("none");
+    public static readonly DaemonIpcMode Shared = new("shared");
+
+    public DaemonIpcMode(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonIpcMode FindValue(string value) => FindValue<DaemonIpcMode>(value);
+
+    public static implicit operator DaemonIpcMode(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonPidMode>))]
+public partial class DaemonPidMode : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonPidMode>
+{
+    public static readonly DaemonPidMode None = new("none");
+    public static readonly DaemonPidMode Shared = new("shared");
+
+    public DaemonPidMode(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonPidMode FindValue(string value) => FindValue<DaemonPidMode>(value);
+
+    public static implicit operator DaemonPidMode(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonPropagateTags>))]
+public partial class DaemonPropagateTags : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonPropagateTags>
+{
+    public static readonly DaemonPropagateTags DAEMON = new("DAEMON");
+    public static readonly DaemonPropagateTags NONE = new("NONE");
+
+    public DaemonPropagateTags(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonPropagateTags FindValue(string value) => FindValue<DaemonPropagateTags>(value);
+
+    public static implicit operator DaemonPropagateTags(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonStatus>))]
+public partial class DaemonStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonStatus>
+{
+    public static readonly DaemonStatus ACTIVE = new("ACTIVE");
+    public static readonly DaemonStatus DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+
+    public DaemonStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonStatus FindValue(string value) => FindValue<DaemonStatus>(value);
+
+    public static implicit operator DaemonStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonTaskDefinitionRevisionFilter>))]
+public partial class DaemonTaskDefinitionRevisionFilter : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonTaskDefinitionRevisionFilter>
+{
+    public static readonly DaemonTaskDefinitionRevisionFilter LAST_REGISTERED = new("LAST_REGISTERED");
+
+    public DaemonTaskDefinitionRevisionFilter(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonTaskDefinitionRevisionFilter FindValue(string value) => FindValue<DaemonTaskDefinitionRevisionFilter>(value);
+
+    public static implicit operator DaemonTaskDefinitionRevisionFilter(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonTaskDefinitionStatus>))]
+public partial class DaemonTaskDefinitionStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonTaskDefinitionStatus>
+{
+    public static readonly DaemonTaskDefinitionStatus ACTIVE = new("ACTIVE");
+    public static readonly DaemonTaskDefinitionStatus DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+    public static readonly DaemonTaskDefinitionStatus DELETED = new("DELETED");
+
+    public DaemonTaskDefinitionStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonTaskDefinitionStatus FindValue(string value) => FindValue<DaemonTaskDefinitionStatus>(value);
+
+    public static implicit operator DaemonTaskDefinitionStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DaemonTaskDefinitionStatusFilter>))]
+public partial class DaemonTaskDefinitionStatusFilter : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<DaemonTaskDefinitionStatusFilter>
+{
+    public static readonly DaemonTaskDefinitionStatusFilter ACTIVE = new("ACTIVE");
+    public static readonly DaemonTaskDefinitionStatusFilter DELETE_IN_PROGRESS = new("DELETE_IN_PROGRESS");
+    public static readonly DaemonTaskDefinitionStatusFilter ALL = new("ALL");
+
+    public DaemonTaskDefinitionStatusFilter(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static DaemonTaskDefinitionStatusFilter FindValue(string value) => FindValue<DaemonTaskDefinitionStatusFilter>(value);
+
+    public static implicit operator DaemonTaskDefinitionStatusFilter(string value) => FindValue(value);
 }
 
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<DeploymentControllerType>))]
@@ -491,6 +903,58 @@ public partial class ExecuteCommandLogging : global::Amazon.Runtime.ConstantClas
     public static implicit operator ExecuteCommandLogging(string value) => FindValue(value);
 }
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ExpressGatewayServiceInclude>))]
+public partial class ExpressGatewayServiceInclude : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ExpressGatewayServiceInclude>
+{
+    public static readonly ExpressGatewayServiceInclude TAGS = new("TAGS");
+
+    public ExpressGatewayServiceInclude(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ExpressGatewayServiceInclude FindValue(string value) => FindValue<ExpressGatewayServiceInclude>(value);
+
+    public static implicit operator ExpressGatewayServiceInclude(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ExpressGatewayServiceScalingMetric>))]
+public partial class ExpressGatewayServiceScalingMetric : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ExpressGatewayServiceScalingMetric>
+{
+    public static readonly ExpressGatewayServiceScalingMetric AVERAGE_CPU = new("AVERAGE_CPU");
+    public static readonly ExpressGatewayServiceScalingMetric AVERAGE_MEMORY = new("AVERAGE_MEMORY");
+    public static readonly ExpressGatewayServiceScalingMetric REQUEST_COUNT_PER_TARGET = new("REQUEST_COUNT_PER_TARGET");
+
+    public ExpressGatewayServiceScalingMetric(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ExpressGatewayServiceScalingMetric FindValue(string value) => FindValue<ExpressGatewayServiceScalingMetric>(value);
+
+    public static implicit operator ExpressGatewayServiceScalingMetric(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ExpressGatewayServiceStatusCode>))]
+public partial class ExpressGatewayServiceStatusCode : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ExpressGatewayServiceStatusCode>
+{
+    public static readonly ExpressGatewayServiceStatusCode ACTIVE = new("ACTIVE");
+    public static readonly ExpressGatewayServiceStatusCode DRAINING = new("DRAINING");
+    public static readonly ExpressGatewayServiceStatusCode INACTIVE = new("INACTIVE");
+
+    public ExpressGatewayServiceStatusCode(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ExpressGatewayServiceStatusCode FindValue(string value) => FindValue<ExpressGatewayServiceStatusCode>(value);
+
+    public static implicit operator ExpressGatewayServiceStatusCode(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<FirelensConfigurationType>))]
 public partial class FirelensConfigurationType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<FirelensConfigurationType>
 {
@@ -524,6 +988,23 @@ public partial class HealthStatus : global::Amazon.Runtime.ConstantClass, global
     public static HealthStatus FindValue(string value) => FindValue<HealthStatus>(value);
 
     public static implicit operator HealthStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<InstanceGeneration>))]
+public partial class InstanceGeneration : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<InstanceGeneration>
+{
+    public static readonly InstanceGeneration Current = new("current");
+    public static readonly InstanceGeneration Previous = new("previous");
+
+    public InstanceGeneration(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static InstanceGeneration FindValue(string value) => FindValue<InstanceGeneration>(value);
+
+    public static implicit operator InstanceGeneration(string value) => FindValue(value);
 }
 
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<InstanceHealthCheckState>))]
@@ -601,6 +1082,41 @@ public partial class LaunchType : global::Amazon.Runtime.ConstantClass, global::
     public static implicit operator LaunchType(string value) => FindValue(value);
 }
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<LocalStorage>))]
+public partial class LocalStorage : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<LocalStorage>
+{
+    public static readonly LocalStorage Included = new("included");
+    public static readonly LocalStorage Required = new("required");
+    public static readonly LocalStorage Excluded = new("excluded");
+
+    public LocalStorage(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static LocalStorage FindValue(string value) => FindValue<LocalStorage>(value);
+
+    public static implicit operator LocalStorage(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<LocalStorageType>))]
+public partial class LocalStorageType : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<LocalStorageType>
+{
+    public static readonly LocalStorageType Hdd = new("hdd");
+    public static readonly LocalStorageType Ssd = new("ssd");
+
+    public LocalStorageType(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static LocalStorageType FindValue(string value) => FindValue<LocalStorageType>(value);
+
+    public static implicit operator LocalStorageType(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<LogDriver>))]
 public partial class LogDriver : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<LogDriver>
 {
@@ -640,6 +1156,40 @@ public partial class ManagedAgentName : global::Amazon.Runtime.ConstantClass, gl
     public static implicit operator ManagedAgentName(string value) => FindValue(value);
 }
 
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ManagedDraining>))]
+public partial class ManagedDraining : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ManagedDraining>
+{
+    public static readonly ManagedDraining ENABLED = new("ENABLED");
+    public static readonly ManagedDraining DISABLED = new("DISABLED");
+
+    public ManagedDraining(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ManagedDraining FindValue(string value) => FindValue<ManagedDraining>(value);
+
+    public static implicit operator ManagedDraining(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ManagedInstancesMonitoringOptions>))]
+public partial class ManagedInstancesMonitoringOptions : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ManagedInstancesMonitoringOptions>
+{
+    public static readonly ManagedInstancesMonitoringOptions BASIC = new("BASIC");
+    public static readonly ManagedInstancesMonitoringOptions DETAILED = new("DETAILED");
+
+    public ManagedInstancesMonitoringOptions(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ManagedInstancesMonitoringOptions FindValue(string value) => FindValue<ManagedInstancesMonitoringOptions>(value);
+
+    public static implicit operator ManagedInstancesMonitoringOptions(string value) => FindValue(value);
+}
+
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ManagedResourceStatus>))]
 public partial class ManagedResourceStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ManagedResourceStatus>
 {
@@ -658,6 +1208,40 @@ public partial class ManagedResourceStatus : global::Amazon.Runtime.ConstantClas
     public static ManagedResourceStatus FindValue(string value) => FindValue<ManagedResourceStatus>(value);
 
     public static implicit operator ManagedResourceStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ManagedScalingStatus>))]
+public partial class ManagedScalingStatus : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ManagedScalingStatus>
+{
+    public static readonly ManagedScalingStatus ENABLED = new("ENABLED");
+    public static readonly ManagedScalingStatus DISABLED = new("DISABLED");
+
+    public ManagedScalingStatus(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ManagedScalingStatus FindValue(string value) => FindValue<ManagedScalingStatus>(value);
+
+    public static implicit operator ManagedScalingStatus(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<ManagedTerminationProtection>))]
+public partial class ManagedTerminationProtection : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<ManagedTerminationProtection>
+{
+    public static readonly ManagedTerminationProtection ENABLED = new("ENABLED");
+    public static readonly ManagedTerminationProtection DISABLED = new("DISABLED");
+
+    public ManagedTerminationProtection(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static ManagedTerminationProtection FindValue(string value) => FindValue<ManagedTerminationProtection>(value);
+
+    public static implicit operator ManagedTerminationProtection(string value) => FindValue(value);
 }
 
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<NetworkMode>))]
@@ -754,6 +1338,23 @@ public partial class PlacementStrategyType : global::Amazon.Runtime.ConstantClas
     public static PlacementStrategyType FindValue(string value) => FindValue<PlacementStrategyType>(value);
 
     public static implicit operator PlacementStrategyType(string value) => FindValue(value);
+}
+
+[global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<PropagateMITags>))]
+public partial class PropagateMITags : global::Amazon.Runtime.ConstantClass, global::EcsBuildTasks.Aws.Serialization.IConstantClassFactory<PropagateMITags>
+{
+    public static readonly PropagateMITags CAPACITY_PROVIDER = new("CAPACITY_PROVIDER");
+    public static readonly PropagateMITags NONE = new("NONE");
+
+    public PropagateMITags(string value)
+        : base(value)
+    {
+    }
+
+    /// <summary>The constant with this value (case-insensitive), or a new instance for a value this version does not know.</summary>
+    public static PropagateMITags FindValue(string value) => FindValue<PropagateMITags>(value);
+
+    public static implicit operator PropagateMITags(string value) => FindValue(value);
 }
 
 [global::System.Text.Json.Serialization.JsonConverter(typeof(global::EcsBuildTasks.Aws.Serialization.ConstantClassJsonConverter<PropagateTags>))]

@@ -4,7 +4,7 @@
 
 namespace EcsBuildTasks.Aws.ServiceDiscovery;
 
-[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, GenerationMode = global::System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.ServiceDiscovery.Model.CreateHttpNamespaceRequest))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.ServiceDiscovery.Model.CreateHttpNamespaceResponse))]
 [global::System.Text.Json.Serialization.JsonSerializable(typeof(global::EcsBuildTasks.Aws.ServiceDiscovery.Model.CreatePrivateDnsNamespaceRequest))]

@@ -1,5 +1,5 @@
-using Amazon.EC2.Model;
 using Amazon.SecurityToken.Model;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ECR.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
@@ -10,7 +10,7 @@ using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using TargetGroup = EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.TargetGroup;
 
 namespace EcsBuildTasks.Core.Features.Preflight;
@@ -199,7 +199,7 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
             }
             else
             {
-                vpcs[subnet] = match.VpcId;
+                vpcs[subnet] = match.VpcId!;
             }
         }
 
@@ -215,7 +215,7 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
                 }
                 else
                 {
-                    vpcs[group] = match.VpcId;
+                    vpcs[group] = match.VpcId!;
                 }
             }
         }
@@ -241,10 +241,10 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
             return null;
         }
 
-        var subnets = await AwsCalls.RunAsync("EC2 DescribeSubnets", () => aws.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId]), new Filter("default-for-az", ["true"])] }, cancellationToken)).ConfigureAwait(false);
-        var groups = await AwsCalls.RunAsync("EC2 DescribeSecurityGroups", () => aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId]), new Filter("group-name", ["default"])] }, cancellationToken)).ConfigureAwait(false);
-        var subnetIds = (subnets.Subnets ?? []).Select(s => s.SubnetId).Order(StringComparer.Ordinal).Take(16).ToList();
-        var groupIds = (groups.SecurityGroups ?? []).Select(g => g.GroupId).Take(1).ToList();
+        var subnets = await AwsCalls.RunAsync("EC2 DescribeSubnets", () => aws.Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId!]), new Filter("default-for-az", ["true"])] }, cancellationToken)).ConfigureAwait(false);
+        var groups = await AwsCalls.RunAsync("EC2 DescribeSecurityGroups", () => aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId!]), new Filter("group-name", ["default"])] }, cancellationToken)).ConfigureAwait(false);
+        var subnetIds = (subnets.Subnets ?? []).Select(s => s.SubnetId).OfType<string>().Order(StringComparer.Ordinal).Take(16).ToList();
+        var groupIds = (groups.SecurityGroups ?? []).Select(g => g.GroupId).OfType<string>().Take(1).ToList();
         if (subnetIds.Count == 0)
         {
             problems.Error(DiagnosticCodes.NoDefaultVpc, EcsProperties.Subnets, $"The default VPC {vpc.VpcId} has no default subnets: set {EcsProperties.Subnets}.");

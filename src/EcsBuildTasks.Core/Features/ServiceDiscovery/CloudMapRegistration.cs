@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.EC2.Model;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ServiceDiscovery.Model;
 using EcsBuildTasks.Core.Definitions;
@@ -9,7 +9,7 @@ using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using CloudMapService = EcsBuildTasks.Aws.ServiceDiscovery.Model.Service;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 
 namespace EcsBuildTasks.Core.Features.ServiceDiscovery;
 

@@ -46,6 +46,7 @@ internal sealed class CloudMapApi : IAwsApi
                 }
 
                 map.Namespaces.Remove(ns.Id);
+                Route53.Route53Api.UnlinkCloudMapZone(request.Account, ns.HostedZoneId);
                 return Operation(map, "DELETE_NAMESPACE", request.Now, ("NAMESPACE", ns.Id));
             }
 
@@ -243,7 +244,7 @@ internal sealed class CloudMapApi : IAwsApi
         }
 
         var id = "ns-" + Ids.Alphanumeric(16).ToLowerInvariant();
-        map.Namespaces[id] = new CloudMapNamespace
+        var created = map.Namespaces[id] = new CloudMapNamespace
         {
             Id = id,
             Arn = $"arn:aws:servicediscovery:{request.Region}:{Account.Id}:namespace/{id}",
@@ -256,6 +257,9 @@ internal sealed class CloudMapApi : IAwsApi
             CreatorRequestId = input.Str("CreatorRequestId"),
             Tags = input.CloneArr("Tags") ?? [],
         };
+
+        // As Cloud Map does, a DNS namespace gets its own Route 53 hosted zone (linked to Cloud Map).
+        Route53.Route53Api.LinkCloudMapZone(request.Account, created, request.Region, request.Now);
         return Operation(map, "CREATE_NAMESPACE", request.Now, ("NAMESPACE", id));
     }
 

@@ -57,6 +57,7 @@ internal sealed partial class Ec2Api : IAwsApi
         var vpcs = ec2.Vpcs
             .Where(v => ids.Count == 0 || ids.Contains(v.VpcId))
             .Where(v => Matches(filters, "vpc-id", v.VpcId) && Matches(filters, "is-default", v.IsDefault ? "true" : "false")
+                && Matches(filters, "isDefault", v.IsDefault ? "true" : "false")
                 && Matches(filters, "cidr", v.CidrBlock) && Matches(filters, "state", "available"))
             .Select(v => (JsonNode?)new JsonObject
             {

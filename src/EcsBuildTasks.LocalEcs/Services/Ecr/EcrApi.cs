@@ -46,7 +46,7 @@ internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
         {
             case "GetAuthorizationToken":
             {
-                var (password, expiresAt) = runtime.Credentials.Issue(request.Now, runtime.RealTime.GetUtcNow());
+                var (password, expiresAt) = runtime.Credentials.Issue(request.Now, runtime.RealTime.GetUtcNow(), request.AccessKeyId);
                 return new JsonObject
                 {
                     ["authorizationData"] = new JsonArray(new JsonObject
@@ -102,7 +102,7 @@ internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
 
                 var selected = (names.Count > 0 ? names.Select(n => repositories[n]) : repositories.Values.OrderBy(r => r.Name, StringComparer.Ordinal))
                     .Select(r => (JsonNode?)Render(r)).ToList();
-                return Page(selected, input, "repositories", 100);
+                return Page(selected, "repositories");
             }
 
             case "DeleteRepository":
@@ -130,7 +130,7 @@ internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
                     .Where(x => tagged is null or "ANY" || (tagged == "TAGGED") == (x.Tag is not null))
                     .Select(x => (JsonNode?)new JsonObject { ["imageDigest"] = x.Digest }.Put("imageTag", x.Tag))
                     .ToList();
-                return Page(ids, input, "imageIds", 100);
+                return Page(ids, "imageIds");
             }
 
             case "BatchGetImage":
@@ -270,7 +270,7 @@ internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
             ["imageManifestMediaType"] = i.MediaType,
             ["imageStatus"] = "ACTIVE",
         }.Put("artifactMediaType", i.ArtifactMediaType).Put("lastRecordedPullTime", i.LastPulledAt)).ToList();
-        return Page(details, input, "imageDetails", 100);
+        return Page(details, "imageDetails");
     }
 
     private JsonObject BatchGetImage(JsonObject input, Dictionary<string, EcrRepository> repositories)
@@ -359,18 +359,8 @@ internal sealed partial class EcrApi(LocalEcsRuntime runtime) : IAwsApi
         }
     }
 
-    private static JsonObject Page(List<JsonNode?> items, JsonObject input, string member, int defaultLimit)
-    {
-        var limit = input.Int("maxResults") ?? defaultLimit;
-        var skip = int.TryParse(input.Str("nextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).ToJsonArray() };
-        if (skip + limit < items.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return result;
-    }
+    /// <summary>Every item: the router cuts the page and checks the limit and nextToken (Hosting/Pagination).</summary>
+    private static JsonObject Page(List<JsonNode?> items, string member) => new() { [member] = items.ToJsonArray() };
 
     private static EcrRepository Find(Dictionary<string, EcrRepository> repositories, string? name) =>
         name is not null && repositories.TryGetValue(name, out var repository) ? repository : throw NotFound(name ?? "null");

@@ -42,7 +42,7 @@ internal sealed partial class EcsApi
             ["propagateTags"] = service.PropagateTags ?? "NONE",
             ["enableExecuteCommand"] = service.EnableExecuteCommand,
             ["availabilityZoneRebalancing"] = service.AvailabilityZoneRebalancing,
-            ["resourceManagementType"] = "CUSTOMER",
+            ["resourceManagementType"] = service.Express is null ? "CUSTOMER" : "ECS",
         };
         result.Put("launchType", service.LaunchType)
             .Put("capacityProviderStrategy", service.CapacityProviderStrategy?.DeepClone())

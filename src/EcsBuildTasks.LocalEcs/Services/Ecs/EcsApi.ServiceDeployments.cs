@@ -17,18 +17,11 @@ internal sealed partial class EcsApi
         var createdAt = input.Obj("createdAt");
         var after = createdAt?["after"] is JsonValue a ? ParseTime(a) : null;
         var before = createdAt?["before"] is JsonValue b ? ParseTime(b) : null;
-        var limit = input.Int("maxResults") ?? 20;
-        if (limit is < 1 or > 100)
-        {
-            throw EcsErrors.Invalid("maxResults must be between 1 and 100.");
-        }
-
         var records = service.ServiceDeployments
             .Where(d => (statuses.Count == 0 || statuses.Contains(d.Status)) && (after is null || d.CreatedAt >= after) && (before is null || d.CreatedAt <= before))
             .Reverse()
             .ToList();
-        var skip = int.TryParse(input.Str("nextToken"), out var s) ? s : 0;
-        var page = records.Skip(skip).Take(limit).Select(d => (JsonNode?)new JsonObject
+        var page = records.Select(d => (JsonNode?)new JsonObject
         {
             ["serviceDeploymentArn"] = d.Arn,
             ["serviceArn"] = d.ServiceArn,
@@ -37,13 +30,7 @@ internal sealed partial class EcsApi
             ["targetServiceRevisionArn"] = d.TargetRevisionArn,
             ["status"] = d.Status,
         }.Put("startedAt", d.StartedAt).Put("finishedAt", d.FinishedAt).Put("statusReason", d.StatusReason)).ToJsonArray();
-        var result = new JsonObject { ["serviceDeployments"] = page };
-        if (skip + limit < records.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return result;
+        return new JsonObject { ["serviceDeployments"] = page }; // the router pages (Hosting/Pagination)
     }
 
     private static DateTimeOffset? ParseTime(JsonValue value) =>

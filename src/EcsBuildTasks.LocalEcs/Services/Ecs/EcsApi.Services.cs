@@ -302,12 +302,14 @@ internal sealed partial class EcsApi
         var cluster = FindCluster(request.RegionState, request.Input.Str("cluster"));
         var launchType = request.Input.Str("launchType");
         var scheduling = request.Input.Str("schedulingStrategy");
+        var management = request.Input.Str("resourceManagementType");
         var arns = cluster.Services.Values
-            .Where(s => s.Status != "INACTIVE" && (launchType is null || s.LaunchType == launchType) && (scheduling is null || s.SchedulingStrategy == scheduling))
+            .Where(s => s.Status != "INACTIVE" && (launchType is null || s.LaunchType == launchType) && (scheduling is null || s.SchedulingStrategy == scheduling)
+                && (management is null || (s.Express is null ? "CUSTOMER" : "ECS") == management))
             .OrderBy(s => s.CreatedAt)
             .Select(s => s.Arn)
             .ToList();
-        return Page(arns, request.Input, "serviceArns", 100);
+        return Page(arns, "serviceArns");
     }
 
     private static JsonObject ListServicesByNamespace(AwsRequest request)
@@ -316,7 +318,7 @@ internal sealed partial class EcsApi
         var arns = request.RegionState.Clusters.Values.SelectMany(c => c.Services.Values)
             .Where(s => s.Status == "ACTIVE" && s.ServiceConnectConfiguration?.Str("namespace") == ns)
             .Select(s => s.Arn).ToList();
-        return Page(arns, request.Input, "serviceArns", 100);
+        return Page(arns, "serviceArns");
     }
 
     private static JsonObject DeleteService(AwsRequest request, SimulationContext context)

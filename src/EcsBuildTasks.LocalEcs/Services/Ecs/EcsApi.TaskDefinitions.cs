@@ -332,7 +332,7 @@ internal sealed partial class EcsApi
             records.Reverse();
         }
 
-        return Page(records, request.Input, "taskDefinitionArns", 100);
+        return Page(records, "taskDefinitionArns");
     }
 
     private static JsonObject ListTaskDefinitionFamilies(AwsRequest request)
@@ -346,7 +346,7 @@ internal sealed partial class EcsApi
             .Select(g => g.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
-        return Page(families, request.Input, "families", 100);
+        return Page(families, "families");
     }
 
     private static JsonObject DeregisterTaskDefinition(AwsRequest request)

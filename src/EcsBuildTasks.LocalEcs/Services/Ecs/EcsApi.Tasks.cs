@@ -35,9 +35,14 @@ internal sealed partial class EcsApi
             }
         }
 
+        if (TaskRoles.LaunchFailure(context, definition.Definition, overrides) is { } roleFailure)
+        {
+            throw EcsErrors.Client(roleFailure);
+        }
+
         var tasks = new JsonArray();
         var failures = new JsonArray();
-        if (effective != "FARGATE" && cluster.ContainerInstances.Count == 0)
+        if (effective != "FARGATE" && !cluster.ContainerInstances.Any(i => i.Status == "ACTIVE"))
         {
             failures.Add(Failure(cluster.Arn, "No Container Instances were found in your cluster."));
             return new JsonObject { ["tasks"] = tasks, ["failures"] = failures };
@@ -125,17 +130,19 @@ internal sealed partial class EcsApi
         var startedBy = input.Str("startedBy");
         var instance = input.Str("containerInstance");
         var launchType = input.Str("launchType");
+        var daemonName = input.Str("daemonName");
         var arns = cluster.Tasks.Values
             .Where(t => (serviceName is null || t.ServiceName == serviceName)
                 && (family is null || t.TaskDefinitionArn.Contains($"task-definition/{family}:", StringComparison.Ordinal))
                 && (desired == "ALL" || t.DesiredStatus == desired || (desired == "PENDING" && PendingStatuses.Contains(t.LastStatus)))
                 && (startedBy is null || t.StartedBy == startedBy)
                 && (instance is null || t.ContainerInstanceArn == instance || t.ContainerInstanceArn?.EndsWith("/" + instance, StringComparison.Ordinal) == true)
-                && (launchType is null || t.LaunchType == launchType))
+                && (launchType is null || t.LaunchType == launchType)
+                && (daemonName is null || t.DaemonName == daemonName))
             .OrderBy(t => t.CreatedAt)
             .Select(t => t.Arn)
             .ToList();
-        return Page(arns, input, "taskArns", 100);
+        return Page(arns, "taskArns");
     }
 
     private static JsonObject ListContainerInstances(AwsRequest request)
@@ -143,7 +150,7 @@ internal sealed partial class EcsApi
         var cluster = FindCluster(request.RegionState, request.Input.Str("cluster"));
         var status = request.Input.Str("status");
         var arns = cluster.ContainerInstances.Where(i => status is null || i.Status == status).Select(i => i.Arn).ToList();
-        return Page(arns, request.Input, "containerInstanceArns", 100);
+        return Page(arns, "containerInstanceArns");
     }
 
     private static JsonObject DescribeContainerInstances(AwsRequest request)
@@ -187,7 +194,7 @@ internal sealed partial class EcsApi
                 ["registeredAt"] = AwsValues.Timestamp(instance.RegisteredAt),
                 ["attachments"] = new JsonArray(),
                 ["tags"] = new JsonArray(),
-            });
+            }.Put("capacityProviderName", instance.CapacityProviderName).Put("healthStatus", Daemons.InstanceHealth(cluster, instance, request.Now)));
         }
 
         return new JsonObject { ["containerInstances"] = instances, ["failures"] = failures };

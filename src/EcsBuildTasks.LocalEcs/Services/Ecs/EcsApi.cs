@@ -23,6 +23,10 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
         "ListServiceDeployments", "DescribeServiceDeployments", "StopServiceDeployment", "ContinueServiceDeployment", "DescribeServiceRevisions",
         "CreateTaskSet", "UpdateTaskSet", "DeleteTaskSet", "DescribeTaskSets", "UpdateServicePrimaryTaskSet",
         "TagResource", "UntagResource", "ListTagsForResource", "ListAccountSettings", "PutAccountSetting", "PutAccountSettingDefault",
+        "CreateCapacityProvider", "DescribeCapacityProviders", "DeleteCapacityProvider",
+        "CreateExpressGatewayService", "UpdateExpressGatewayService", "DescribeExpressGatewayService", "DeleteExpressGatewayService",
+        "RegisterDaemonTaskDefinition", "DescribeDaemonTaskDefinition", "ListDaemonTaskDefinitions", "DeleteDaemonTaskDefinition",
+        "CreateDaemon", "UpdateDaemon", "DescribeDaemon", "DeleteDaemon", "ListDaemons", "ListDaemonDeployments", "DescribeDaemonDeployments", "DescribeDaemonRevisions",
     ];
 
     public string SigningName => "ecs";
@@ -72,6 +76,25 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
             "UntagResource" => UntagResource(request),
             "ListTagsForResource" => ListTagsForResource(request),
             "ListAccountSettings" => ListAccountSettings(request),
+            "CreateCapacityProvider" => CreateCapacityProvider(request, context),
+            "DescribeCapacityProviders" => DescribeCapacityProviders(request),
+            "DeleteCapacityProvider" => DeleteCapacityProvider(request, context),
+            "CreateExpressGatewayService" => CreateExpressGatewayService(request, context),
+            "UpdateExpressGatewayService" => UpdateExpressGatewayService(request, context),
+            "DescribeExpressGatewayService" => DescribeExpressGatewayService(request),
+            "DeleteExpressGatewayService" => DeleteExpressGatewayService(request, context),
+            "RegisterDaemonTaskDefinition" => RegisterDaemonTaskDefinition(request),
+            "DescribeDaemonTaskDefinition" => DescribeDaemonTaskDefinition(request),
+            "ListDaemonTaskDefinitions" => ListDaemonTaskDefinitions(request),
+            "DeleteDaemonTaskDefinition" => DeleteDaemonTaskDefinition(request),
+            "CreateDaemon" => CreateDaemon(request, context),
+            "UpdateDaemon" => UpdateDaemon(request, context),
+            "DescribeDaemon" => DescribeDaemon(request),
+            "DeleteDaemon" => DeleteDaemon(request, context),
+            "ListDaemons" => ListDaemons(request),
+            "ListDaemonDeployments" => ListDaemonDeployments(request),
+            "DescribeDaemonDeployments" => DescribeDaemonDeployments(request),
+            "DescribeDaemonRevisions" => DescribeDaemonRevisions(request),
             _ => PutAccountSetting(request),
         };
     }
@@ -143,7 +166,7 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
     private static JsonObject ListClusters(AwsRequest request)
     {
         var arns = request.RegionState.Clusters.Values.Where(c => c.Status == "ACTIVE").Select(c => c.Arn).Order(StringComparer.Ordinal).ToList();
-        return Page(arns, request.Input, "clusterArns", 100);
+        return Page(arns, "clusterArns");
     }
 
     private static JsonObject DeleteCluster(AwsRequest request)
@@ -239,23 +262,8 @@ internal sealed partial class EcsApi(LocalEcsRuntime runtime) : IAwsApi
     internal static JsonObject Failure(string arn, string reason, string? detail = null) =>
         new JsonObject { ["arn"] = arn, ["reason"] = reason }.Put("detail", detail);
 
-    internal static JsonObject Page(IReadOnlyList<string> items, JsonObject input, string member, int maximum)
-    {
-        var limit = input.Int("maxResults") ?? maximum;
-        if (limit < 1 || limit > maximum)
-        {
-            throw EcsErrors.Invalid($"maxResults must be between 1 and {maximum}.");
-        }
-
-        var skip = int.TryParse(input.Str("nextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).ToJsonArray() };
-        if (skip + limit < items.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return result;
-    }
+    /// <summary>Every item: the router cuts the page and checks maxResults and nextToken (Hosting/Pagination).</summary>
+    internal static JsonObject Page(IReadOnlyList<string> items, string member) => new() { [member] = items.ToJsonArray() };
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     internal static partial Regex NamePattern();

@@ -199,7 +199,7 @@ internal sealed class LogsApi : IAwsApi
                 ["logGroupClass"] = g.LogGroupClass,
                 ["logGroupArn"] = g.Arn,
             }.Put("retentionInDays", g.RetentionInDays));
-        return Page(selected.ToList(), request.Input, "logGroups", 50);
+        return Page(selected.ToList(), "logGroups");
     }
 
     private static JsonObject DescribeLogStreams(AwsRequest request, Dictionary<string, LogGroup> groups)
@@ -222,7 +222,7 @@ internal sealed class LogsApi : IAwsApi
             ["arn"] = $"{group.Arn}:log-stream:{s.Name}",
             ["storedBytes"] = 0,
         }.Put("firstEventTimestamp", s.FirstEventTimestamp).Put("lastEventTimestamp", s.LastEventTimestamp).Put("lastIngestionTime", s.LastIngestionTime)).ToList();
-        return Page(items, request.Input, "logStreams", 50);
+        return Page(items, "logStreams");
     }
 
     private static JsonObject GetLogEvents(AwsRequest request, Dictionary<string, LogGroup> groups)
@@ -283,8 +283,6 @@ internal sealed class LogsApi : IAwsApi
         var start = input["startTime"]?.GetValue<long>();
         var end = input["endTime"]?.GetValue<long>();
         var terms = Terms(input.Str("filterPattern"));
-        var limit = input.Int("limit") ?? 10000;
-        var skip = int.TryParse(input.Str("nextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
         var matches = group.Streams.Values
             .Where(st => (names.Count == 0 || names.Contains(st.Name)) && (prefix is null || st.Name.StartsWith(prefix, StringComparison.Ordinal)))
             .SelectMany(st => st.Events.Select((e, i) => (Stream: st, Event: e, Index: i)))
@@ -292,7 +290,7 @@ internal sealed class LogsApi : IAwsApi
                 && terms.All(t => x.Event.Message.Contains(t, StringComparison.Ordinal)))
             .OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Stream.Name, StringComparer.Ordinal).ThenBy(x => x.Index)
             .ToList();
-        var page = matches.Skip(skip).Take(limit).Select(x => (JsonNode?)new JsonObject
+        var page = matches.Select(x => (JsonNode?)new JsonObject
         {
             ["logStreamName"] = x.Stream.Name,
             ["timestamp"] = x.Event.Timestamp,
@@ -300,13 +298,7 @@ internal sealed class LogsApi : IAwsApi
             ["ingestionTime"] = x.Event.IngestionTime,
             ["eventId"] = string.Create(CultureInfo.InvariantCulture, $"{x.Event.Timestamp:D20}{Math.Abs(x.Stream.Name.GetHashCode(StringComparison.Ordinal)):D10}{x.Index:D10}"),
         }).ToJsonArray();
-        var result = new JsonObject { ["events"] = page, ["searchedLogStreams"] = new JsonArray() };
-        if (skip + limit < matches.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return result;
+        return new JsonObject { ["events"] = page, ["searchedLogStreams"] = new JsonArray() }; // the router pages (Hosting/Pagination)
     }
 
     /// <summary>Filter patterns as plain terms: every (optionally quoted) term must appear in the message.</summary>
@@ -344,18 +336,8 @@ internal sealed class LogsApi : IAwsApi
         return terms;
     }
 
-    private static JsonObject Page(List<JsonNode?> items, JsonObject input, string member, int defaultLimit)
-    {
-        var limit = input.Int("limit") ?? defaultLimit;
-        var skip = int.TryParse(input.Str("nextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        var result = new JsonObject { [member] = items.Skip(skip).Take(limit).Select(x => x?.DeepClone()).ToJsonArray() };
-        if (skip + limit < items.Count)
-        {
-            result["nextToken"] = (skip + limit).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return result;
-    }
+    /// <summary>Every item: the router cuts the page and checks the limit and nextToken (Hosting/Pagination).</summary>
+    private static JsonObject Page(List<JsonNode?> items, string member) => new() { [member] = items.ToJsonArray() };
 
     private static string RequireGroupName(JsonObject input) =>
         input.Str("logGroupName") ?? input.Str("logGroupIdentifier") ?? throw new AwsServiceException("InvalidParameterException", "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");

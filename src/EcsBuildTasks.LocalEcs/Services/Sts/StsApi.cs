@@ -1,12 +1,16 @@
 using System.Text.Json.Nodes;
 using EcsBuildTasks.LocalEcs.Hosting;
+using EcsBuildTasks.LocalEcs.Iam.Authorization;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.State;
 
 namespace EcsBuildTasks.LocalEcs.Services.Sts;
 
-/// <summary>STS (Query): every caller is the LocalEcs user; AssumeRole hands out throwaway session credentials.</summary>
-internal sealed class StsApi : IAwsApi
+/// <summary>
+/// STS (Query): callers are the LocalEcs user unless the control API names another principal for their access key;
+/// AssumeRole hands out session credentials that then act as the role (for GetCallerIdentity and IAM enforcement).
+/// </summary>
+internal sealed class StsApi(IamAuthorizer sessions) : IAwsApi
 {
     private static readonly HashSet<string> ServedOperations =
     [
@@ -24,14 +28,18 @@ internal sealed class StsApi : IAwsApi
     {
         "GetCallerIdentity" => new JsonObject
         {
-            ["UserId"] = "AIDALOCALECS00000000",
+            ["UserId"] = request.Principal.Contains(":assumed-role/", StringComparison.Ordinal)
+                ? "AROA" + Ids.StableHex(RoleArnOf(request.Principal), 16).ToUpperInvariant() + ":" + request.Principal[(request.Principal.LastIndexOf('/') + 1)..]
+                : "AIDALOCALECS00000000",
             ["Account"] = Account.Id,
-            ["Arn"] = Account.UserArn,
+            ["Arn"] = request.Principal,
         },
         _ => AssumeRole(request),
     };
 
-    private static JsonObject AssumeRole(AwsRequest request)
+    private static string RoleArnOf(string assumedRoleArn) => $"arn:aws:iam::{Account.Id}:role/{assumedRoleArn.Split('/')[1]}";
+
+    private JsonObject AssumeRole(AwsRequest request)
     {
         var input = request.Input;
         var roleArn = input.Str("RoleArn");
@@ -56,11 +64,13 @@ internal sealed class StsApi : IAwsApi
         }
 
         var roleId = "AROA" + Ids.StableHex(roleArn, 16).ToUpperInvariant();
+        var accessKeyId = "ASIA" + Ids.Hex(16).ToUpperInvariant();
+        sessions.RegisterSession(accessKeyId, roleArn, sessionName);
         return new JsonObject
         {
             ["Credentials"] = new JsonObject
             {
-                ["AccessKeyId"] = "ASIA" + Ids.Hex(16).ToUpperInvariant(),
+                ["AccessKeyId"] = accessKeyId,
                 ["SecretAccessKey"] = Ids.Alphanumeric(40),
                 ["SessionToken"] = Ids.Alphanumeric(120),
                 ["Expiration"] = AwsValues.Timestamp(request.Now.AddSeconds(duration)),

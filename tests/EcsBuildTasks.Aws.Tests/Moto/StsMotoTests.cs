@@ -1,4 +1,3 @@
-using Amazon.EC2.Model;
 using Amazon.SecurityToken.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using static EcsBuildTasks.Aws.Tests.Moto.MotoClients;
@@ -6,10 +5,10 @@ using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Aws.Tests.Moto;
 
-/// <summary>The official STS and EC2 clients get the same settings as ours (endpoint, region, credentials).</summary>
+/// <summary>The official STS client gets the same settings as ours (endpoint, region, credentials).</summary>
 [TestClass]
 [TestCategory("Moto")]
-public sealed class StsAndEc2MotoTests
+public sealed class StsMotoTests
 {
     public TestContext TestContext { get; set; } = null!;
 
@@ -23,20 +22,6 @@ public sealed class StsAndEc2MotoTests
         var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), Ct);
 
         Assert.AreEqual("123456789012", identity.Account);
-    }
-
-    [TestMethod]
-    public async Task The_default_VPC_its_subnets_and_security_group_are_found()
-    {
-        var (vpcId, subnets, securityGroup) = await DefaultNetworkAsync(Factory());
-        using var ec2 = Factory().CreateEc2();
-
-        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [vpcId] }, Ct)).Vpcs.Single();
-
-        Assert.AreEqual("172.31.0.0/16", vpc.CidrBlock);
-        Assert.IsTrue(vpc.IsDefault);
-        Assert.AreEqual(2, subnets.Count);
-        Assert.IsTrue(securityGroup.StartsWith("sg-", StringComparison.Ordinal));
     }
 
     [TestMethod]
