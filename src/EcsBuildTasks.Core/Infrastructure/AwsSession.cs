@@ -8,6 +8,7 @@ using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.ECR;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
+using EcsBuildTasks.Aws.Route53;
 using EcsBuildTasks.Aws.ServiceDiscovery;
 using EcsBuildTasks.Core.Settings;
 
@@ -49,6 +50,8 @@ internal sealed class AwsSession : IDisposable
     public IAmazonServiceDiscovery ServiceDiscovery => (IAmazonServiceDiscovery)Get(typeof(IAmazonServiceDiscovery), () => Factory.CreateServiceDiscovery());
 
     public IAmazonApplicationAutoScaling ApplicationAutoScaling => (IAmazonApplicationAutoScaling)Get(typeof(IAmazonApplicationAutoScaling), () => Factory.CreateApplicationAutoScaling());
+
+    public IAmazonRoute53 Route53 => (IAmazonRoute53)Get(typeof(IAmazonRoute53), () => Factory.CreateRoute53());
 
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);

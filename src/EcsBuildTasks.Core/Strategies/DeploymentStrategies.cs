@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies.DnsBlueGreen;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.Core.Strategies.Rolling;
 using EcsBuildTasks.Core.Strategies.Versioned;
@@ -32,6 +33,7 @@ internal static class DeploymentStrategies
         new(TrafficShiftingStrategy.Names, TrafficShiftingStrategy.Create),
         new([VersionedStrategy.StrategyName], VersionedStrategy.Create),
         new([VersionedBlueGreenStrategy.StrategyName], VersionedBlueGreenStrategy.Create),
+        new([DnsBlueGreenStrategy.StrategyName], DnsBlueGreenStrategy.Create),
     ];
 
     /// <summary>Every name <c>EcsDeploymentStrategy</c> takes.</summary>
