@@ -4,6 +4,7 @@ using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.ServiceConnect;
@@ -127,7 +128,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             ZoneId = slots.ZoneId,
             RecordName = DnsWeights.Fqdn(dns.RecordName!),
             Ttl = dns.Ttl,
-            New = new DnsSlot(DnsWeights.SetIdentifiers[newIndex], slots.Names[newIndex], slots.Targets[newIndex], WeightOf(newIndex)),
+            New = new DnsSlot(DnsWeights.SetIdentifiers[newIndex], slots.Names[newIndex], slots.Targets[newIndex], WeightOf(newIndex), slots.Arns[newIndex]),
             Old = new DnsSlot(DnsWeights.SetIdentifiers[1 - newIndex], slots.Names[1 - newIndex], slots.Targets[1 - newIndex], WeightOf(1 - newIndex)),
             Created = records.Count == 0,
             NewWeight = WeightOf(newIndex),
@@ -152,6 +153,16 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         if (!steady.Steady)
         {
             return Fail(deployment, $"scaling up in {traffic.New.CloudMapService} (weight 0)", steady.Detail, steady.Outcome);
+        }
+
+        if (traffic.New.RegistryArn is { } registry && deployment.TargetCount > 0)
+        {
+            // Clients resolve to Cloud Map instances: weight goes to the new version only once its tasks are registered and healthy there.
+            var healthy = await new DnsWeights(aws, log, time).WaitHealthyAsync(registry, deployment.TargetCount, WaitOptions.For(context.Settings, context.ResolvedEndpoint).Timeout, cancellationToken).ConfigureAwait(false);
+            if (healthy < deployment.TargetCount)
+            {
+                return Fail(deployment, $"registering in {traffic.New.CloudMapService} (weight 0)", string.Create(CultureInfo.InvariantCulture, $"{healthy} of {deployment.TargetCount} instance(s) healthy in Cloud Map"), DeploymentOutcome.Failed);
+            }
         }
 
         // Nothing serves in the other Cloud Map service (a first deployment): the steps would send clients nowhere.
