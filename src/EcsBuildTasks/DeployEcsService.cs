@@ -70,7 +70,7 @@ public sealed class DeployEcsService : EcsTask
         }
 
         DeploymentLog.Info($"EcsBuildTasks: result written to {ResultFile}");
-        AppendGitHubStepSummary(result);
+        WriteGitHubActionsFiles(result);
         TaskDefinitionArn = result.TaskDefinitionArn;
         ServiceDeploymentArn = result.ServiceDeploymentArn;
         Status = result.Status;
@@ -80,21 +80,21 @@ public sealed class DeployEcsService : EcsTask
         }
     }
 
-    private void AppendGitHubStepSummary(DeploymentResult result)
+    /// <summary>The step summary and the step outputs of GitHub Actions, when the build runs there.</summary>
+    private void WriteGitHubActionsFiles(DeploymentResult result)
     {
-        var summary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        if (string.IsNullOrEmpty(summary))
-        {
-            return;
-        }
-
+        var github = GitHubActions.FromEnvironment;
         try
         {
-            File.AppendAllText(summary, result.Markdown() + Environment.NewLine);
+            github.WriteStepSummary(result.Markdown());
+            if (github.WriteOutputs(result) is { } outputs)
+            {
+                DeploymentLog.Detail($"EcsBuildTasks: step outputs of {result.Service} written to {outputs}");
+            }
         }
         catch (IOException ex)
         {
-            Log.LogMessage(MessageImportance.Normal, string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: could not append to GITHUB_STEP_SUMMARY: {ex.Message}"));
+            Log.LogMessage(MessageImportance.Normal, string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: could not write the GitHub Actions files (GITHUB_STEP_SUMMARY, GITHUB_OUTPUT): {ex.Message}"));
         }
     }
 }

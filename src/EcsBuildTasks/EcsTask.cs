@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using Microsoft.Build.Framework;
@@ -106,8 +107,15 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     private protected void LogDiagnostics(IEnumerable<EcsDiagnostic> diagnostics)
     {
         var file = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode;
+        var github = GitHubActions.FromEnvironment;
         foreach (var diagnostic in diagnostics)
         {
+            if (github.IsRunning)
+            {
+                // GitHub Actions shows a workflow command on its own line as an annotation of the run and the file.
+                Log.LogMessage(MessageImportance.High, github.Annotation(diagnostic, file));
+            }
+
             if (diagnostic.IsError)
             {
                 Log.LogError(null, diagnostic.Code, null, file, 0, 0, 0, 0, diagnostic.Message);

@@ -33,7 +33,7 @@ public sealed partial class DocumentationTests
     {
         var passed = EcsProperties.Documented.Where(s => !EcsProperties.ReadByTargetsOnly.Contains(s.Name)).ToList();
         var properties = passed.Where(s => s.Kind == SettingKind.Property).Select(s => $"<_EcsSetting Include=\"{s.Name}\" Value=\"$({s.Name})\" />");
-        var items = passed.Where(s => s.Kind == SettingKind.Item).Select(s => $"<_EcsItem Include=\"@({s.Name})\" EcsItemType=\"{s.Name}\" />");
+        var items = passed.Where(s => s.Kind == SettingKind.Item).Select(s => $"<_EcsItem Include=\"@({s.Name})\" EcsItemType=\"{s.Name}\" {EcsProperties.ItemDefinedInMetadata}=\"%({s.Name}.DefiningProjectFullPath)\" />");
 
         CollectionAssert.AreEqual(properties.ToList(), Block("settings"), "regenerate the targets' lines with: python3 tools/docs/targets_settings.py");
         CollectionAssert.AreEqual(items.ToList(), Block("items"), "regenerate the targets' lines with: python3 tools/docs/targets_settings.py");

@@ -302,7 +302,7 @@ public sealed partial class ModelTablesTests
     {
         var http = model.Operation(operation)["http"]!;
         var uri = LabelPattern().Replace((string)http["requestUri"]!, "Z1EXAMPLE");
-        var inputShape = model.Shape(model.InputShape(operation));
+        var inputShape = model.Shape(model.InputShape(operation)!);
         var segments = path.Split('.');
         var first = segments[0].TrimEnd('[', ']', '{', '}');
         var location = inputShape["members"]!.AsObject().Select(m => m.Value!.AsObject()).FirstOrDefault(m => (string?)m["locationName"] == first)?["location"];

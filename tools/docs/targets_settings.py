@@ -33,7 +33,8 @@ def lines(kind):
     indent = " " * 6
     if kind == "P":
         return [f'{indent}<_EcsSetting Include="{name}" Value="$({name})" />' for k, name in documented() if k == "P"]
-    return [f'{indent}<_EcsItem Include="@({name})" EcsItemType="{name}" />' for k, name in documented() if k == "I"]
+    # EcsDefinedIn: the file that defined each item (batched on the source item), so that a publish profile's item replaces the project's item of the same Include.
+    return [f'{indent}<_EcsItem Include="@({name})" EcsItemType="{name}" EcsDefinedIn="%({name}.DefiningProjectFullPath)" />' for k, name in documented() if k == "I"]
 
 
 def replace(text, name, block):

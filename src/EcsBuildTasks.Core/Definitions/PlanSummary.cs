@@ -24,6 +24,11 @@ internal static class PlanSummary
         var count = service.SchedulingStrategy?.Value == "DAEMON"
             ? "one task per container instance"
             : settings.DesiredCount is { } desired ? string.Create(inv, $"desired count {desired}") : string.Create(inv, $"desired count {service.DesiredCount} when created, unchanged on update");
+        if (settings.Release.Environment is { } environment)
+        {
+            lines.Add($"  Environment {environment} (publish profile Properties/PublishProfiles/{environment}.pubxml)");
+        }
+
         lines.Add($"  Service     {service.ServiceName} in cluster {service.Cluster}: {service.SchedulingStrategy?.Value}, {definitions.Target.Describe()}, {count}");
 
         var size = task.Cpu is null && task.Memory is null ? "no task-level size" : $"{task.Cpu ?? "-"} CPU units, {task.Memory ?? "-"} MiB";

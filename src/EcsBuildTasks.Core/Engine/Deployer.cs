@@ -1,4 +1,6 @@
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Concurrency;
+using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Strategies;
@@ -18,14 +20,21 @@ internal sealed class Deployer(AwsSession aws, IDeploymentLog log, TimeProvider 
     /// <summary>The endpoint the build talks to when it differs from the settings' (LocalEcs once started).</summary>
     public string? ResolvedEndpoint { get; init; }
 
-    /// <summary>Deploys the definitions (the image is pushed already) and reports the outcome.</summary>
+    /// <summary>
+    /// Deploys the definitions (the image is pushed already) and reports the outcome; first waits for a deployment in
+    /// flight where the strategy deploys, or fails without changing anything (<c>EcsConcurrentDeployment</c>).
+    /// </summary>
     public async Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken)
     {
         var strategy = DeploymentStrategies.Of(definitions);
         var context = Context(definitions) with { GitCommit = gitCommit, ImageFingerprint = imageFingerprint };
+        var poll = WaitOptions.For(definitions.Settings, ResolvedEndpoint).PollCap;
+        await new ConcurrentDeploymentGuard(log, time, definitions.Settings, poll)
+            .WaitUntilClearAsync(token => strategy.DeploymentsInFlightAsync(context, token), cancellationToken).ConfigureAwait(false);
         await using var deployment = await strategy.ApplyAsync(context, cancellationToken).ConfigureAwait(false);
         var verdict = deployment.NeedsMonitoring ? await FollowAsync(strategy, context, deployment, cancellationToken).ConfigureAwait(false) : null;
-        return await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
+        var report = await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
+        return report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment } };
     }
 
     /// <summary><c>-t:EcsRollback</c>: returns what the project deployed last to where it was before, and reports it.</summary>

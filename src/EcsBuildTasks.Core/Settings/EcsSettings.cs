@@ -215,4 +215,7 @@ internal sealed record EcsSettings
 
     /// <summary>What <c>-t:EcsRunTask</c> runs.</summary>
     public OneOffTaskSetting RunTask { get; init; } = new("EcsRunTask", null, [], [], null);
+
+    /// <summary>Deployments in flight and forced redeployments.</summary>
+    public ReleaseSettings Release { get; init; } = new();
 }

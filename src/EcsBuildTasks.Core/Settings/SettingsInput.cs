@@ -42,15 +42,31 @@ internal sealed class SettingsInput
         return this;
     }
 
+    /// <summary>
+    /// Adds an item. An item with the same <c>Include</c> as one defined in another file (a publish profile repeating an
+    /// item of the project: the SDK imports the profile after the project) replaces it: the environment's value wins, as
+    /// a profile's property does. Two items of one file stay two, and the readers report the duplicate (ECS0008).
+    /// </summary>
     public SettingsInput Add(string itemType, ItemInput item)
     {
+        ArgumentNullException.ThrowIfNull(item);
         if (!items.TryGetValue(itemType, out var list))
         {
             list = [];
             items[itemType] = list;
         }
 
-        list.Add(item);
+        var definedIn = item.Get(EcsProperties.ItemDefinedInMetadata);
+        var replaced = definedIn is null ? -1 : list.FindIndex(i => i.Include == item.Include && i.Get(EcsProperties.ItemDefinedInMetadata) is { } earlier && !string.Equals(earlier, definedIn, StringComparison.OrdinalIgnoreCase));
+        if (replaced >= 0)
+        {
+            list[replaced] = item;
+        }
+        else
+        {
+            list.Add(item);
+        }
+
         return this;
     }
 

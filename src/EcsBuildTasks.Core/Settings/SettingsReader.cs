@@ -132,6 +132,7 @@ internal static class SettingsReader
             AutoScaling = AutoScalingSettingsReader.Read(values),
             PreDeployTasks = OneOffTaskSettingsReader.ReadPreDeployTasks(values),
             RunTask = OneOffTaskSettingsReader.ReadRunTask(values),
+            Release = ReleaseSettingsReader.Read(values),
         };
     }
 

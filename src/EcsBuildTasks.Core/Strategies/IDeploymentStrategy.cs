@@ -1,4 +1,5 @@
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Concurrency;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
@@ -27,6 +28,15 @@ namespace EcsBuildTasks.Core.Strategies;
 /// </summary>
 internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
 {
+    /// <summary>
+    /// The deployments going on where this strategy deploys (the service it updates, the services it shifts between),
+    /// which someone else started: before <see cref="ApplyAsync"/> the engine waits until there are none, or fails the
+    /// build (<c>EcsConcurrentDeployment</c>), so that a build never changes a service under another build's deployment.
+    /// A strategy that cannot tell answers none.
+    /// </summary>
+    Task<IReadOnlyList<InFlightDeployment>> DeploymentsInFlightAsync(DeploymentContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<InFlightDeployment>>([]);
+
     /// <summary>Makes the change (or finds there is none) and returns what to follow.</summary>
     Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken);
 

@@ -66,6 +66,9 @@ internal sealed record WaitResult(
     /// goes on: the build rolls it back (<see cref="ServiceDeploymentWatch.RequestRollbackAsync"/>) and watches on.
     /// </summary>
     public bool BuildMustRollBack { get; init; }
+
+    /// <summary>The newer service deployment that stopped this one (<see cref="DeploymentOutcome.Superseded"/>).</summary>
+    public string? SupersededBy { get; init; }
 }
 
 /// <summary>
@@ -194,6 +197,12 @@ internal sealed class ServiceDeploymentWatch
 
         var outcome = state.LegacyMode ? EvaluateLegacy(state, service) : EvaluateServiceDeployment(state, service);
         ReportProgress(state, service, options);
+        if (outcome == DeploymentOutcome.Stopped && await SupersedingAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false) is { } newer)
+        {
+            log.Info($"EcsBuildTasks: the deployment was superseded by a newer one, {newer.Arn}{(Arns.Short(newer.TaskDefinition) is { } revision ? $" (of {revision})" : string.Empty)}");
+            return state.Result(DeploymentOutcome.Superseded, time) with { SupersededBy = newer.Arn };
+        }
+
         if (outcome is { } final)
         {
             return state.Result(final, time);
@@ -211,11 +220,8 @@ internal sealed class ServiceDeploymentWatch
                 var list = await AwsCalls.RunAsync("ECS ListServiceDeployments", () => aws.Ecs.ListServiceDeploymentsAsync(
                     new ListServiceDeploymentsRequest { Cluster = cluster, Service = serviceName, CreatedAt = new CreatedAt { After = state.Change.RequestedAt.AddMinutes(-2) } },
                     cancellationToken)).ConfigureAwait(false);
-                var newest = (list.ServiceDeployments ?? [])
-                    .Where(d => d.TargetServiceRevisionArn is not null || d.ServiceDeploymentArn is not null)
-                    .OrderByDescending(d => d.CreatedAt ?? DateTime.MinValue)
-                    .FirstOrDefault();
-                if (newest is null)
+                var ours = await OursAsync(state, list.ServiceDeployments ?? [], cancellationToken).ConfigureAwait(false);
+                if (ours is null)
                 {
                     // Listing is eventually consistent; after a few empty answers follow deployments[] instead.
                     if (++state.EmptyListings >= 5)
@@ -226,7 +232,7 @@ internal sealed class ServiceDeploymentWatch
                     return;
                 }
 
-                state.DeploymentArn = newest.ServiceDeploymentArn;
+                state.DeploymentArn = ours;
                 log.Info($"EcsBuildTasks: following service deployment {state.DeploymentArn}");
             }
 
@@ -238,6 +244,59 @@ internal sealed class ServiceDeploymentWatch
         {
             SwitchToLegacy(state, ex.InnerException?.Message ?? ex.Message);
         }
+    }
+
+    /// <summary>
+    /// This build's service deployment among those listed since the change: the newest whose target revision runs the
+    /// task definition the build deployed. Another build's deployment of another revision, started meanwhile, is never
+    /// taken for ours (its newest deployment would be): ours is then found stopped by it, and reported superseded.
+    /// </summary>
+    private async Task<string?> OursAsync(WaitState state, List<ServiceDeploymentBrief> listed, CancellationToken cancellationToken)
+    {
+        var candidates = listed.Where(d => d.ServiceDeploymentArn is not null).OrderByDescending(d => d.CreatedAt ?? DateTime.MinValue).ToList();
+        if (candidates.Count <= 1 || state.Change.Kind == ServiceChangeKind.Created)
+        {
+            return candidates.FirstOrDefault()?.ServiceDeploymentArn;
+        }
+
+        var revisions = candidates.Select(d => d.TargetServiceRevisionArn).OfType<string>().Distinct(StringComparer.Ordinal).Take(20).ToList();
+        if (revisions.Count == 0)
+        {
+            return candidates[0].ServiceDeploymentArn;
+        }
+
+        DescribeServiceRevisionsResponse described;
+        try
+        {
+            described = await AwsCalls.RunAsync("ECS DescribeServiceRevisions", () => aws.Ecs.DescribeServiceRevisionsAsync(
+                new DescribeServiceRevisionsRequest { ServiceRevisionArns = revisions }, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (ex.InnerException is Amazon.Runtime.AmazonServiceException)
+        {
+            // Without the revisions (no permission, an older endpoint) the newest deployment is ours, as it nearly always is.
+            log.Detail($"EcsBuildTasks: could not describe the service revisions ({ex.Message}); following the newest service deployment");
+            return candidates[0].ServiceDeploymentArn;
+        }
+
+        var ourRevisions = (described.ServiceRevisions ?? []).Where(r => r.TaskDefinition == state.TaskDefinitionArn).Select(r => r.ServiceRevisionArn).ToHashSet(StringComparer.Ordinal);
+        return candidates.Find(d => d.TargetServiceRevisionArn is { } target && ourRevisions.Contains(target))?.ServiceDeploymentArn;
+    }
+
+    /// <summary>The newer service deployment that stopped ours, when one did (null: it was stopped by someone, not superseded).</summary>
+    private async Task<(string Arn, string? TaskDefinition)?> SupersedingAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
+    {
+        if (state.Deployment?.CreatedAt is not { } ours)
+        {
+            return null;
+        }
+
+        var list = await AwsCalls.RunAsync("ECS ListServiceDeployments", () => aws.Ecs.ListServiceDeploymentsAsync(
+            new ListServiceDeploymentsRequest { Cluster = cluster, Service = serviceName, CreatedAt = new CreatedAt { After = ours } }, cancellationToken)).ConfigureAwait(false);
+        var newer = (list.ServiceDeployments ?? [])
+            .Where(d => d.ServiceDeploymentArn is not null && d.ServiceDeploymentArn != state.DeploymentArn && (d.CreatedAt ?? DateTime.MinValue) >= ours)
+            .OrderByDescending(d => d.CreatedAt ?? DateTime.MinValue)
+            .FirstOrDefault();
+        return newer is null ? null : (newer.ServiceDeploymentArn!, state.Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition);
     }
 
     private void SwitchToLegacy(WaitState state, string why)

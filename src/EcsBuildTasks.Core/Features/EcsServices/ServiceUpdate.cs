@@ -55,16 +55,62 @@ internal sealed class ServiceUpdate(AwsSession aws, IDeploymentLog log, TimeProv
 
         await SyncTagsAsync(existing, desired.Tags, cancellationToken).ConfigureAwait(false);
         var update = BuildUpdate(desired, existing, settings, out var changed);
-        if (update is null)
+        if (update is null && settings.Release.ForceNewDeployment)
+        {
+            log.Info($"EcsBuildTasks: nothing changed, but {EcsProperties.ForceNewDeployment}=true: starting a new deployment of {Arns.Short(existing.TaskDefinition)} (new tasks pull the image and read the secrets again)");
+            (update, changed) = (ForcedUpdate(desired), [$"new deployment of the same revision ({EcsProperties.ForceNewDeployment})"]);
+        }
+        else if (update is null && NotLive(existing, taskDefinitionArn) is { } why)
+        {
+            // "Up to date" means the live service runs exactly this revision; a service set to it that does not run it
+            // (its deployment failed, or someone else's is going on) gets a deployment of its own.
+            log.Info($"EcsBuildTasks: service {existing.ServiceName} is set to {Arns.Short(taskDefinitionArn)} but does not run it ({why}): deploying it again");
+            (update, changed) = (ForcedUpdate(desired), [$"new deployment of {Arns.Short(taskDefinitionArn)}, which the service did not run"]);
+        }
+        else if (update is null)
         {
             log.Info($"EcsBuildTasks: service {existing.ServiceName} is up to date: it runs {Arns.Short(existing.TaskDefinition)} with this configuration; nothing to deploy");
             return new ServiceChange(ServiceChangeKind.Unchanged, existing, requestedAt, []);
+        }
+        else if (settings.Release.ForceNewDeployment)
+        {
+            update.ForceNewDeployment = true;
         }
 
         var updated = await SendAsync("ECS UpdateService", () => aws.Ecs.UpdateServiceAsync(update, cancellationToken)).ConfigureAwait(false);
         log.Info($"EcsBuildTasks: updated service {existing.ServiceName}: {string.Join(", ", changed)}");
         return new ServiceChange(ServiceChangeKind.Updated, updated.Service ?? existing, requestedAt, changed);
     }
+
+    /// <summary>
+    /// Why the service, although set to <paramref name="taskDefinitionArn"/>, does not run exactly it; null when it does:
+    /// one deployment, of that revision, completed.
+    /// </summary>
+    public static string? NotLive(EcsService existing, string taskDefinitionArn)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        var deployments = existing.Deployments ?? [];
+        var primary = deployments.Find(d => d.Status == "PRIMARY");
+        if (primary is null)
+        {
+            return null;
+        }
+
+        if (primary.TaskDefinition != taskDefinitionArn)
+        {
+            return $"its primary deployment is of {Arns.Short(primary.TaskDefinition)}";
+        }
+
+        if (primary.RolloutState?.Value is { } rollout && rollout != "COMPLETED")
+        {
+            return $"its deployment {primary.Id} is {rollout}{(primary.RolloutStateReason is { Length: > 0 } reason ? $": {reason}" : string.Empty)}";
+        }
+
+        return deployments.Count > 1 ? $"{deployments.Count - 1} other deployment(s) still run tasks" : null;
+    }
+
+    private static UpdateServiceRequest ForcedUpdate(CreateServiceRequest desired) =>
+        new() { Cluster = desired.Cluster, Service = desired.ServiceName, ForceNewDeployment = true };
 
     /// <summary>Whether ECS can update the existing service into the desired one (preflight: what it cannot change in place).</summary>
     public static void CheckCanUpdate(EcsService existing, GeneratedDefinitions definitions, DiagnosticCollection problems)

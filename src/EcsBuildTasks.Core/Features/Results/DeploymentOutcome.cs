@@ -26,4 +26,10 @@ internal enum DeploymentOutcome
 
     /// <summary>A verification gate of the build failed; the build asked ECS to roll back.</summary>
     VerificationFailed,
+
+    /// <summary>
+    /// A newer deployment (another build's, or one started outside the build) stopped this build's before it finished:
+    /// the revision did not fail, but it is not what the service runs.
+    /// </summary>
+    Superseded,
 }

@@ -16,10 +16,13 @@ internal sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? 
 /// </summary>
 internal sealed record DeploymentResult
 {
-    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited.</summary>
+    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited, verification-failed, superseded.</summary>
     public required string Status { get; init; }
 
     public required string Cluster { get; init; }
+
+    /// <summary>The environment deployed: the publish profile's name; null without one.</summary>
+    public string? Environment { get; init; }
 
     public required string Service { get; init; }
 
@@ -41,6 +44,9 @@ internal sealed record DeploymentResult
     public string? ServiceDeploymentStatus { get; init; }
 
     public string? StatusReason { get; init; }
+
+    /// <summary>The newer deployment that stopped this build's (status <c>superseded</c>).</summary>
+    public string? SupersededBy { get; init; }
 
     /// <summary>created, updated or unchanged.</summary>
     public string? ServiceChange { get; init; }
@@ -80,6 +86,7 @@ internal sealed record DeploymentResult
         DeploymentOutcome.Stopped => "stopped",
         DeploymentOutcome.Cancelled => "cancelled",
         DeploymentOutcome.VerificationFailed => "verification-failed",
+        DeploymentOutcome.Superseded => "superseded",
         _ => "failed",
     };
 
@@ -103,6 +110,11 @@ internal sealed record DeploymentResult
             $"EcsBuildTasks: {Headline()}",
             $"  Service         {Service} in {Cluster}{(Region is null ? string.Empty : $" ({Region})")}",
         };
+        if (Environment is not null)
+        {
+            lines.Add($"  Environment     {Environment} (publish profile)");
+        }
+
         if (Image is not null)
         {
             lines.Add($"  Image           {Image}");
@@ -132,11 +144,16 @@ internal sealed record DeploymentResult
     public string Markdown()
     {
         var builder = new StringBuilder();
-        builder.AppendLine(CultureInfo.InvariantCulture, $"### ECS deployment of `{Service}`: {Headline()}");
+        builder.AppendLine(CultureInfo.InvariantCulture, $"### ECS deployment of `{Service}`{(Environment is null ? string.Empty : $" to {Environment}")}: {Headline()}");
         builder.AppendLine();
         builder.AppendLine("| | |");
         builder.AppendLine("|---|---|");
         builder.AppendLine(CultureInfo.InvariantCulture, $"| Cluster | `{Cluster}`{(Region is null ? string.Empty : $" ({Region})")} |");
+        if (Environment is not null)
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"| Environment | {Environment} |");
+        }
+
         if (Image is not null)
         {
             builder.AppendLine(CultureInfo.InvariantCulture, $"| Image | `{Image}` |");
@@ -185,6 +202,7 @@ internal sealed record DeploymentResult
         "stopped" => "STOPPED outside this build",
         "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
+        "superseded" => "SUPERSEDED by a newer deployment before it finished (this revision did not fail, but it is not what runs)",
         _ => "FAILED",
     };
 }

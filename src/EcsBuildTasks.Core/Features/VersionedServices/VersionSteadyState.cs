@@ -63,7 +63,8 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
             var progress = string.Create(CultureInfo.InvariantCulture, $"{name}: running {running}/{count}, pending {pending}");
             if (service.DesiredCount == count && running == count && pending == 0)
             {
-                var unhealthy = count == 0 ? null : await UnhealthyTargetsAsync(cluster, service, count, cancellationToken).ConfigureAwait(false);
+                // Targets once healthy are not read again while the version settles: a task that fails shows in the counts.
+                var unhealthy = count == 0 || steadySince is not null ? null : await UnhealthyTargetsAsync(cluster, service, count, cancellationToken).ConfigureAwait(false);
                 if (unhealthy is null)
                 {
                     if (steadySince is null || failed != failedWhenSteady)

@@ -1,6 +1,7 @@
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Concurrency;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Failures;
 using EcsBuildTasks.Core.Features.Preflight;
@@ -23,6 +24,8 @@ namespace EcsBuildTasks.Core.Strategies.InPlace;
 /// </summary>
 internal abstract class InPlaceStrategy : IDeploymentStrategy
 {
+    private ServiceDeploymentsInFlight? inFlight;
+
     public abstract string Name { get; }
 
     /// <summary>The deployment controller's strategy this strategy runs (<c>deploymentConfiguration.strategy</c>).</summary>
@@ -68,6 +71,15 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         }
 
         await PreflightStrategyAsync(context, existing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The service deployments going on in the service (none when it does not exist yet).</summary>
+    public Task<IReadOnlyList<InFlightDeployment>> DeploymentsInFlightAsync(DeploymentContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var service = context.Definitions.Service;
+        inFlight ??= new ServiceDeploymentsInFlight(context.Aws, service.Cluster!, service.ServiceName!);
+        return inFlight.FindAsync(cancellationToken);
     }
 
     public async Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -191,6 +203,7 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             ServiceDeploymentArn = wait?.ServiceDeploymentArn,
             ServiceDeploymentStatus = wait?.Status,
             StatusReason = wait?.StatusReason,
+            SupersededBy = wait?.SupersededBy,
             ServiceChange = change.Kind.ToString().ToLowerInvariant(),
             ChangedMembers = change.ChangedMembers,
             Region = aws.Factory.ResolvedRegion.SystemName,
@@ -219,7 +232,7 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             return new DeploymentReport(result, null);
         }
 
-        if (wait.Outcome != DeploymentOutcome.Cancelled && followed?.KnowsTheCause != true)
+        if (wait.Outcome is not (DeploymentOutcome.Cancelled or DeploymentOutcome.Superseded) && followed?.KnowsTheCause != true)
         {
             var details = await new FailureDiagnostics(aws).CollectAsync(cluster, serviceName, registered.Arn, change.RequestedAt, wait.Events, CancellationToken.None).ConfigureAwait(false);
             if (details.Count > 0)
@@ -290,6 +303,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
                 $"A verification gate failed for {revision}; the build rolled the deployment back and the service {service} runs {running}.{reason}"),
             DeploymentOutcome.Stopped => Error(DiagnosticCodes.DeploymentStopped, EcsProperties.ServiceName,
                 $"The deployment {wait.ServiceDeploymentArn} of {revision} was stopped outside this build; the service {service} runs {running}. Check it with: {check}"),
+            DeploymentOutcome.Superseded => Error(DiagnosticCodes.DeploymentSuperseded, EcsProperties.ConcurrentDeployment,
+                $"The deployment of {revision} was superseded by a newer deployment ({wait.SupersededBy}) before it finished: {revision} did not fail, but the service {service} now deploys {running ?? "another revision"}, not this build's. Another build or a person changed the service meanwhile; publish again to deploy this build's revision. Check it with: {check}"),
             DeploymentOutcome.Cancelled => new EcsDiagnostic(DiagnosticCodes.WaitCancelled, DiagnosticSeverity.Warning, EcsProperties.Wait,
                 $"Stopped waiting (the build was cancelled). The deployment of {revision} goes on in ECS{(wait.ServiceDeploymentArn is { } arn ? $" ({arn}, {wait.Status})" : string.Empty)}. Check it: dotnet msbuild -t:EcsStatus (or {check}); roll it back: dotnet msbuild -t:EcsRollback{(wait.ServiceDeploymentArn is { } a ? $" (or aws ecs stop-service-deployment --service-deployment-arn {a} --stop-type ROLLBACK)" : string.Empty)}."),
             _ => Error(DiagnosticCodes.DeploymentFailed, EcsProperties.ServiceName,

@@ -1,0 +1,10 @@
+namespace EcsBuildTasks.Core.Diagnostics;
+
+internal static partial class DiagnosticCodes
+{
+    // ECS7000–ECS7099: releasing a solution and environments: deployments in flight, ordering, profiles, combined results.
+    public static readonly DiagnosticDescriptor DeploymentInFlight = new("ECS7000", "The service has a deployment in flight and EcsConcurrentDeployment=Fail");
+    public static readonly DiagnosticDescriptor DeploymentInFlightTooLong = new("ECS7001", "A deployment in flight did not finish within EcsTimeoutMinutes");
+    public static readonly DiagnosticDescriptor DeploymentSuperseded = new("ECS7002", "A newer deployment superseded this build's deployment");
+    public static readonly DiagnosticDescriptor PublishProfileNotFound = new("ECS7003", "The publish profile does not exist");
+}

@@ -1,0 +1,23 @@
+namespace EcsBuildTasks.Core.Settings;
+
+internal static partial class EcsProperties
+{
+    public const string ConcurrentDeployment = "EcsConcurrentDeployment";
+    public const string ForceNewDeployment = "EcsForceNewDeployment";
+
+    /// <summary>The publish profile (<c>-p:PublishProfile=Staging</c>): the SDK imports <c>Properties/PublishProfiles/NAME.pubxml</c>.</summary>
+    public const string SdkPublishProfileName = "PublishProfileName";
+
+    /// <summary>Whether the SDK found and imported the profile (its own or one the Web SDK ships, such as DefaultContainer).</summary>
+    public const string SdkPublishProfileImported = "PublishProfileImported";
+
+    /// <summary>Item metadata the targets add: the file that defined the item (the project, or a publish profile it imports).</summary>
+    public const string ItemDefinedInMetadata = "EcsDefinedIn";
+
+    /// <summary>Releasing: deployments in flight, redeploying an unchanged revision.</summary>
+    private static SettingInfo[] ReleaseProperties =>
+    [
+        P(ConcurrentDeployment, "What to do when the service already has a deployment in flight (another build's, or one started in the console) before this build changes it: `Wait` for it to finish (within `EcsTimeoutMinutes`, printing whose it is), then deploy or find the service up to date; `Fail` with ECS7000 without changing anything.", "`Wait`"),
+        P(ForceNewDeployment, "Starts a new deployment of the current revision even when nothing changed (new tasks pull the image and the secrets again, e.g. after rotating a secret).", "`false`"),
+    ];
+}

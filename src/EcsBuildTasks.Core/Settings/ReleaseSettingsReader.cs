@@ -1,0 +1,40 @@
+using EcsBuildTasks.Core.Diagnostics;
+
+namespace EcsBuildTasks.Core.Settings;
+
+/// <summary>Reads <see cref="ReleaseSettings"/>.</summary>
+internal static class ReleaseSettingsReader
+{
+    private static readonly string[] Policies = [nameof(ConcurrentDeploymentPolicy.Wait), nameof(ConcurrentDeploymentPolicy.Fail)];
+
+    public static ReleaseSettings Read(SettingsValues values) => new()
+    {
+        ConcurrentDeployment = values.Choice(EcsProperties.ConcurrentDeployment, Policies) == nameof(ConcurrentDeploymentPolicy.Fail) ? ConcurrentDeploymentPolicy.Fail : ConcurrentDeploymentPolicy.Wait,
+        ForceNewDeployment = values.Bool(EcsProperties.ForceNewDeployment) ?? false,
+        Environment = ReadEnvironment(values),
+    };
+
+    /// <summary>
+    /// The publish profile, which must exist: without the file the SDK imports nothing and the build would deploy the
+    /// project's own settings to whatever they name, not to the environment asked for.
+    /// </summary>
+    private static string? ReadEnvironment(SettingsValues values)
+    {
+        if (values.Get(EcsProperties.SdkPublishProfileName) is not { } profile)
+        {
+            return null;
+        }
+
+        // Only the targets pass whether the SDK imported it; a caller that passes the name alone (tests, tools) vouches for it.
+        if (values.Get(EcsProperties.SdkPublishProfileImported) is { } imported && !string.Equals(imported, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            var folder = Path.Combine(values.BaseDirectory, "Properties", "PublishProfiles");
+            var known = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.pubxml").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList() : [];
+            values.Error(DiagnosticCodes.PublishProfileNotFound, "PublishProfile",
+                $"PublishProfile={profile}: there is no Properties/PublishProfiles/{profile}.pubxml in the project, so none of its settings would apply. {(known.Count > 0 ? $"The project's profiles: {string.Join(", ", known)}." : "The project has no publish profiles.")}");
+            return null;
+        }
+
+        return profile;
+    }
+}
