@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Amazon.EC2.Model;
+using EcsBuildTasks.Aws.EC2.Model;
 using Amazon.Runtime;
 using EcsBuildTasks.Aws;
 using EcsBuildTasks.Aws.ECS;
@@ -14,7 +14,7 @@ using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.LocalEcs;
 using EcsBuildTasks.Testing;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Benchmarks;
@@ -40,9 +40,9 @@ internal static class VersionedBenchmark
         using var ecs = (AmazonECSClient)clients.CreateEcs();
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = Cluster });
         using var ec2 = clients.CreateEc2();
-        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] })).Vpcs[0].VpcId;
-        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc])] })).Subnets.Select(s => s.SubnetId).ToList();
-        var group = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc]), new Filter("group-name", ["default"])] })).SecurityGroups[0].GroupId;
+        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] })).Vpcs![0].VpcId!;
+        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc])] })).Subnets!.Select(s => s.SubnetId!).ToList();
+        var group = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new Filter("vpc-id", [vpc]), new Filter("group-name", ["default"])] })).SecurityGroups![0].GroupId!;
         var time = new ScaledTimeProvider(timeScale);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LocalEcs and the engine at {timeScale}×, {runs} run(s) per scenario, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));

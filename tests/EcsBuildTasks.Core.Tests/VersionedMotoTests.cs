@@ -28,7 +28,7 @@ public sealed class VersionedMotoTests
         var name = "mv-" + Guid.NewGuid().ToString("N")[..8];
         var vpc = (await aws.Ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.43.0.0/16" })).Vpc!.VpcId!;
         var subnet = (await aws.Ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc, CidrBlock = "10.43.1.0/24" })).Subnet!.SubnetId!;
-        var group = (await aws.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = name, Description = "versioned", VpcId = vpc })).GroupId!;
+        var group = (await aws.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = name, Description = "versioned", VpcId = vpc })).GroupId;
         await aws.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = name });
         var input = new SettingsInput { BaseDirectory = Directory.GetCurrentDirectory() }
             .Set("ContainerRepository", name).Set("UsingMicrosoftNETSdkWeb", "true").Set("EcsImage", "public.ecr.aws/nginx/nginx:1.27")

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Amazon.EC2.Model;
+using EcsBuildTasks.Aws.EC2.Model;
 using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Testing;
-using Filter = Amazon.EC2.Model.Filter;
+using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.EndToEndTests;
@@ -90,7 +90,7 @@ public sealed class VersionedDeployTests
     {
         var clients = await LocalEcsFixture.ClientsAsync();
         using var ec2 = clients.CreateEc2();
-        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] })).Subnets.Select(s => s.SubnetId).ToList();
+        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] })).Subnets!.Select(s => s.SubnetId!).ToList();
         using var ecs = await LocalEcsFixture.EcsAsync();
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = Cluster });
         var definition = await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
