@@ -10,6 +10,7 @@ using EcsBuildTasks.Aws.ECS;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2;
 using EcsBuildTasks.Aws.IdentityManagement;
 using EcsBuildTasks.Aws.SecretsManager;
+using EcsBuildTasks.Aws.Route53;
 using EcsBuildTasks.Aws.ServiceDiscovery;
 using EcsBuildTasks.Aws.SimpleSystemsManagement;
 using EcsBuildTasks.Core.Settings;
@@ -59,6 +60,8 @@ internal sealed class AwsSession : IDisposable
     public IAmazonSecretsManager SecretsManager => (IAmazonSecretsManager)Get(typeof(IAmazonSecretsManager), () => Factory.CreateSecretsManager());
 
     public IAmazonSimpleSystemsManagement Ssm => (IAmazonSimpleSystemsManagement)Get(typeof(IAmazonSimpleSystemsManagement), () => Factory.CreateSsm());
+
+    public IAmazonRoute53 Route53 => (IAmazonRoute53)Get(typeof(IAmazonRoute53), () => Factory.CreateRoute53());
 
     /// <summary>HTTP requests sent so far by every client of this session, retries included.</summary>
     public int RequestCount => Volatile.Read(ref requests);

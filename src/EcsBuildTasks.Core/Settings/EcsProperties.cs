@@ -119,7 +119,7 @@ internal static partial class EcsProperties
     public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory];
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
-    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties, .. PlanProperties, .. ZeroConfigProperties];
+    public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties, .. PlanProperties, .. ZeroConfigProperties, .. DnsBlueGreenProperties];
 
     /// <summary>The foundation and the deployment (definitions, validation, rolling and daemon deployments, LocalEcs).</summary>
     private static SettingInfo[] CoreProperties =>

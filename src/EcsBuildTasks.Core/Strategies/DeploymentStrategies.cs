@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies.DnsBlueGreen;
 using EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 using EcsBuildTasks.Core.Strategies.Express;
 using EcsBuildTasks.Core.Strategies.ManagedDaemon;
@@ -36,6 +37,7 @@ internal static class DeploymentStrategies
         new([VersionedBlueGreenStrategy.StrategyName], VersionedBlueGreenStrategy.Create),
         new([ExpressStrategy.StrategyName], ExpressStrategy.Create),
         new([ManagedDaemonStrategy.StrategyName], ManagedDaemonStrategy.Create),
+        new([DnsBlueGreenStrategy.StrategyName], DnsBlueGreenStrategy.Create),
     ];
 
     /// <summary>Every name <c>EcsDeploymentStrategy</c> takes.</summary>

@@ -51,6 +51,9 @@ internal sealed class VersionedDeployment : AppliedDeployment
     /// <summary>VersionedBlueGreen: production forwards to the new version's target group.</summary>
     public bool Swapped { get; set; }
 
+    /// <summary>DnsBlueGreen: the weighted records and the weights they had before the deployment.</summary>
+    public DnsBlueGreen.DnsTraffic? Dns { get; init; }
+
     public RestoreResult? Restore { get; set; }
 
     /// <summary>Lines of what happened at each phase, for the summary (and the tests).</summary>

@@ -130,8 +130,7 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
         }
 
         await new PreDeployTasks(aws, log, time).RunAsync(definitions, registered.Arn, current?.Service, cancellationToken).ConfigureAwait(false);
-        await new CloudMapRegistration(aws, log, time).PrepareAsync(definitions, cancellationToken).ConfigureAwait(false);
-        await new ServiceConnectRegistration(aws, log).PrepareAsync(definitions, cancellationToken).ConfigureAwait(false);
+        await PrepareRegistriesAsync(context, cancellationToken).ConfigureAwait(false);
         var deployment = await CreateVersionAsync(context, set, registered, cancellationToken).ConfigureAwait(false);
         return deployment;
     }
@@ -249,6 +248,14 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
 
     /// <summary>Creates the new version (at 0 tasks, or at full size behind stage) and returns what the deployment must follow.</summary>
     protected abstract Task<VersionedDeployment> CreateVersionAsync(DeploymentContext context, VersionSet set, RegisteredTaskDefinition registered, CancellationToken cancellationToken);
+
+    /// <summary>Before the new version is created: the Cloud Map service and Service Connect it registers with (DnsBlueGreen picks its Cloud Map service per version).</summary>
+    protected virtual async Task PrepareRegistriesAsync(DeploymentContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await new CloudMapRegistration(context.Aws, context.Log, context.Time).PrepareAsync(context.Definitions, cancellationToken).ConfigureAwait(false);
+        await new ServiceConnectRegistration(context.Aws, context.Log).PrepareAsync(context.Definitions, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Whether <paramref name="current"/> already runs this build: the revision and every setting the project makes.</summary>
     protected virtual Task<bool> IsUpToDateAsync(DeploymentContext context, VersionSet set, ServiceVersion current, string taskDefinitionArn, CancellationToken cancellationToken)

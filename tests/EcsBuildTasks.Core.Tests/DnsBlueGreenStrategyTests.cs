@@ -1,0 +1,268 @@
+using System.Text.Json.Nodes;
+using EcsBuildTasks.Aws.CloudWatch.Model;
+using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Aws.Route53.Model;
+using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Infrastructure;
+using EcsBuildTasks.Core.Settings;
+using Task = System.Threading.Tasks.Task;
+
+namespace EcsBuildTasks.Core.Tests;
+
+/// <summary>
+/// <c>EcsDeploymentStrategy=DnsBlueGreen</c> through the engine against the in-process LocalEcs on simulated time:
+/// the versions in two Cloud Map services, the weighted CNAME moving step by step (observed through LocalEcs's
+/// resolver after each INSYNC), rollback of a crash and of a failed gate, <c>-t:EcsRollback</c>, <c>-t:EcsStatus</c>,
+/// and the zone and record problems refused before anything changes.
+/// </summary>
+[TestClass]
+public sealed class DnsBlueGreenStrategyTests
+{
+    private const string Zone = "example.internal";
+
+    [TestMethod]
+    public async Task The_weights_move_step_by_step_to_the_new_version_and_the_old_one_is_downsized_at_weight_0()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "dbg");
+
+        var first = await env.DeployAsync(input);
+
+        Assert.IsNull(first.Failure, first.Failure?.Message);
+        Assert.AreEqual("dbg__1", first.Result.Service);
+        var resolved = await ResolveAsync(env, "dbg");
+        Assert.AreEqual(100, WeightOf(resolved, "Blue"), "a first deployment takes the whole name at once");
+        Assert.AreEqual(0, WeightOf(resolved, "Green"), "both weighted entries exist from the first deployment");
+        Assert.AreEqual("dbg-blue", CloudMapServiceOf(resolved, "Blue"));
+        Assert.AreEqual(2, InstancesOf(resolved, "Blue"));
+
+        var seen = new List<(long Blue, long Green)>();
+        var log = new ObservingLog("INSYNC; waiting one TTL", () =>
+        {
+            var now = ResolveAsync(env, "dbg").GetAwaiter().GetResult();
+            seen.Add((WeightOf(now, "Blue"), WeightOf(now, "Green")));
+        });
+        var second = await env.DeployAsync(input.Set("EcsMemory", "1024").Set(EcsProperties.DnsWeightSteps, "10;50;100"), log);
+
+        Assert.IsNull(second.Failure, second.Failure?.Message);
+        Assert.AreEqual("dbg__2", second.Result.Service);
+        CollectionAssert.AreEqual(new[] { (90L, 10L), (50L, 50L), (0L, 100L) }, seen, "weights answered after each INSYNC: " + string.Join(", ", seen));
+        resolved = await ResolveAsync(env, "dbg");
+        Assert.AreEqual("dbg-green", CloudMapServiceOf(resolved, "Green"));
+        Assert.AreEqual(2, InstancesOf(resolved, "Green"));
+        Assert.AreEqual((2, 2), await CountsAsync(env, "dbg", "dbg__2"));
+        Assert.AreEqual(0, (await CountsAsync(env, "dbg", "dbg__1")).Desired, "downsized once its weight is 0");
+        StringAssert.Contains(log.Text, "waiting one TTL (60 s)");
+
+        var unchanged = await env.DeployAsync(input.Set("EcsMemory", "1024").Set(EcsProperties.DnsWeightSteps, "10;50;100"));
+
+        Assert.IsNull(unchanged.Failure, unchanged.Failure?.Message);
+        Assert.AreEqual("up-to-date", unchanged.Result.Status);
+        Assert.AreEqual("dbg__2", unchanged.Result.Service);
+    }
+
+    [TestMethod]
+    public async Task EcsStatus_shows_the_weights_and_EcsRollback_moves_the_name_back_with_the_old_count()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "dbr");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        Assert.IsNull((await env.DeployAsync(input.Set("EcsMemory", "1024"))).Failure);
+        var deployer = new Deployer(env.Aws, new RecordingDeploymentLog(), env.Time!);
+
+        var status = string.Join("\n", await deployer.StatusAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
+
+        StringAssert.Matches(status, new System.Text.RegularExpressions.Regex(@"dbr__2\s+running 2/2\s+dbr:2\s+BLUE"));
+        StringAssert.Contains(status, "CNAME dbr.example.internal. set Green weight 100 → dbr-green.dbr.local.  (dbr__2)");
+        StringAssert.Contains(status, "set Blue weight 0 → dbr-blue.dbr.local.  (no version with tasks)");
+
+        var rollback = await env.WhileTimeRunsAsync(() => deployer.RollbackAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
+
+        Assert.IsNull(rollback.Failure, rollback.Failure?.Message);
+        Assert.AreEqual("rolled-back", rollback.Result.Status);
+        var resolved = await ResolveAsync(env, "dbr");
+        Assert.AreEqual((100L, 0L), (WeightOf(resolved, "Blue"), WeightOf(resolved, "Green")));
+        Assert.AreEqual((2, 2), await CountsAsync(env, "dbr", "dbr__1"));
+        Assert.AreEqual(0, (await CountsAsync(env, "dbr", "dbr__2")).Desired);
+    }
+
+    [TestMethod]
+    public async Task A_crashing_new_version_never_gets_weight()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "dbc");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+
+        var report = await env.DeployAsync(input.Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash")).Set("EcsFailFastFailedTasks", "2"));
+
+        Assert.AreEqual("ECS4140", report.Failure?.Code, report.Failure?.Message);
+        StringAssert.Contains(report.Failure!.Message, "dbc__2 failed at scaling up in dbc-green");
+        var resolved = await ResolveAsync(env, "dbc");
+        Assert.AreEqual((100L, 0L), (WeightOf(resolved, "Blue"), WeightOf(resolved, "Green")));
+        Assert.AreEqual((2, 2), await CountsAsync(env, "dbc", "dbc__1"));
+    }
+
+    [TestMethod]
+    public async Task A_failed_gate_at_50_restores_weight_100_and_the_old_count()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        const string alarm = "dbg-errors";
+        await env.Aws.CloudWatch.PutMetricAlarmAsync(new PutMetricAlarmRequest
+        {
+            AlarmName = alarm, MetricName = "Errors", Namespace = "App", Statistic = "Sum", Period = 60, EvaluationPeriods = 1, Threshold = 1, ComparisonOperator = "GreaterThanOrEqualToThreshold",
+        });
+        await env.Aws.CloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = alarm, StateValue = "OK", StateReason = "quiet" });
+        var input = await ProjectAsync(env, "dbf");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        var gated = input.Set(EcsProperties.DnsWeightSteps, "10;50;100").Add(EcsProperties.VerifyAlarmItem, alarm).Set("EcsVerifyIntervalSeconds", "1").Set("EcsVerifySuccesses", "1");
+        var log = new ObservingLog("→ Green (dbf-green) 50", () =>
+            env.Aws.CloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = alarm, StateValue = "ALARM", StateReason = "errors at half traffic" }).GetAwaiter().GetResult());
+        var seen = new List<long>();
+        var observer = new ObservingLog("INSYNC; waiting one TTL", () => seen.Add(WeightOf(ResolveAsync(env, "dbf").GetAwaiter().GetResult(), "Green")), log);
+
+        var report = await env.DeployAsync(gated.Set("EcsMemory", "1024"), observer);
+
+        Assert.AreEqual("ECS4141", report.Failure?.Code, report.Failure?.Message);
+        StringAssert.Contains(report.Failure!.Message, "failed at the gate at weight 50");
+        Assert.AreEqual("verification-failed", report.Result.Status);
+        CollectionAssert.AreEqual(new long[] { 10, 50, 0 }, seen, "10, 50, then back to 0 by the rollback");
+        var resolved = await ResolveAsync(env, "dbf");
+        Assert.AreEqual((100L, 0L), (WeightOf(resolved, "Blue"), WeightOf(resolved, "Green")));
+        Assert.AreEqual((2, 2), await CountsAsync(env, "dbf", "dbf__1"));
+    }
+
+    [TestMethod]
+    public async Task A_zone_that_does_not_exist_is_refused_before_anything_changes()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = (await ProjectAsync(env, "dbz")).Set(EcsProperties.DnsHostedZone, "missing.internal").Set(EcsProperties.DnsRecordName, "dbz.missing.internal");
+
+        var problems = await env.PreflightAsync(input);
+
+        Assert.AreEqual(EcsProperties.DnsHostedZone, problems.Single(p => p.Code == "ECS4220").Subject);
+    }
+
+    [TestMethod]
+    public async Task A_record_outside_the_zone_is_refused()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var problems = await env.PreflightAsync((await ProjectAsync(env, "dbo")).Set(EcsProperties.DnsRecordName, "dbo.elsewhere.com"));
+
+        var problem = problems.Single(p => p.Code == "ECS4221");
+        Assert.AreEqual(EcsProperties.DnsRecordName, problem.Subject);
+        StringAssert.Contains(problem.Message, "not inside the hosted zone example.internal.");
+    }
+
+    [TestMethod]
+    public async Task The_zone_Cloud_Map_manages_is_refused()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "dbm");
+        var zones = await env.Aws.Route53.ListHostedZonesByNameAsync(new ListHostedZonesByNameRequest { DNSName = "dbm.local." });
+        var cloudMapZone = zones.HostedZones!.Single(z => z.Name == "dbm.local.");
+
+        var problems = await env.PreflightAsync(input.Set(EcsProperties.DnsHostedZone, cloudMapZone.Id).Set(EcsProperties.DnsRecordName, "api.dbm.local"));
+
+        Assert.AreEqual(EcsProperties.DnsHostedZone, problems.Single(p => p.Code == "ECS4222").Subject);
+    }
+
+    [TestMethod]
+    public async Task A_plain_record_of_the_name_is_refused_with_how_to_convert_it()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "dbp");
+        await env.Aws.Route53.ChangeResourceRecordSetsAsync(new ChangeResourceRecordSetsRequest
+        {
+            HostedZoneId = await ZoneIdAsync(env),
+            ChangeBatch = new ChangeBatch
+            {
+                Changes = [new Change { Action = Aws.Route53.ChangeAction.CREATE, ResourceRecordSet = new ResourceRecordSet { Name = "dbp.example.internal", Type = Aws.Route53.RRType.CNAME, TTL = 300, ResourceRecords = [new ResourceRecord { Value = "legacy.example.internal" }] } }],
+            },
+        });
+
+        var problems = await env.PreflightAsync(input);
+
+        var problem = problems.Single(p => p.Code == "ECS4223");
+        Assert.AreEqual(EcsProperties.DnsRecordName, problem.Subject);
+        StringAssert.Contains(problem.Message, "CNAME dbp.example.internal. (not weighted) → legacy.example.internal");
+        StringAssert.Contains(problem.Message, "DELETE the existing record and CREATE a weighted CNAME with SetIdentifier=Blue");
+    }
+
+    /// <summary>A Fargate web service in its own cluster, a private Cloud Map namespace <c>&lt;name&gt;.local</c>, and the record <c>&lt;name&gt;.example.internal</c>.</summary>
+    private static async Task<SettingsInput> ProjectAsync(LocalEcsHarness env, string name)
+    {
+        await env.PrivateNamespaceAsync(name + ".local");
+        await ZoneIdAsync(env);
+        return (await env.ProjectAsync(name))
+            .Set("EcsDeploymentStrategy", "DnsBlueGreen")
+            .Set("EcsDesiredCount", "2")
+            .Set("EcsServiceDiscoveryNamespace", name + ".local")
+            .Set(EcsProperties.DnsHostedZone, Zone)
+            .Set(EcsProperties.DnsRecordName, $"{name}.{Zone}");
+    }
+
+    private static async Task<string> ZoneIdAsync(LocalEcsHarness env)
+    {
+        var zones = await env.Aws.Route53.ListHostedZonesByNameAsync(new ListHostedZonesByNameRequest { DNSName = Zone + "." });
+        if (zones.HostedZones?.FirstOrDefault(z => z.Name == Zone + ".") is { } existing)
+        {
+            return existing.Id!;
+        }
+
+        var created = await env.Aws.Route53.CreateHostedZoneAsync(new CreateHostedZoneRequest { Name = Zone, CallerReference = Guid.NewGuid().ToString() });
+        return created.HostedZone!.Id!;
+    }
+
+    private static async Task<JsonNode> ResolveAsync(LocalEcsHarness env, string name)
+    {
+        using var http = new HttpClient { DefaultRequestHeaders = { { EcsBuildTasks.LocalEcs.LocalEcsServer.ControlHeader, "1" } } };
+        var text = await http.GetStringAsync(new Uri($"{env.Endpoint}/_localecs/route53/resolve?name={name}.{Zone}"));
+        return JsonNode.Parse(text)!;
+    }
+
+    private static JsonNode Answer(JsonNode resolved, string setIdentifier) =>
+        resolved["answers"]!.AsArray().Single(a => (string?)a!["setIdentifier"] == setIdentifier)!;
+
+    private static long WeightOf(JsonNode resolved, string setIdentifier) => (long)Answer(resolved, setIdentifier)["weight"]!;
+
+    private static string? CloudMapServiceOf(JsonNode resolved, string setIdentifier) => (string?)Answer(resolved, setIdentifier)["reaches"]?["cloudMap"]?["service"];
+
+    private static int InstancesOf(JsonNode resolved, string setIdentifier) => Answer(resolved, setIdentifier)["reaches"]?["cloudMap"]?["instances"]?.AsArray().Count ?? 0;
+
+    private static async Task<(int Desired, int Running)> CountsAsync(LocalEcsHarness env, string cluster, string name)
+    {
+        var service = (await env.Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [name] })).Services!.Single();
+        return (service.DesiredCount ?? 0, service.RunningCount ?? 0);
+    }
+
+    /// <summary>Records the deployment's lines and runs an action each time a line contains <paramref name="trigger"/> (a point at which the test looks at AWS or interferes).</summary>
+    private sealed class ObservingLog(string trigger, Action action, IDeploymentLog? inner = null) : IDeploymentLog
+    {
+        private readonly RecordingDeploymentLog recording = new();
+
+        public string Text => recording.Text;
+
+        public void Info(string message)
+        {
+            recording.Info(message);
+            inner?.Info(message);
+            if (message.Contains(trigger, StringComparison.Ordinal))
+            {
+                action();
+            }
+        }
+
+        public void Detail(string message)
+        {
+            recording.Detail(message);
+            inner?.Detail(message);
+        }
+
+        public void Warning(EcsDiagnostic diagnostic)
+        {
+            recording.Warning(diagnostic);
+            inner?.Warning(diagnostic);
+        }
+    }
+}
