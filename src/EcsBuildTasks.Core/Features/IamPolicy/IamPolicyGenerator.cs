@@ -67,8 +67,12 @@ internal static partial class IamPolicyGenerator
         {
             new("ReadTheCluster", ["ecs:DescribeClusters"], [$"{ecs}:cluster/{clusterName}"]),
             new("CreateOrUpdateTheServiceAndFollowItsDeployments",
-                [.. Actions("ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"), .. settings.Tags.Count > 0 ? ["ecs:TagResource"] : Array.Empty<string>()],
+                [.. Actions("ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"), .. settings.Tags.Count > 0 ? ["ecs:TagResource"] : Array.Empty<string>()],
                 [serviceArn, $"{ecs}:service-deployment/{clusterName}/{service.ServiceName}/*"]),
+            // Versions of the service (<name>__<N>) are found by listing the cluster's services: the versioned
+            // strategies always, the in-place ones before creating the service (a versioned service must not be
+            // replaced by a plain one).
+            new("ListTheClustersServicesToFindVersions", ["ecs:ListServices"], ["*"], new JsonObject { ["ArnEquals"] = new JsonObject { ["ecs:cluster"] = $"{ecs}:cluster/{clusterName}" } }),
             new("RegisterRevisionsOfTheTaskFamilyWithTheirTags", ["ecs:RegisterTaskDefinition", "ecs:TagResource"], [familyArn]),
             new("DescribeTaskDefinitionTakesNoResourceSoStar", ["ecs:DescribeTaskDefinition"], ["*"]),
             new("ScalableTargetLookupTakesNoResourceSoStar", ["application-autoscaling:DescribeScalableTargets"], ["*"]),
