@@ -287,21 +287,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         }
 
         await weights.SetAsync(TrafficTo(previous), 0, cancellationToken).ConfigureAwait(false);
-        await versions.TagAsync(previous, [VersionTags.Of(VersionTags.Colour, VersionTags.Blue)], cancellationToken).ConfigureAwait(false);
-        await versions.TagAsync(current, [VersionTags.Of(VersionTags.Colour, VersionTags.Green)], cancellationToken).ConfigureAwait(false);
-        var scaling = new VersionScaling(aws, log);
-        if (await scaling.BackupAsync(set.Cluster, current.Name, cancellationToken).ConfigureAwait(false) is { } backup)
-        {
-            await scaling.RemoveAsync(set.Cluster, current.Name, cancellationToken).ConfigureAwait(false);
-            await scaling.RestoreAsync(set.Cluster, previous.Name, backup, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (downsizeOld)
-        {
-            await versions.ResizeAsync(set.Cluster, current.Name, 0, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new VersionedRollback(current.Name, back2 with { Counts = [.. back2.Counts, new VersionCount(current.Name, downsizeOld ? 0 : current.DesiredCount)] }, DeploymentOutcome.RolledBack);
+        return await SettleSwapBackAsync(context, versions, set, previous, current, back2, downsizeOld, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task<IReadOnlyList<string>> StatusDetailsAsync(DeploymentContext context, VersionSet set, CancellationToken cancellationToken)

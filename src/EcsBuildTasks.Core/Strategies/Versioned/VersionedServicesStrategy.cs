@@ -297,6 +297,35 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
         return new VersionSteadyState(context.Aws, context.Log, context.Time, options.Timeout, options.PollCap, rollback ? 1000 : context.Settings.FailFastFailedTasks);
     }
 
+    /// <summary>
+    /// The end of a swap back, once traffic reaches <paramref name="previous"/> again: the colours swap back, auto scaling
+    /// moves to it, and <paramref name="current"/> is downsized unless the strategy keeps the old side running.
+    /// </summary>
+    protected static async Task<VersionedRollback> SettleSwapBackAsync(DeploymentContext context, ServiceVersions versions, VersionSet set, ServiceVersion previous, ServiceVersion current, RestoreResult restored, bool downsizeCurrent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(versions);
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(restored);
+        await versions.TagAsync(previous, [VersionTags.Of(VersionTags.Colour, VersionTags.Blue)], cancellationToken).ConfigureAwait(false);
+        await versions.TagAsync(current, [VersionTags.Of(VersionTags.Colour, VersionTags.Green)], cancellationToken).ConfigureAwait(false);
+        var scaling = new VersionScaling(context.Aws, context.Log);
+        if (await scaling.BackupAsync(set.Cluster, current.Name, cancellationToken).ConfigureAwait(false) is { } backup)
+        {
+            await scaling.RemoveAsync(set.Cluster, current.Name, cancellationToken).ConfigureAwait(false);
+            await scaling.RestoreAsync(set.Cluster, previous.Name, backup, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (downsizeCurrent)
+        {
+            await versions.ResizeAsync(set.Cluster, current.Name, 0, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new VersionedRollback(current.Name, restored with { Counts = [.. restored.Counts, new VersionCount(current.Name, downsizeCurrent ? 0 : current.DesiredCount)] }, DeploymentOutcome.RolledBack);
+    }
+
     protected static VersionRestore Restore(DeploymentContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
