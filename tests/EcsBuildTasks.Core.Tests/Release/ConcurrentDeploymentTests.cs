@@ -1,5 +1,6 @@
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
@@ -179,6 +180,22 @@ public sealed class ConcurrentDeploymentTests
     }
 
     /// <summary>A deployment started outside any build (a person in the console): a new revision and UpdateService; returns its task definition ARN.</summary>
+    [TestMethod]
+    public void A_successful_deployment_is_ours_while_its_revision_is_primary_or_until_a_deployment_started_after_it_finished()
+    {
+        // The waiting build of the first test may update the service between this build's two describes (service,
+        // then service deployment): the newer primary was created after ours finished, so ours still served.
+        const string ours = "arn:aws:ecs:us-east-1:123456789012:task-definition/race:2";
+        var finished = new DateTime(2026, 12, 4, 12, 0, 39, DateTimeKind.Utc);
+        var deployment = new ServiceDeployment { Status = EcsBuildTasks.Aws.ECS.ServiceDeploymentStatus.SUCCESSFUL, FinishedAt = finished };
+        static EcsBuildTasks.Aws.ECS.Model.Service Primary(string revision, DateTime created) =>
+            new() { Deployments = [new Deployment { Status = "PRIMARY", TaskDefinition = revision, CreatedAt = created }] };
+
+        Assert.IsTrue(ServiceDeploymentWatch.ServedOurRevision(deployment, Primary(ours, finished.AddMinutes(-1)), ours));
+        Assert.IsTrue(ServiceDeploymentWatch.ServedOurRevision(deployment, Primary("arn:aws:ecs:us-east-1:123456789012:task-definition/race:3", finished.AddSeconds(1)), ours), "replaced after it finished");
+        Assert.IsFalse(ServiceDeploymentWatch.ServedOurRevision(deployment, Primary("arn:aws:ecs:us-east-1:123456789012:task-definition/race:3", finished.AddSeconds(-5)), ours), "another revision was primary while ours ran: not ours that serves");
+    }
+
     private static async Task<string> SomeoneElseDeploysAsync(LocalEcsHarness env, string name, bool slow)
     {
         var current = (await env.Aws.Ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = name })).TaskDefinition!;

@@ -313,16 +313,25 @@ internal sealed class ServiceDeploymentWatch
             return null;
         }
 
-        var primary = service.Deployments?.Find(d => d.Status == "PRIMARY");
         return status switch
         {
-            // SUCCESSFUL means the target revision reached steady state; make sure it is ours and the one serving.
-            "SUCCESSFUL" when primary?.TaskDefinition == state.TaskDefinitionArn => DeploymentOutcome.Succeeded,
-            "SUCCESSFUL" => DeploymentOutcome.Failed,
+            "SUCCESSFUL" => ServedOurRevision(state.Deployment!, service, state.TaskDefinitionArn) ? DeploymentOutcome.Succeeded : DeploymentOutcome.Failed,
             "ROLLBACK_SUCCESSFUL" => state.RollbackReason ?? DeploymentOutcome.RolledBack,
             "STOPPED" => state.RollbackReason is null ? DeploymentOutcome.Stopped : DeploymentOutcome.Failed,
             _ => DeploymentOutcome.Failed,
         };
+    }
+
+    /// <summary>
+    /// Whether a SUCCESSFUL service deployment put this build's revision in service: the revision is primary, or it was
+    /// until a newer deployment, created only after ours finished, replaced it (another build that waited for ours,
+    /// issue 14; read between our two describes). ECS's SUCCESSFUL alone does not say the revision is ours.
+    /// </summary>
+    internal static bool ServedOurRevision(ServiceDeployment deployment, EcsService service, string taskDefinitionArn)
+    {
+        var primary = service.Deployments?.Find(d => d.Status == "PRIMARY");
+        return primary?.TaskDefinition == taskDefinitionArn
+            || (deployment.FinishedAt is { } finished && primary?.CreatedAt is { } created && created >= finished);
     }
 
     private static DeploymentOutcome? EvaluateLegacy(WaitState state, EcsService service)
@@ -462,7 +471,8 @@ internal sealed class ServiceDeploymentWatch
             DeploymentArn,
             Deployment?.Status?.Value ?? Service?.Deployments?.Find(d => d.TaskDefinition == TaskDefinitionArn)?.RolloutState?.Value,
             Deployment?.StatusReason ?? Service?.Deployments?.Find(d => d.TaskDefinition == TaskDefinitionArn)?.RolloutStateReason,
-            Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition ?? Service?.TaskDefinition,
+            // A succeeded deployment ran this build's revision, even when a newer one (started after it) is primary now.
+            outcome == DeploymentOutcome.Succeeded ? TaskDefinitionArn : Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition ?? Service?.TaskDefinition,
             time.GetElapsedTime(StartedAt),
             Events);
     }
