@@ -6,8 +6,8 @@ internal static partial class DiagnosticCodes
     public static readonly DiagnosticDescriptor RegionInvalid = new("ECS0013", "EcsRegion is not the name of an AWS region");
     public static readonly DiagnosticDescriptor LogGroupNameInvalid = new("ECS0014", "EcsLogGroup is not a valid CloudWatch Logs log group name");
     public static readonly DiagnosticDescriptor ImageTagInvalid = new("ECS0015", "An image tag is not a valid Docker tag");
-    public static readonly DiagnosticDescriptor RegistryNotOfEndpoint = new("ECS0016", "EcsEndpointUrl is not AWS, but its ECR names a registry on AWS: name the registry to push to with ContainerRegistry");
 
     // ECS3011–ECS3029: following a deployment through a flaky AWS.
+    public static readonly DiagnosticDescriptor RegistryNotOfEndpoint = new("ECS3012", "EcsEndpointUrl is not AWS, but its ECR names a registry on AWS: name the registry to push to with ContainerRegistry");
     public static readonly DiagnosticDescriptor AwsUnavailableWhileFollowing = new("ECS3011", "AWS kept failing for longer than EcsTimeoutMinutes while the build followed the deployment; the deployment goes on");
 }

@@ -10,7 +10,7 @@ namespace EcsBuildTasks.Core.Tests.Reliability;
 
 /// <summary>
 /// With a custom endpoint whose ECR names a registry on AWS (moto does), the push never goes to the real AWS account
-/// (issue 16, item 3): the project names the registry, or the build refuses with ECS0016 before anything is pushed.
+/// (issue 16, item 3): the project names the registry, or the build refuses with ECS3012 before anything is pushed.
 /// </summary>
 [TestClass]
 [TestCategory("Moto")]
@@ -27,7 +27,7 @@ public sealed class EndpointRegistryMotoTests
         var refused = await Assert.ThrowsExactlyAsync<DeploymentException>(() => preparation.PrepareAsync(name, null, new EcsSettings { EndpointUrl = moto.Endpoint }, CancellationToken.None));
 
         var error = refused.Diagnostics.Single();
-        Assert.AreEqual("ECS0016", error.Code);
+        Assert.AreEqual("ECS3012", error.Code);
         Assert.AreEqual("ContainerRegistry", error.Subject);
         StringAssert.Contains(error.Message, ".dkr.ecr.us-east-1.amazonaws.com");
 

@@ -3,6 +3,7 @@ using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies;
 using EcsBuildTasks.Core.Tests.Features;
 using EcsBuildTasks.Testing;
 using Task = System.Threading.Tasks.Task;
@@ -51,6 +52,25 @@ public sealed class FaultToleranceTests
             StringAssert.EndsWith(report.Result.TaskDefinitionArn, $":{run + 1}", what);
             Assert.AreEqual(1, log.Lines.Count(l => l.Contains(RidingOut, StringComparison.Ordinal)), $"{what}: the build says once that it rides faults out\n{log.Text}");
             Assert.IsTrue(env.Aws.TransientFaults.Retries > 0, what);
+        }
+    }
+
+    [TestMethod]
+    public void Every_strategy_is_tried_under_every_fault_and_docs_reliability_has_its_row()
+    {
+        var tried = typeof(FaultToleranceTests).GetMethod(nameof(Each_fault_ends_with_the_deployment_succeeded_and_the_new_revision_serving))!
+            .GetCustomAttributes(typeof(DataRowAttribute), false).Cast<DataRowAttribute>().Select(r => (string)r.Data[0]!).ToList();
+        var page = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, "docs", "reliability.md"));
+
+        CollectionAssert.AreEquivalent(DeploymentStrategies.Names.ToList(), tried, "a new strategy is tried under every fault");
+        foreach (var strategy in tried)
+        {
+            StringAssert.Contains(page, $"| {strategy} | {string.Join(" | ", Faults.Select(_ => "succeeded, new revision serving"))} |", $"docs/reliability.md: the row of {strategy}");
+        }
+
+        foreach (var fault in Faults)
+        {
+            StringAssert.Contains(page, fault.Name.Replace("of calls ", string.Empty, StringComparison.Ordinal), $"docs/reliability.md: the column of {fault.Name}");
         }
     }
 

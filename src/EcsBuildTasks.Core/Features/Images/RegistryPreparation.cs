@@ -63,7 +63,7 @@ internal sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
     /// With a custom endpoint that is not AWS (LocalEcs elsewhere, moto, a proxy), the registry must come from that
     /// endpoint: LocalEcs's ECR reports its own registry (kept as is); an ECR that reports a registry on AWS's hosts
     /// (moto does) would send the push to the real AWS account, so the project names the registry
-    /// (<c>ContainerRegistry</c>) or the build refuses (ECS0016). An endpoint on AWS's own domain (a VPC endpoint) keeps
+    /// (<c>ContainerRegistry</c>) or the build refuses (ECS3012). An endpoint on AWS's own domain (a VPC endpoint) keeps
     /// ECR's registry: that is where its images go.
     /// </summary>
     private PreparedRegistry ForEndpoint(PreparedRegistry reported, EcsSettings settings)
