@@ -25,6 +25,23 @@ public sealed class GenerateEcsDefinitionsTests
     }
 
     [TestMethod]
+    public void An_unexpected_exception_in_a_task_is_a_coded_ECS9001_at_the_project_file_not_MSBuild_MSB4018()
+    {
+        using var output = new TempFolder();
+        var blocker = Path.Combine(output.Path, "not-a-folder");
+        File.WriteAllText(blocker, "a file where the definitions folder should be");
+        var task = CreateTask(Path.Combine(blocker, "ecs"), ("EcsCpu", "512"), ("EcsMemory", "1024"));
+
+        Assert.IsFalse(task.Execute(), "the task fails without throwing");
+
+        var error = ((FakeBuildEngine)task.BuildEngine).Errors.Single();
+        Assert.AreEqual("ECS9001", error.Code);
+        Assert.AreEqual(ProjectFile, error.File);
+        StringAssert.Contains(error.Message, "while running GenerateEcsDefinitions: ");
+        StringAssert.Contains(error.Message, "-v:d");
+    }
+
+    [TestMethod]
     public void Every_problem_is_an_error_with_its_code_at_the_project_file()
     {
         using var output = new TempFolder();
