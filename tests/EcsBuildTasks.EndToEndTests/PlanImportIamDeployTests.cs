@@ -96,6 +96,7 @@ public sealed class PlanImportIamDeployTests
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = name });
         var subnets = AwsCli.Json(endpoint, "ec2", "describe-subnets")!["Subnets"]!.AsArray().Select(s => (string)s!["SubnetId"]!).Take(2).ToList();
         AwsCli.Json(endpoint, "logs", "create-log-group", "--log-group-name", $"/ecs/{name}");
+        var secret = AwsCli.Json(endpoint, "secretsmanager", "create-secret", "--name", $"{name}/db", "--secret-string", "never-printed")!["ARN"]!.GetValue<string>();
         var containers = new JsonArray(
             new JsonObject
             {
@@ -104,6 +105,7 @@ public sealed class PlanImportIamDeployTests
                 ["essential"] = true,
                 ["portMappings"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["protocol"] = "tcp" }),
                 ["environment"] = new JsonArray(new JsonObject { ["name"] = "FEATURE_X", ["value"] = "on" }),
+                ["secrets"] = new JsonArray(new JsonObject { ["name"] = "DB", ["valueFrom"] = secret }),
                 ["healthCheck"] = new JsonObject { ["command"] = new JsonArray("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"), ["interval"] = 15, ["retries"] = 3 },
                 ["logConfiguration"] = new JsonObject { ["logDriver"] = "awslogs", ["options"] = new JsonObject { ["awslogs-group"] = $"/ecs/{name}", ["awslogs-stream-prefix"] = "ecs", ["awslogs-region"] = "us-east-1" } },
             },
@@ -112,6 +114,11 @@ public sealed class PlanImportIamDeployTests
             "--cpu", "256", "--memory", "512", "--execution-role-arn", $"arn:aws:iam::{Account}:role/ecsTaskExecutionRole", "--container-definitions", containers.ToJsonString())!["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
         AwsCli.Json(endpoint, "ecs", "create-service", "--cluster", name, "--service-name", name, "--task-definition", taskDefinition, "--desired-count", "2", "--launch-type", "FARGATE",
             "--network-configuration", $"awsvpcConfiguration={{subnets=[{string.Join(',', subnets)}]}}");
+        AwsCli.Json(endpoint, "application-autoscaling", "register-scalable-target", "--service-namespace", "ecs", "--resource-id", $"service/{name}/{name}",
+            "--scalable-dimension", "ecs:service:DesiredCount", "--min-capacity", "1", "--max-capacity", "4");
+        AwsCli.Json(endpoint, "application-autoscaling", "put-scaling-policy", "--service-namespace", "ecs", "--resource-id", $"service/{name}/{name}",
+            "--scalable-dimension", "ecs:service:DesiredCount", "--policy-name", "cpu50", "--policy-type", "TargetTrackingScaling",
+            "--target-tracking-scaling-policy-configuration", """{"TargetValue": 50, "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}""");
         using var project = PackageFixture.Instance.CreateConsumer($"""
             <ContainerRepository>localecs/base</ContainerRepository>
             <EcsTarget>local</EcsTarget>
@@ -126,6 +133,10 @@ public sealed class PlanImportIamDeployTests
         StringAssert.Contains(props, $"<EcsCluster>{name}</EcsCluster>");
         StringAssert.Contains(props, "<EcsDesiredCount>2</EcsDesiredCount>");
         StringAssert.Contains(props, "FEATURE_X");
+        StringAssert.Contains(props, $"<EcsSecret Include=\"DB\" ValueFrom=\"{secret}\" />");
+        StringAssert.Contains(props, "<EcsAutoScalingMaxCapacity>4</EcsAutoScalingMaxCapacity>");
+        StringAssert.Contains(props, "<EcsScalingPolicy Include=\"cpu50\"");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(project.Directory, "ecs.task-definition.json")), "\"sidecar\"", "the sidecar goes to the template");
         var plan = project.Dotnet("publish", "-c", "Release", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-p:EcsPlanLive=true", "-nodeReuse:false");
 
         LocalEcsProjects.AssertSucceeded(plan);
@@ -134,5 +145,6 @@ public sealed class PlanImportIamDeployTests
         var changes = written["resources"]!.AsArray().SelectMany(r => r!["changes"]!.AsArray()).ToList();
         Assert.AreEqual("containerDefinitions[app].image", (string?)changes.Single()!["path"], plan.StandardOutput);
         StringAssert.Contains(plan.StandardOutput, "new image");
+        Assert.IsFalse(plan.Output.Contains("never-printed", StringComparison.Ordinal), "secret values are never read");
     }
 }
