@@ -174,4 +174,28 @@ public sealed class StrategyPlanTests
         Assert.AreEqual("ECS UpdateDaemon (daemonTaskDefinitionArn)", daemon.Calls.Single());
         Assert.IsTrue(operations.All(AwsSession.IsRead), string.Join(", ", operations));
     }
+
+    [TestMethod]
+    public async Task DnsBlueGreen_plans_the_weights_moving_to_the_new_versions_entry()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        const string zone = "plan.internal";
+        await env.PrivateNamespaceAsync("dnsplan.local");
+        await env.Aws.Route53.CreateHostedZoneAsync(new Aws.Route53.Model.CreateHostedZoneRequest { Name = zone, CallerReference = Guid.NewGuid().ToString() });
+        await env.ProjectAsync("dnsplan");
+        SettingsInput Input(string memory) => env.Project("dnsplan").Set("EcsDeploymentStrategy", "DnsBlueGreen").Set("EcsMemory", memory)
+            .Set("EcsServiceDiscoveryNamespace", "dnsplan.local").Set(EcsProperties.DnsHostedZone, zone).Set(EcsProperties.DnsRecordName, $"dnsplan.{zone}");
+        Assert.IsNull((await env.DeployAsync(Input("512"))).Failure);
+
+        Assert.AreEqual(DeploymentPlan.NoChange, (await LivePlanTests.PlanAsync(env, Input("512"))).Plan.Verdict);
+        var (plan, operations) = await LivePlanTests.PlanAsync(env, Input("1024"));
+
+        Console.WriteLine(string.Join("\n", plan.Lines()));
+        var record = plan.Resources.Single(r => r.Kind == "DNS record");
+        Assert.AreEqual(PlanAction.Update, record.Action);
+        Assert.AreEqual("~ weights: Green 0 · Blue 100 → Green 100 · Blue 0", record.Changes.Single().Describe());
+        CollectionAssert.AreEquivalent(new[] { "dnsplan-blue", "dnsplan-green" }, plan.Resources.Where(r => r.Kind == "Cloud Map service").Select(r => r.Name).ToList());
+        Assert.IsTrue(plan.Resources.Single(r => r.Kind == "service version").Calls.Any(c => c.StartsWith("Route 53 ChangeResourceRecordSets", StringComparison.Ordinal)));
+        Assert.IsTrue(operations.All(AwsSession.IsRead), string.Join(", ", operations));
+    }
 }
