@@ -16,6 +16,9 @@ internal static class PlanAction
     /// <summary>The deploy changes it in place.</summary>
     public const string Update = "update";
 
+    /// <summary>A one-off task runs (a pre-deploy task).</summary>
+    public const string Run = "run";
+
     /// <summary>Nothing changes.</summary>
     public const string None = "none";
 

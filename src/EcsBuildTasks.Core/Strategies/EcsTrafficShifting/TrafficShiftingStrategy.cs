@@ -13,7 +13,7 @@ namespace EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 /// writes the shifting into the service definition, checks the wiring, and follows the deployment stage by stage,
 /// running the build's verification gates when ECS pauses for them.
 /// </summary>
-internal sealed class TrafficShiftingStrategy(string name, TrafficShift shift) : InPlaceStrategy
+internal sealed partial class TrafficShiftingStrategy(string name, TrafficShift shift) : InPlaceStrategy
 {
     /// <summary>The names this strategy answers to, one per way of shifting.</summary>
     public static IReadOnlyList<string> Names { get; } = [nameof(TrafficShift.BlueGreen), nameof(TrafficShift.Canary), nameof(TrafficShift.Linear)];

@@ -87,13 +87,15 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
     public async Task<IReadOnlyList<ResourcePlan>> PlanAsync(DeploymentContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (aws, definitions) = (context.Aws, context.Definitions);
+        var aws = context.Aws;
+        var (definitions, serviceConnect) = await FeaturePlans.ResolveServiceConnectAsync(aws, context.Definitions, cancellationToken).ConfigureAwait(false);
         var taskDefinition = await TaskDefinitionPlan.PlanAsync(aws, definitions, cancellationToken).ConfigureAwait(false);
         var existing = await ServiceLookup.FindAsync(aws, definitions.Service.Cluster!, definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
         var service = ServicePlan.Plan(definitions, existing, taskDefinition);
-        var own = await PlanStrategyResourcesAsync(context, existing, cancellationToken).ConfigureAwait(false);
-        var features = await FeaturePlans.PlanAsync(aws, definitions, cancellationToken).ConfigureAwait(false);
-        return [taskDefinition.Plan, .. own, service, .. features];
+        var own = await PlanStrategyResourcesAsync(context with { Definitions = definitions }, existing, service, cancellationToken).ConfigureAwait(false);
+        var scope = new FeaturePlanScope(taskDefinition.Changes) { RunsPreDeployTasks = taskDefinition.Changes || existing is null || existing.TaskDefinition != taskDefinition.LiveArn };
+        var features = await FeaturePlans.PlanAsync(aws, definitions, cancellationToken, scope).ConfigureAwait(false);
+        return [taskDefinition.Plan, .. own, service, .. serviceConnect is null ? [] : new[] { serviceConnect }, .. features];
     }
 
     public async Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -181,8 +183,11 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         return await new ServiceStatus(context.Aws).LinesAsync(context.Definitions.Service.Cluster!, context.Definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The plan of the strategy's own resources (read-only), once the existing service (if any) is known; none by default.</summary>
-    protected virtual Task<IReadOnlyList<ResourcePlan>> PlanStrategyResourcesAsync(DeploymentContext context, EcsService? existing, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The plan of the strategy's own resources (read-only), once the existing service (if any) and the service's plan
+    /// are known; none by default.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<ResourcePlan>> PlanStrategyResourcesAsync(DeploymentContext context, EcsService? existing, ResourcePlan service, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ResourcePlan>>([]);
 
     /// <summary>The strategy's own read-only checks, once the existing service (if any) is known.</summary>

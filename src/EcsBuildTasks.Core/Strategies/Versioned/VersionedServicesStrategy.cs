@@ -27,7 +27,7 @@ namespace EcsBuildTasks.Core.Strategies.Versioned;
 /// runs this build); a subclass moves the tasks to it (<see cref="RunAsync"/>); a failure restores the old versions'
 /// counts and auto scaling and deletes the new one; <c>-t:EcsRollback</c> brings the previous version back.
 /// </summary>
-internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymentStrategy
+internal abstract partial class VersionedServicesStrategy(int keepVersions) : IDeploymentStrategy
 {
     public const int DefaultKeepVersions = 3;
 

@@ -21,7 +21,7 @@ namespace EcsBuildTasks.Core.Strategies.VersionedBlueGreen;
 /// (<c>EcsDownsizeOldService</c>, after <c>EcsDownsizeDelaySeconds</c>) or kept running, which makes a rollback only a
 /// listener change.
 /// </summary>
-internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeDelaySeconds, int keepVersions) : VersionedServicesStrategy(keepVersions)
+internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeDelaySeconds, int keepVersions) : VersionedServicesStrategy(keepVersions)
 {
     public const string StrategyName = "VersionedBlueGreen";
 
