@@ -244,7 +244,12 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         }
 
         var followed = deployment.Follower is null ? null : await deployment.Follower.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
-        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = followed?.Stages, VerificationGates = followed?.Gates };
+        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with
+        {
+            LifecycleStages = followed?.Stages is { Count: > 0 } stages ? stages : RolloutTimeline.From(wait),
+            TimelineStartedAt = wait.StartedAt,
+            VerificationGates = followed?.Gates,
+        };
         if (wait.Outcome == DeploymentOutcome.Succeeded)
         {
             return new DeploymentReport(result, null);
@@ -287,7 +292,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             DeploySeconds = time.GetElapsedTime(started.Started).TotalSeconds,
             WaitSeconds = wait.Duration.TotalSeconds,
             ApiCalls = aws.RequestCount,
-            LifecycleStages = followed.Stages.Count > 0 ? followed.Stages : null,
+            LifecycleStages = followed.Stages.Count > 0 ? followed.Stages : RolloutTimeline.From(wait),
+            TimelineStartedAt = wait.StartedAt,
         };
         var failure = followed.Failure is { } trafficNotBack && trafficNotBack.Descriptor == DiagnosticCodes.TrafficNotBackOnBlue
             ? trafficNotBack

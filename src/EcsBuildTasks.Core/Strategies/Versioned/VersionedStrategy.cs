@@ -126,6 +126,13 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             var step = steps[i];
             var phase = step.Phase;
             log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: phase {i + 1}/{steps.Count} {phase.Describe()}: {newName} → {step.NewCount} of {deployment.TargetCount}, old versions → {(step.OldCounts.Count == 0 ? "none" : VersionCount.Format(step.OldCounts))}"));
+            var share = deployment.TargetCount == 0 ? 100 : Math.Round(100.0 * step.NewCount / deployment.TargetCount, 1);
+            deployment.BeginPhase(time, string.Create(CultureInfo.InvariantCulture, $"phase {i + 1}/{steps.Count} {phase.Name}"), share);
+            log.Progress(new DeploymentProgress(newName, string.Create(CultureInfo.InvariantCulture, $"phase {i + 1}/{steps.Count} {phase.Name}"), deployment.StartedAt)
+            {
+                Desired = step.NewCount,
+                TrafficPercent = share,
+            });
             var changedOld = step.OldCounts.Where(c => previousOld.FirstOrDefault(p => p.Name == c.Name)?.Count != c.Count).ToList();
             string? failure;
             if (downsizeOldFirst)
@@ -149,6 +156,15 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             if (phase.PauseMinutes > 0)
             {
                 log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: pausing {phase.PauseMinutes} min after phase {phase.Name} (PauseMinutes)"));
+                var pause = string.Create(CultureInfo.InvariantCulture, $"pause after {phase.Name}");
+                deployment.BeginPhase(time, pause, share);
+                log.Progress(new DeploymentProgress(newName, pause, deployment.StartedAt)
+                {
+                    Running = step.NewCount,
+                    Desired = step.NewCount,
+                    TrafficPercent = share,
+                    BakeEndsAt = time.GetUtcNow() + TimeSpan.FromMinutes(phase.PauseMinutes),
+                });
                 await Task.Delay(TimeSpan.FromMinutes(phase.PauseMinutes), time, cancellationToken).ConfigureAwait(false);
             }
 
