@@ -46,6 +46,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
 
     public virtual IEnumerable<string> PlanLines(GeneratedDefinitions definitions) => [];
 
+    public virtual IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
+
     /// <summary>The existing service, when there is one, must be one ECS can update into the desired one.</summary>
     public async Task PreflightAsync(ServicePreflightContext context, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using EcsBuildTasks.Core.Features.Failures;
 using EcsBuildTasks.Core.Features.LoadBalancing;
 using EcsBuildTasks.Core.Features.OneOffTasks;
 using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
@@ -63,6 +64,8 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
     }
 
     public abstract IEnumerable<string> PlanLines(GeneratedDefinitions definitions);
+
+    public virtual IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
 
     public async Task PreflightAsync(ServicePreflightContext context, CancellationToken cancellationToken)
     {

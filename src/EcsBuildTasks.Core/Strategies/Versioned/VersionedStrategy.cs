@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
 using EcsBuildTasks.Core.Features.VersionedServices;
@@ -53,6 +54,28 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
         {
             yield return $"  phase {phase.Describe()}{(phase.Gate is { Enabled: true } gate ? $", then a gate ({gate.Urls.Count} URL(s), {gate.Alarms.Count} alarm(s))" : string.Empty)}{(phase.PauseMinutes > 0 ? string.Create(CultureInfo.InvariantCulture, $", pause {phase.PauseMinutes} min") : string.Empty)}";
         }
+    }
+
+    public override IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var steps = new List<PlannedStep>();
+        foreach (var phase in phases)
+        {
+            double? share = phase.Percent;
+            if (share is null && phase.Count is { } count && definitions.Settings.DesiredCount is { } target && target > 0)
+            {
+                share = Math.Min(100, 100.0 * count / target);
+            }
+
+            steps.Add(new PlannedStep($"phase {phase.Describe()}", 0, share));
+            if (phase.PauseMinutes > 0)
+            {
+                steps.Add(new PlannedStep($"pause after {phase.Name}", phase.PauseMinutes, share));
+            }
+        }
+
+        return steps;
     }
 
     protected override void ValidateStrategy(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
