@@ -36,7 +36,7 @@ public sealed class TimelineChartTests
         }
 
         var bake = stages.Single(s => s.Stage == "BAKE_TIME");
-        Assert.IsGreaterThanOrEqualTo(119.0, bake.Seconds!.Value, "the bake of 2 minutes is drawn as long as it lasted");
+        Assert.AreEqual(120.0, bake.Seconds!.Value, 3.0, "the bake of 2 minutes is drawn as long as the build saw it last (to a poll)");
         var origin = report.Result.TimelineStartedAt!.Value.ToUnixTimeMilliseconds();
         StringAssert.Contains(chart, $"BAKE_TIME :done, s{IndexOf(stages, "BAKE_TIME")}, {origin + (long)(bake.StartedAtSeconds!.Value * 1000)}, {origin + (long)((bake.StartedAtSeconds.Value + bake.Seconds.Value) * 1000)}\n");
         StringAssert.Contains(chart, "    section Production traffic\n    green 0% / blue 100% :done, w0, ");
@@ -91,10 +91,35 @@ public sealed class TimelineChartTests
     [TestMethod]
     public void Names_that_would_break_a_Gantt_task_line_are_made_safe_and_a_result_without_a_timeline_has_no_chart()
     {
-        Assert.AreEqual("phase 1 - 25% canary  x", TimelineChart.Label("phase 1: 25% canary; #x"));
+        Assert.AreEqual("phase 1- 25% canary   x 50%", TimelineChart.Label("phase 1: 25% canary; #x 50%%"));
         var result = new DeploymentResult { Status = "up-to-date", Cluster = "c", Service = "s" };
         Assert.IsNull(TimelineChart.Mermaid(result));
         Assert.IsFalse(result.Markdown().Contains("```mermaid", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
+    [TestCategory("Browser")]
+    public void A_canary_plan_charts_its_configured_steps_and_weights()
+    {
+        var definitions = LocalEcsHarness.Generate(TrafficShiftingConfigurationTests.BlueGreen()
+            .Set(EcsProperties.DeploymentStrategy, "Canary").Set(EcsProperties.CanaryPercent, "10").Set(EcsProperties.CanaryBakeTimeMinutes, "5").Set(EcsProperties.BakeTimeMinutes, "15"));
+        var strategy = EcsBuildTasks.Core.Strategies.DeploymentStrategies.Of(definitions);
+        var plannedAt = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+        var plan = new EcsBuildTasks.Core.Features.Plan.DeploymentPlan
+        {
+            Live = true, Cluster = "prod", Service = "web", Strategy = strategy.Name, PlannedAt = plannedAt, Steps = strategy.PlannedSteps(definitions),
+            Resources = [new("service", "web", EcsBuildTasks.Core.Features.Plan.PlanAction.Update, ["ECS UpdateService"], [])],
+        };
+
+        var chart = MermaidInChromium.ChartIn(plan.Markdown());
+
+        var start = plannedAt.ToUnixTimeMilliseconds();
+        StringAssert.Contains(chart, $"    scale up green, test traffic (green 0%) :milestone, p0, {start}, {start}\n");
+        StringAssert.Contains(chart, $"    production step 1/2 (green 10%) :active, p1, {start}, {start + (5 * 60_000)}\n");
+        StringAssert.Contains(chart, $"    bake time, blue kept for an instant rollback (green 100%) :active, p2, {start + (5 * 60_000)}, {start + (20 * 60_000)}\n");
+        var drawn = MermaidInChromium.Render(chart);
+        Assert.IsTrue(drawn.Parsed, drawn.Error);
+        CollectionAssert.Contains(drawn.Texts.ToList(), "production step 1/2 (green 10%)");
     }
 
     private static string StepSummary(DeploymentResult result)

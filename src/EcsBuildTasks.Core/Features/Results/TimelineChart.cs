@@ -129,7 +129,7 @@ internal static class TimelineChart
 
     private static long Millis(DateTimeOffset origin, double seconds) => origin.ToUnixTimeMilliseconds() + (long)Math.Round(seconds * 1000);
 
-    /// <summary>A task name Mermaid reads as one: no colon (it ends the name), no semicolon, no comment or entity marks, one line.</summary>
+    /// <summary>A task name Mermaid reads as one: no colon (it ends the name), no semicolon, no comment (<c>%%</c>) or entity (<c>#</c>) marks, one line.</summary>
     internal static string Label(string text)
     {
         var builder = new StringBuilder(text.Length);
@@ -138,11 +138,11 @@ internal static class TimelineChart
             builder.Append(c switch
             {
                 ':' => '-',
-                ';' or '#' or '%' or '\r' or '\n' => ' ',
+                ';' or '#' or '\r' or '\n' => ' ',
                 _ => c,
             });
         }
 
-        return builder.ToString().Trim();
+        return builder.Replace("%%", "%").ToString().Trim();
     }
 }
