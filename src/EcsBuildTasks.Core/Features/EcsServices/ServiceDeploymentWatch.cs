@@ -483,7 +483,7 @@ internal sealed class ServiceDeploymentWatch
             bakeEndsAt = state.StageEnteredAt + TimeSpan.FromMinutes(bake);
         }
         else if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "PRODUCTION_TRAFFIC_SHIFT" && weight is > 0 and < 100
-            && (configuration?.CanaryConfiguration?.CanaryBakeTimeInMinutes ?? configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
+            && (configuration?.Strategy?.Value == "CANARY" ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
         {
             bakeEndsAt = state.WeightChangedAt + TimeSpan.FromMinutes(step);
         }
