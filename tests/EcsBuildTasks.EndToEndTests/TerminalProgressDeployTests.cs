@@ -47,7 +47,7 @@ public sealed partial class TerminalProgressDeployTests
         StringAssert.StartsWith(live[0], $"    {project.Name} · BAKE_TIME · running 1/1 · traffic 100% · ");
         var lines = screen.During.Split('\n').ToList();
         var at = lines.IndexOf(live[0]);
-        StringAssert.StartsWith(lines[at - 1], $"  {project.Name} ", $"it sits under the project's node line, as the SDK's own steps show:\n{screen.During}");
+        StringAssert.StartsWith(lines[at - 1], "  consumer ", $"it sits under the project's node line, as the SDK's own steps show:\n{screen.During}");
         Assert.IsFalse(screen.During.Contains("EcsBuildTasks: [", StringComparison.Ordinal), $"no scroll of progress lines:\n{screen.During}");
         Assert.AreEqual(0, screen.ExitCode, screen.After);
         Assert.IsFalse(screen.After.Split('\n').Any(l => LiveLine().IsMatch(l)), $"the live line is gone when the build ends:\n{screen.After}");
