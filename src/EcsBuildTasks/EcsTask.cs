@@ -19,6 +19,9 @@ namespace EcsBuildTasks;
 public abstract class EcsTask : MSBuildTask, ICancelableTask
 {
     private readonly CancellationTokenSource cancellation = new();
+    private readonly object liveStatusGate = new();
+    private LiveStatusLine? liveStatus;
+    private bool liveStatusChosen;
 
     /// <summary>The project's <c>Ecs*</c> (and SDK container) properties: Include = property name, metadata <c>Value</c>.</summary>
     public ITaskItem[] Settings { get; set; } = [];
@@ -54,6 +57,14 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             diagnostics.Warning(DiagnosticCodes.Cancelled, "build", "The build was cancelled.");
+        }
+        finally
+        {
+            lock (liveStatusGate)
+            {
+                liveStatus?.Dispose();
+                liveStatus = null;
+            }
         }
 
         LogDiagnostics(diagnostics);
@@ -92,6 +103,24 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     /// <summary>Runs engine work that is asynchronous (AWS calls) on the task's thread, honouring Ctrl+C.</summary>
     protected static void RunSynchronously(Func<System.Threading.Tasks.Task> work) => work().GetAwaiter().GetResult();
 
+    /// <summary>The live status line of a long wait under the terminal logger; null for the line log (chosen once per task).</summary>
+    private LiveStatusLine? LiveStatus
+    {
+        get
+        {
+            lock (liveStatusGate)
+            {
+                if (!liveStatusChosen)
+                {
+                    liveStatusChosen = true;
+                    liveStatus = TerminalProgress.ForThisProcess();
+                }
+
+                return liveStatus;
+            }
+        }
+    }
+
     private sealed class MSBuildDeploymentLog(EcsTask task) : IDeploymentLog
     {
         public void Info(string message) => task.Log.LogMessage(MessageImportance.High, message);
@@ -99,6 +128,11 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         public void Detail(string message) => task.Log.LogMessage(MessageImportance.Low, message);
 
         public void Warning(EcsDiagnostic diagnostic) => task.LogDiagnostics([diagnostic]);
+
+        // The line log keeps its own progress lines: the live line is added where the terminal logger draws, never instead of them.
+        public void Progress(DeploymentProgress progress) => task.LiveStatus?.Show(progress);
+
+        public void ProgressDone() => task.liveStatus?.Clear();
     }
 
     /// <summary>The task's work: call the engine, set outputs, add diagnostics (the settings' reading errors are in already).</summary>

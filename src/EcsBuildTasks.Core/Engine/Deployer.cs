@@ -34,7 +34,7 @@ internal sealed class Deployer(AwsSession aws, IDeploymentLog log, TimeProvider 
         await using var deployment = await strategy.ApplyAsync(context, cancellationToken).ConfigureAwait(false);
         var verdict = deployment.NeedsMonitoring ? await FollowAsync(strategy, context, deployment, cancellationToken).ConfigureAwait(false) : null;
         var report = await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
-        return report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment } };
+        return report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment, Strategy = strategy.Name } };
     }
 
     /// <summary><c>-t:EcsRollback</c>: returns what the project deployed last to where it was before, and reports it.</summary>
@@ -44,7 +44,8 @@ internal sealed class Deployer(AwsSession aws, IDeploymentLog log, TimeProvider 
         var context = Context(definitions);
         await using var rollback = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
         var verdict = rollback.NeedsMonitoring ? await FollowAsync(strategy, context, rollback, cancellationToken).ConfigureAwait(false) : null;
-        return await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false);
+        var report = await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false);
+        return report with { Result = report.Result with { Strategy = strategy.Name } };
     }
 
     /// <summary><c>-t:EcsStatus</c>: where the project's deployment stands.</summary>

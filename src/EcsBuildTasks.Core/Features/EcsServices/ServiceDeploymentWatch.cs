@@ -69,7 +69,17 @@ internal sealed record WaitResult(
 
     /// <summary>The newer service deployment that stopped this one (<see cref="DeploymentOutcome.Superseded"/>).</summary>
     public string? SupersededBy { get; init; }
+
+    /// <summary>When the watch began: <see cref="Samples"/> count from here.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Every change of status, stage, task counts or weight the watch saw, in order (what a rolling update went through).</summary>
+    public IReadOnlyList<ProgressSample> Samples { get; init; } = [];
 }
+
+/// <summary>What one poll of the watch saw, when it differed from the poll before.</summary>
+/// <param name="At">Time since the watch began.</param>
+internal sealed record ProgressSample(TimeSpan At, string Status, string? Stage, int Running, int Desired, int Pending, double? ProductionTrafficWeight);
 
 /// <summary>
 /// Waits on the service deployment itself (ListServiceDeployments / DescribeServiceDeployments), not on "stable":
@@ -101,7 +111,7 @@ internal sealed class ServiceDeploymentWatch
         this.log = log;
         this.time = time;
         this.options = options;
-        state = new WaitState(change, taskDefinitionArn, time.GetTimestamp()) { DeploymentArn = deploymentArn };
+        state = new WaitState(change, taskDefinitionArn, time.GetTimestamp(), time.GetUtcNow()) { DeploymentArn = deploymentArn };
         interval = options.FirstPoll;
     }
 
@@ -111,6 +121,18 @@ internal sealed class ServiceDeploymentWatch
     /// on where it stopped, one poll interval later, with the same clock and the events seen so far.
     /// </summary>
     public async Task<WaitResult> WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WatchUntilVerdictAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            log.ProgressDone();
+        }
+    }
+
+    private async Task<WaitResult> WatchUntilVerdictAsync(CancellationToken cancellationToken)
     {
         if (finished is not null)
         {
@@ -408,6 +430,9 @@ internal sealed class ServiceDeploymentWatch
     {
         var line = ProgressLine(state, service);
         var now = time.GetTimestamp();
+        var elapsed = time.GetElapsedTime(state.StartedAt, now);
+        Sample(state, line, elapsed);
+        log.Progress(LiveProgress(state, line));
         var changed = line.Status != state.LastProgressStatus;
         if (!changed && state.LastProgressAt != 0 && time.GetElapsedTime(state.LastProgressAt, now) < options.ProgressInterval)
         {
@@ -416,8 +441,61 @@ internal sealed class ServiceDeploymentWatch
 
         state.LastProgressStatus = line.Status;
         state.LastProgressAt = now;
-        var elapsed = time.GetElapsedTime(state.StartedAt, now);
         log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: [{(int)elapsed.TotalMinutes}:{elapsed.Seconds:00}] {line.Status} · running {line.Running}/{line.Desired} · pending {line.Pending} · failed {line.Failed}"));
+    }
+
+    /// <summary>Keeps what this poll saw when it differs from the poll before (the timeline of the result).</summary>
+    private void Sample(WaitState state, (string Status, int Running, int Desired, int Pending, int Failed) line, TimeSpan elapsed)
+    {
+        var deployment = state.LegacyMode ? null : state.Deployment;
+        var sample = new ProgressSample(elapsed, deployment?.Status?.Value ?? line.Status, deployment?.LifecycleStage?.Value, line.Running, line.Desired, line.Pending,
+            deployment?.TargetServiceRevision?.RequestedProductionTrafficWeight);
+        var last = state.Samples.Count > 0 ? state.Samples[^1] : null;
+        if (last is null || last with { At = elapsed } != sample)
+        {
+            state.Samples.Add(sample);
+        }
+
+        if (last is null || last.Stage != sample.Stage)
+        {
+            state.StageEnteredAt = time.GetUtcNow();
+        }
+
+        if (last is null || last.ProductionTrafficWeight != sample.ProductionTrafficWeight)
+        {
+            state.WeightChangedAt = time.GetUtcNow();
+        }
+    }
+
+    /// <summary>
+    /// The live view of this poll: the stage, the new revision's tasks and share of production traffic, and the time
+    /// left of a bake (the bake time stage, or a canary's or a linear step's bake before the next shift).
+    /// </summary>
+    private static DeploymentProgress LiveProgress(WaitState state, (string Status, int Running, int Desired, int Pending, int Failed) line)
+    {
+        var deployment = state.LegacyMode ? null : state.Deployment;
+        var configuration = deployment?.DeploymentConfiguration;
+        var stage = deployment?.LifecycleStage?.Value;
+        var weight = deployment?.TargetServiceRevision?.RequestedProductionTrafficWeight;
+        DateTimeOffset? bakeEndsAt = null;
+        if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "BAKE_TIME" && configuration?.BakeTimeInMinutes is { } bake)
+        {
+            bakeEndsAt = state.StageEnteredAt + TimeSpan.FromMinutes(bake);
+        }
+        else if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "PRODUCTION_TRAFFIC_SHIFT" && weight is > 0 and < 100
+            && (configuration?.Strategy?.Value == "CANARY" ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
+        {
+            bakeEndsAt = state.WeightChangedAt + TimeSpan.FromMinutes(step);
+        }
+
+        var activity = deployment is null ? line.Status : stage is null ? deployment.Status?.Value ?? line.Status : deployment.Status?.Value == "IN_PROGRESS" ? stage : $"{deployment.Status?.Value} ({stage})";
+        return new DeploymentProgress(state.Change.Service.ServiceName ?? "service", activity, state.StartedAtUtc)
+        {
+            Running = line.Running,
+            Desired = line.Desired,
+            TrafficPercent = weight,
+            BakeEndsAt = bakeEndsAt,
+        };
     }
 
     private static (string Status, int Running, int Desired, int Pending, int Failed) ProgressLine(WaitState state, EcsService service)
@@ -436,13 +514,21 @@ internal sealed class ServiceDeploymentWatch
             : ($"{ours.RolloutState?.Value ?? ours.Status}", ours.RunningCount ?? 0, ours.DesiredCount ?? 0, ours.PendingCount ?? 0, ours.FailedTasks ?? 0);
     }
 
-    private sealed class WaitState(ServiceChange change, string taskDefinitionArn, long startedAt)
+    private sealed class WaitState(ServiceChange change, string taskDefinitionArn, long startedAt, DateTimeOffset startedAtUtc)
     {
         public ServiceChange Change { get; } = change;
 
         public string TaskDefinitionArn { get; } = taskDefinitionArn;
 
         public long StartedAt { get; } = startedAt;
+
+        public DateTimeOffset StartedAtUtc { get; } = startedAtUtc;
+
+        public List<ProgressSample> Samples { get; } = [];
+
+        public DateTimeOffset StageEnteredAt { get; set; } = startedAtUtc;
+
+        public DateTimeOffset WeightChangedAt { get; set; } = startedAtUtc;
 
         public HashSet<string> SeenEvents { get; } = new((change.Service.Events ?? []).Select(e => e.Id).OfType<string>(), StringComparer.Ordinal);
 
@@ -474,6 +560,10 @@ internal sealed class ServiceDeploymentWatch
             // A succeeded deployment ran this build's revision, even when a newer one (started after it) is primary now.
             outcome == DeploymentOutcome.Succeeded ? TaskDefinitionArn : Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition ?? Service?.TaskDefinition,
             time.GetElapsedTime(StartedAt),
-            Events);
+            Events)
+        {
+            StartedAt = StartedAtUtc,
+            Samples = [.. Samples],
+        };
     }
 }

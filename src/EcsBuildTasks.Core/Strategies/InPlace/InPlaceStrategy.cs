@@ -46,6 +46,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
 
     public virtual IEnumerable<string> PlanLines(GeneratedDefinitions definitions) => [];
 
+    public virtual IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
+
     /// <summary>The existing service, when there is one, must be one ECS can update into the desired one.</summary>
     public async Task PreflightAsync(ServicePreflightContext context, CancellationToken cancellationToken)
     {
@@ -249,7 +251,12 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         }
 
         var followed = deployment.Follower is null ? null : await deployment.Follower.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
-        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = followed?.Stages, VerificationGates = followed?.Gates };
+        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with
+        {
+            LifecycleStages = followed?.Stages is { Count: > 0 } stages ? stages : RolloutTimeline.From(wait),
+            TimelineStartedAt = wait.StartedAt,
+            VerificationGates = followed?.Gates,
+        };
         if (wait.Outcome == DeploymentOutcome.Succeeded)
         {
             return new DeploymentReport(result, null);
@@ -292,7 +299,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             DeploySeconds = time.GetElapsedTime(started.Started).TotalSeconds,
             WaitSeconds = wait.Duration.TotalSeconds,
             ApiCalls = aws.RequestCount,
-            LifecycleStages = followed.Stages.Count > 0 ? followed.Stages : null,
+            LifecycleStages = followed.Stages.Count > 0 ? followed.Stages : RolloutTimeline.From(wait),
+            TimelineStartedAt = wait.StartedAt,
         };
         var failure = followed.Failure is { } trafficNotBack && trafficNotBack.Descriptor == DiagnosticCodes.TrafficNotBackOnBlue
             ? trafficNotBack
