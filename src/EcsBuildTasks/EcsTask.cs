@@ -22,6 +22,7 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     private readonly object liveStatusGate = new();
     private LiveStatusLine? liveStatus;
     private bool liveStatusChosen;
+    private AwsCliCommands commands = AwsCliCommands.Unchanged;
 
     /// <summary>The project's <c>Ecs*</c> (and SDK container) properties: Include = property name, metadata <c>Value</c>.</summary>
     public ITaskItem[] Settings { get; set; } = [];
@@ -47,6 +48,8 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         {
             var input = ReadInput();
             var project = Project.Read(input, diagnostics);
+            var connection = AwsSession.ConnectionSettings(project.Settings, ResolvedEndpointUrl);
+            commands = connection.EndpointUrl is { } endpoint ? new AwsCliCommands(endpoint.TrimEnd('/'), connection.Region) : AwsCliCommands.Unchanged;
             DeploymentLog.Detail($"EcsBuildTasks: read the project's settings ({input.Properties.Count} properties, {Items.Length} items): {EcsProperties.DeploymentStrategy}={project.Strategy.Name}");
             ExecuteCore(project, diagnostics);
         }
@@ -57,6 +60,12 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             diagnostics.Warning(DiagnosticCodes.Cancelled, "build", "The build was cancelled.");
+        }
+        catch (Exception ex) when (ex is not DeploymentException)
+        {
+            // Never MSBuild's MSB4018 and a stack trace: a coded error naming the step (the trace goes to the detailed log).
+            diagnostics.AddRange(UnexpectedErrors.Coded($"running {GetType().Name}", ex, ProjectFile ?? ProjectDirectory).Diagnostics);
+            Log.LogMessage(MessageImportance.Low, ex.ToString());
         }
         finally
         {
@@ -71,8 +80,11 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file.</summary>
-    private protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
+    /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file, <c>aws …</c> commands pointed at the endpoint used.</summary>
+    private protected IDeploymentLog DeploymentLog => commands.Pointing(new MSBuildDeploymentLog(this));
+
+    /// <summary>The endpoint the task talks to when it differs from the settings' (LocalEcs once started), for the printed commands.</summary>
+    private protected virtual string? ResolvedEndpointUrl => null;
 
     /// <summary>
     /// The project's definitions (null when anything is wrong: reported). The one place a task generates them, once;
@@ -142,7 +154,7 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     {
         var file = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode;
         var github = GitHubActions.FromEnvironment;
-        foreach (var diagnostic in diagnostics)
+        foreach (var diagnostic in diagnostics.Select(commands.Point))
         {
             if (github.IsRunning)
             {

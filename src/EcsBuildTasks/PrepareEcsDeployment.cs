@@ -19,6 +19,8 @@ public sealed class PrepareEcsDeployment : EcsTask
     /// <summary>LocalEcs's endpoint when <c>EcsTarget=local</c> (the one found or started).</summary>
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     /// <summary>The base image PublishContainer builds on (the SDK's choice, or LocalEcs's).</summary>
     public string? BaseImage { get; set; }
 

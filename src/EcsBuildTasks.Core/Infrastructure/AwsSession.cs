@@ -37,6 +37,9 @@ internal sealed class AwsSession : IDisposable
 
     public AwsClientFactory Factory { get; }
 
+    /// <summary>How every client of this session rides out throttling, server errors and lost connections (inactive until the engine follows a deployment).</summary>
+    public TransientFaultPolicy TransientFaults { get; } = new();
+
     public IAmazonECS Ecs => (IAmazonECS)Get(typeof(IAmazonECS), () => Factory.CreateEcs());
 
     public IAmazonECR Ecr => (IAmazonECR)Get(typeof(IAmazonECR), () => Factory.CreateEcr());
@@ -159,6 +162,10 @@ internal sealed class AwsSession : IDisposable
             if (client is AmazonServiceClient serviceClient)
             {
                 serviceClient.BeforeRequestEvent += (_, e) => Record(e);
+                if (serviceClient.Config is EcsBuildTasks.Aws.Runtime.AwsClientConfig config)
+                {
+                    config.CallPolicy = TransientFaults;
+                }
             }
 
             clients.Add(client);

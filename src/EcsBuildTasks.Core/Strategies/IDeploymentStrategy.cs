@@ -86,6 +86,13 @@ internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
 
     /// <summary>What <c>-t:EcsStatus</c> prints: where the deployed resources stand.</summary>
     Task<IReadOnlyList<string>> StatusAsync(DeploymentContext context, CancellationToken cancellationToken);
+
+    /// <summary>The <c>aws …</c> command that shows where the deployment stands, for when the build stops following it.</summary>
+    string FollowCommand(DeploymentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return $"aws ecs describe-services --cluster {context.Definitions.Service.Cluster ?? context.Settings.Cluster ?? "default"} --services {context.Definitions.Service.ServiceName}";
+    }
 }
 
 /// <summary>What every step of a strategy works with.</summary>
@@ -104,6 +111,17 @@ internal sealed record DeploymentContext(AwsSession Aws, IDeploymentLog Log, Tim
 
     /// <summary>HTTP handler for the verification gates' URL probes (tests); null uses a new one.</summary>
     public HttpMessageHandler? VerificationHandler { get; init; }
+
+    /// <summary>The endpoint options the printed <c>aws …</c> commands need (the engine adds them to every line; for commands built into values).</summary>
+    public AwsCliCommands Commands { get; init; } = AwsCliCommands.Unchanged;
+
+    /// <summary>The LocalEcs this build deploys to was started for builds and exits when they end (<c>EcsTarget=local</c>).</summary>
+    public bool LocalEcsStopsWithBuild { get; init; }
+
+    /// <summary>What becomes of a deployment the build stops following: "goes on in ECS", unless it runs in a LocalEcs that stops with the build.</summary>
+    public string WhereItGoesOn => LocalEcsStopsWithBuild
+        ? "stops with LocalEcs, which was started for the build and exits a few seconds after the last build using it ends (its state file keeps the service as it was left; publish again to deploy)"
+        : "goes on in ECS";
 }
 
 /// <summary>

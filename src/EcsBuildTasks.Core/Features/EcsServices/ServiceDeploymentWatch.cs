@@ -248,7 +248,7 @@ internal sealed class ServiceDeploymentWatch
                     // Listing is eventually consistent; after a few empty answers follow deployments[] instead.
                     if (++state.EmptyListings >= 5)
                     {
-                        SwitchToLegacy(state, "no service deployment was listed");
+                        SwitchToLegacy(state, "ECS listed no service deployment for this change after 5 tries");
                     }
 
                     return;
@@ -264,7 +264,7 @@ internal sealed class ServiceDeploymentWatch
         }
         catch (DeploymentException ex) when (AwsCalls.IsUnsupportedOperation(ex))
         {
-            SwitchToLegacy(state, ex.InnerException?.Message ?? ex.Message);
+            SwitchToLegacy(state, $"the endpoint does not serve ECS's service deployment API ({(ex.Diagnostics.Count > 0 ? ex.Diagnostics[0].Subject : "ListServiceDeployments")} answered {Answer(ex.InnerException ?? ex)})");
         }
     }
 
@@ -321,11 +321,19 @@ internal sealed class ServiceDeploymentWatch
         return newer is null ? null : (newer.ServiceDeploymentArn!, state.Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition);
     }
 
+    /// <summary>
+    /// Follows the service's <c>deployments[]</c> from now on, and says so (issue 16: a fallback was once a silent wait):
+    /// why, what completion means then, and what cannot be seen that way.
+    /// </summary>
     private void SwitchToLegacy(WaitState state, string why)
     {
         state.LegacyMode = true;
-        log.Detail($"EcsBuildTasks: service deployment APIs unavailable ({why}); following deployments[] and rolloutState");
+        log.Info($"EcsBuildTasks: {why}: following the service's deployments[] instead. Complete means: the deployment of {Arns.Short(state.TaskDefinitionArn)} is PRIMARY with rolloutState COMPLETED (rolled back: another revision PRIMARY and COMPLETED again); lifecycle stages and hooks are not visible this way, and an endpoint that never sets rolloutState (moto runs no tasks) is never seen to finish: the wait then ends at {EcsProperties.TimeoutMinutes}={options.Timeout.TotalMinutes:0}.");
     }
+
+    private static string Answer(Exception ex) => ex is Amazon.Runtime.AmazonServiceException service
+        ? $"HTTP {(int)service.StatusCode}{(string.IsNullOrEmpty(service.ErrorCode) ? string.Empty : " " + service.ErrorCode)}"
+        : ex.Message;
 
     private static DeploymentOutcome? EvaluateServiceDeployment(WaitState state, EcsService service)
     {
@@ -397,7 +405,10 @@ internal sealed class ServiceDeploymentWatch
 
         if (time.GetElapsedTime(state.StartedAt) > options.Timeout)
         {
-            log.Info($"EcsBuildTasks: the deployment did not finish within {options.Timeout.TotalMinutes:0} minutes (EcsTimeoutMinutes): rolling back");
+            var seen = state.LegacyMode
+                ? $"; followed through deployments[], where {Arns.Short(state.TaskDefinitionArn)} {(state.Service?.Deployments?.Find(d => d.TaskDefinition == state.TaskDefinitionArn) is { } ours ? $"is {ours.Status} with rolloutState {ours.RolloutState?.Value ?? "unset"}" : "does not appear")}"
+                : string.Empty;
+            log.Info($"EcsBuildTasks: the deployment did not finish within {options.Timeout.TotalMinutes:0} minutes (EcsTimeoutMinutes{seen}): rolling back");
             return state.Result(DeploymentOutcome.TimedOut, time) with { BuildMustRollBack = true };
         }
 

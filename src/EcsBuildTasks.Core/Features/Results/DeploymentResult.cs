@@ -240,7 +240,7 @@ internal sealed record DeploymentResult
         "timed-out" => "FAILED: timed out and rolled back",
         "failed-fast" => "FAILED: tasks failed, stopped and rolled back",
         "stopped" => "STOPPED outside this build",
-        "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
+        "cancelled" => "cancelled while waiting: the build stopped following the deployment",
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
         "superseded" => "SUPERSEDED by a newer deployment before it finished (this revision did not fail, but it is not what runs)",
         "no-url" => "FAILED: the service runs but ECS gave it no URL",

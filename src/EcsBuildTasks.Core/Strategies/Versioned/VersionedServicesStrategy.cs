@@ -205,6 +205,13 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
         };
     }
 
+    /// <summary>The versions are services of their own (<c>name__N</c>): the cluster's services list them.</summary>
+    public string FollowCommand(DeploymentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return $"aws ecs list-services --cluster {context.Definitions.Service.Cluster ?? context.Settings.Cluster ?? "default"}";
+    }
+
     public async Task<IReadOnlyList<string>> StatusAsync(DeploymentContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
