@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Engine;
@@ -43,6 +46,9 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
 
     public sealed override bool Execute()
     {
+        var started = Stopwatch.GetTimestamp();
+        var jitMethods = JitInfo.GetCompiledMethodCount();
+        var jitTime = JitInfo.GetCompilationTime();
         var diagnostics = new DiagnosticCollection();
         try
         {
@@ -77,7 +83,27 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         }
 
         LogDiagnostics(diagnostics);
+
+        // Where a publish's time goes (docs/benchmarks.md): the task's own time and how much of it the JIT took (the
+        // runtime's counters are process-wide: other work of the same MSBuild node at the same time counts too).
+        DeploymentLog.Detail(string.Create(CultureInfo.InvariantCulture,
+            $"EcsBuildTasks: timing: {GetType().Name} took {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; the JIT compiled {JitInfo.GetCompiledMethodCount() - jitMethods} methods in {(JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms meanwhile"));
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The detailed log's list of the AWS requests a task sent, each with when it was sent and how long it took.</summary>
+    private protected void LogRequestTimings(AwsSession aws)
+    {
+        ArgumentNullException.ThrowIfNull(aws);
+        var timings = aws.Timings;
+        if (timings.Count == 0)
+        {
+            return;
+        }
+
+        var total = timings.Sum(t => t.Duration.TotalMilliseconds);
+        DeploymentLog.Detail(string.Create(CultureInfo.InvariantCulture,
+            $"EcsBuildTasks: timing: {timings.Count} AWS requests answered, {total:F0} ms in all: {string.Join(", ", timings.Select(t => $"{t.Operation} at +{t.SentAt.TotalMilliseconds:F0} ms took {t.Duration.TotalMilliseconds:F0} ms"))}"));
     }
 
     /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file, <c>aws …</c> commands pointed at the endpoint used.</summary>

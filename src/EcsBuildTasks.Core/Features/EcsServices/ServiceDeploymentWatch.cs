@@ -26,6 +26,15 @@ internal sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, T
 
     public TimeSpan FirstPoll { get; init; } = TimeSpan.FromSeconds(0.5);
 
+    /// <summary>How far apart <see cref="ServiceDeploymentWatch"/>'s polls grow (other waits poll at <see cref="PollCap"/>).</summary>
+    public TimeSpan DeploymentPollCap { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// While a known service deployment is followed and has not finished, the service itself (its events) is described
+    /// at most this often; the deployment is described every poll, and the service again as soon as the deployment ends.
+    /// </summary>
+    public TimeSpan ServiceRefresh { get; init; }
+
     /// <summary>Sees every description of the service deployment (traffic-shifting strategies).</summary>
     public IServiceDeploymentObserver? Observer { get; init; }
 
@@ -47,6 +56,11 @@ internal sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, T
         {
             // A local endpoint answers in a millisecond and may finish the deployment at once; AWS takes minutes.
             FirstPoll = local ? TimeSpan.FromSeconds(0.1) : TimeSpan.FromSeconds(0.5),
+
+            // Against AWS, a service deployment's end is noticed within 2.2 s at 0.5 describe calls a second: one
+            // DescribeServiceDeployments per poll, one DescribeServices per 10 polls (docs/benchmarks.md, "Polling").
+            DeploymentPollCap = local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2.2),
+            ServiceRefresh = local ? TimeSpan.Zero : TimeSpan.FromSeconds(22),
         };
     }
 }
@@ -85,7 +99,7 @@ internal sealed record ProgressSample(TimeSpan At, string Status, string? Stage,
 /// Waits on the service deployment itself (ListServiceDeployments / DescribeServiceDeployments), not on "stable":
 /// success only when the deployment is SUCCESSFUL and the service's primary deployment runs the new task definition.
 /// Where those APIs are missing (older endpoints, moto) it follows <c>deployments[]</c> and <c>rolloutState</c>.
-/// Polls fast at first and backs off to <see cref="WaitOptions.PollCap"/>; prints a progress line at most every
+/// Polls fast at first and backs off to <see cref="WaitOptions.DeploymentPollCap"/>; prints a progress line at most every
 /// <see cref="WaitOptions.ProgressInterval"/> (and on every state change) and each new service event once.
 /// </summary>
 internal sealed class ServiceDeploymentWatch
@@ -194,24 +208,33 @@ internal sealed class ServiceDeploymentWatch
         }
     }
 
-    private TimeSpan Next(TimeSpan current) => TimeSpan.FromTicks(Math.Min((long)(current.Ticks * 1.5), options.PollCap.Ticks));
+    private TimeSpan Next(TimeSpan current) => TimeSpan.FromTicks(Math.Min((long)(current.Ticks * 1.5), options.DeploymentPollCap.Ticks));
 
     private async Task<WaitResult?> PollAsync(WaitState state, WaitOptions options, CancellationToken cancellationToken)
     {
         var cluster = state.Change.Service.ClusterArn ?? throw new InvalidOperationException("The service has no cluster ARN.");
         var serviceName = state.Change.Service.ServiceName!;
-        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName] }, cancellationToken)).ConfigureAwait(false);
-        var service = described.Services?.FirstOrDefault() ?? throw new DeploymentException(DiagnosticCodes.ServiceNotFound, EcsProperties.ServiceName, $"The service {serviceName} disappeared while deploying.");
-        state.Service = service;
-        PrintNewEvents(state, service);
+        var refresh = state.Service is null || state.LegacyMode || state.DeploymentArn is null || time.GetElapsedTime(state.ServiceDescribedAt) >= options.ServiceRefresh;
+        if (refresh)
+        {
+            await DescribeServiceAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
+        }
 
         if (!state.LegacyMode)
         {
             await FollowServiceDeploymentAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.Observer is { } observer && !state.LegacyMode && state.Deployment is { } current
-            && await observer.OnPollAsync(current, cancellationToken).ConfigureAwait(false) is { } requested && state.RollbackReason is null)
+        if (!refresh && (state.LegacyMode || state.Deployment?.Status?.Value is not { } current || TerminalStatuses.Contains(current)))
+        {
+            // The verdict reads the service as it is now (which revision is primary), not as it was at the last refresh.
+            await DescribeServiceAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var service = state.Service!;
+
+        if (options.Observer is { } observer && !state.LegacyMode && state.Deployment is { } described
+            && await observer.OnPollAsync(described, cancellationToken).ConfigureAwait(false) is { } requested && state.RollbackReason is null)
         {
             state.RollbackReason = requested;
             state.RollbackRequestedAt = time.GetTimestamp();
@@ -231,6 +254,14 @@ internal sealed class ServiceDeploymentWatch
         }
 
         return CheckLimits(state, options);
+    }
+
+    private async Task DescribeServiceAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
+    {
+        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName] }, cancellationToken)).ConfigureAwait(false);
+        state.Service = described.Services?.FirstOrDefault() ?? throw new DeploymentException(DiagnosticCodes.ServiceNotFound, EcsProperties.ServiceName, $"The service {serviceName} disappeared while deploying.");
+        state.ServiceDescribedAt = time.GetTimestamp();
+        PrintNewEvents(state, state.Service);
     }
 
     private async Task FollowServiceDeploymentAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
@@ -546,6 +577,8 @@ internal sealed class ServiceDeploymentWatch
         public List<ServiceEvent> Events { get; } = [];
 
         public EcsService? Service { get; set; }
+
+        public long ServiceDescribedAt { get; set; }
 
         public string? DeploymentArn { get; set; }
 
