@@ -71,6 +71,7 @@ public sealed class DeployEcsService : EcsTask
         DeploymentReport report = null!;
         RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { LocalEcsStopsWithBuild = LocalEcsStopsWithBuild }.DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
 
+        LogRequestTimings(aws);
         var result = report.Result with { ApiCalls = report.Result.ApiCalls + prepared.Requests };
         result.WriteJson(ResultFile);
         foreach (var line in result.SummaryLines())

@@ -67,6 +67,7 @@ public sealed class PrepareEcsDeployment : EcsTask
         var build = new ImageBuild(PublishDirectory, [.. ImageInputs.Select(i => i.ItemSpec)], SettingsValues.SplitList(ImageTags));
         Preparation preparation = null!;
         RunSynchronously(async () => preparation = await new DeploymentPreparation(aws, DeploymentLog).PrepareAsync(definitions, build, ProjectDirectory, CancellationToken).ConfigureAwait(false));
+        LogRequestTimings(aws);
         preparation.Document.Write(PreparedDeploymentFile);
         ImageReused = preparation.Document.ReusedImage is not null;
         ContainerRegistry = preparation.Registry?.Registry;

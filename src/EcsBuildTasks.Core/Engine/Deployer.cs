@@ -59,7 +59,7 @@ internal sealed class Deployer
             await using var deployment = await strategy.ApplyAsync(context, cancellationToken).ConfigureAwait(false);
             var verdict = deployment.NeedsMonitoring ? await FollowAsync(strategy, context, deployment, cancellationToken).ConfigureAwait(false) : null;
             var report = await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
-            return Pointed(report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment } });
+            return Pointed(report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment, Strategy = strategy.Name } });
         });
 
     /// <summary><c>-t:EcsRollback</c>: returns what the project deployed last to where it was before, and reports it.</summary>
@@ -70,7 +70,8 @@ internal sealed class Deployer
             var context = Context(definitions, strategy);
             await using var rollback = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
             var verdict = rollback.NeedsMonitoring ? await FollowAsync(strategy, context, rollback, cancellationToken).ConfigureAwait(false) : null;
-            return Pointed(await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false));
+            var report = await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false);
+            return Pointed(report with { Result = report.Result with { Strategy = strategy.Name } });
         });
 
     /// <summary><c>-t:EcsStatus</c>: where the project's deployment stands.</summary>

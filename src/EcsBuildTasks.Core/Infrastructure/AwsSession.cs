@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using EcsBuildTasks.Aws;
@@ -27,6 +28,9 @@ internal sealed class AwsSession : IDisposable
     private readonly List<IDisposable> clients = [];
     private readonly Dictionary<Type, object> byType = [];
     private readonly List<string> operations = [];
+    private readonly List<AwsRequestTiming> timings = [];
+    private readonly Dictionary<AmazonWebServiceRequest, long> sent = new(ReferenceEqualityComparer.Instance);
+    private readonly long started = Stopwatch.GetTimestamp();
     private int requests;
 
     public AwsSession(AwsClientFactory factory)
@@ -82,6 +86,21 @@ internal sealed class AwsSession : IDisposable
     }
 
     /// <summary>
+    /// The requests answered so far, in the order they were answered: when each was sent (since the session began) and
+    /// how long it took to answer, retries included. The build's detailed log lists them (where a build step's time goes).
+    /// </summary>
+    public IReadOnlyList<AwsRequestTiming> Timings
+    {
+        get
+        {
+            lock (operations)
+            {
+                return [.. timings];
+            }
+        }
+    }
+
+    /// <summary>
     /// When true, every request that is not a read (<c>Describe*</c>, <c>List*</c>, <c>Get*</c>, <c>BatchGet*</c>, IAM's <c>Simulate*</c>) is
     /// refused before it is sent: a live plan runs on such a session, so nothing it does can change AWS.
     /// </summary>
@@ -126,11 +145,35 @@ internal sealed class AwsSession : IDisposable
         lock (operations)
         {
             operations.Add(name);
+            if (request is WebServiceRequestEventArgs { Request: { } original })
+            {
+                // A retry sends the same request again: its time counts from the first attempt.
+                sent.TryAdd(original, Stopwatch.GetTimestamp());
+            }
         }
 
         if (ReadOnly && !IsRead(name))
         {
             throw new InvalidOperationException($"A read-only session (the live plan) refused to send {name}: it would change AWS.");
+        }
+    }
+
+    private void RecordAnswer(ResponseEventArgs response)
+    {
+        if (response is not WebServiceResponseEventArgs { Request: { } original })
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        lock (operations)
+        {
+            if (sent.Remove(original, out var at))
+            {
+                var name = original.GetType().Name;
+                name = name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name;
+                timings.Add(new AwsRequestTiming(name, Stopwatch.GetElapsedTime(started, at), Stopwatch.GetElapsedTime(at, now)));
+            }
         }
     }
 
@@ -162,6 +205,7 @@ internal sealed class AwsSession : IDisposable
             if (client is AmazonServiceClient serviceClient)
             {
                 serviceClient.BeforeRequestEvent += (_, e) => Record(e);
+                serviceClient.AfterResponseEvent += (_, e) => RecordAnswer(e);
                 if (serviceClient.Config is EcsBuildTasks.Aws.Runtime.AwsClientConfig config)
                 {
                     config.CallPolicy = TransientFaults;
@@ -174,6 +218,9 @@ internal sealed class AwsSession : IDisposable
         }
     }
 }
+
+/// <summary>One answered AWS request of a session: its operation, when it was sent (since the session began), how long it took.</summary>
+internal sealed record AwsRequestTiming(string Operation, TimeSpan SentAt, TimeSpan Duration);
 
 /// <summary>What <c>EcsTarget=local</c> means when nothing else is set.</summary>
 internal static class LocalEcsDefaults

@@ -32,6 +32,12 @@ namespace EcsBuildTasks.Core.Strategies;
 internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
 {
     /// <summary>
+    /// The steps of a deployment with the durations the project configures (bakes, a canary's or linear steps'
+    /// intervals, pauses) and the production weight during each, for the plan's timeline chart; none by default.
+    /// </summary>
+    IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
+
+    /// <summary>
     /// The deployments going on where this strategy deploys (the service it updates, the services it shifts between),
     /// which someone else started: before <see cref="ApplyAsync"/> the engine waits until there are none, or fails the
     /// build (<c>EcsConcurrentDeployment</c>), so that a build never changes a service under another build's deployment.

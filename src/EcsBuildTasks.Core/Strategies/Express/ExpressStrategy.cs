@@ -22,7 +22,7 @@ namespace EcsBuildTasks.Core.Strategies.Express;
 /// change (a canary with the circuit breaker and the rollback alarm: ECS rolls a failing configuration back itself),
 /// waits for the URL, and reports it.
 /// </summary>
-internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrategy
+internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploymentStrategy
 {
     public const string StrategyName = "Express";
 

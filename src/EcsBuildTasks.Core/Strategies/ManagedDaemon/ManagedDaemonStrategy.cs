@@ -22,7 +22,7 @@ namespace EcsBuildTasks.Core.Strategies.ManagedDaemon;
 /// it changed), creates or updates the daemon (nothing when nothing changed), and follows the daemon deployment
 /// capacity provider by capacity provider.
 /// </summary>
-internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentStrategy
+internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDeploymentStrategy
 {
     public const string StrategyName = "ManagedDaemon";
 
