@@ -525,7 +525,7 @@ internal sealed class ServiceDeploymentWatch
             bakeEndsAt = state.StageEnteredAt + TimeSpan.FromMinutes(bake);
         }
         else if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "PRODUCTION_TRAFFIC_SHIFT" && weight is > 0 and < 100
-            && (configuration?.Strategy?.Value == "CANARY" ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
+            && (configuration?.Strategy == EcsBuildTasks.Aws.ECS.DeploymentStrategy.CANARY ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
         {
             bakeEndsAt = state.WeightChangedAt + TimeSpan.FromMinutes(step);
         }
