@@ -525,8 +525,9 @@ internal sealed class ServiceDeploymentWatch
             bakeEndsAt = state.StageEnteredAt + TimeSpan.FromMinutes(bake);
         }
         else if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "PRODUCTION_TRAFFIC_SHIFT" && weight is > 0 and < 100
-            // The service's deployment configuration carries the step settings of its own strategy only (canary or linear).
-            && (configuration?.CanaryConfiguration?.CanaryBakeTimeInMinutes ?? configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
+            // The configuration may keep the other strategy's step settings from an earlier deployment (seen: a Linear
+            // deployment after a Canary one still carries canaryConfiguration): ECS's own strategy value says which apply.
+            && (configuration?.Strategy == EcsBuildTasks.Aws.ECS.DeploymentStrategy.CANARY ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
         {
             bakeEndsAt = state.WeightChangedAt + TimeSpan.FromMinutes(step);
         }
