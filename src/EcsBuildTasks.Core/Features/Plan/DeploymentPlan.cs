@@ -77,6 +77,12 @@ internal sealed record DeploymentPlan
 
     public IReadOnlyList<ResourcePlan> Resources { get; init; } = [];
 
+    /// <summary>The deployment's configured steps (bakes, canary and linear intervals, pauses), as the timeline chart shows them.</summary>
+    public IReadOnlyList<PlannedStep> Steps { get; init; } = [];
+
+    /// <summary>When the plan was made: the chart's steps start here.</summary>
+    public DateTimeOffset PlannedAt { get; init; }
+
     /// <summary>no-change, image-only, changes, or offline.</summary>
     public string Verdict => !Live ? Offline
         : Resources.All(r => r.Action == PlanAction.None) ? NoChange
@@ -137,6 +143,11 @@ internal sealed record DeploymentPlan
 
         var calls = Calls.ToList();
         text.AppendLine().Append("Calls: ").AppendLine(calls.Count == 0 ? "none" : string.Join("; ", calls.Select(c => $"`{c}`")));
+        if (Verdict != NoChange && PlannedTimeline.Mermaid(Service, Strategy, Steps, PlannedAt) is { } chart)
+        {
+            text.AppendLine().Append(chart);
+        }
+
         return text.ToString();
     }
 

@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.EcsServices;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Strategies.InPlace;
 using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
@@ -46,6 +47,8 @@ internal sealed partial class TrafficShiftingStrategy(string name, TrafficShift 
     }
 
     public override IEnumerable<string> PlanLines(GeneratedDefinitions definitions) => TrafficShiftingPlan.Lines(definitions, shift);
+
+    public override IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => TrafficShiftingPlan.Steps(definitions, shift);
 
     protected override Task PreflightStrategyAsync(ServicePreflightContext context, EcsService? existing, CancellationToken cancellationToken)
     {
