@@ -175,7 +175,6 @@ public sealed class ZeroConfigDeploymentTests
         foreach (var form in new[]
         {
             $"Action=DetachRolePolicy&Version=2010-05-08&RoleName=ecsTaskExecutionRole&PolicyArn={Uri.EscapeDataString(ManagedPolicy)}",
-            // The harness lets the role read the quick-start secret (an inline policy), which IAM deletes before the role.
             "Action=DeleteRolePolicy&Version=2010-05-08&RoleName=ecsTaskExecutionRole&PolicyName=quick-start-secret",
             "Action=DeleteRole&Version=2010-05-08&RoleName=ecsTaskExecutionRole",
         })
