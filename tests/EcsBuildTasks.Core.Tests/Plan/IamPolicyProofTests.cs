@@ -69,6 +69,20 @@ public sealed class IamPolicyProofTests
         StringAssert.Contains(denied.Diagnostics[0].Message, "\"Action\": \"ecs:CreateService\"", "the statement to add");
     }
 
+    [TestMethod]
+    public void A_project_that_builds_its_image_may_create_its_repository_with_its_tag_and_push_only_there()
+    {
+        var definitions = LocalEcsHarness.Generate(TestInputs.ValidFargate().Set("EcsImage", null).Set("ContainerRepository", "orders"));
+
+        var push = IamPolicyGenerator.Generate(definitions, "123456789012", "us-east-1").Statements.Single(s => s.Sid == "PushTheImageToTheProjectsRepository");
+
+        CollectionAssert.IsSubsetOf(new[] { "ecr:CreateRepository", "ecr:TagResource", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage" }, push.Actions.ToList(),
+            "CreateRepository tags the repository (created-by), which needs ecr:TagResource");
+        Assert.AreEqual("arn:aws:ecr:us-east-1:123456789012:repository/orders", push.Resources.Single());
+        Assert.IsFalse(IamPolicyGenerator.Generate(LocalEcsHarness.Generate(TestInputs.ValidFargate().Set("EcsImage", null).Set("ContainerRepository", "orders").Set("EcsCreateEcrRepository", "false")), "123456789012", "us-east-1")
+            .Statements.Single(s => s.Sid == "PushTheImageToTheProjectsRepository").Actions.Contains("ecr:TagResource"));
+    }
+
     private static async Task ProveAsync(LocalEcsHarness env, SettingsInput first, SettingsInput second)
     {
         var policy = IamPolicyGenerator.Generate(LocalEcsHarness.Generate(first), "123456789012", "us-east-1");

@@ -109,7 +109,10 @@ public sealed class ImportTests
         }
     }
 
-    /// <summary>A project that imports the file (as MSBuild would read it), building its image into the running image's repository.</summary>
+    /// <summary>
+    /// A project that imports the file (as MSBuild would read it, with the SDK's container runtime identifier, so that
+    /// it names the X86_64 Linux platform the imported revision leaves out), building its image into the running image's repository.
+    /// </summary>
     private static SettingsInput ProjectFrom(LocalEcsHarness env, string file)
     {
         var directory = Path.GetDirectoryName(file)! + Path.DirectorySeparatorChar;
@@ -118,6 +121,7 @@ public sealed class ImportTests
             .Set("ContainerRepository", "localecs/base")
             .Set("ContainerImageTag", "2.0")
             .Set("UsingMicrosoftNETSdkWeb", "true")
+            .Set("ContainerRuntimeIdentifier", "linux-x64")
             .Set("EcsTarget", "local")
             .Set("EcsEndpointUrl", env.Endpoint)
             .Set("EcsRegion", "us-east-1")

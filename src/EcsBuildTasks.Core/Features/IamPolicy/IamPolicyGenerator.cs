@@ -198,7 +198,8 @@ internal static partial class IamPolicyGenerator
         var actions = new List<string> { "ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage" };
         if (settings.CreateEcrRepository)
         {
-            actions.Add("ecr:CreateRepository");
+            // The repository is created with its created-by tag, and tagging on create needs ecr:TagResource too.
+            actions.AddRange(["ecr:CreateRepository", "ecr:TagResource"]);
         }
 
         if (settings.EcrKeepImages is not null)

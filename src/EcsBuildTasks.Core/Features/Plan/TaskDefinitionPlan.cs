@@ -86,6 +86,13 @@ internal static class TaskDefinitionPlan
             want["tags"] = new JsonArray([.. tags.Where(t => !TaskDefinitionRegistrar.IsOwnTag((string?)t?["key"])).Select(t => t!.DeepClone())]);
         }
 
+        if (have["runtimePlatform"] is null && want["runtimePlatform"] is JsonObject platform
+            && (string?)platform["cpuArchitecture"] is null or "X86_64" && (string?)platform["operatingSystemFamily"] is null or "LINUX")
+        {
+            // A revision registered without a runtime platform runs as X86_64 Linux: the project naming that is no change.
+            want.Remove("runtimePlatform");
+        }
+
         var changes = DefinitionDiff.Compare(DefinitionDiff.Prune(have), DefinitionDiff.Prune(want), string.Empty, desiredOnly: false, IsEcsDefault);
         return [.. changes.Select(c => MarkNewImage(c, definitions))];
     }
