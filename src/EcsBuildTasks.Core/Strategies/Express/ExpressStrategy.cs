@@ -34,6 +34,12 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
     /// <summary>ECS makes the service behind an Express service itself; the plan says what the strategy deploys.</summary>
     public bool DeploysServiceDefinition => false;
 
+    /// <summary>
+    /// ECS makes and keeps the Express service's scalable target and its one target tracking policy (requests per target
+    /// count on the target group ECS provisions) from the scaling target the package sends; the package never suspends it.
+    /// </summary>
+    public bool ConfiguresAutoScaling => false;
+
     public string HealthCheckPath { get; } = healthCheckPath;
 
     public static IDeploymentStrategy Create(StrategyChoice choice)
@@ -100,6 +106,9 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
         else if (existing is not null)
         {
             context.Log.Info($"EcsBuildTasks: Express service {service.ServiceName} exists in {service.Cluster}; it is updated when its configuration differs");
+            context.Log.Info(context.Definitions.Settings.AutoScaling is null
+                ? $"EcsBuildTasks: auto scaling: ECS manages the Express service's scaling target; no {EcsProperties.AutoScalingMinCapacity}/{EcsProperties.AutoScalingMaxCapacity} given, so it keeps what it has"
+                : $"EcsBuildTasks: auto scaling: ECS manages the Express service's scaling target (the project's minimum, maximum and metric go into its configuration); it is not suspended while the service deploys");
         }
     }
 
