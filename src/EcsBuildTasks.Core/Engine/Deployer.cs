@@ -1,4 +1,5 @@
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.Clusters;
 using EcsBuildTasks.Core.Features.Concurrency;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Results;
@@ -42,14 +43,33 @@ internal sealed class Deployer(AwsSession aws, IDeploymentLog log, TimeProvider 
     {
         var strategy = DeploymentStrategies.Of(definitions);
         var context = Context(definitions);
-        await using var rollback = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
+        AppliedDeployment started;
+        try
+        {
+            started = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (MissingCluster.IsMissing(ex))
+        {
+            throw MissingCluster.NotYet(definitions.Settings, definitions.Service.Cluster!, ex);
+        }
+
+        await using var rollback = started;
         var verdict = rollback.NeedsMonitoring ? await FollowAsync(strategy, context, rollback, cancellationToken).ConfigureAwait(false) : null;
         return await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>-t:EcsStatus</c>: where the project's deployment stands.</summary>
-    public Task<IReadOnlyList<string>> StatusAsync(GeneratedDefinitions definitions, CancellationToken cancellationToken) =>
-        DeploymentStrategies.Of(definitions).StatusAsync(Context(definitions), cancellationToken);
+    public async Task<IReadOnlyList<string>> StatusAsync(GeneratedDefinitions definitions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DeploymentStrategies.Of(definitions).StatusAsync(Context(definitions), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (MissingCluster.IsMissing(ex))
+        {
+            return [$"EcsBuildTasks: {MissingCluster.NotYetMessage(definitions.Settings, definitions.Service.Cluster!)}"];
+        }
+    }
 
     /// <summary>Follows a deployment to its verdict; when the verdict asks the build to roll back, rolls back and follows the rollback.</summary>
     private static async Task<DeploymentVerdict> FollowAsync(IDeploymentStrategy strategy, DeploymentContext context, AppliedDeployment deployment, CancellationToken cancellationToken)
