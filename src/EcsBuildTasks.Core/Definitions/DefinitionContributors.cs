@@ -43,4 +43,11 @@ internal interface IStrategyDefinitions : IDefinitionContributor
     /// the scaling properties itself, and the auto scaling feature neither checks nor touches the scalable target.
     /// </summary>
     bool ConfiguresAutoScaling => true;
+
+    /// <summary>
+    /// Whether the strategy records the image it deployed on the service (<c>ecsbuildtasks:image-fingerprint</c> and
+    /// <c>-digest</c> tags) because the task definitions it runs are ECS's, without the package's tags (an Express
+    /// service's primary container): the preparation then looks there for an unchanged image to deploy again.
+    /// </summary>
+    bool RecordsImageOnService => false;
 }

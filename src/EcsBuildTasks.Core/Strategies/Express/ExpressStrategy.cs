@@ -5,6 +5,7 @@ using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Failures;
+using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
@@ -39,6 +40,9 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
     /// count on the target group ECS provisions) from the scaling target the package sends; the package never suspends it.
     /// </summary>
     public bool ConfiguresAutoScaling => false;
+
+    /// <summary>ECS registers the task definitions of the primary container, without the package's fingerprint tag.</summary>
+    public bool RecordsImageOnService => true;
 
     public string HealthCheckPath { get; } = healthCheckPath;
 
@@ -299,6 +303,7 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
             }
 
             log.Info($"EcsBuildTasks: Express service {name} serves {Arns.Short(express.TaskDefinitionArn)} at {express.Url}");
+            await RecordImageAsync(context, express, cancellationToken).ConfigureAwait(false);
             return new DeploymentReport(Result("succeeded"), null);
         }
 
@@ -344,6 +349,27 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
 
         lines.AddRange((await new ServiceStatus(aws).LinesAsync(cluster, name, cancellationToken).ConfigureAwait(false)).Skip(1));
         return lines;
+    }
+
+    /// <summary>
+    /// Tags the service with the fingerprint and digest of the image it now serves, so that the next publish of the same
+    /// content deploys that image again (an unchanged publish changes nothing) instead of pushing a copy with a new
+    /// digest, which would be a new configuration. Only after success: a rolled-back image is never recorded.
+    /// </summary>
+    private static async Task RecordImageAsync(DeploymentContext context, ExpressDeployment express, CancellationToken cancellationToken)
+    {
+        var image = context.Definitions.MainContainer.Image;
+        var at = image?.IndexOf("@sha256:", StringComparison.Ordinal) ?? -1;
+        if (context.ImageFingerprint is not { } fingerprint || at < 0)
+        {
+            return;
+        }
+
+        await AwsCalls.RunAsync("ECS TagResource", () => context.Aws.Ecs.TagResourceAsync(new TagResourceRequest
+        {
+            ResourceArn = express.ServiceArn,
+            Tags = [new Tag { Key = ImageReuse.FingerprintTag, Value = fingerprint }, new Tag { Key = ImageReuse.DigestTag, Value = image![(at + 1)..] }],
+        }, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The service's URL once ECS lists an ingress path for it (the load balancer and certificate are ready).</summary>
