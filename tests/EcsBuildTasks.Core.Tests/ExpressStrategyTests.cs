@@ -166,7 +166,7 @@ public sealed class ExpressStrategyTests
         Assert.AreEqual("no-url", report.Result.Status);
         Assert.IsNull(report.Result.Url);
         StringAssert.Contains(log.Text, "waiting for ECS to give its URL");
-        StringAssert.Contains(report.Failure.Message, $"aws ecs describe-express-gateway-service --service-arn {report.Result.ServiceArn}");
+        StringAssert.Contains(report.Failure.Message, $"ecs describe-express-gateway-service --service-arn {report.Result.ServiceArn}");
         StringAssert.EndsWith(report.Result.RunningTaskDefinitionArn, "express-late:1", "the service runs; only its URL is missing");
     }
 

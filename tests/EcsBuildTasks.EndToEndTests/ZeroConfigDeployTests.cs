@@ -16,9 +16,8 @@ public sealed class ZeroConfigDeployTests
     {
         var name = "Shop.Api" + Guid.NewGuid().ToString("N")[..6];
         using var project = DotnetNewWeb(name);
-        // The SDK's repository keeps the dot (shop.api…, valid in ECR); ECS names turn it into '-' (shop-api…).
-        var expectedRepository = name.ToLowerInvariant();
-        var expectedService = expectedRepository.Replace('.', '-');
+        // The SDK's ParseContainerProperties turns the assembly name Shop.Api… into the repository shop-api…; the names follow it.
+        var expectedService = name.ToLowerInvariant().Replace('.', '-');
 
         var deploy = project.Dotnet("publish", "-c", "Release", "-p:EcsDeploy=true", "-p:EcsTarget=local", "-p:EcsEndpointUrl=" + await LocalEcsFixture.EndpointAsync(), "-nodeReuse:false");
 
@@ -32,7 +31,7 @@ public sealed class ZeroConfigDeployTests
         var taskDefinition = (await ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = running.TaskDefinition })).TaskDefinition!;
         Assert.AreEqual(expectedService, taskDefinition.Family);
         Assert.AreEqual("arn:aws:iam::123456789012:role/ecsTaskExecutionRole", taskDefinition.ExecutionRoleArn);
-        StringAssert.Contains(taskDefinition.ContainerDefinitions!.Single().Image, $"/{expectedRepository}@sha256:", "the image the SDK pushed, to the repository it named");
+        StringAssert.Contains(taskDefinition.ContainerDefinitions!.Single().Image, $"/{expectedService}@sha256:", "the image the SDK pushed, to the repository it named");
     }
 
     /// <summary><c>dotnet new web -n NAME</c>, then the package reference <c>dotnet add package</c> would add, from the run's feed.</summary>
