@@ -1,7 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using EcsBuildTasks.Aws.ApplicationAutoScaling;
+using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Strategies;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using Task = System.Threading.Tasks.Task;
@@ -120,6 +124,115 @@ public sealed class ExpressStrategyTests
         StringAssert.Contains(problem.Message, "not an Express service");
     }
 
+    [TestMethod]
+    public async Task Request_count_scaling_tracks_requests_per_target_of_the_target_group_ECS_provisioned_and_the_preflight_says_ECS_manages_it()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = (await ExpressProjectAsync(env, "orders"))
+            .Set(EcsProperties.AutoScalingMinCapacity, "2")
+            .Set(EcsProperties.AutoScalingMaxCapacity, "6")
+            .Add(EcsProperties.ScalingPolicyItem, "requests", ("Metric", "RequestCount"), ("TargetValue", "500"));
+
+        var first = await env.DeployAsync(input);
+
+        Assert.IsNull(first.Failure, first.Failure?.Message);
+        var scaling = (await ExpressAsync(env, "orders")).ActiveConfigurations![0].ScalingTarget!;
+        Assert.AreEqual("2-6 REQUEST_COUNT_PER_TARGET 500", $"{scaling.MinTaskCount}-{scaling.MaxTaskCount} {scaling.AutoScalingMetric!.Value} {scaling.AutoScalingTargetValue}");
+        var policy = (await env.Aws.ApplicationAutoScaling.DescribeScalingPoliciesAsync(new DescribeScalingPoliciesRequest { ServiceNamespace = ServiceNamespace.Ecs, ResourceId = "service/orders/orders" })).ScalingPolicies!.Single();
+        var metric = policy.TargetTrackingScalingPolicyConfiguration!.PredefinedMetricSpecification!;
+        Assert.AreEqual("ALBRequestCountPerTarget", metric.PredefinedMetricType!.Value);
+        StringAssert.Matches(metric.ResourceLabel, new System.Text.RegularExpressions.Regex("^app/.+/targetgroup/.+$"), "the load balancer and target group ECS provisioned");
+
+        var log = new RecordingDeploymentLog();
+        var definitions = LocalEcsHarness.Generate(input);
+        await new DeploymentPreflight(env.Aws, log).RunAsync(definitions, DeploymentStrategies.Of(definitions), null, CancellationToken.None);
+
+        StringAssert.Contains(log.Text, "auto scaling: ECS manages the Express service's scaling target");
+        Assert.DoesNotContain("it is suspended while the service deploys", log.Text, "the package never suspends an Express service's scaling");
+    }
+
+    [TestMethod]
+    public async Task A_URL_ECS_does_not_give_within_EcsTimeoutMinutes_is_ECS6008_with_the_command_that_checks_it()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ControlAsync(HttpMethod.Put, "express/url-delay", new { seconds = 86_400 });
+        var input = (await ExpressProjectAsync(env, "late")).Set(EcsProperties.TimeoutMinutes, "15");
+        var log = new RecordingDeploymentLog();
+
+        var report = await env.DeployAsync(input, log);
+
+        Assert.AreEqual("ECS6008", report.Failure?.Code, report.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual(EcsProperties.TimeoutMinutes, report.Failure!.Subject);
+        Assert.AreEqual("no-url", report.Result.Status);
+        Assert.IsNull(report.Result.Url);
+        StringAssert.Contains(log.Text, "waiting for ECS to give its URL");
+        StringAssert.Contains(report.Failure.Message, $"ecs describe-express-gateway-service --service-arn {report.Result.ServiceArn}");
+        StringAssert.EndsWith(report.Result.RunningTaskDefinitionArn, "express-late:1", "the service runs; only its URL is missing");
+    }
+
+    [TestMethod]
+    public async Task A_deployment_that_outlives_EcsTimeoutMinutes_is_rolled_back_by_the_build_to_the_previous_configuration()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ExpressProjectAsync(env, "slow");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        var log = new RecordingDeploymentLog();
+
+        var slow = await env.DeployAsync(Copy(input).Set(EcsProperties.TimeoutMinutes, "2").Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "slow-start:36000")), log);
+
+        Assert.AreEqual("ECS3004", slow.Failure?.Code, slow.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual("timed-out", slow.Result.Status);
+        StringAssert.Contains(slow.Failure!.Message, "the build rolled it back and the service runs express-slow:1");
+        var service = await env.ServiceAsync("slow");
+        StringAssert.EndsWith(service.TaskDefinition, "express-slow:1", "back on the last healthy configuration");
+        Assert.AreEqual(1, (await ExpressAsync(env, "slow")).ActiveConfigurations!.Count, "only the previous configuration is active again");
+    }
+
+    [TestMethod]
+    public async Task Fail_fast_stops_the_Express_deployment_after_the_given_number_of_failed_tasks_and_ECS_returns_to_the_previous_configuration()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ExpressProjectAsync(env, "fragile");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        var log = new RecordingDeploymentLog();
+
+        var crash = await env.DeployAsync(Crashing(input).Set(EcsProperties.FailFastFailedTasks, "1"), log);
+
+        Assert.AreEqual("ECS3005", crash.Failure?.Code, crash.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual("failed-fast", crash.Result.Status);
+        StringAssert.Contains(crash.Failure!.Message, "fragile runs express-fragile:1");
+        StringAssert.EndsWith((await env.ServiceAsync("fragile")).TaskDefinition, "express-fragile:1");
+    }
+
+    [TestMethod]
+    public async Task Rolling_Versioned_or_any_other_strategy_pointed_at_an_Express_service_is_ECS6009_before_anything_changes()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var express = await ExpressProjectAsync(env, "front");
+        Assert.IsNull((await env.DeployAsync(express)).Failure);
+        var before = await env.ServiceAsync("front");
+        var rolling = env.Project("front").Set(EcsProperties.TargetGroupArn, null);
+
+        foreach (var strategy in new[] { "Rolling", "Versioned" })
+        {
+            var problems = await env.PreflightAsync(rolling.Set(EcsProperties.DeploymentStrategy, strategy));
+
+            var problem = problems.SingleOrDefault(p => p.Code == "ECS6009");
+            Assert.IsNotNull(problem, strategy + ": " + string.Join("\n", problems));
+            Assert.AreEqual(EcsProperties.DeploymentStrategy, problem.Subject);
+            StringAssert.Contains(problem.Message, $"EcsDeploymentStrategy={strategy}, but front in cluster front is an Express service");
+            StringAssert.Contains(problem.Message, "EcsDeploymentStrategy=Express");
+        }
+
+        // The engine's own guard (a deploy that skipped the preflight) refuses before registering anything.
+        var report = await Assert.ThrowsExactlyAsync<DeploymentException>(() => env.DeployAsync(rolling.Set(EcsProperties.DeploymentStrategy, "Rolling")));
+        Assert.AreEqual("ECS6009", report.Diagnostics.Single().Code);
+        var after = await env.ServiceAsync("front");
+        Assert.AreEqual(before.TaskDefinition, after.TaskDefinition);
+        Assert.AreEqual(before.Deployments!.Count, after.Deployments!.Count);
+        Assert.AreEqual(ServiceDeploymentsOf(before), ServiceDeploymentsOf(after));
+    }
+
     /// <summary>The harness's web project (port 8080) as an Express service, with a timeout that fits Express's canary and bake (6 simulated minutes).</summary>
     internal static async Task<SettingsInput> ExpressProjectAsync(LocalEcsHarness env, string name) => Express(await env.ProjectAsync(name));
 
@@ -129,7 +242,9 @@ public sealed class ExpressStrategyTests
         .Set(EcsProperties.ExpressHealthCheckPath, "/health")
         .Set(EcsProperties.TimeoutMinutes, "30");
 
-    private static SettingsInput Crashing(SettingsInput input)
+    private static SettingsInput Crashing(SettingsInput input) => Copy(input).Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
+
+    private static SettingsInput Copy(SettingsInput input)
     {
         var copy = new SettingsInput { BaseDirectory = input.BaseDirectory };
         foreach (var (name, value) in input.Properties)
@@ -137,8 +252,10 @@ public sealed class ExpressStrategyTests
             copy.Set(name, value);
         }
 
-        return copy.Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
+        return copy;
     }
+
+    private static string ServiceDeploymentsOf(EcsBuildTasks.Aws.ECS.Model.Service service) => string.Join(",", service.Deployments!.Select(d => d.Id));
 
     private static async Task<ECSExpressGatewayService> ExpressAsync(LocalEcsHarness env, string name)
     {

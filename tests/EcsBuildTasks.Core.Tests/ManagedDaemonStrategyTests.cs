@@ -121,6 +121,80 @@ public sealed class ManagedDaemonStrategyTests
         StringAssert.Contains(problem.Message, "is being deleted");
     }
 
+    [TestMethod]
+    public async Task An_unchanged_redeploy_starts_no_daemon_deployment_even_after_a_rollback_to_the_revision_the_project_describes()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await DaemonProjectAsync(env, "steady", instances: 2);
+        var first = await env.DeployAsync(input);
+        Assert.IsNull(first.Failure, first.Failure?.Message);
+        var deployments = await DaemonDeploymentsAsync(env, first.Result.ServiceArn!);
+
+        var unchanged = await env.DeployAsync(input);
+
+        Assert.AreEqual("up-to-date", unchanged.Result.Status, unchanged.Failure?.Message);
+        Assert.IsFalse(unchanged.Result.TaskDefinitionRegistered);
+        Assert.AreEqual(deployments, await DaemonDeploymentsAsync(env, first.Result.ServiceArn!), "no UpdateDaemon, no daemon deployment");
+
+        Assert.IsNull((await env.DeployAsync(Copy(input).Set("EcsMemory", "1024"))).Failure);
+        var rollback = await env.WhileTimeRunsAsync(() => new Deployer(env.Aws, new RecordingDeploymentLog(), env.Time!).RollbackAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
+        Assert.AreEqual("rolled-back", rollback.Result.Status, rollback.Failure?.Message);
+        deployments = await DaemonDeploymentsAsync(env, first.Result.ServiceArn!);
+        var log = new RecordingDeploymentLog();
+
+        // The project describes steady:1 again, which the daemon runs; the family's latest revision is steady:2.
+        var back = await env.DeployAsync(input, log);
+
+        Assert.AreEqual("up-to-date", back.Result.Status, back.Failure?.Message + "\n" + log.Text);
+        StringAssert.EndsWith(back.Result.TaskDefinitionArn, "steady:1");
+        Assert.IsFalse(back.Result.TaskDefinitionRegistered, "the revision the daemon runs is reused, not registered again");
+        StringAssert.Contains(log.Text, "steady:1 (the one the daemon runs) is unchanged");
+        Assert.AreEqual(deployments, await DaemonDeploymentsAsync(env, first.Result.ServiceArn!));
+    }
+
+    [TestMethod]
+    public async Task A_daemon_deployment_that_outlives_EcsTimeoutMinutes_is_rolled_back_by_the_build()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = (await DaemonProjectAsync(env, "sluggish", instances: 2)).Set(EcsProperties.TimeoutMinutes, "5");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        var log = new RecordingDeploymentLog();
+
+        // A container health check keeps the slow starter's daemon tasks from becoming healthy for hours of simulated time.
+        var slow = await env.DeployAsync(Copy(input)
+            .Set("EcsHealthCheckCommand", "CMD-SHELL;test -f /tmp/ready || exit 1")
+            .Set("EcsHealthCheckIntervalSeconds", "300")
+            .Set("EcsHealthCheckRetries", "10")
+            .Set("EcsHealthCheckStartPeriodSeconds", "300")
+            .Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "slow-start:36000")), log);
+
+        Assert.AreEqual("ECS3004", slow.Failure?.Code, slow.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual("timed-out", slow.Result.Status);
+        StringAssert.Contains(slow.Failure!.Message, "the build rolled managed daemon sluggish back to sluggish:1");
+        StringAssert.EndsWith(slow.Result.RunningTaskDefinitionArn, "sluggish:1");
+        var tasks = await RunningTasksAsync(env, "sluggish");
+        Assert.AreEqual(2, tasks.Count, log.Text);
+        Assert.IsTrue(tasks.All(t => t.TaskDefinitionArn!.EndsWith("sluggish:1", StringComparison.Ordinal)), "every instance runs the last good revision");
+    }
+
+    [TestMethod]
+    public async Task Fail_fast_rolls_the_daemon_back_after_the_given_number_of_failed_tasks()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await DaemonProjectAsync(env, "brittle", instances: 2);
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        var log = new RecordingDeploymentLog();
+
+        var crash = await env.DeployAsync(Crashing(input).Set(EcsProperties.FailFastFailedTasks, "1"), log);
+
+        Assert.AreEqual("ECS3005", crash.Failure?.Code, crash.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual("failed-fast", crash.Result.Status);
+        StringAssert.Contains(crash.Failure!.Message, "the build rolled managed daemon brittle back to brittle:1");
+        var tasks = await RunningTasksAsync(env, "brittle");
+        Assert.AreEqual(2, tasks.Count, log.Text);
+        Assert.IsTrue(tasks.All(t => t.TaskDefinitionArn!.EndsWith("brittle:1", StringComparison.Ordinal)), "every instance runs the last good revision");
+    }
+
     /// <summary>
     /// A worker (no port) deployed as a managed daemon on a new Managed Instances capacity provider
     /// <c>&lt;name&gt;-workers</c> with <paramref name="instances"/> container instances, in a cluster of its own.
@@ -153,7 +227,12 @@ public sealed class ManagedDaemonStrategyTests
             .Add(EcsProperties.CapacityProviderItem, $"{name}-workers");
     }
 
-    private static SettingsInput Crashing(SettingsInput input)
+    private static SettingsInput Crashing(SettingsInput input) => Copy(input).Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
+
+    private static async Task<int> DaemonDeploymentsAsync(LocalEcsHarness env, string daemonArn) =>
+        (await env.Aws.Ecs.ListDaemonDeploymentsAsync(new ListDaemonDeploymentsRequest { DaemonArn = daemonArn })).DaemonDeployments!.Count;
+
+    private static SettingsInput Copy(SettingsInput input)
     {
         var copy = new SettingsInput { BaseDirectory = input.BaseDirectory };
         foreach (var (name, value) in input.Properties)
@@ -166,7 +245,7 @@ public sealed class ManagedDaemonStrategyTests
             copy.Add(EcsProperties.CapacityProviderItem, item);
         }
 
-        return copy.Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
+        return copy;
     }
 
     private static async Task<List<EcsBuildTasks.Aws.ECS.Model.Task>> RunningTasksAsync(LocalEcsHarness env, string name)

@@ -53,7 +53,27 @@ public sealed class ExpressDeployTests
         StringAssert.Contains(image, "@sha256:", "the pushed image is pinned by digest");
         Assert.AreEqual((string?)result["imageDigest"], image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..]);
 
-        var crash = LocalEcsProjects.Publish(project, "-p:Simulate=crash");
+        var unchanged = LocalEcsProjects.Publish(project);
+
+        LocalEcsProjects.AssertSucceeded(unchanged);
+        Assert.AreEqual("up-to-date", (string?)Result(project)["status"], "an unchanged publish changes nothing");
+        StringAssert.Contains(unchanged.StandardOutput, "is up to date (its configuration is the project's); not updating it");
+
+        var changed = LocalEcsProjects.Publish(project, "-p:EcsMemory=1024");
+
+        LocalEcsProjects.AssertSucceeded(changed);
+        Assert.AreEqual("updated", (string?)Result(project)["serviceChange"]);
+        CollectionAssert.Contains(Result(project)["changedMembers"]!.AsArray().Select(m => (string?)m).ToList(), "memory");
+        Assert.AreEqual(url, (string?)Result(project)["url"], "an update keeps the URL");
+        service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = Cluster, Services = [name] })).Services!.Single();
+
+        var invalid = LocalEcsProjects.Publish(project, "-p:EcsDesiredCount=3", "-p:EcsDryRun=true");
+
+        Assert.AreNotEqual(0, invalid.ExitCode, invalid.ToString());
+        StringAssert.Contains(invalid.StandardOutput, "error ECS6001");
+        StringAssert.Contains(invalid.StandardOutput, "EcsDesiredCount");
+
+        var crash = LocalEcsProjects.Publish(project, "-p:EcsMemory=1024", "-p:Simulate=crash");
 
         Assert.AreNotEqual(0, crash.ExitCode, crash.ToString());
         StringAssert.Contains(crash.StandardOutput, "error ECS3002");

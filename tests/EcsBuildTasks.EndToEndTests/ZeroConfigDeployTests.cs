@@ -16,6 +16,7 @@ public sealed class ZeroConfigDeployTests
     {
         var name = "Shop.Api" + Guid.NewGuid().ToString("N")[..6];
         using var project = DotnetNewWeb(name);
+        // The SDK's ParseContainerProperties turns the assembly name Shop.Api… into the repository shop-api…; the names follow it.
         var expectedService = name.ToLowerInvariant().Replace('.', '-');
 
         var deploy = project.Dotnet("publish", "-c", "Release", "-p:EcsDeploy=true", "-p:EcsTarget=local", "-p:EcsEndpointUrl=" + await LocalEcsFixture.EndpointAsync(), "-nodeReuse:false");

@@ -129,6 +129,10 @@ public sealed class ControlApiValidationTests
             (HttpMethod.Get, "express/resolve", null),
             (HttpMethod.Get, "express/resolve?url=http://[bad", null),
             (HttpMethod.Get, "express/resolve?url=https://a.example&path=/", null),
+            (HttpMethod.Put, "express/url-delay", """{}"""),
+            (HttpMethod.Put, "express/url-delay", """{"seconds": -1}"""),
+            (HttpMethod.Put, "express/url-delay", """{"seconds": "60"}"""),
+            (HttpMethod.Put, "express/url-delay", """{"seconds": 60, "service": "web"}"""),
             (HttpMethod.Get, "route53/resolve", null),
             (HttpMethod.Get, "route53/resolve?name=api.example.com&roll=1", null),
             (HttpMethod.Get, "route53/resolve?name=api.example.com&roll=half", null),
@@ -170,7 +174,7 @@ public sealed class ControlApiValidationTests
         foreach (var (method, path) in new[]
         {
             (HttpMethod.Post, "leases"), (HttpMethod.Post, "iam/policies"), (HttpMethod.Get, "iam/usage"), (HttpMethod.Put, "capacity-providers/instances"),
-            (HttpMethod.Delete, "container-instances"), (HttpMethod.Get, "express/resolve?url=https://a.example"), (HttpMethod.Get, "route53/resolve?name=a.example"),
+            (HttpMethod.Delete, "container-instances"), (HttpMethod.Get, "express/resolve?url=https://a.example"), (HttpMethod.Put, "express/url-delay"), (HttpMethod.Get, "route53/resolve?name=a.example"),
         })
         {
             using var request = new HttpRequestMessage(method, "/_localecs/" + path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") };

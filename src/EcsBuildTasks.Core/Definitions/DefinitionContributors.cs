@@ -35,4 +35,19 @@ internal interface IStrategyDefinitions : IDefinitionContributor
     /// plan lines then say what it deploys instead of the service definition's.
     /// </summary>
     bool DeploysServiceDefinition => true;
+
+    /// <summary>
+    /// Whether the package configures Application Auto Scaling for what the strategy deploys (the scalable target and
+    /// policies of the auto scaling properties, suspended while a deployment runs); false when ECS manages the scaling
+    /// itself (an Express service's scaling target) or there is none (a managed daemon). Then the strategy validates
+    /// the scaling properties itself, and the auto scaling feature neither checks nor touches the scalable target.
+    /// </summary>
+    bool ConfiguresAutoScaling => true;
+
+    /// <summary>
+    /// Whether the strategy records the image it deployed on the service (<c>ecsbuildtasks:image-fingerprint</c> and
+    /// <c>-digest</c> tags) because the task definitions it runs are ECS's, without the package's tags (an Express
+    /// service's primary container): the preparation then looks there for an unchanged image to deploy again.
+    /// </summary>
+    bool RecordsImageOnService => false;
 }

@@ -11,6 +11,7 @@ internal static partial class DiagnosticCodes
     public static readonly DiagnosticDescriptor ExpressServiceNotExpress = new("ECS6006", "A service of that name exists and is not an Express service");
     public static readonly DiagnosticDescriptor ExpressMainContainerName = new("ECS6007", "A task definition for Express needs its application container named Main");
     public static readonly DiagnosticDescriptor ExpressUrlNotReady = new("ECS6008", "The Express service deployed but ECS gave it no URL within EcsTimeoutMinutes");
+    public static readonly DiagnosticDescriptor ServiceIsExpress = new("ECS6009", "The service is an Express service; a strategy other than Express would change it behind ECS's back");
 
     // ECS6020–ECS6039: ECS managed daemons (EcsDeploymentStrategy=ManagedDaemon).
     public static readonly DiagnosticDescriptor DaemonCapacityProviderMissing = new("ECS6020", "A managed daemon needs EcsCapacityProvider items");

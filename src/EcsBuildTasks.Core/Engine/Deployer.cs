@@ -1,5 +1,6 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Clusters;
 using EcsBuildTasks.Core.Features.Concurrency;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Results;
@@ -68,7 +69,18 @@ internal sealed class Deployer
         {
             var strategy = DeploymentStrategies.Of(definitions);
             var context = Context(definitions, strategy);
-            await using var rollback = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
+            AppliedDeployment started;
+            try
+            {
+                started = await strategy.RollbackAsync(context, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DeploymentException ex) when (MissingCluster.IsMissing(ex))
+            {
+                // Before the first publish created the cluster (EcsCreateCluster): nothing was deployed, say so.
+                throw MissingCluster.NotYet(definitions.Settings, definitions.Service.Cluster!, ex);
+            }
+
+            await using var rollback = started;
             var verdict = rollback.NeedsMonitoring ? await FollowAsync(strategy, context, rollback, cancellationToken).ConfigureAwait(false) : null;
             var report = await strategy.ReportAsync(context, rollback, verdict, cancellationToken).ConfigureAwait(false);
             return Pointed(report with { Result = report.Result with { Strategy = strategy.Name } });
@@ -79,7 +91,16 @@ internal sealed class Deployer
         GuardedAsync("reading the status", definitions, async () =>
         {
             var strategy = DeploymentStrategies.Of(definitions);
-            var lines = await strategy.StatusAsync(Context(definitions, strategy), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> lines;
+            try
+            {
+                lines = await strategy.StatusAsync(Context(definitions, strategy), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DeploymentException ex) when (MissingCluster.IsMissing(ex))
+            {
+                lines = [$"EcsBuildTasks: {MissingCluster.NotYetMessage(definitions.Settings, definitions.Service.Cluster!)}"];
+            }
+
             return (IReadOnlyList<string>)[.. lines.Select(commands.Point)];
         });
 

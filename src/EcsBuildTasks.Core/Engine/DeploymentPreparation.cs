@@ -60,7 +60,7 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
             if (settings.ReuseUnchangedImage)
             {
                 var reusable = await new ImageReuse(aws, log)
-                    .FindAsync(definitions.TaskDefinition.Family!, TaskDefinitionBuilder.MainContainerName(settings, definitions.TaskDefinition), fingerprint, registry, build.Tags, cancellationToken).ConfigureAwait(false);
+                    .FindAsync(definitions.TaskDefinition.Family!, TaskDefinitionBuilder.MainContainerName(settings, definitions.TaskDefinition), fingerprint, registry, build.Tags, definitions.Strategy.RecordsImageOnService ? (definitions.Service.Cluster!, definitions.Service.ServiceName!) : null, cancellationToken).ConfigureAwait(false);
                 if (reusable is not null)
                 {
                     var reused = new ReusedImageReference(reusable.Image, [.. reusable.Ports.Select(p => new ExposedPort(p.Port, p.Protocol))]);

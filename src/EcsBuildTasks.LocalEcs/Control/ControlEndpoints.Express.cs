@@ -91,6 +91,29 @@ internal sealed partial class ControlEndpoints
     }
 
     /// <summary>
+    /// How much longer than its load balancer the URL of an Express service created from now on takes (certificate
+    /// validation and DNS), so that a build's wait for the URL can be rehearsed; 0 restores the default.
+    /// </summary>
+    private async Task<(int, JsonNode)> SetExpressUrlDelayAsync(JsonObject body)
+    {
+        var input = new ControlInput(body, "seconds", "region");
+        var seconds = input.Real("seconds", 0, MaxAdvanceSeconds, required: true);
+        var regionName = Region(input);
+        if (!input.IsValid)
+        {
+            return Invalid(input);
+        }
+
+        lock (runtime.State.Sync)
+        {
+            runtime.State.Region(regionName).ExpressUrlDelaySeconds = seconds!.Value;
+        }
+
+        await runtime.PersistAsync();
+        return (200, new JsonObject { ["seconds"] = seconds, ["region"] = regionName });
+    }
+
+    /// <summary>
     /// Follows an Express URL as a client would: the host name to the HTTPS listener rule of the shared load balancer,
     /// the rule's weighted forward to the target groups, and their healthy targets to the tasks (and task definitions)
     /// that answer. 404 for a host no Express service answers on, 503 while the load balancer is provisioning.

@@ -83,6 +83,12 @@ internal sealed class RegionState
     public SecretsManagerState SecretsManager { get; set; } = new();
 
     public SsmState Ssm { get; set; } = new();
+
+    /// <summary>
+    /// Extra simulated seconds before the URL of an Express service created from now on answers (its certificate and DNS
+    /// name after the load balancer): <c>PUT /_localecs/express/url-delay</c>, 0 unless set.
+    /// </summary>
+    public double ExpressUrlDelaySeconds { get; set; }
 }
 
 /// <summary>The fixed identity LocalEcs answers as.</summary>

@@ -31,7 +31,9 @@ internal sealed partial class AutoScalingDefinitions : IDefinitionContributor
     public void Validate(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
     {
         ArgumentNullException.ThrowIfNull(definitions);
-        if (definitions.Settings.AutoScaling is { } scaling)
+
+        // A strategy whose scaling ECS manages (Express: request count on the target group ECS provisions) checks it itself.
+        if (definitions.Settings.AutoScaling is { } scaling && definitions.Strategy.ConfiguresAutoScaling)
         {
             Validate(definitions.Settings, scaling, definitions.Service, diagnostics);
         }

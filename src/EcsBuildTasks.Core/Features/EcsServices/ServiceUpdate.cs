@@ -116,6 +116,12 @@ internal sealed class ServiceUpdate(AwsSession aws, IDeploymentLog log, TimeProv
     public static void CheckCanUpdate(EcsService existing, GeneratedDefinitions definitions, DiagnosticCollection problems)
     {
         var desired = definitions.Service;
+        if (ExpressServiceGuard.Check(existing, definitions) is { } express)
+        {
+            problems.Add(express);
+            return;
+        }
+
         if (existing.Status == "DRAINING")
         {
             problems.Error(DiagnosticCodes.ServiceCannotChange, EcsProperties.ServiceName,

@@ -59,33 +59,81 @@ internal sealed class ImageReuse(AwsSession aws, IDeploymentLog log)
 {
     public const string FingerprintTag = "ecsbuildtasks:image-fingerprint";
 
-    public async Task<ReusableImage?> FindAsync(string family, string? containerName, string fingerprint, PreparedRegistry registry, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>
+    /// On a service whose task definitions ECS registers (an Express service's primary container), the digest of the
+    /// image the service was last deployed with from <see cref="FingerprintTag"/>'s fingerprint: the image is reused only
+    /// while the service still runs exactly that image (not after a rollback to another one).
+    /// </summary>
+    public const string DigestTag = "ecsbuildtasks:image-digest";
+
+    /// <param name="service">The cluster and service to look at when the family's latest revision does not carry the
+    /// fingerprint: a service tagged with <see cref="FingerprintTag"/> and <see cref="DigestTag"/> (Express).</param>
+    public async Task<ReusableImage?> FindAsync(string family, string? containerName, string fingerprint, PreparedRegistry registry, IReadOnlyList<string> tags, (string Cluster, string Name)? service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(tags);
-        DescribeTaskDefinitionResponse latest;
+        DescribeTaskDefinitionResponse? latest;
         try
         {
             latest = await AwsCalls.RunAsync("ECS DescribeTaskDefinition", () => aws.Ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = family, Include = ["TAGS"] }, cancellationToken)).ConfigureAwait(false);
         }
         catch (DeploymentException ex) when (ex.InnerException is ClientException)
         {
-            return null;
+            latest = null;
         }
 
-        if (latest.TaskDefinition is not { } definition || latest.Tags?.Find(t => t.Key == FingerprintTag)?.Value != fingerprint)
-        {
-            return null;
-        }
-
-        var containers = definition.ContainerDefinitions ?? [];
-        var main = containers.Find(c => c.Name == containerName) ?? (containers.Count == 1 ? containers[0] : null);
         var prefix = $"{registry.Registry}/{registry.RepositoryName}@";
-        if (main?.Image is not { } image || !image.StartsWith(prefix, StringComparison.Ordinal))
+        (TaskDefinition Definition, ContainerDefinition Main)? source = null;
+        if (latest?.TaskDefinition is { } definition && latest.Tags?.Find(t => t.Key == FingerprintTag)?.Value == fingerprint
+            && MainContainer(definition, containerName) is { } main)
+        {
+            source = (definition, main);
+        }
+        else if (service is { } where)
+        {
+            source = await FromServiceAsync(where.Cluster, where.Name, containerName, fingerprint, prefix, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (source is not ({ } found, { Image: { } image } container) || !image.StartsWith(prefix, StringComparison.Ordinal))
         {
             return null;
         }
 
+        return await ReuseAsync(registry, image, prefix, found, container, tags, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ContainerDefinition? MainContainer(TaskDefinition definition, string? containerName)
+    {
+        var containers = definition.ContainerDefinitions ?? [];
+        return containers.Find(c => c.Name == containerName) ?? containers.Find(c => c.Name == "Main") ?? (containers.Count == 1 ? containers[0] : null);
+    }
+
+    /// <summary>The task definition a service tagged with this fingerprint runs, when its image is still the tagged digest.</summary>
+    private async Task<(TaskDefinition, ContainerDefinition)?> FromServiceAsync(string cluster, string name, string? containerName, string fingerprint, string prefix, CancellationToken cancellationToken)
+    {
+        DescribeServicesResponse described;
+        try
+        {
+            described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [name], Include = ["TAGS"] }, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (ex.InnerException is ClientException or ClusterNotFoundException)
+        {
+            return null;
+        }
+
+        var service = described.Services?.FirstOrDefault(s => s.ServiceName == name && s.Status == "ACTIVE");
+        var digest = service?.Tags?.Find(t => t.Key == DigestTag)?.Value;
+        if (service?.TaskDefinition is not { } running || digest is null || service.Tags?.Find(t => t.Key == FingerprintTag)?.Value != fingerprint)
+        {
+            return null;
+        }
+
+        var definition = (await AwsCalls.RunAsync("ECS DescribeTaskDefinition", () => aws.Ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = running }, cancellationToken)).ConfigureAwait(false)).TaskDefinition;
+        return definition is not null && MainContainer(definition, containerName) is { } main && main.Image == prefix + digest ? (definition, main) : null;
+    }
+
+    private async Task<ReusableImage?> ReuseAsync(PreparedRegistry registry, string image, string prefix, TaskDefinition definition, ContainerDefinition main, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
         var digest = image[prefix.Length..];
         try
         {

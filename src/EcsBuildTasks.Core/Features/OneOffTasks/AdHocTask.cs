@@ -1,6 +1,7 @@
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Clusters;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
@@ -23,7 +24,16 @@ internal sealed class AdHocTask(AwsSession aws, IDeploymentLog log, TimeProvider
         var settings = definitions.Settings;
         var desired = definitions.Service;
         var cluster = desired.Cluster!;
-        var service = await ServiceLookup.FindAsync(aws, cluster, desired.ServiceName!, cancellationToken).ConfigureAwait(false);
+        Service? service;
+        try
+        {
+            service = await ServiceLookup.FindAsync(aws, cluster, desired.ServiceName!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex) when (MissingCluster.IsMissing(ex))
+        {
+            throw MissingCluster.NotYet(settings, cluster, ex);
+        }
+
         var taskDefinition = service?.TaskDefinition ?? await LatestRevisionAsync(definitions.TaskDefinition.Family!, cancellationToken).ConfigureAwait(false)
             ?? throw new DeploymentException(DiagnosticCodes.AdHocTaskNothingToRun, EcsProperties.TaskFamily,
                 $"There is no service {desired.ServiceName} in cluster {cluster} and no ACTIVE revision of the family {definitions.TaskDefinition.Family} ({EcsProperties.TaskFamily}) to run: deploy first (dotnet publish -p:EcsDeploy=true).");

@@ -143,7 +143,7 @@ internal sealed class DeploymentPreflight(AwsSession aws, IDeploymentLog log)
             await new ServiceConnectPreflight(aws).CheckAsync(serviceConnect, settings.ServiceDiscovery, check.Problems, cancellationToken).ConfigureAwait(false);
         }
 
-        if (definitions.Service.SchedulingStrategy?.Value != "DAEMON")
+        if (definitions.Service.SchedulingStrategy?.Value != "DAEMON" && definitions.Strategy.ConfiguresAutoScaling)
         {
             await new AutoScalingPreflight(aws, check.Log).CheckAsync(definitions, check.Problems, cancellationToken).ConfigureAwait(false);
         }

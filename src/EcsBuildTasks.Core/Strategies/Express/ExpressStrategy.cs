@@ -5,6 +5,7 @@ using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Failures;
+using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
@@ -33,6 +34,15 @@ internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploym
 
     /// <summary>ECS makes the service behind an Express service itself; the plan says what the strategy deploys.</summary>
     public bool DeploysServiceDefinition => false;
+
+    /// <summary>
+    /// ECS makes and keeps the Express service's scalable target and its one target tracking policy (requests per target
+    /// count on the target group ECS provisions) from the scaling target the package sends; the package never suspends it.
+    /// </summary>
+    public bool ConfiguresAutoScaling => false;
+
+    /// <summary>ECS registers the task definitions of the primary container, without the package's fingerprint tag.</summary>
+    public bool RecordsImageOnService => true;
 
     public string HealthCheckPath { get; } = healthCheckPath;
 
@@ -100,6 +110,9 @@ internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploym
         else if (existing is not null)
         {
             context.Log.Info($"EcsBuildTasks: Express service {service.ServiceName} exists in {service.Cluster}; it is updated when its configuration differs");
+            context.Log.Info(context.Definitions.Settings.AutoScaling is null
+                ? $"EcsBuildTasks: auto scaling: ECS manages the Express service's scaling target; no {EcsProperties.AutoScalingMinCapacity}/{EcsProperties.AutoScalingMaxCapacity} given, so it keeps what it has"
+                : $"EcsBuildTasks: auto scaling: ECS manages the Express service's scaling target (the project's minimum, maximum and metric go into its configuration); it is not suspended while the service deploys");
         }
     }
 
@@ -290,6 +303,7 @@ internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploym
             }
 
             log.Info($"EcsBuildTasks: Express service {name} serves {Arns.Short(express.TaskDefinitionArn)} at {express.Url}");
+            await RecordImageAsync(context, express, cancellationToken).ConfigureAwait(false);
             return new DeploymentReport(Result("succeeded"), null);
         }
 
@@ -335,6 +349,27 @@ internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploym
 
         lines.AddRange((await new ServiceStatus(aws).LinesAsync(cluster, name, cancellationToken).ConfigureAwait(false)).Skip(1));
         return lines;
+    }
+
+    /// <summary>
+    /// Tags the service with the fingerprint and digest of the image it now serves, so that the next publish of the same
+    /// content deploys that image again (an unchanged publish changes nothing) instead of pushing a copy with a new
+    /// digest, which would be a new configuration. Only after success: a rolled-back image is never recorded.
+    /// </summary>
+    private static async Task RecordImageAsync(DeploymentContext context, ExpressDeployment express, CancellationToken cancellationToken)
+    {
+        var image = context.Definitions.MainContainer.Image;
+        var at = image?.IndexOf("@sha256:", StringComparison.Ordinal) ?? -1;
+        if (context.ImageFingerprint is not { } fingerprint || at < 0)
+        {
+            return;
+        }
+
+        await AwsCalls.RunAsync("ECS TagResource", () => context.Aws.Ecs.TagResourceAsync(new TagResourceRequest
+        {
+            ResourceArn = express.ServiceArn,
+            Tags = [new Tag { Key = ImageReuse.FingerprintTag, Value = fingerprint }, new Tag { Key = ImageReuse.DigestTag, Value = image![(at + 1)..] }],
+        }, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The service's URL once ECS lists an ingress path for it (the load balancer and certificate are ready).</summary>

@@ -107,6 +107,7 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         var existing = await ServiceLookup.FindAsync(aws, definitions.Service.Cluster!, definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
+        ExpressServiceGuard.ThrowIfExpress(existing, definitions);
         var registered = await new TaskDefinitionRegistrar(aws, log).RegisterAsync(definitions.TaskDefinition, context.GitCommit, context.ImageFingerprint, cancellationToken).ConfigureAwait(false);
         if (registered.Registered)
         {

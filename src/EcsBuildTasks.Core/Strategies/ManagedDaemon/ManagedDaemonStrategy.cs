@@ -33,6 +33,9 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
     /// <summary>A managed daemon is no ECS service; the plan says what the strategy deploys.</summary>
     public bool DeploysServiceDefinition => false;
 
+    /// <summary>A daemon runs one task per instance: nothing to scale (the scaling properties are ECS6021).</summary>
+    public bool ConfiguresAutoScaling => false;
+
     public static IDeploymentStrategy Create(StrategyChoice choice)
     {
         ArgumentNullException.ThrowIfNull(choice);
@@ -107,11 +110,12 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
             throw new DeploymentException([.. problems.Where(p => p.IsError)]);
         }
 
-        var (taskDefinition, registered) = await RegisterAsync(context, cancellationToken).ConfigureAwait(false);
-        var configuration = DeploymentConfiguration(settings);
         var existing = await FindAsync(aws, cluster, name, cancellationToken).ConfigureAwait(false);
+        var current = existing is null ? null : await CurrentAsync(aws, existing.DaemonArn!, cancellationToken).ConfigureAwait(false);
+        var (taskDefinition, registered) = await RegisterAsync(context, current?.Revision?.DaemonTaskDefinitionArn, cancellationToken).ConfigureAwait(false);
+        var configuration = DeploymentConfiguration(settings);
         var requestedAt = time.GetUtcNow().UtcDateTime;
-        if (existing is null)
+        if (existing is null || current is null)
         {
             log.Info($"EcsBuildTasks: creating managed daemon {name} in {cluster} on {string.Join(", ", providers.Select(Arns.Short))}");
             var created = await Call("ECS CreateDaemon", () => aws.Ecs.CreateDaemonAsync(new CreateDaemonRequest
@@ -133,7 +137,8 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
             };
         }
 
-        var current = await CurrentAsync(aws, existing.DaemonArn!, cancellationToken).ConfigureAwait(false);
+        // Every UpdateDaemon starts a daemon deployment, which drains and replaces instances: only what the project sets
+        // and differs is a change (a member left unset is neither compared nor sent, so what ECS or someone else set stays).
         var changes = new List<string>();
         if (current.Revision?.DaemonTaskDefinitionArn != taskDefinition)
         {
@@ -151,12 +156,13 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
             changes.Add("deploymentConfiguration.drainPercent");
         }
 
-        if ((configuration.BakeTimeInMinutes ?? 0) != (running?.BakeTimeInMinutes ?? 0))
+        if (configuration.BakeTimeInMinutes is { } bake && (running?.BakeTimeInMinutes ?? 0) != bake)
         {
             changes.Add("deploymentConfiguration.bakeTimeInMinutes");
         }
 
-        if (!(configuration.Alarms?.AlarmNames ?? []).Order(StringComparer.Ordinal).SequenceEqual((running?.Alarms?.Enable == true ? running.Alarms.AlarmNames ?? [] : []).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        if (configuration.Alarms?.AlarmNames is { } alarms
+            && !alarms.Order(StringComparer.Ordinal).SequenceEqual((running?.Alarms?.Enable == true ? running.Alarms.AlarmNames ?? [] : []).Order(StringComparer.Ordinal), StringComparer.Ordinal))
         {
             changes.Add("deploymentConfiguration.alarms");
         }
@@ -164,6 +170,16 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
         if (settings.EnableExecuteCommand is { } exec && exec != (current.Revision?.EnableExecuteCommand ?? false))
         {
             changes.Add("enableExecuteCommand");
+        }
+
+        if (PropagateTags(settings) is { } propagate && propagate.Value != (current.Revision?.PropagateTags?.Value ?? "NONE"))
+        {
+            changes.Add("propagateTags");
+        }
+
+        if (settings.EnableEcsManagedTags is { } managed && managed != (current.Revision?.EnableECSManagedTags ?? false))
+        {
+            changes.Add("enableECSManagedTags");
         }
 
         if (changes.Count == 0)
@@ -399,25 +415,31 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
         _ => DaemonPropagateTags.DAEMON,
     };
 
-    /// <summary>The daemon task definition to run: the family's latest revision when it already is the project's, else a new one.</summary>
-    private static async Task<(string Arn, bool Registered)> RegisterAsync(DeploymentContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The daemon task definition to run: the one the daemon runs when it already is the project's (after a rollback the
+    /// family's latest revision is not the running one), else the family's latest revision when it is, else a new one.
+    /// </summary>
+    private static async Task<(string Arn, bool Registered)> RegisterAsync(DeploymentContext context, string? running, CancellationToken cancellationToken)
     {
         var (aws, log, definitions) = (context.Aws, context.Log, context.Definitions);
         var (desired, _) = DaemonTaskDefinitions.Convert(definitions.TaskDefinition);
-        DaemonTaskDefinition? latest;
-        try
+        foreach (var candidate in running is null ? [desired.Family!] : new[] { running, desired.Family! })
         {
-            latest = (await AwsCalls.RunAsync("ECS DescribeDaemonTaskDefinition", () => aws.Ecs.DescribeDaemonTaskDefinitionAsync(new DescribeDaemonTaskDefinitionRequest { DaemonTaskDefinition = desired.Family }, cancellationToken)).ConfigureAwait(false)).DaemonTaskDefinition;
-        }
-        catch (DeploymentException ex) when (ex.InnerException is AmazonServiceException { StatusCode: System.Net.HttpStatusCode.BadRequest })
-        {
-            latest = null;
-        }
+            DaemonTaskDefinition? found;
+            try
+            {
+                found = (await AwsCalls.RunAsync("ECS DescribeDaemonTaskDefinition", () => aws.Ecs.DescribeDaemonTaskDefinitionAsync(new DescribeDaemonTaskDefinitionRequest { DaemonTaskDefinition = candidate }, cancellationToken)).ConfigureAwait(false)).DaemonTaskDefinition;
+            }
+            catch (DeploymentException ex) when (ex.InnerException is AmazonServiceException { StatusCode: System.Net.HttpStatusCode.BadRequest })
+            {
+                found = null;
+            }
 
-        if (latest is { Status.Value: "ACTIVE" } && DaemonTaskDefinitions.Same(desired, latest))
-        {
-            log.Info($"EcsBuildTasks: daemon task definition {latest.Family}:{latest.Revision} is unchanged; not registering a new revision");
-            return (latest.DaemonTaskDefinitionArn!, false);
+            if (found is { Status.Value: "ACTIVE" } && found.Family == desired.Family && DaemonTaskDefinitions.Same(desired, found))
+            {
+                log.Info($"EcsBuildTasks: daemon task definition {found.Family}:{found.Revision}{(candidate == running ? " (the one the daemon runs)" : string.Empty)} is unchanged; not registering a new revision");
+                return (found.DaemonTaskDefinitionArn!, false);
+            }
         }
 
         await new LogGroups(aws, log).EnsureAsync(definitions.TaskDefinition, definitions.Settings, cancellationToken).ConfigureAwait(false);

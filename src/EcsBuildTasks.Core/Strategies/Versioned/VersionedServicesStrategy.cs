@@ -82,6 +82,13 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
             return;
         }
 
+        if (set.Versions.FirstOrDefault(v => ExpressServiceGuard.IsExpress(v.Service)) is { } express)
+        {
+            // The plain name is an Express service: adopting it as version 0 would scale ECS's service behind its back.
+            context.Problems.Add(ExpressServiceGuard.Check(express.Service, context.Definitions)!);
+            return;
+        }
+
         if (set.Versions.FirstOrDefault(v => v.IsDeploying) is { } busy)
         {
             context.Problems.Error(DiagnosticCodes.VersionedDeploymentInProgress, EcsProperties.ServiceName, InProgressMessage(set, busy));
@@ -109,6 +116,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
         var baseName = definitions.Service.ServiceName!;
         var versions = new ServiceVersions(aws, log);
         var set = await versions.FindAsync(cluster, baseName, cancellationToken).ConfigureAwait(false);
+        ExpressServiceGuard.ThrowIfExpress(set.Versions.FirstOrDefault(v => ExpressServiceGuard.IsExpress(v.Service))?.Service, definitions);
         if (set.Versions.FirstOrDefault(v => v.IsDeploying) is { } busy)
         {
             throw new DeploymentException(DiagnosticCodes.VersionedDeploymentInProgress, EcsProperties.ServiceName, InProgressMessage(set, busy));

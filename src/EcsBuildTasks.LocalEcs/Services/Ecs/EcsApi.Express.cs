@@ -179,7 +179,8 @@ internal sealed partial class EcsApi
         configuration.ServiceRevisionArn = service.Revisions[^1].Arn;
         configuration.CreatedAt = request.Now;
         express.Configurations.Add(configuration);
-        express.ReadyAt = Max(request.Now + LoadBalancing.ProvisioningTime, region.Elbv2.LoadBalancers[resources.LoadBalancerArn].CreatedTime + LoadBalancing.ProvisioningTime);
+        express.ReadyAt = Max(request.Now + LoadBalancing.ProvisioningTime, region.Elbv2.LoadBalancers[resources.LoadBalancerArn].CreatedTime + LoadBalancing.ProvisioningTime)
+            + TimeSpan.FromSeconds(region.ExpressUrlDelaySeconds);
         context.WakeAt(express.ReadyAt);
 
         resources.ScalableTargetResourceId = $"service/{cluster.Name}/{serviceName}";
