@@ -56,9 +56,16 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
             diagnostics.Warning(DiagnosticCodes.Cancelled, "build", "The build was cancelled.");
         }
 
-        LogDiagnostics(diagnostics);
+        if (ReportsDiagnostics)
+        {
+            LogDiagnostics(diagnostics);
+        }
+
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>False for a task that only describes the project to others: the project's own build reports its problems.</summary>
+    private protected virtual bool ReportsDiagnostics => true;
 
     /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file.</summary>
     private protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
