@@ -107,7 +107,7 @@ internal sealed record CombinedDeployments
                 Region = result.Region,
                 Environment = result.Environment,
                 Status = result.Status,
-                Succeeded = result.Succeeded && buildSucceeded,
+                Succeeded = result.Succeeded,
                 Revision = result.TaskDefinitionArn is { } arn ? Arns.Short(arn) : null,
                 TaskDefinitionArn = result.TaskDefinitionArn,
                 Image = result.Image,
@@ -117,7 +117,7 @@ internal sealed record CombinedDeployments
                 FinishedAt = result.FinishedAt == default ? null : result.FinishedAt,
                 DurationSeconds = result.DeploySeconds,
                 WaitSeconds = result.WaitSeconds,
-                Reason = result.StatusReason ?? (result.Succeeded && !buildSucceeded ? "the deployment succeeded, but a later step of the project's build failed" : null),
+                Reason = result.StatusReason,
                 ResultFile = project.ResultFile,
             };
         }
