@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
 using EcsBuildTasks.Core.Features.VersionedServices;
@@ -53,6 +54,28 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
         {
             yield return $"  phase {phase.Describe()}{(phase.Gate is { Enabled: true } gate ? $", then a gate ({gate.Urls.Count} URL(s), {gate.Alarms.Count} alarm(s))" : string.Empty)}{(phase.PauseMinutes > 0 ? string.Create(CultureInfo.InvariantCulture, $", pause {phase.PauseMinutes} min") : string.Empty)}";
         }
+    }
+
+    public override IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var steps = new List<PlannedStep>();
+        foreach (var phase in phases)
+        {
+            double? share = phase.Percent;
+            if (share is null && phase.Count is { } count && definitions.Settings.DesiredCount is { } target && target > 0)
+            {
+                share = Math.Min(100, 100.0 * count / target);
+            }
+
+            steps.Add(new PlannedStep($"phase {phase.Describe()}", 0, share));
+            if (phase.PauseMinutes > 0)
+            {
+                steps.Add(new PlannedStep($"pause after {phase.Name}", phase.PauseMinutes, share));
+            }
+        }
+
+        return steps;
     }
 
     protected override void ValidateStrategy(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
@@ -126,6 +149,13 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             var step = steps[i];
             var phase = step.Phase;
             log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: phase {i + 1}/{steps.Count} {phase.Describe()}: {newName} → {step.NewCount} of {deployment.TargetCount}, old versions → {(step.OldCounts.Count == 0 ? "none" : VersionCount.Format(step.OldCounts))}"));
+            var share = deployment.TargetCount == 0 ? 100 : Math.Round(100.0 * step.NewCount / deployment.TargetCount, 1);
+            deployment.BeginPhase(time, string.Create(CultureInfo.InvariantCulture, $"phase {i + 1}/{steps.Count} {phase.Name}"), share);
+            log.Progress(new DeploymentProgress(newName, string.Create(CultureInfo.InvariantCulture, $"phase {i + 1}/{steps.Count} {phase.Name}"), deployment.StartedAt)
+            {
+                Desired = step.NewCount,
+                TrafficPercent = share,
+            });
             var changedOld = step.OldCounts.Where(c => previousOld.FirstOrDefault(p => p.Name == c.Name)?.Count != c.Count).ToList();
             string? failure;
             if (downsizeOldFirst)
@@ -149,6 +179,15 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             if (phase.PauseMinutes > 0)
             {
                 log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: pausing {phase.PauseMinutes} min after phase {phase.Name} (PauseMinutes)"));
+                var pause = string.Create(CultureInfo.InvariantCulture, $"pause after {phase.Name}");
+                deployment.BeginPhase(time, pause, share);
+                log.Progress(new DeploymentProgress(newName, pause, deployment.StartedAt)
+                {
+                    Running = step.NewCount,
+                    Desired = step.NewCount,
+                    TrafficPercent = share,
+                    BakeEndsAt = time.GetUtcNow() + TimeSpan.FromMinutes(phase.PauseMinutes),
+                });
                 await Task.Delay(TimeSpan.FromMinutes(phase.PauseMinutes), time, cancellationToken).ConfigureAwait(false);
             }
 
