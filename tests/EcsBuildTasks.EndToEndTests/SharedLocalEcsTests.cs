@@ -89,41 +89,6 @@ public sealed class SharedLocalEcsTests
     }
 
     [TestMethod]
-    public async Task Two_concurrent_publishes_of_one_service_both_end_truthfully_the_second_waiting_for_the_firsts_deployment()
-    {
-        using var localEcs = new EmbeddedLocalEcs();
-        var service = LocalEcsProjects.NewName("same");
-        using var first = localEcs.CreateProject("first", service);
-        using var second = localEcs.CreateProject("second", service);
-        var firstLog = new StringBuilder();
-        var secondLog = new StringBuilder();
-        localEcs.OpenAllGates();
-
-        // The first build's tasks take 15 s to start (900 simulated seconds at the embedded LocalEcs's time scale of 60):
-        // its deployment is in flight while the second build gets to its own.
-        using var firstBuild = localEcs.Publish(first, firstLog, "-p:Simulate=slow-start:900");
-        await WaitForAsync(firstLog, "EcsBuildTasks: following service deployment");
-        using var secondBuild = localEcs.Publish(second, secondLog);
-
-        AssertExitedSuccessfully(firstBuild, firstLog);
-        AssertExitedSuccessfully(secondBuild, secondLog);
-        var firstOutput = Text(firstLog);
-        var secondOutput = Text(secondLog);
-        StringAssert.Contains(secondOutput, $"joined LocalEcs at {localEcs.Endpoint} started by project {first.Name}");
-        StringAssert.Contains(secondOutput, "EcsBuildTasks: waiting for ");
-        StringAssert.Contains(secondOutput, "to finish before deploying (EcsConcurrentDeployment=Wait");
-        StringAssert.Contains(firstOutput, "EcsBuildTasks: deployed: the new revision is serving", "the first build reports its own deployment, not the second's");
-        StringAssert.Contains(secondOutput, "EcsBuildTasks: deployed: the new revision is serving");
-        StringAssert.Contains(firstOutput, $"done with LocalEcs at {localEcs.Endpoint}; it keeps running until this publish and project {second.Name}");
-        var firstResult = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(first.Directory, "bin", "Release", "net10.0", "publish", "ecs-deployment.json")))!;
-        var secondResult = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(second.Directory, "bin", "Release", "net10.0", "publish", "ecs-deployment.json")))!;
-        Assert.AreEqual("succeeded", (string?)firstResult["status"]);
-        Assert.AreEqual("succeeded", (string?)secondResult["status"]);
-        Assert.AreNotEqual((string?)firstResult["taskDefinitionArn"], (string?)secondResult["taskDefinitionArn"], "each build reports its own revision");
-        await localEcs.WaitUntilStoppedAsync();
-    }
-
-    [TestMethod]
     public async Task A_LocalEcs_the_user_started_is_used_and_never_stopped()
     {
         using var localEcs = new EmbeddedLocalEcs();
