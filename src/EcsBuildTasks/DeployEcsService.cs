@@ -33,6 +33,12 @@ public sealed class DeployEcsService : EcsTask
     [Required]
     public string ResultFile { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Yield the MSBuild node while deploying (the targets set it where the build runs the task in its own process, not
+    /// in Visual Studio's task host).
+    /// </summary>
+    public bool YieldDuringDeployment { get; set; }
+
     [Output]
     public string? TaskDefinitionArn { get; private set; }
 
@@ -69,7 +75,25 @@ public sealed class DeployEcsService : EcsTask
 
         DefinitionWriter.Write(definitions, OutputDirectory);
         DeploymentReport report = null!;
-        RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { LocalEcsStopsWithBuild = LocalEcsStopsWithBuild }.DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
+        // The deployment mostly waits for ECS: yielded, the node builds other projects of the publish meanwhile (their
+        // waits overlap instead of queueing behind MSBuild's node count). Logging stays allowed while yielded.
+        var yielded = YieldDuringDeployment && BuildEngine is IBuildEngine3;
+        if (yielded)
+        {
+            ((IBuildEngine3)BuildEngine).Yield();
+        }
+
+        try
+        {
+            RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { LocalEcsStopsWithBuild = LocalEcsStopsWithBuild }.DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            if (yielded)
+            {
+                ((IBuildEngine3)BuildEngine).Reacquire();
+            }
+        }
 
         LogRequestTimings(aws);
         var result = report.Result with { ApiCalls = report.Result.ApiCalls + prepared.Requests };

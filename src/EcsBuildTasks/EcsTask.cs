@@ -82,7 +82,10 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
             }
         }
 
-        LogDiagnostics(diagnostics);
+        if (ReportsDiagnostics)
+        {
+            LogDiagnostics(diagnostics);
+        }
 
         // Where a publish's time goes (docs/benchmarks.md): the task's own time and how much of it the JIT took (the
         // runtime's counters are process-wide: other work of the same MSBuild node at the same time counts too).
@@ -90,6 +93,9 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
             $"EcsBuildTasks: timing: {GetType().Name} took {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; the JIT compiled {JitInfo.GetCompiledMethodCount() - jitMethods} methods in {(JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms meanwhile"));
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>False for a task that only describes the project to others: the project's own build reports its problems.</summary>
+    private protected virtual bool ReportsDiagnostics => true;
 
     /// <summary>The detailed log's list of the AWS requests a task sent, each with when it was sent and how long it took.</summary>
     private protected void LogRequestTimings(AwsSession aws)

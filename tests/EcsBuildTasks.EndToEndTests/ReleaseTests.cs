@@ -5,7 +5,7 @@ namespace EcsBuildTasks.EndToEndTests;
 
 /// <summary>
 /// Releasing to environments (issue 14): a publish profile per environment, run the way build servers and Visual Studio's
-/// Publish button run it (<c>dotnet build -p:DeployOnBuild=true -p:PublishProfile=...</c>), with its properties winning
+/// Publish button run it (<c>dotnet build -p:DeployOnBuild=true -p:PublishProfile=...</c>, <c>msbuild -t:Publish</c>), with its properties winning
 /// over the project's and its items replacing the project's items of the same Include.
 /// </summary>
 [TestClass]
@@ -57,5 +57,13 @@ public sealed class ReleaseTests
         Assert.AreEqual("Staging", environment["ASPNETCORE_ENVIRONMENT"], "the profile's item replaced the project's (no ECS0008)");
         Assert.AreEqual("hello", environment["Greeting"], "the project's other items stay");
         Assert.AreEqual(2, environment.Count);
+
+        // The build servers' other form (and Visual Studio's Publish of a profile with EcsDeploy=true): msbuild -t:Publish.
+        File.Delete(project.IntermediateFile("ecs/service-definition.json"));
+        var msbuild = project.Dotnet("msbuild", "-t:Publish", "-p:Configuration=Release", "-p:PublishProfile=Staging", "-p:EcsDryRun=true", "-nodeReuse:false");
+
+        LocalEcsProjects.AssertSucceeded(msbuild);
+        StringAssert.Contains(msbuild.StandardOutput, "Environment Staging (publish profile Properties/PublishProfiles/Staging.pubxml)");
+        Assert.AreEqual("staging", (string?)JsonNode.Parse(File.ReadAllText(project.IntermediateFile("ecs/service-definition.json")))!["cluster"]);
     }
 }

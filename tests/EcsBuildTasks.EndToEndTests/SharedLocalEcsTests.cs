@@ -160,7 +160,8 @@ public sealed class SharedLocalEcsTests
 
         public string StateFile => Path.Combine(folder, "state.json");
 
-        public ConsumerProject CreateProject(string prefix)
+        /// <param name="service">The service it deploys; by default one of its own, named like the project.</param>
+        public ConsumerProject CreateProject(string prefix, string? service = null)
         {
             if (OperatingSystem.IsWindows())
             {
@@ -169,12 +170,14 @@ public sealed class SharedLocalEcsTests
 
             var name = LocalEcsProjects.NewName(prefix);
             var project = PackageFixture.Instance.CreateConsumer($"""
-                <ContainerRepository>{name}</ContainerRepository>
+                <ContainerRepository>{service ?? name}</ContainerRepository>
                 <EcsTarget>local</EcsTarget>
                 <EcsEndpointUrl>{Endpoint}</EcsEndpointUrl>
                 <EcsLocalStateFile>{StateFile}</EcsLocalStateFile>
                 <EcsCluster>{Cluster}</EcsCluster>
                 <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
+                """, """
+                <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
                 """, name: name, targets: """
                 <Target Name="WaitAtTheTestGate" AfterTargets="_EcsStartLocalEcs" Condition="'$(Gate)' != ''">
                   <Exec Command="while [ ! -f '$(Gate)' ]; do sleep 0.1; done" />
@@ -199,8 +202,8 @@ public sealed class SharedLocalEcsTests
             }
         }
 
-        public Process Publish(ConsumerProject project, StringBuilder log) =>
-            project.Start(log, "publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", "-p:Gate=" + Gate(project));
+        public Process Publish(ConsumerProject project, StringBuilder log, params string[] extra) =>
+            project.Start(log, ["publish", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", "-p:Gate=" + Gate(project), .. extra]);
 
         public async Task<bool> IsListeningAsync()
         {

@@ -4,6 +4,8 @@ internal static partial class EcsProperties
 {
     public const string ConcurrentDeployment = "EcsConcurrentDeployment";
     public const string ForceNewDeployment = "EcsForceNewDeployment";
+    public const string SolutionResultFile = "EcsSolutionResultFile";
+    public const string DeployAfterItem = "EcsDeployAfter";
 
     /// <summary>The publish profile (<c>-p:PublishProfile=Staging</c>): the SDK imports <c>Properties/PublishProfiles/NAME.pubxml</c>.</summary>
     public const string SdkPublishProfileName = "PublishProfileName";
@@ -19,5 +21,7 @@ internal static partial class EcsProperties
     [
         P(ConcurrentDeployment, "What to do when the service already has a deployment in flight (another build's, or one started in the console) before this build changes it: `Wait` for it to finish (within `EcsTimeoutMinutes`, printing whose it is), then deploy or find the service up to date; `Fail` with ECS7000 without changing anything.", "`Wait`"),
         P(ForceNewDeployment, "Starts a new deployment of the current revision even when nothing changed (new tasks pull the image and the secrets again, e.g. after rotating a secret).", "`false`"),
+        P(SolutionResultFile, "A solution publish: where the combined result of every project it deployed is written as JSON (one entry per service, the failed ones first).", "`$(SolutionDir)ecs-deployments.json`"),
+        I(DeployAfterItem, "Another project (`Include`=its project file) whose deployment must succeed before this project's starts, when both are in one publish (a solution publish); when it fails this project is skipped (ECS7004).", "none"),
     ];
 }

@@ -25,6 +25,14 @@ internal static class ReleaseSettingsReader
             return null;
         }
 
+        // The Web SDK names the profile Default when none is given (and imports its own Default.pubxml when it has one):
+        // that is no environment unless the project has a Default profile of its own.
+        if (string.Equals(profile, "Default", StringComparison.OrdinalIgnoreCase)
+            && !File.Exists(Path.Combine(values.BaseDirectory, "Properties", "PublishProfiles", profile + ".pubxml")))
+        {
+            return null;
+        }
+
         // Only the targets pass whether the SDK imported it; a caller that passes the name alone (tests, tools) vouches for it.
         if (values.Get(EcsProperties.SdkPublishProfileImported) is { } imported && !string.Equals(imported, "true", StringComparison.OrdinalIgnoreCase))
         {

@@ -74,4 +74,14 @@ public sealed class EnvironmentTests
         StringAssert.Contains(string.Join("\n", report.Result.SummaryLines()), "Environment     Staging (publish profile)");
         StringAssert.Contains(report.Result.Markdown(), "### ECS deployment of `staged` to Staging:");
     }
+
+    [TestMethod]
+    public void The_Web_SDKs_Default_profile_is_no_environment_unless_the_project_has_one()
+    {
+        var input = TestInputs.ValidFargate(Path.GetTempPath()).Set(EcsProperties.SdkPublishProfileName, "Default").Set(EcsProperties.SdkPublishProfileImported, "true");
+
+        var definitions = LocalEcsHarness.Generate(input);
+
+        Assert.IsNull(definitions.Settings.Release.Environment, "a publish without -p:PublishProfile names no environment");
+    }
 }

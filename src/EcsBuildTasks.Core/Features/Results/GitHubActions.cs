@@ -55,6 +55,19 @@ internal sealed class GitHubActions(Func<string, string?> environment)
         return path;
     }
 
+    /// <summary>Appends named values to <c>$GITHUB_OUTPUT</c> (one line each); null without the variable.</summary>
+    public string? WriteOutputs(IEnumerable<(string Name, string Value)> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (environment("GITHUB_OUTPUT") is not { Length: > 0 } path)
+        {
+            return null;
+        }
+
+        File.AppendAllText(path, string.Concat(values.Select(v => $"{v.Name}={v.Value.ReplaceLineEndings(" ")}\n")));
+        return path;
+    }
+
     /// <summary>Appends the Markdown summary of the deployment to <c>$GITHUB_STEP_SUMMARY</c>; null without the variable.</summary>
     public string? WriteStepSummary(string markdown)
     {
