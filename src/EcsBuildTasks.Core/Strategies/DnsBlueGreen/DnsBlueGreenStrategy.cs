@@ -148,21 +148,13 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var green = deployment.NewVersion!;
         var traffic = deployment.Dns!;
         await versions.ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
+
+        // Steady includes its tasks registered and healthy in the Cloud Map service: clients resolve to those instances.
         var steady = await Steady(context).WaitAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
         deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"scaled: {green.Name}={deployment.TargetCount} in {traffic.New.CloudMapService}"));
         if (!steady.Steady)
         {
             return Fail(deployment, $"scaling up in {traffic.New.CloudMapService} (weight 0)", steady.Detail, steady.Outcome);
-        }
-
-        if (traffic.New.RegistryArn is { } registry && deployment.TargetCount > 0)
-        {
-            // Clients resolve to Cloud Map instances: weight goes to the new version only once its tasks are registered and healthy there.
-            var healthy = await new DnsWeights(aws, log, time).WaitHealthyAsync(registry, deployment.TargetCount, WaitOptions.For(context.Settings, context.ResolvedEndpoint).Timeout, cancellationToken).ConfigureAwait(false);
-            if (healthy < deployment.TargetCount)
-            {
-                return Fail(deployment, $"registering in {traffic.New.CloudMapService} (weight 0)", string.Create(CultureInfo.InvariantCulture, $"{healthy} of {deployment.TargetCount} instance(s) healthy in Cloud Map"), DeploymentOutcome.Failed);
-            }
         }
 
         // Nothing serves in the other Cloud Map service (a first deployment): the steps would send clients nowhere.

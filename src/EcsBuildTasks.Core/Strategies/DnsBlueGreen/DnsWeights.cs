@@ -112,29 +112,6 @@ internal sealed class DnsWeights(AwsSession aws, IDeploymentLog log, TimeProvide
     public static string Describe(ResourceRecordSet record) =>
         string.Create(CultureInfo.InvariantCulture, $"{record.Type?.Value} {record.Name}{(record.SetIdentifier is null ? string.Empty : $" set {record.SetIdentifier}")}{(record.Weight is null ? " (not weighted)" : $" weight {record.Weight}")} → {string.Join(", ", (record.ResourceRecords ?? []).Select(v => v.Value))}");
 
-    /// <summary>Waits until <paramref name="count"/> instances of the Cloud Map service report HEALTHY (ECS registers the tasks and reports their health); the healthy count reached.</summary>
-    public async Task<int> WaitHealthyAsync(string registryArn, int count, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var serviceId = Features.ServiceDiscovery.CloudMapLookup.ServiceId(registryArn);
-        var healthy = 0;
-        await AdaptivePoll.UntilAsync(
-            async () =>
-            {
-                var status = await AwsCalls.AllPagesAsync(
-                    "Cloud Map GetInstancesHealthStatus",
-                    token => aws.ServiceDiscovery.GetInstancesHealthStatusAsync(new Aws.ServiceDiscovery.Model.GetInstancesHealthStatusRequest { ServiceId = serviceId, NextToken = token }, cancellationToken),
-                    page => page.Status?.Values.ToList() ?? [],
-                    page => page.NextToken).ConfigureAwait(false);
-                healthy = status.Count(s => s == "HEALTHY");
-                return healthy >= count ? "healthy" : null;
-            },
-            PollSchedule.For(aws),
-            timeout,
-            time,
-            cancellationToken).ConfigureAwait(false);
-        return healthy;
-    }
-
     /// <summary>UPSERTs both weighted entries in one change, then waits for INSYNC and one TTL (clients' caches).</summary>
     public async Task SetAsync(DnsTraffic traffic, long newWeight, CancellationToken cancellationToken)
     {
