@@ -430,7 +430,7 @@ internal sealed partial record DnsBlueGreenSettings(string? RecordName, string? 
         {
             values.Error(DiagnosticCodes.DnsHostedZoneMissing, EcsProperties.DnsHostedZone, zone is null
                 ? $"{EcsProperties.DeploymentStrategy}={DnsBlueGreenStrategy.StrategyName} needs {EcsProperties.DnsHostedZone}: the Route 53 hosted zone of {EcsProperties.DnsRecordName}, by id (Z…) or name."
-                : $"{EcsProperties.DnsHostedZone}='{zone}' is neither a hosted zone id (Z followed by upper-case letters and digits) nor a zone name.");
+                : $"{EcsProperties.DnsHostedZone}='{zone}' is neither a hosted zone id (Z followed by upper-case letters and digits, or /hostedzone/… as Route 53 returns it) nor a zone name.");
             zone = null;
         }
 

@@ -46,11 +46,15 @@ internal sealed class DnsWeights(AwsSession aws, IDeploymentLog log, TimeProvide
     /// <summary>A name as Route 53 answers it: lower case with the trailing dot.</summary>
     public static string Fqdn(string name) => name.Trim().TrimEnd('.').ToLowerInvariant() + ".";
 
-    /// <summary>True when <paramref name="zone"/> reads as a hosted zone id (<c>Z…</c>, upper-case letters and digits, or <c>/hostedzone/Z…</c>).</summary>
+    /// <summary>
+    /// True when <paramref name="zone"/> reads as a hosted zone id: <c>Z…</c> (upper-case letters and digits), or any id
+    /// as Route 53 returns it, <c>/hostedzone/…</c>.
+    /// </summary>
     public static bool IsZoneId(string zone)
     {
+        ArgumentNullException.ThrowIfNull(zone);
         var id = StripPrefix(zone);
-        return id.Length is >= 2 and <= 32 && id[0] == 'Z' && id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c));
+        return id.Length is >= 2 and <= 32 && (id[0] == 'Z' || zone.StartsWith("/hostedzone/", StringComparison.Ordinal)) && id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c));
     }
 
     public static string StripPrefix(string id) => id[(id.LastIndexOf('/') + 1)..];
