@@ -60,9 +60,9 @@ internal static class VersionedBenchmark
             if (wiring is not null)
             {
                 var elb = clients.CreateElasticLoadBalancingV2();
-                var group = (await elb.DescribeTargetGroupsAsync(new EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.DescribeTargetGroupsRequest { TargetGroupArns = [wiring.BlueTargetGroupArn] })).TargetGroups![0];
+                var targetGroup = (await elb.DescribeTargetGroupsAsync(new EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model.DescribeTargetGroupsRequest { TargetGroupArns = [wiring.BlueTargetGroupArn] })).TargetGroups![0];
                 (elb as IDisposable)?.Dispose();
-                health = 3 * TimeSpan.FromSeconds((group.HealthCheckIntervalSeconds ?? 30) * (group.HealthyThresholdCount ?? 5));
+                health = 3 * TimeSpan.FromSeconds((targetGroup.HealthCheckIntervalSeconds ?? 30) * (targetGroup.HealthyThresholdCount ?? 5));
             }
 
             SettingsInput Input(int revision)
