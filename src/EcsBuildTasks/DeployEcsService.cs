@@ -17,6 +17,11 @@ public sealed class DeployEcsService : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
+    /// <summary>The LocalEcs of <c>EcsTarget=local</c> exits when the builds using it end (StartLocalEcs's <c>StopsWithBuilds</c>).</summary>
+    public bool LocalEcsStopsWithBuild { get; set; }
+
     /// <summary>What <c>PrepareEcsDeployment</c> resolved (<c>prepared-deployment.json</c>).</summary>
     [Required]
     public string PreparedDeploymentFile { get; set; } = string.Empty;
@@ -64,8 +69,9 @@ public sealed class DeployEcsService : EcsTask
 
         DefinitionWriter.Write(definitions, OutputDirectory);
         DeploymentReport report = null!;
-        RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System).DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
+        RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { LocalEcsStopsWithBuild = LocalEcsStopsWithBuild }.DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
 
+        LogRequestTimings(aws);
         var result = report.Result with { ApiCalls = report.Result.ApiCalls + prepared.Requests };
         result.WriteJson(ResultFile);
         foreach (var line in result.SummaryLines())

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Engine;
@@ -19,6 +22,10 @@ namespace EcsBuildTasks;
 public abstract class EcsTask : MSBuildTask, ICancelableTask
 {
     private readonly CancellationTokenSource cancellation = new();
+    private readonly object liveStatusGate = new();
+    private LiveStatusLine? liveStatus;
+    private bool liveStatusChosen;
+    private AwsCliCommands commands = AwsCliCommands.Unchanged;
 
     /// <summary>The project's <c>Ecs*</c> (and SDK container) properties: Include = property name, metadata <c>Value</c>.</summary>
     public ITaskItem[] Settings { get; set; } = [];
@@ -39,11 +46,16 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
 
     public sealed override bool Execute()
     {
+        var started = Stopwatch.GetTimestamp();
+        var jitMethods = JitInfo.GetCompiledMethodCount();
+        var jitTime = JitInfo.GetCompilationTime();
         var diagnostics = new DiagnosticCollection();
         try
         {
             var input = ReadInput();
             var project = Project.Read(input, diagnostics);
+            var connection = AwsSession.ConnectionSettings(project.Settings, ResolvedEndpointUrl);
+            commands = connection.EndpointUrl is { } endpoint ? new AwsCliCommands(endpoint.TrimEnd('/'), connection.Region) : AwsCliCommands.Unchanged;
             DeploymentLog.Detail($"EcsBuildTasks: read the project's settings ({input.Properties.Count} properties, {Items.Length} items): {EcsProperties.DeploymentStrategy}={project.Strategy.Name}");
             ExecuteCore(project, diagnostics);
         }
@@ -55,13 +67,50 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         {
             diagnostics.Warning(DiagnosticCodes.Cancelled, "build", "The build was cancelled.");
         }
+        catch (Exception ex) when (ex is not DeploymentException)
+        {
+            // Never MSBuild's MSB4018 and a stack trace: a coded error naming the step (the trace goes to the detailed log).
+            diagnostics.AddRange(UnexpectedErrors.Coded($"running {GetType().Name}", ex, ProjectFile ?? ProjectDirectory).Diagnostics);
+            Log.LogMessage(MessageImportance.Low, ex.ToString());
+        }
+        finally
+        {
+            lock (liveStatusGate)
+            {
+                liveStatus?.Dispose();
+                liveStatus = null;
+            }
+        }
 
         LogDiagnostics(diagnostics);
+
+        // Where a publish's time goes (docs/benchmarks.md): the task's own time and how much of it the JIT took (the
+        // runtime's counters are process-wide: other work of the same MSBuild node at the same time counts too).
+        DeploymentLog.Detail(string.Create(CultureInfo.InvariantCulture,
+            $"EcsBuildTasks: timing: {GetType().Name} took {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; the JIT compiled {JitInfo.GetCompiledMethodCount() - jitMethods} methods in {(JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms meanwhile"));
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file.</summary>
-    private protected IDeploymentLog DeploymentLog => new MSBuildDeploymentLog(this);
+    /// <summary>The detailed log's list of the AWS requests a task sent, each with when it was sent and how long it took.</summary>
+    private protected void LogRequestTimings(AwsSession aws)
+    {
+        ArgumentNullException.ThrowIfNull(aws);
+        var timings = aws.Timings;
+        if (timings.Count == 0)
+        {
+            return;
+        }
+
+        var total = timings.Sum(t => t.Duration.TotalMilliseconds);
+        DeploymentLog.Detail(string.Create(CultureInfo.InvariantCulture,
+            $"EcsBuildTasks: timing: {timings.Count} AWS requests answered, {total:F0} ms in all: {string.Join(", ", timings.Select(t => $"{t.Operation} at +{t.SentAt.TotalMilliseconds:F0} ms took {t.Duration.TotalMilliseconds:F0} ms"))}"));
+    }
+
+    /// <summary>The progress sink the engine writes to: this task's log, warnings coded at the project file, <c>aws …</c> commands pointed at the endpoint used.</summary>
+    private protected IDeploymentLog DeploymentLog => commands.Pointing(new MSBuildDeploymentLog(this));
+
+    /// <summary>The endpoint the task talks to when it differs from the settings' (LocalEcs once started), for the printed commands.</summary>
+    private protected virtual string? ResolvedEndpointUrl => null;
 
     /// <summary>
     /// The project's definitions (null when anything is wrong: reported). The one place a task generates them, once;
@@ -92,6 +141,24 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     /// <summary>Runs engine work that is asynchronous (AWS calls) on the task's thread, honouring Ctrl+C.</summary>
     protected static void RunSynchronously(Func<System.Threading.Tasks.Task> work) => work().GetAwaiter().GetResult();
 
+    /// <summary>The live status line of a long wait under the terminal logger; null for the line log (chosen once per task).</summary>
+    private LiveStatusLine? LiveStatus
+    {
+        get
+        {
+            lock (liveStatusGate)
+            {
+                if (!liveStatusChosen)
+                {
+                    liveStatusChosen = true;
+                    liveStatus = TerminalProgress.ForThisProcess();
+                }
+
+                return liveStatus;
+            }
+        }
+    }
+
     private sealed class MSBuildDeploymentLog(EcsTask task) : IDeploymentLog
     {
         public void Info(string message) => task.Log.LogMessage(MessageImportance.High, message);
@@ -99,6 +166,11 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         public void Detail(string message) => task.Log.LogMessage(MessageImportance.Low, message);
 
         public void Warning(EcsDiagnostic diagnostic) => task.LogDiagnostics([diagnostic]);
+
+        // The line log keeps its own progress lines: the live line is added where the terminal logger draws, never instead of them.
+        public void Progress(DeploymentProgress progress) => task.LiveStatus?.Show(progress);
+
+        public void ProgressDone() => task.liveStatus?.Clear();
     }
 
     /// <summary>The task's work: call the engine, set outputs, add diagnostics (the settings' reading errors are in already).</summary>
@@ -108,7 +180,7 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
     {
         var file = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode;
         var github = GitHubActions.FromEnvironment;
-        foreach (var diagnostic in diagnostics)
+        foreach (var diagnostic in diagnostics.Select(commands.Point))
         {
             if (github.IsRunning)
             {

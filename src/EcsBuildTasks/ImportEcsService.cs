@@ -14,6 +14,8 @@ public sealed class ImportEcsService : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     /// <summary>The file to write, relative to the project (<c>EcsImportTo</c>).</summary>
     [Required]
     public string ImportTo { get; set; } = string.Empty;

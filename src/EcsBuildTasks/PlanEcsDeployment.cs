@@ -15,6 +15,8 @@ public sealed class PlanEcsDeployment : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     /// <summary>Where the plan is written as JSON (<c>ecs-plan.json</c>).</summary>
     [Required]
     public string PlanFile { get; set; } = string.Empty;

@@ -19,6 +19,8 @@ public sealed class PrepareEcsDeployment : EcsTask
     /// <summary>LocalEcs's endpoint when <c>EcsTarget=local</c> (the one found or started).</summary>
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     /// <summary>The base image PublishContainer builds on (the SDK's choice, or LocalEcs's).</summary>
     public string? BaseImage { get; set; }
 
@@ -65,6 +67,7 @@ public sealed class PrepareEcsDeployment : EcsTask
         var build = new ImageBuild(PublishDirectory, [.. ImageInputs.Select(i => i.ItemSpec)], SettingsValues.SplitList(ImageTags));
         Preparation preparation = null!;
         RunSynchronously(async () => preparation = await new DeploymentPreparation(aws, DeploymentLog).PrepareAsync(definitions, build, ProjectDirectory, CancellationToken).ConfigureAwait(false));
+        LogRequestTimings(aws);
         preparation.Document.Write(PreparedDeploymentFile);
         ImageReused = preparation.Document.ReusedImage is not null;
         ContainerRegistry = preparation.Registry?.Registry;

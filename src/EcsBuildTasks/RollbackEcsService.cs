@@ -10,6 +10,8 @@ public sealed class RollbackEcsService : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
         if (DefinitionsOfDeployedService(project, diagnostics) is not { } definitions)

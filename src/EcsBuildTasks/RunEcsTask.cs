@@ -15,6 +15,8 @@ public sealed class RunEcsTask : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     [Output]
     public string? TaskArn { get; private set; }
 

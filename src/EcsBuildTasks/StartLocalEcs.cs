@@ -35,6 +35,10 @@ public sealed class StartLocalEcs : EcsTask
     [Output]
     public string? LeaseId { get; private set; }
 
+    /// <summary>Whether LocalEcs exits when the builds using it end (<c>true</c>: a build started it) or keeps running (started by hand).</summary>
+    [Output]
+    public bool StopsWithBuilds { get; private set; }
+
     private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
         if (diagnostics.HasErrors)
@@ -65,6 +69,7 @@ public sealed class StartLocalEcs : EcsTask
         EndpointUrl = lease.EndpointUrl;
         BaseImage = $"localhost:{new Uri(lease.EndpointUrl).Port}/localecs/base:latest";
         LeaseId = lease.LeaseId;
+        StopsWithBuilds = lease.Origin is LocalEcsOrigin.StartedForThisBuild or LocalEcsOrigin.StartedByAnotherBuild;
     }
 }
 

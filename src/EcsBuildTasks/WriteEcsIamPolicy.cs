@@ -10,6 +10,8 @@ public sealed class WriteEcsIamPolicy : EcsTask
 {
     public string? EndpointUrl { get; set; }
 
+    private protected override string? ResolvedEndpointUrl => EndpointUrl;
+
     [Required]
     public string PolicyFile { get; set; } = string.Empty;
 

@@ -3,7 +3,7 @@ namespace EcsBuildTasks.Aws.Tests;
 /// <summary>
 /// Points the SDK's shared config and credentials files at empty files of this test run before any client exists.
 /// AWSSDK.Core reads AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE once per process (a static constructor), so this
-/// must happen first; it also keeps a developer's ~/.aws out of every test.
+/// must happen first; it also keeps a developer's ~/.aws out of every test. At the end it stops the shared in-process LocalEcs.
 /// </summary>
 [TestClass]
 public static class TestAssembly
@@ -27,8 +27,9 @@ public static class TestAssembly
     }
 
     [AssemblyCleanup]
-    public static void Cleanup()
+    public static async Task CleanupAsync()
     {
+        await LocalEcs.InProcessLocalEcs.StopAsync();
         if (directory is not null)
         {
             Directory.Delete(directory, recursive: true);

@@ -212,7 +212,7 @@ public sealed class DnsBlueGreenStrategyTests
     }
 
     /// <summary>A Fargate web service in its own cluster, a private Cloud Map namespace <c>&lt;name&gt;.local</c>, and the record <c>&lt;name&gt;.example.internal</c>.</summary>
-    private static async Task<SettingsInput> ProjectAsync(LocalEcsHarness env, string name)
+    internal static async Task<SettingsInput> ProjectAsync(LocalEcsHarness env, string name)
     {
         await env.PrivateNamespaceAsync(name + ".local");
         await ZoneIdAsync(env);

@@ -134,6 +134,9 @@ public sealed class InvalidConfigurationTests
             """{"serviceName":"hello-ecs","serviceRegistries":[{"registryArn":"arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1","containerName":"nope","containerPort":8080}]}"""));
         yield return Case("tag with reserved prefix", "ECS0173", "EcsTag 'aws:owner'", i => i.Add("EcsTag", "aws:owner", ("Value", "me")));
         yield return Case("tag value too long", "ECS0173", "EcsTag 'team'", i => i.Add("EcsTag", "team", ("Value", new string('x', 257))));
+        yield return Case("region that is no region", "ECS0013", "EcsRegion", i => i.Set("EcsRegion", "nowhere-1"));
+        yield return Case("log group name with a space", "ECS0014", "EcsLogGroup", i => i.Set("EcsLogGroup", "my logs"));
+        yield return Case("image tag with a space", "ECS0015", "EcsImageTags", i => i.Set("EcsImageTags", "v1;not a tag"));
         yield return Case("blue/green on a daemon", "ECS0181", "EcsDeploymentStrategy", i => i.Set("EcsLaunchType", "EC2").Set("EcsNetworkMode", "awsvpc").Set("EcsSchedulingStrategy", "DAEMON").Set("EcsDeploymentStrategy", "BlueGreen"));
     }
 

@@ -131,6 +131,22 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
         create.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
         using var created = await http.SendAsync(create);
         created.EnsureSuccessStatusCode();
+
+        // As in an account set up for the quick start, the execution role may read it (the preflight asks IAM's simulator).
+        using var allow = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Action"] = "PutRolePolicy",
+                ["Version"] = "2010-05-08",
+                ["RoleName"] = "ecsTaskExecutionRole",
+                ["PolicyName"] = "quick-start-secret",
+                ["PolicyDocument"] = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-*"}]}""",
+            }),
+        };
+        allow.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+        using var allowed = await http.SendAsync(allow);
+        allowed.EnsureSuccessStatusCode();
     }
 
     /// <summary>A Fargate web service (port 8080) named <paramref name="name"/> in a cluster of the same name, created here.</summary>

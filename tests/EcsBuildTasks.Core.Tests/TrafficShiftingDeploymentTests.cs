@@ -130,7 +130,7 @@ public sealed class TrafficShiftingDeploymentTests
         await DeployAsync(input);
         var log = new RecordingDeploymentLog();
         var deploying = DeployAsync(input.Also(i => i.Add("EcsEnvironmentVariable", "REVISION", ("Value", "2"))), log);
-        var command = await WaitForLineAsync(log, "aws ecs continue-service-deployment");
+        var command = await WaitForLineAsync(log, "ecs continue-service-deployment");
 
         Assert.IsFalse(deploying.IsCompleted, "the build keeps waiting at the pause");
         var parts = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -149,7 +149,8 @@ public sealed class DeployTests
         StringAssert.Contains(output, "ECS3007");
         StringAssert.Contains(output, "dotnet msbuild -t:EcsStatus");
         StringAssert.Contains(output, "dotnet msbuild -t:EcsRollback");
-        StringAssert.Contains(output, "aws ecs stop-service-deployment --service-deployment-arn arn:aws:ecs:");
+        StringAssert.Contains(output, "ecs stop-service-deployment --service-deployment-arn arn:aws:ecs:");
+        StringAssert.Contains(output, "aws --endpoint-url http://", "the printed commands point at the LocalEcs the build used");
     }
 
     [TestMethod]

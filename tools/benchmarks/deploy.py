@@ -16,7 +16,11 @@ them; `--tasks source` uses src/EcsBuildTasks/bin instead (JIT compiled), to see
 tasks and targets deploy a third project, interleaved with the other two (plain, this tree, the other tree), against
 the same LocalEcs, so a change's cost is seen without the machine's drift between two runs.
 
-Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5] [--tasks package|source] [--compare DIR]
+`--package NUPKG` (and `--compare-package NUPKG`) use packages packed already; `--env DOTNET_ReadyToRun=0` runs every
+publish without precompiled code; `--breakdown N` adds N deploys at detailed verbosity and prints where their time went.
+
+Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5] [--tasks package|source] [--compare DIR] [--package NUPKG]
+       [--compare-package NUPKG] [--env NAME=VALUE] [--breakdown N]
 """
 import argparse, base64, datetime, glob, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request, zipfile
 
@@ -52,16 +56,21 @@ def start_localecs(time_scale, state_dir):
 class Tree:
     """A checkout whose targets and tasks deploy a project: this repository, or the one given with --compare."""
 
-    def __init__(self, label, root):
-        self.label, self.root = label, os.path.abspath(root)
+    def __init__(self, label, root, package=None):
+        self.label, self.root, self.package = label, os.path.abspath(root), package
         self.tasks = os.path.join(self.root, "src", "EcsBuildTasks", "bin", CONFIG, "net10.0", "EcsBuildTasks.dll")
 
     def prepare(self, tasks_kind, work):
-        subprocess.run(["dotnet", "build", os.path.join(self.root, "src", "EcsBuildTasks"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
+        if tasks_kind == "package" and self.package:
+            package_file = self.package                # packed already (a pack takes minutes on a busy machine)
+        else:
+            subprocess.run(["dotnet", "build", os.path.join(self.root, "src", "EcsBuildTasks"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
         if tasks_kind == "package":
-            feed = os.path.join(work, f"feed-{self.label}")
-            subprocess.run(["dotnet", "pack", os.path.join(self.root, "nuget", "EcsBuildTasks.csproj"), "-c", CONFIG, "-o", feed, "-v:q", "-nologo"], check=True, env=ENV)
-            with zipfile.ZipFile(glob.glob(os.path.join(feed, "EcsBuildTasks.*.nupkg"))[0]) as package:
+            if not self.package:
+                feed = os.path.join(work, f"feed-{self.label}")
+                subprocess.run(["dotnet", "pack", os.path.join(self.root, "nuget", "EcsBuildTasks.csproj"), "-c", CONFIG, "-o", feed, "-v:q", "-nologo"], check=True, env=ENV)
+                package_file = glob.glob(os.path.join(feed, "EcsBuildTasks.*[0-9].nupkg"))[0]
+            with zipfile.ZipFile(package_file) as package:
                 package.extractall(os.path.join(work, f"package-{self.label}"))
             self.tasks = os.path.join(work, f"package-{self.label}", "tasks", "net10.0", "EcsBuildTasks.dll")
         print(f"tasks ({self.label}): {self.tasks}")
@@ -169,6 +178,37 @@ def overhead(runs, work):
         process.wait()
 
 
+def breakdown(runs, work):
+    """Where a changed deploy's time goes: the tasks' timing lines (EcsTask, detailed verbosity) and MSBuild's summary of targets."""
+    if runs == 0:
+        return
+    process, port = start_localecs(0, os.path.join(work, "breakdown-state"))
+    try:
+        for tree in TREES:
+            directory = os.path.join(work, f"breakdown-{tree.label}")
+            project(directory, f"breakdown-{tree.label}", port, tree)
+            command = ["dotnet", "publish", "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false", "-v:d", "-clp:PerformanceSummary"]
+            run(command, directory)
+            for i in range(1, runs + 1):
+                write_program(directory, 100 + i)
+                _, output = run(command, directory)
+                print(f"breakdown ({tree.label}), run {i}:")
+                for line in output.splitlines():
+                    if "EcsBuildTasks: timing:" in line:
+                        print("  " + line.strip())
+                in_targets = False
+                for line in output.splitlines():
+                    if "Target Performance Summary" in line:
+                        in_targets = True
+                    elif "Task Performance Summary" in line:
+                        in_targets = False
+                    elif in_targets and ("Ecs" in line or "PublishContainer" in line or "_ContainerPush" in line or "CoreCompile" in line):
+                        print("  target: " + line.strip())
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def latency(runs, work):
     if runs == 0:
         return
@@ -203,16 +243,24 @@ def main():
     parser.add_argument("--latency-runs", type=int, default=5)
     parser.add_argument("--tasks", choices=["package", "source"], default="package")
     parser.add_argument("--compare", metavar="DIR", help="another checkout of the repository, measured in the same run (labelled 'other'; this tree is 'this')")
+    parser.add_argument("--package", metavar="NUPKG", help="with --tasks package: this tree's package, packed already (instead of packing it here)")
+    parser.add_argument("--compare-package", metavar="NUPKG", help="with --tasks package: the other tree's package, packed already")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable for every publish (e.g. DOTNET_ReadyToRun=0)")
+    parser.add_argument("--breakdown", type=int, default=0, metavar="N", help="N more deploys per tree at detailed verbosity, printing the tasks' timing lines")
     args = parser.parse_args()
-    TREES.append(Tree("this", ROOT))
+    for assignment in args.env:
+        name, value = assignment.split("=", 1)
+        ENV[name] = value
+    TREES.append(Tree("this", ROOT, args.package))
     if args.compare:
-        TREES.append(Tree("other", args.compare))
+        TREES.append(Tree("other", args.compare, args.compare_package))
     subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "EcsBuildTasks.LocalEcs"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=ENV)
     work = tempfile.mkdtemp(prefix="ecs-deploy-bench-")
     try:
         for tree in TREES:
             tree.prepare(args.tasks, work)
         overhead(args.runs, work)
+        breakdown(args.breakdown, work)
         latency(args.latency_runs, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

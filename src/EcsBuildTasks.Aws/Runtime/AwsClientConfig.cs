@@ -37,6 +37,9 @@ public abstract class AwsClientConfig : ClientConfig
 
     internal AwsServiceDescriptor ServiceDescriptor { get; }
 
+    /// <summary>What every call of a client with this config goes through (the engine's patience with transient faults); null: sent as is.</summary>
+    public AwsCallPolicy? CallPolicy { get; set; }
+
     /// <summary>The endpoint an operation would use, resolved exactly as the pipeline does (used by tooling and tests).</summary>
     public override Endpoint DetermineServiceOperationEndpoint(ServiceOperationEndpointParameters parameters)
     {

@@ -36,54 +36,13 @@ internal sealed class Ec2Operation<TRequest, TResponse> : AwsOperation<TRequest,
 /// EC2 responses: <c>&lt;{Op}Response&gt;&lt;requestId/&gt;…members…&lt;/{Op}Response&gt;</c>; errors:
 /// <c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;&lt;Code/&gt;&lt;Message/&gt;&lt;/Error&gt;&lt;/Errors&gt;&lt;RequestID/&gt;&lt;/Response&gt;</c>.
 /// </summary>
-internal sealed class AwsEc2ResponseUnmarshaller<TResponse> : XmlResponseUnmarshaller
+internal sealed class AwsEc2ResponseUnmarshaller<TResponse>(AwsServiceDescriptor service, string operation, Func<XElement?, TResponse> read, Func<AwsServiceError, AmazonServiceException> errors)
+    : AwsXmlResponseUnmarshaller<TResponse>(service, operation, read, errors)
     where TResponse : AmazonWebServiceResponse, new()
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-    };
+    protected override XElement? Output(XElement root) => root;
 
-    private readonly AwsServiceDescriptor service;
-    private readonly string operation;
-    private readonly Func<XElement?, TResponse> read;
-    private readonly Func<AwsServiceError, AmazonServiceException> errors;
-
-    public AwsEc2ResponseUnmarshaller(AwsServiceDescriptor service, string operation, Func<XElement?, TResponse> read, Func<AwsServiceError, AmazonServiceException> errors)
-    {
-        this.service = service;
-        this.operation = operation;
-        this.read = read;
-        this.errors = errors;
-    }
-
-    public override AmazonWebServiceResponse Unmarshall(XmlUnmarshallerContext input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var headerRequestId = HeaderRequestId(input);
-        try
-        {
-            var root = Load(input.Stream).Root ?? throw new XmlException("The response has no root element.");
-            var response = read(root);
-            var requestId = Child(root, "requestId")?.Value;
-            response.ResponseMetadata = new ResponseMetadata { RequestId = string.IsNullOrEmpty(requestId) ? headerRequestId : requestId };
-            return response;
-        }
-        catch (Exception exception) when (exception is XmlException or FormatException or OverflowException)
-        {
-            throw new AmazonUnmarshallingException(
-                headerRequestId,
-                lastKnownLocation: null,
-                responseBody: null,
-                $"The {service.ServiceId} {operation} response is not valid XML for its model: {exception.Message}",
-                exception)
-            {
-                StatusCode = input.ResponseData?.StatusCode ?? 0,
-            };
-        }
-    }
+    protected override string? RequestId(XElement root) => Child(root, "requestId")?.Value;
 
     public override AmazonServiceException UnmarshallException(XmlUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
     {
@@ -107,23 +66,8 @@ internal sealed class AwsEc2ResponseUnmarshaller<TResponse> : XmlResponseUnmarsh
         }
 
         message = string.IsNullOrEmpty(message)
-            ? $"{service.ServiceId} {operation} failed with HTTP {(int)statusCode}{(code is null ? " and no error document" : " (" + code + ")")}."
+            ? $"{Service.ServiceId} {Operation} failed with HTTP {(int)statusCode}{(code is null ? " and no error document" : " (" + code + ")")}."
             : message;
-        return errors(new AwsServiceError(string.IsNullOrEmpty(code) ? null : code, message, ErrorType.Unknown, requestId, statusCode, innerException));
+        return Errors(new AwsServiceError(string.IsNullOrEmpty(code) ? null : code, message, ErrorType.Unknown, requestId, statusCode, innerException));
     }
-
-    private static string? HeaderRequestId(XmlUnmarshallerContext input)
-    {
-        var id = input.ResponseData?.GetHeaderValue("x-amzn-RequestId");
-        return string.IsNullOrEmpty(id) ? null : id;
-    }
-
-    private static XDocument Load(Stream stream)
-    {
-        using var reader = XmlReader.Create(stream, ReaderSettings);
-        return XDocument.Load(reader);
-    }
-
-    private static XElement? Child(XElement? parent, string localName) =>
-        parent?.Elements().FirstOrDefault(e => e.Name.LocalName == localName);
 }

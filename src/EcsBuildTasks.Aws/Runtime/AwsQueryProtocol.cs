@@ -42,66 +42,17 @@ internal sealed class AwsQueryRequestMarshaller<TRequest> : IMarshaller<IRequest
 }
 
 /// <summary>AWS Query response: <c>&lt;{Op}Response&gt;&lt;{Op}Result&gt;…&lt;/{Op}Result&gt;&lt;ResponseMetadata/&gt;</c>.</summary>
-internal sealed class AwsQueryResponseUnmarshaller<TResponse> : XmlResponseUnmarshaller
+internal sealed class AwsQueryResponseUnmarshaller<TResponse>(AwsServiceDescriptor service, string operation, Func<XElement?, TResponse> read, Func<AwsServiceError, AmazonServiceException> errors)
+    : AwsXmlResponseUnmarshaller<TResponse>(service, operation, read, errors)
     where TResponse : AmazonWebServiceResponse, new()
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-    };
+    protected override XElement? Output(XElement root) => Child(root, Operation + "Result");
 
-    private readonly AwsServiceDescriptor service;
-    private readonly string operation;
-    private readonly Func<XElement?, TResponse> read;
-    private readonly Func<AwsServiceError, AmazonServiceException> errors;
-
-    public AwsQueryResponseUnmarshaller(AwsServiceDescriptor service, string operation, Func<XElement?, TResponse> read, Func<AwsServiceError, AmazonServiceException> errors)
-    {
-        this.service = service;
-        this.operation = operation;
-        this.read = read;
-        this.errors = errors;
-    }
-
-    public override AmazonWebServiceResponse Unmarshall(XmlUnmarshallerContext input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var headerRequestId = input.ResponseData?.GetHeaderValue("x-amzn-RequestId");
-        try
-        {
-            XDocument document;
-            using (var reader = XmlReader.Create(input.Stream, ReaderSettings))
-            {
-                document = XDocument.Load(reader);
-            }
-
-            var root = document.Root ?? throw new XmlException("The response has no root element.");
-            var result = root.Elements().FirstOrDefault(e => e.Name.LocalName == operation + "Result");
-            var response = read(result);
-            var requestId = root.Elements().FirstOrDefault(e => e.Name.LocalName == "ResponseMetadata")?
-                .Elements().FirstOrDefault(e => e.Name.LocalName == "RequestId")?.Value;
-            response.ResponseMetadata = new ResponseMetadata { RequestId = string.IsNullOrEmpty(requestId) ? headerRequestId : requestId };
-            return response;
-        }
-        catch (Exception exception) when (exception is XmlException or FormatException or OverflowException)
-        {
-            throw new AmazonUnmarshallingException(
-                headerRequestId,
-                lastKnownLocation: null,
-                responseBody: null,
-                $"The {service.ServiceId} {operation} response is not valid XML for its model: {exception.Message}",
-                exception)
-            {
-                StatusCode = input.ResponseData?.StatusCode ?? 0,
-            };
-        }
-    }
+    protected override string? RequestId(XElement root) => Child(Child(root, "ResponseMetadata"), "RequestId")?.Value;
 
     public override AmazonServiceException UnmarshallException(XmlUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
     {
         var error = XmlErrorResponseUnmarshaller.GetInstance().Unmarshall(input);
-        return errors(new AwsServiceError(error.Code, error.Message, error.Type, error.RequestId, statusCode, innerException));
+        return Errors(new AwsServiceError(error.Code, error.Message, error.Type, error.RequestId, statusCode, innerException));
     }
 }

@@ -49,7 +49,15 @@ public abstract class AwsServiceClient : AmazonServiceClient
         where TResponse : AmazonWebServiceResponse, new()
     {
         ArgumentNullException.ThrowIfNull(request);
-        return InvokeAsync<TResponse>(request, operation.Options, cancellationToken);
+        var config = (AwsClientConfig)Config;
+        if (config.CallPolicy is not { } policy)
+        {
+            return InvokeAsync<TResponse>(request, operation.Options, cancellationToken);
+        }
+
+        var name = typeof(TRequest).Name;
+        name = name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name;
+        return policy.InvokeAsync(config.ServiceDescriptor.ServiceId, name, () => InvokeAsync<TResponse>(request, operation.Options, cancellationToken), cancellationToken);
     }
 
     private sealed class AwsServiceMetadata(string serviceId) : IServiceMetadata

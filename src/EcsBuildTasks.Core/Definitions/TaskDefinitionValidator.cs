@@ -329,6 +329,11 @@ internal static partial class TaskDefinitionValidator
             {
                 diagnostics.Error(DiagnosticCodes.LogConfigurationInvalid, subject, $"{subject}: the awslogs driver needs an awslogs-group of 1–512 characters.");
             }
+            else if (!LogGroupNames.IsValid(group))
+            {
+                // CloudWatch Logs would refuse it at CreateLogGroup, after the push and the registration.
+                diagnostics.Error(DiagnosticCodes.LogGroupNameInvalid, subject, $"{subject}='{group}' is not a log group name CloudWatch Logs accepts: use 1–512 of a-z, A-Z, 0-9, '_', '-', '/', '.' and '#' (e.g. /ecs/orders).");
+            }
 
             if (IsFargateTask() && !options.ContainsKey("awslogs-stream-prefix"))
             {

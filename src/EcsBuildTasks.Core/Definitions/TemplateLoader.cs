@@ -90,7 +90,8 @@ internal static class TemplateLoader
     {
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            // A member given twice is refused (once an ArgumentException and a stack trace): which one would ECS get?
+            var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false });
             if (node is JsonObject obj)
             {
                 return obj;
@@ -101,6 +102,10 @@ internal static class TemplateLoader
         catch (JsonException ex)
         {
             diagnostics.Error(DiagnosticCodes.TemplateInvalid, property, $"{property} '{path}' is not valid JSON: {ex.Message}");
+        }
+        catch (ArgumentException ex)
+        {
+            diagnostics.Error(DiagnosticCodes.TemplateInvalid, property, $"{property} '{path}' is not valid JSON for ECS: {ex.Message}");
         }
         catch (IOException ex)
         {

@@ -67,6 +67,8 @@ internal sealed class Planner(AwsSession aws, IDeploymentLog log, TimeProvider t
             Region = aws.Factory.ResolvedRegion.SystemName,
             Strategy = strategy.Name,
             Resources = resources,
+            Steps = strategy.PlannedSteps(definitions),
+            PlannedAt = time.GetUtcNow(),
         };
     }
 

@@ -14,6 +14,13 @@ internal sealed record PollSchedule(TimeSpan First, TimeSpan Cap)
         ArgumentNullException.ThrowIfNull(aws);
         return aws.Factory.Settings.EndpointUrl is null ? Aws : Local;
     }
+
+    /// <summary>The backoff after throttling, a server error or a lost connection (<see cref="TransientFaultPolicy"/>): AWS gets room to recover.</summary>
+    public static PollSchedule FaultBackoffFor(AwsSession aws)
+    {
+        ArgumentNullException.ThrowIfNull(aws);
+        return aws.Factory.Settings.EndpointUrl is null ? new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)) : new(TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(2));
+    }
 }
 
 /// <summary>Repeats a check on a <see cref="PollSchedule"/> until it yields an answer or a deadline passes.</summary>

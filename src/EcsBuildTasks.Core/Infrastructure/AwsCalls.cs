@@ -55,6 +55,15 @@ internal static class AwsCalls
         {
             throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, action, $"{action} failed: {ex.Message}", ex);
         }
+        catch (IOException ex)
+        {
+            throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, action, $"{action} failed: the connection was lost ({ex.Message})", ex);
+        }
+        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            // The SDK's per-attempt timeout (not the build's cancellation): no answer in time.
+            throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, action, $"{action} failed: no answer in time ({ex.InnerException.Message})", ex);
+        }
     }
 
     public static async Task RunAsync(string action, Func<Task> call) =>
@@ -119,11 +128,16 @@ internal static class AwsCalls
 
     public static bool IsAccessDenied(AmazonServiceException ex) => Array.IndexOf(AccessDeniedCodes, ex.ErrorCode) >= 0;
 
-    /// <summary>True for the "operation not implemented" answers of emulators and older endpoints (moto answers 500).</summary>
+    /// <summary>
+    /// True for the "operation not implemented" answers of emulators and older endpoints: 501, the codes for an unknown
+    /// operation, and a 500 without an AWS error code (moto answers an HTML page). A 500 that carries an AWS error code
+    /// (<c>ServerException</c>) is a server error to ride out, not a missing operation.
+    /// </summary>
     public static bool IsUnsupportedOperation(Exception ex) => ex switch
     {
         DeploymentException { InnerException: { } inner } => IsUnsupportedOperation(inner),
-        AmazonServiceException service => service.StatusCode is System.Net.HttpStatusCode.InternalServerError or System.Net.HttpStatusCode.NotImplemented
+        AmazonServiceException service => service.StatusCode is System.Net.HttpStatusCode.NotImplemented
+            || (service.StatusCode is System.Net.HttpStatusCode.InternalServerError && string.IsNullOrEmpty(service.ErrorCode))
             || service.ErrorCode is "UnknownOperationException" or "InvalidAction" or "NotImplemented" or "UnsupportedOperation",
         _ => false,
     };

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using EcsBuildTasks.Aws;
@@ -27,6 +28,9 @@ internal sealed class AwsSession : IDisposable
     private readonly List<IDisposable> clients = [];
     private readonly Dictionary<Type, object> byType = [];
     private readonly List<string> operations = [];
+    private readonly List<AwsRequestTiming> timings = [];
+    private readonly Dictionary<AmazonWebServiceRequest, long> sent = new(ReferenceEqualityComparer.Instance);
+    private readonly long started = Stopwatch.GetTimestamp();
     private int requests;
 
     public AwsSession(AwsClientFactory factory)
@@ -36,6 +40,9 @@ internal sealed class AwsSession : IDisposable
     }
 
     public AwsClientFactory Factory { get; }
+
+    /// <summary>How every client of this session rides out throttling, server errors and lost connections (inactive until the engine follows a deployment).</summary>
+    public TransientFaultPolicy TransientFaults { get; } = new();
 
     public IAmazonECS Ecs => (IAmazonECS)Get(typeof(IAmazonECS), () => Factory.CreateEcs());
 
@@ -74,6 +81,21 @@ internal sealed class AwsSession : IDisposable
             lock (operations)
             {
                 return [.. operations];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The requests answered so far, in the order they were answered: when each was sent (since the session began) and
+    /// how long it took to answer, retries included. The build's detailed log lists them (where a build step's time goes).
+    /// </summary>
+    public IReadOnlyList<AwsRequestTiming> Timings
+    {
+        get
+        {
+            lock (operations)
+            {
+                return [.. timings];
             }
         }
     }
@@ -123,11 +145,35 @@ internal sealed class AwsSession : IDisposable
         lock (operations)
         {
             operations.Add(name);
+            if (request is WebServiceRequestEventArgs { Request: { } original })
+            {
+                // A retry sends the same request again: its time counts from the first attempt.
+                sent.TryAdd(original, Stopwatch.GetTimestamp());
+            }
         }
 
         if (ReadOnly && !IsRead(name))
         {
             throw new InvalidOperationException($"A read-only session (the live plan) refused to send {name}: it would change AWS.");
+        }
+    }
+
+    private void RecordAnswer(ResponseEventArgs response)
+    {
+        if (response is not WebServiceResponseEventArgs { Request: { } original })
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        lock (operations)
+        {
+            if (sent.Remove(original, out var at))
+            {
+                var name = original.GetType().Name;
+                name = name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name;
+                timings.Add(new AwsRequestTiming(name, Stopwatch.GetElapsedTime(started, at), Stopwatch.GetElapsedTime(at, now)));
+            }
         }
     }
 
@@ -159,6 +205,11 @@ internal sealed class AwsSession : IDisposable
             if (client is AmazonServiceClient serviceClient)
             {
                 serviceClient.BeforeRequestEvent += (_, e) => Record(e);
+                serviceClient.AfterResponseEvent += (_, e) => RecordAnswer(e);
+                if (serviceClient.Config is EcsBuildTasks.Aws.Runtime.AwsClientConfig config)
+                {
+                    config.CallPolicy = TransientFaults;
+                }
             }
 
             clients.Add(client);
@@ -167,6 +218,9 @@ internal sealed class AwsSession : IDisposable
         }
     }
 }
+
+/// <summary>One answered AWS request of a session: its operation, when it was sent (since the session began), how long it took.</summary>
+internal sealed record AwsRequestTiming(string Operation, TimeSpan SentAt, TimeSpan Duration);
 
 /// <summary>What <c>EcsTarget=local</c> means when nothing else is set.</summary>
 internal static class LocalEcsDefaults

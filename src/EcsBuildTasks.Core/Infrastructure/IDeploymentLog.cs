@@ -13,6 +13,19 @@ internal interface IDeploymentLog
 
     /// <summary>A coded warning.</summary>
     void Warning(EcsDiagnostic diagnostic);
+
+    /// <summary>
+    /// Where a long wait stands, on every poll, for a live display. It is not a line: the line log keeps its own
+    /// (throttled) progress lines, so logs that show no live display ignore it.
+    /// </summary>
+    void Progress(DeploymentProgress progress)
+    {
+    }
+
+    /// <summary>The wait reported through <see cref="Progress"/> is over: a live display clears it.</summary>
+    void ProgressDone()
+    {
+    }
 }
 
 /// <summary>Collects log lines in memory (tests, and tasks that print later).</summary>
@@ -20,9 +33,13 @@ internal sealed class RecordingDeploymentLog : IDeploymentLog
 {
     private readonly List<string> lines = [];
     private readonly List<EcsDiagnostic> warnings = [];
+    private readonly List<DeploymentProgress> progress = [];
     private readonly object gate = new();
 
     public IReadOnlyList<string> Lines { get { lock (gate) { return [.. lines]; } } }
+
+    /// <summary>Every progress update reported for a live display, in order.</summary>
+    public IReadOnlyList<DeploymentProgress> ProgressUpdates { get { lock (gate) { return [.. progress]; } } }
 
     public IReadOnlyList<EcsDiagnostic> Warnings { get { lock (gate) { return [.. warnings]; } } }
 
@@ -51,6 +68,15 @@ internal sealed class RecordingDeploymentLog : IDeploymentLog
         {
             warnings.Add(diagnostic);
             lines.Add("warning " + diagnostic);
+        }
+    }
+
+    public void Progress(DeploymentProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        lock (gate)
+        {
+            this.progress.Add(progress);
         }
     }
 }

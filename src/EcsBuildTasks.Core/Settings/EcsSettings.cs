@@ -54,6 +54,9 @@ internal sealed record EcsSettings
     /// <summary>Create a missing cluster (<c>EcsCreateCluster</c>, default true).</summary>
     public bool CreateCluster { get; init; } = true;
 
+    /// <summary>The SDK's <c>ContainerRegistry</c> as the project set it: with a custom endpoint, the registry to push to.</summary>
+    public string? ContainerRegistry { get; init; }
+
     public string? LaunchType { get; init; }
 
     public string? PlatformVersion { get; init; }

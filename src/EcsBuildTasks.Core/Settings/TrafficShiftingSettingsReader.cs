@@ -155,7 +155,7 @@ internal static partial class TrafficShiftingSettingsReader
 
         try
         {
-            if (JsonNode.Parse(text) is JsonObject details)
+            if (JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject details)
             {
                 return details;
             }

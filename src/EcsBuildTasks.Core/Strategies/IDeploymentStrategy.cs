@@ -32,6 +32,12 @@ namespace EcsBuildTasks.Core.Strategies;
 internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
 {
     /// <summary>
+    /// The steps of a deployment with the durations the project configures (bakes, a canary's or linear steps'
+    /// intervals, pauses) and the production weight during each, for the plan's timeline chart; none by default.
+    /// </summary>
+    IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
+
+    /// <summary>
     /// The deployments going on where this strategy deploys (the service it updates, the services it shifts between),
     /// which someone else started: before <see cref="ApplyAsync"/> the engine waits until there are none, or fails the
     /// build (<c>EcsConcurrentDeployment</c>), so that a build never changes a service under another build's deployment.
@@ -80,6 +86,13 @@ internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
 
     /// <summary>What <c>-t:EcsStatus</c> prints: where the deployed resources stand.</summary>
     Task<IReadOnlyList<string>> StatusAsync(DeploymentContext context, CancellationToken cancellationToken);
+
+    /// <summary>The <c>aws …</c> command that shows where the deployment stands, for when the build stops following it.</summary>
+    string FollowCommand(DeploymentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return $"aws ecs describe-services --cluster {context.Definitions.Service.Cluster ?? context.Settings.Cluster ?? "default"} --services {context.Definitions.Service.ServiceName}";
+    }
 }
 
 /// <summary>What every step of a strategy works with.</summary>
@@ -98,6 +111,17 @@ internal sealed record DeploymentContext(AwsSession Aws, IDeploymentLog Log, Tim
 
     /// <summary>HTTP handler for the verification gates' URL probes (tests); null uses a new one.</summary>
     public HttpMessageHandler? VerificationHandler { get; init; }
+
+    /// <summary>The endpoint options the printed <c>aws …</c> commands need (the engine adds them to every line; for commands built into values).</summary>
+    public AwsCliCommands Commands { get; init; } = AwsCliCommands.Unchanged;
+
+    /// <summary>The LocalEcs this build deploys to was started for builds and exits when they end (<c>EcsTarget=local</c>).</summary>
+    public bool LocalEcsStopsWithBuild { get; init; }
+
+    /// <summary>What becomes of a deployment the build stops following: "goes on in ECS", unless it runs in a LocalEcs that stops with the build.</summary>
+    public string WhereItGoesOn => LocalEcsStopsWithBuild
+        ? "stops with LocalEcs, which was started for the build and exits a few seconds after the last build using it ends (its state file keeps the service as it was left; publish again to deploy)"
+        : "goes on in ECS";
 }
 
 /// <summary>

@@ -48,7 +48,7 @@ internal sealed class LocalEcsRuntime
             new StsApi(Authorizer),
             new Ec2Api(),
             new Route53Api(this),
-            new IamApi(),
+            new IamApi(Authorizer),
             new SecretsManagerApi(),
             new SsmApi(),
         ];

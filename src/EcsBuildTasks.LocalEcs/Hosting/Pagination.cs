@@ -82,6 +82,7 @@ internal static class Pagination
         [("iam", "ListRoleTags")] = IamList("Tags"),
         [("iam", "ListAttachedRolePolicies")] = IamList("AttachedPolicies"),
         [("iam", "ListRolePolicies")] = IamList("PolicyNames"),
+        [("iam", "SimulatePrincipalPolicy")] = IamList("EvaluationResults"),
 
         // Route 53 (rest-xml: the members travel as the query parameters maxitems and marker). The model documents neither
         // defaults nor ranges: Route 53 answers up to 100 hosted zones and 300 record sets, and lowers a larger maxitems to

@@ -1,7 +1,5 @@
-using Amazon.Runtime;
 using EcsBuildTasks.Aws.EC2;
 using EcsBuildTasks.Aws.EC2.Model;
-using EcsBuildTasks.LocalEcs;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Aws.Tests.LocalEcs;
@@ -10,34 +8,17 @@ namespace EcsBuildTasks.Aws.Tests.LocalEcs;
 [TestClass]
 public sealed class Ec2LocalEcsTests
 {
-    private static LocalEcsServer server = null!;
 
     public TestContext TestContext { get; set; } = null!;
 
     private CancellationToken Ct => TestContext.CancellationToken;
 
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 }, context.CancellationToken);
-    }
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await server.DisposeAsync();
-
-    private static IAmazonEC2 Ec2() => new AwsClientFactory(new AwsConnectionSettings
-    {
-        EndpointUrl = server.BaseUrl.ToString(),
-        Region = "eu-central-1",
-        Credentials = new BasicAWSCredentials("AKIDLOCALECS00000001", "s"),
-        MaxErrorRetry = 0,
-    }).CreateEc2();
+    private static Task<AwsClientFactory> ClientsAsync() => InProcessLocalEcs.ClientsAsync("eu-central-1", "AKIDLOCALECS00000001");
 
     [TestMethod]
     public async Task The_default_VPC_its_default_subnets_and_default_security_group_are_found_as_preflight_looks_them_up()
     {
-        using var ec2 = Ec2();
+        using var ec2 = (await ClientsAsync()).CreateEc2();
 
         var vpcs = await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("isDefault", ["true"])] }, Ct);
         var vpc = vpcs.Vpcs!.Single();
@@ -57,7 +38,7 @@ public sealed class Ec2LocalEcsTests
     [TestMethod]
     public async Task A_subnet_and_a_security_group_are_created_in_the_default_VPC_and_found_by_id()
     {
-        using var ec2 = Ec2();
+        using var ec2 = (await ClientsAsync()).CreateEc2();
         var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("is-default", ["true"])] }, Ct)).Vpcs!.Single();
         var zones = await ec2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest(), Ct);
         var zone = zones.AvailabilityZones!.Last();
@@ -77,7 +58,7 @@ public sealed class Ec2LocalEcsTests
     [TestMethod]
     public async Task A_missing_subnet_raises_the_EC2_error_with_its_request_id()
     {
-        using var ec2 = Ec2();
+        using var ec2 = (await ClientsAsync()).CreateEc2();
 
         var error = await Assert.ThrowsExactlyAsync<AmazonEC2Exception>(() => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = ["subnet-0ghost"] }, Ct));
 

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using EcsBuildTasks.Aws.SecretsManager;
 using EcsBuildTasks.Aws.SecretsManager.Model;
-using EcsBuildTasks.LocalEcs;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Aws.Tests.LocalEcs;
@@ -13,34 +11,16 @@ public sealed class SecretsManagerLocalEcsTests
 {
     private const string Region = "eu-central-1";
 
-    private static LocalEcsServer server = null!;
-
     public TestContext TestContext { get; set; } = null!;
 
     private CancellationToken Ct => TestContext.CancellationToken;
 
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 }, context.CancellationToken);
-    }
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await server.DisposeAsync();
-
-    private static IAmazonSecretsManager SecretsManager() => new AwsClientFactory(new AwsConnectionSettings
-    {
-        EndpointUrl = server.BaseUrl.ToString(),
-        Region = Region,
-        Credentials = new BasicAWSCredentials("AKIDLOCALECS00000003", "s"),
-        MaxErrorRetry = 0,
-    }).CreateSecretsManager();
+    private static Task<AwsClientFactory> ClientsAsync() => InProcessLocalEcs.ClientsAsync(Region, "AKIDLOCALECS00000003");
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
 
-    private Task<JsonObject> SeedAsync(string operation, JsonObject body) =>
-        LocalEcsSeed.JsonAsync(server, Region, "secretsmanager", "secretsmanager." + operation, body, Ct);
+    private async Task<JsonObject> SeedAsync(string operation, JsonObject body) =>
+        await LocalEcsSeed.JsonAsync(await InProcessLocalEcs.ServerAsync(), Region, "secretsmanager", "secretsmanager." + operation, body, Ct);
 
     [TestMethod]
     public async Task A_secret_is_described_by_name_ARN_and_partial_ARN_with_its_stages_and_never_its_value()
@@ -57,7 +37,7 @@ public sealed class SecretsManagerLocalEcsTests
         var arn = (string)created["ARN"]!;
         var first = (string)created["VersionId"]!;
         var second = (string)(await SeedAsync("PutSecretValue", new JsonObject { ["SecretId"] = name, ["SecretString"] = "hunter3" }))["VersionId"]!;
-        using var secrets = SecretsManager();
+        using var secrets = (await ClientsAsync()).CreateSecretsManager();
 
         var byName = await secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = name }, Ct);
         var byArn = await secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = arn }, Ct);
@@ -90,7 +70,7 @@ public sealed class SecretsManagerLocalEcsTests
         }
 
         await SeedAsync("DeleteSecret", new JsonObject { ["SecretId"] = $"{prefix}/c", ["RecoveryWindowInDays"] = 7 });
-        using var secrets = SecretsManager();
+        using var secrets = (await ClientsAsync()).CreateSecretsManager();
 
         var pages = new List<ListSecretsResponse>();
         await foreach (var page in secrets.Paginators.ListSecrets(new ListSecretsRequest
@@ -119,7 +99,7 @@ public sealed class SecretsManagerLocalEcsTests
     [TestMethod]
     public async Task A_missing_secret_and_a_bad_token_raise_the_modelled_exceptions()
     {
-        using var secrets = SecretsManager();
+        using var secrets = (await ClientsAsync()).CreateSecretsManager();
 
         var missing = await Assert.ThrowsExactlyAsync<ResourceNotFoundException>(() => secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = Unique("ghost") }, Ct));
         var token = await Assert.ThrowsExactlyAsync<InvalidNextTokenException>(() => secrets.ListSecretsAsync(new ListSecretsRequest { NextToken = "not-a-token" }, Ct));

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using EcsBuildTasks.Aws.SimpleSystemsManagement;
 using EcsBuildTasks.Aws.SimpleSystemsManagement.Model;
-using EcsBuildTasks.LocalEcs;
 using Task = System.Threading.Tasks.Task;
 
 namespace EcsBuildTasks.Aws.Tests.LocalEcs;
@@ -13,34 +11,16 @@ public sealed class SimpleSystemsManagementLocalEcsTests
 {
     private const string Region = "eu-central-1";
 
-    private static LocalEcsServer server = null!;
-
     public TestContext TestContext { get; set; } = null!;
 
     private CancellationToken Ct => TestContext.CancellationToken;
 
-    [ClassInitialize]
-    public static async Task StartAsync(TestContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 }, context.CancellationToken);
-    }
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await server.DisposeAsync();
-
-    private static IAmazonSimpleSystemsManagement Ssm() => new AwsClientFactory(new AwsConnectionSettings
-    {
-        EndpointUrl = server.BaseUrl.ToString(),
-        Region = Region,
-        Credentials = new BasicAWSCredentials("AKIDLOCALECS00000004", "s"),
-        MaxErrorRetry = 0,
-    }).CreateSsm();
+    private static Task<AwsClientFactory> ClientsAsync() => InProcessLocalEcs.ClientsAsync(Region, "AKIDLOCALECS00000004");
 
     private static string UniquePath() => "/app-" + Guid.NewGuid().ToString("N")[..8];
 
-    private Task<JsonObject> PutAsync(string name, string value, string type, string? description = null) =>
-        LocalEcsSeed.JsonAsync(server, Region, "ssm", "AmazonSSM.PutParameter", new JsonObject
+    private async Task<JsonObject> PutAsync(string name, string value, string type, string? description = null) =>
+        await LocalEcsSeed.JsonAsync(await InProcessLocalEcs.ServerAsync(), Region, "ssm", "AmazonSSM.PutParameter", new JsonObject
         {
             ["Name"] = name,
             ["Value"] = value,
@@ -56,7 +36,7 @@ public sealed class SimpleSystemsManagementLocalEcsTests
         await PutAsync($"{path}/url", "https://db.internal", "String");
         await PutAsync($"{path}/url", "https://db2.internal", "String");
         await PutAsync($"{path}/password", "hunter2", "SecureString");
-        using var ssm = Ssm();
+        using var ssm = (await ClientsAsync()).CreateSsm();
 
         var plain = await ssm.GetParametersAsync(new GetParametersRequest { Names = [$"{path}/url", $"{path}/url:1", $"{path}/password", $"{path}/missing"] }, Ct);
         var decrypted = await ssm.GetParametersAsync(new GetParametersRequest { Names = [$"{path}/password"], WithDecryption = true }, Ct);
@@ -89,7 +69,7 @@ public sealed class SimpleSystemsManagementLocalEcsTests
         await PutAsync($"{path}/a", "1", "String", "first");
         await PutAsync($"{path}/b", "2", "SecureString");
         await PutAsync($"{path}/c/deep", "3", "StringList");
-        using var ssm = Ssm();
+        using var ssm = (await ClientsAsync()).CreateSsm();
 
         var pages = new List<DescribeParametersResponse>();
         await foreach (var page in ssm.Paginators.DescribeParameters(new DescribeParametersRequest
@@ -123,7 +103,7 @@ public sealed class SimpleSystemsManagementLocalEcsTests
     [TestMethod]
     public async Task Bad_filters_and_tokens_raise_the_modelled_exceptions()
     {
-        using var ssm = Ssm();
+        using var ssm = (await ClientsAsync()).CreateSsm();
 
         var key = await Assert.ThrowsExactlyAsync<InvalidFilterKeyException>(() => ssm.DescribeParametersAsync(new DescribeParametersRequest
         {

@@ -423,7 +423,7 @@ public sealed class FeatureDeploymentTests
 
         Assert.AreEqual("succeeded", notRestored.Result.Status, "the deployment itself went through");
         Assert.AreEqual("ECS5054", notRestored.Failure?.Code, log.Text);
-        StringAssert.Contains(notRestored.Failure!.Message, $"aws application-autoscaling register-scalable-target --service-namespace ecs --scalable-dimension ecs:service:DesiredCount --resource-id {resource} --suspended-state DynamicScalingInSuspended=false,DynamicScalingOutSuspended=false,ScheduledScalingSuspended=false");
+        StringAssert.Contains(notRestored.Failure!.Message, $"aws --endpoint-url {env.Endpoint} --region us-east-1 application-autoscaling register-scalable-target --service-namespace ecs --scalable-dimension ecs:service:DesiredCount --resource-id {resource} --suspended-state DynamicScalingInSuspended=false,DynamicScalingOutSuspended=false,ScheduledScalingSuspended=false");
     }
 
     [TestMethod]

@@ -10,20 +10,18 @@ namespace EcsBuildTasks.Core.Tests.Plan;
 /// <summary>
 /// The generated IAM policy, proven by LocalEcs's IAM enforcement: the preparation and two deployments (create, then a
 /// change) of a project succeed as a principal allowed exactly the generated policy; every action it allows was used
-/// (except the ones only a failure needs, and IAM's policy simulator, which LocalEcs does not serve); and without any
-/// one of the actions the deployment fails with AccessDenied naming it.
+/// (except the ones only a failure needs; IAM's policy simulator included, which the preflight asks whether the
+/// execution role may read the secrets); and without any one of the actions the deployment fails with AccessDenied naming it.
 /// </summary>
 [TestClass]
 public sealed class IamPolicyProofTests
 {
-    /// <summary>Allowed actions that a successful deployment against LocalEcs cannot use.</summary>
-    private static readonly string[] NotProvableBySuccess = ["iam:SimulatePrincipalPolicy"];
-
     [TestMethod]
     public async Task A_rolling_deployment_with_a_secret_and_logs_succeeds_under_its_policy_which_has_no_excess()
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
         await env.ProjectAsync("iamroll");
+        await SecretsAndRolesPreflightTests.AllowExecutionRoleAsync(env, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-*");
         SettingsInput Input(string memory) => LivePlanTests.Project(env, "iamroll", memory, "Information", "1")
             .Add("EcsSecret", "DB", ("ValueFrom", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"));
 
@@ -35,6 +33,7 @@ public sealed class IamPolicyProofTests
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
         var wiring = await TrafficWiring.CreateAsync(env.Clients, "iambg");
+        await SecretsAndRolesPreflightTests.AllowExecutionRoleAsync(env, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-*");
 
         await ProveAsync(env, env.BlueGreen(wiring, "iambg").Set("EcsBakeTimeMinutes", "1"),
             env.BlueGreen(wiring, "iambg").Set("EcsBakeTimeMinutes", "1").Add("EcsEnvironmentVariable", "REVISION", ("Value", "2")));
@@ -87,7 +86,7 @@ public sealed class IamPolicyProofTests
         Assert.AreEqual(0, denials.Count, string.Join("\n", denials));
         var failureOnly = policy.Statements.Where(s => s.OnlyOnFailure).Select(s => s.Sid).ToHashSet(StringComparer.Ordinal);
         var excess = usage["unused"]![IamProof.AccessKey]!.AsArray()
-            .Where(u => !failureOnly.Contains((string)u!["statement"]!) && !NotProvableBySuccess.Contains((string)u["action"]!))
+            .Where(u => !failureOnly.Contains((string)u!["statement"]!))
             .Select(u => $"{u!["statement"]}: {u["action"]}")
             .ToList();
         Assert.AreEqual(0, excess.Count, "allowed but never used:\n" + string.Join("\n", excess) + "\n" + policy.ToJson());

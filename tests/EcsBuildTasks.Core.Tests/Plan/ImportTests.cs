@@ -56,6 +56,8 @@ public sealed class ImportTests
                 new ContainerDefinition { Name = "sidecar", Image = env.BaseImage, Essential = false, Environment = [new KeyValuePair { Name = "ROLE", Value = "sidecar" }] },
             ],
         })).TaskDefinition!.TaskDefinitionArn!;
+        // A service that runs writes its logs: its log group exists (else the plan would rightly show the deploy creating it).
+        await env.Aws.Logs.CreateLogGroupAsync(new Aws.CloudWatchLogs.Model.CreateLogGroupRequest { LogGroupName = "/ecs/imported" });
         await env.Aws.Ecs.CreateServiceAsync(new CreateServiceRequest
         {
             Cluster = name,

@@ -67,8 +67,9 @@ public sealed class LivePlanTests
         var (first, _) = await PlanAsync(env, input);
 
         Assert.AreEqual(DeploymentPlan.Changes, first.Verdict);
-        CollectionAssert.AreEqual(new[] { PlanAction.Create, PlanAction.Create }, first.Resources.Select(r => r.Action).ToList());
-        CollectionAssert.AreEqual(new[] { "ECS RegisterTaskDefinition", "ECS CreateService" }, first.Calls.ToList());
+        CollectionAssert.AreEqual(new[] { PlanAction.Create, PlanAction.Create, PlanAction.Create }, first.Resources.Select(r => r.Action).ToList());
+        CollectionAssert.AreEqual(new[] { "ECS RegisterTaskDefinition", "ECS CreateService", "CloudWatch Logs CreateLogGroup" }, first.Calls.ToList());
+        Assert.AreEqual("/ecs/steady", first.Resources[^1].Name, "the log group the deploy creates");
 
         Assert.IsNull((await env.DeployAsync(input)).Failure);
         var (again, operations) = await PlanAsync(env, Project(env, "steady", memory: "512", logLevel: "Warning", count: "2"));

@@ -46,6 +46,8 @@ public sealed class SecretsAndRolesPreflightTests
         await env.ProjectAsync("present");
         await JsonCallAsync(env, "secretsmanager", "secretsmanager.CreateSecret", """{"Name": "present-db", "SecretString": "s3cr3t-value"}""");
         await JsonCallAsync(env, "ssm", "AmazonSSM.PutParameter", """{"Name": "/present/key", "Value": "v", "Type": "SecureString"}""");
+        await AllowExecutionRoleAsync(env, "secretsmanager:GetSecretValue", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:present-db-*");
+        await AllowExecutionRoleAsync(env, "ssm:GetParameters", $"arn:aws:ssm:us-east-1:{Account}:parameter/present/*");
         var input = env.Project("present")
             .Add("EcsSecret", "DB", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:present-db:password::"))
             .Add("EcsSecret", "KEY", ("ValueFrom", "/present/key"));
@@ -83,6 +85,7 @@ public sealed class SecretsAndRolesPreflightTests
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
         await env.ProjectAsync("kms");
         await JsonCallAsync(env, "ssm", "AmazonSSM.PutParameter", """{"Name": "/kms/key", "Value": "v", "Type": "SecureString", "KeyId": "alias/app-key"}""");
+        await AllowExecutionRoleAsync(env, "ssm:GetParameters", $"arn:aws:ssm:us-east-1:{Account}:parameter/kms/key");
 
         var (errors, log, _) = await PreflightAsync(env, env.Project("kms").Add("EcsSecret", "KEY", ("ValueFrom", "/kms/key")));
 
@@ -116,29 +119,26 @@ public sealed class SecretsAndRolesPreflightTests
     }
 
     [TestMethod]
-    public async Task A_secret_the_execution_role_may_not_read_is_ECS1101_with_the_statement_to_add()
+    public async Task A_secret_the_execution_role_may_not_read_is_ECS1101_with_the_statement_to_add_and_passes_once_the_role_may()
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
         await env.ProjectAsync("unreadable");
-        await using var iam = new SimulatorProxy(env.Endpoint, "implicitDeny");
-        var input = env.Project("unreadable").Set("EcsEndpointUrl", iam.Endpoint)
-            .Add("EcsSecret", "DB", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:db"));
-        var definitions = LocalEcsHarness.Generate(input);
-        using var session = new AwsSession(new Aws.AwsClientFactory(new Aws.AwsConnectionSettings
-        {
-            Region = "us-east-1",
-            EndpointUrl = iam.Endpoint,
-            Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"),
-            MaxErrorRetry = 0,
-        })) { ReadOnly = true };
+        await JsonCallAsync(env, "secretsmanager", "secretsmanager.CreateSecret", """{"Name": "unreadable-db", "SecretString": "value"}""");
+        var input = env.Project("unreadable").Add("EcsSecret", "DB", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:unreadable-db"));
 
-        var error = await Assert.ThrowsExactlyAsync<DeploymentException>(() => new DeploymentPreflight(session, new RecordingDeploymentLog()).RunAsync(definitions, DeploymentStrategies.Of(definitions), null, CancellationToken.None));
+        var (errors, _, operations) = await PreflightAsync(env, input);
 
-        var unreadable = error.Diagnostics.Single(d => d.Code == "ECS1101");
+        var unreadable = errors.Single(d => d.Code == "ECS1101");
         Assert.AreEqual("EcsSecret 'DB'", unreadable.Subject);
-        StringAssert.Contains(unreadable.Message, "secretsmanager:GetSecretValue");
+        StringAssert.Contains(unreadable.Message, "may not secretsmanager:GetSecretValue");
+        StringAssert.Contains(unreadable.Message, "(implicitDeny)", "LocalEcs's policy simulator decided from the role's policies");
         StringAssert.Contains(unreadable.Message, "\"Action\": \"secretsmanager:GetSecretValue\"");
-        Assert.AreEqual(1, iam.Simulations);
+        CollectionAssert.Contains(operations.ToList(), "SimulatePrincipalPolicy");
+
+        await AllowExecutionRoleAsync(env, "secretsmanager:GetSecretValue", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:unreadable-db-*");
+        var (after, _, _) = await PreflightAsync(env, input);
+
+        Assert.AreEqual(0, after.Count, string.Join("\n", after));
     }
 
     [TestMethod]
@@ -194,6 +194,27 @@ public sealed class SecretsAndRolesPreflightTests
         {
             return (ex.Diagnostics, log, session.Operations);
         }
+    }
+
+    /// <summary>Adds an inline policy to LocalEcs's ecsTaskExecutionRole (IAM PutRolePolicy, Query protocol) allowing <paramref name="action"/> on <paramref name="resource"/>.</summary>
+    internal static async Task AllowExecutionRoleAsync(LocalEcsHarness env, string action, string resource)
+    {
+        var document = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"{{resource}}"}]}""";
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(env.Endpoint + "/"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Action"] = "PutRolePolicy",
+                ["Version"] = "2010-05-08",
+                ["RoleName"] = "ecsTaskExecutionRole",
+                ["PolicyName"] = "read-" + action.Replace(':', '-'),
+                ["PolicyDocument"] = document,
+            }),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await http.SendAsync(request);
+        Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     internal static Task JsonCallAsync(LocalEcsHarness env, string signingName, string target, string body) => JsonCallAsync(env.Endpoint, signingName, target, body);

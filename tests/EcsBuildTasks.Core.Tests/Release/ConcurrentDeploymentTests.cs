@@ -91,7 +91,7 @@ public sealed class ConcurrentDeploymentTests
         StringAssert.Contains(diagnostic.Message, "the deployment of busy:2 in flight on the service busy in cluster busy");
         StringAssert.Contains(diagnostic.Message, "not registered by EcsBuildTasks");
         StringAssert.Contains(diagnostic.Message, "This build changed nothing");
-        StringAssert.Contains(diagnostic.Message, "aws ecs describe-service-deployments --service-deployment-arns arn:");
+        StringAssert.Contains(diagnostic.Message, $"aws --endpoint-url {env.Endpoint} --region us-east-1 ecs describe-service-deployments --service-deployment-arns arn:");
         Assert.AreEqual(theirs, (await env.ServiceAsync("busy")).TaskDefinition, "the service still deploys the other revision");
         var families = await env.Aws.Ecs.ListTaskDefinitionsAsync(new ListTaskDefinitionsRequest { FamilyPrefix = "busy" });
         Assert.AreEqual(2, families.TaskDefinitionArns!.Count, "the build registered nothing");

@@ -48,6 +48,9 @@ internal static partial class Tour
         await aws.QueryAsync("iam", "DetachRolePolicy", v, ("RoleName", "tour"), ("PolicyArn", managed));
         await aws.QueryAsync("iam", "PutRolePolicy", v, ("RoleName", "tour"), ("PolicyName", "secrets"),
             ("PolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"""));
+        await aws.QueryAsync("iam", "SimulatePrincipalPolicy", v, ("PolicySourceArn", "arn:aws:iam::123456789012:role/tour/tour"), ("ActionNames.member.1", "secretsmanager:GetSecretValue"),
+            ("ResourceArns.member.1", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"), ("ContextEntries.member.1.ContextKeyName", "aws:RequestedRegion"),
+            ("ContextEntries.member.1.ContextKeyValues.member.1", "us-east-1"), ("ContextEntries.member.1.ContextKeyType", "string"), ("MaxItems", "10"));
         await aws.QueryAsync("iam", "GetRolePolicy", v, ("RoleName", "tour"), ("PolicyName", "secrets"));
         await aws.QueryAsync("iam", "ListRolePolicies", v, ("RoleName", "tour"));
         await aws.QueryAsync("iam", "DeleteRolePolicy", v, ("RoleName", "tour"), ("PolicyName", "secrets"));

@@ -26,6 +26,15 @@ internal sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, T
 
     public TimeSpan FirstPoll { get; init; } = TimeSpan.FromSeconds(0.5);
 
+    /// <summary>How far apart <see cref="ServiceDeploymentWatch"/>'s polls grow (other waits poll at <see cref="PollCap"/>).</summary>
+    public TimeSpan DeploymentPollCap { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// While a known service deployment is followed and has not finished, the service itself (its events) is described
+    /// at most this often; the deployment is described every poll, and the service again as soon as the deployment ends.
+    /// </summary>
+    public TimeSpan ServiceRefresh { get; init; }
+
     /// <summary>Sees every description of the service deployment (traffic-shifting strategies).</summary>
     public IServiceDeploymentObserver? Observer { get; init; }
 
@@ -47,6 +56,11 @@ internal sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, T
         {
             // A local endpoint answers in a millisecond and may finish the deployment at once; AWS takes minutes.
             FirstPoll = local ? TimeSpan.FromSeconds(0.1) : TimeSpan.FromSeconds(0.5),
+
+            // Against AWS, a service deployment's end is noticed within 2.2 s at 0.5 describe calls a second: one
+            // DescribeServiceDeployments per poll, one DescribeServices per 10 polls (docs/benchmarks.md, "Polling").
+            DeploymentPollCap = local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2.2),
+            ServiceRefresh = local ? TimeSpan.Zero : TimeSpan.FromSeconds(22),
         };
     }
 }
@@ -69,13 +83,23 @@ internal sealed record WaitResult(
 
     /// <summary>The newer service deployment that stopped this one (<see cref="DeploymentOutcome.Superseded"/>).</summary>
     public string? SupersededBy { get; init; }
+
+    /// <summary>When the watch began: <see cref="Samples"/> count from here.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Every change of status, stage, task counts or weight the watch saw, in order (what a rolling update went through).</summary>
+    public IReadOnlyList<ProgressSample> Samples { get; init; } = [];
 }
+
+/// <summary>What one poll of the watch saw, when it differed from the poll before.</summary>
+/// <param name="At">Time since the watch began.</param>
+internal sealed record ProgressSample(TimeSpan At, string Status, string? Stage, int Running, int Desired, int Pending, double? ProductionTrafficWeight);
 
 /// <summary>
 /// Waits on the service deployment itself (ListServiceDeployments / DescribeServiceDeployments), not on "stable":
 /// success only when the deployment is SUCCESSFUL and the service's primary deployment runs the new task definition.
 /// Where those APIs are missing (older endpoints, moto) it follows <c>deployments[]</c> and <c>rolloutState</c>.
-/// Polls fast at first and backs off to <see cref="WaitOptions.PollCap"/>; prints a progress line at most every
+/// Polls fast at first and backs off to <see cref="WaitOptions.DeploymentPollCap"/>; prints a progress line at most every
 /// <see cref="WaitOptions.ProgressInterval"/> (and on every state change) and each new service event once.
 /// </summary>
 internal sealed class ServiceDeploymentWatch
@@ -101,7 +125,7 @@ internal sealed class ServiceDeploymentWatch
         this.log = log;
         this.time = time;
         this.options = options;
-        state = new WaitState(change, taskDefinitionArn, time.GetTimestamp()) { DeploymentArn = deploymentArn };
+        state = new WaitState(change, taskDefinitionArn, time.GetTimestamp(), time.GetUtcNow()) { DeploymentArn = deploymentArn };
         interval = options.FirstPoll;
     }
 
@@ -111,6 +135,18 @@ internal sealed class ServiceDeploymentWatch
     /// on where it stopped, one poll interval later, with the same clock and the events seen so far.
     /// </summary>
     public async Task<WaitResult> WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WatchUntilVerdictAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            log.ProgressDone();
+        }
+    }
+
+    private async Task<WaitResult> WatchUntilVerdictAsync(CancellationToken cancellationToken)
     {
         if (finished is not null)
         {
@@ -172,24 +208,33 @@ internal sealed class ServiceDeploymentWatch
         }
     }
 
-    private TimeSpan Next(TimeSpan current) => TimeSpan.FromTicks(Math.Min((long)(current.Ticks * 1.5), options.PollCap.Ticks));
+    private TimeSpan Next(TimeSpan current) => TimeSpan.FromTicks(Math.Min((long)(current.Ticks * 1.5), options.DeploymentPollCap.Ticks));
 
     private async Task<WaitResult?> PollAsync(WaitState state, WaitOptions options, CancellationToken cancellationToken)
     {
         var cluster = state.Change.Service.ClusterArn ?? throw new InvalidOperationException("The service has no cluster ARN.");
         var serviceName = state.Change.Service.ServiceName!;
-        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName] }, cancellationToken)).ConfigureAwait(false);
-        var service = described.Services?.FirstOrDefault() ?? throw new DeploymentException(DiagnosticCodes.ServiceNotFound, EcsProperties.ServiceName, $"The service {serviceName} disappeared while deploying.");
-        state.Service = service;
-        PrintNewEvents(state, service);
+        var refresh = state.Service is null || state.LegacyMode || state.DeploymentArn is null || time.GetElapsedTime(state.ServiceDescribedAt) >= options.ServiceRefresh;
+        if (refresh)
+        {
+            await DescribeServiceAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
+        }
 
         if (!state.LegacyMode)
         {
             await FollowServiceDeploymentAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.Observer is { } observer && !state.LegacyMode && state.Deployment is { } current
-            && await observer.OnPollAsync(current, cancellationToken).ConfigureAwait(false) is { } requested && state.RollbackReason is null)
+        if (!refresh && (state.LegacyMode || state.Deployment?.Status?.Value is not { } current || TerminalStatuses.Contains(current)))
+        {
+            // The verdict reads the service as it is now (which revision is primary), not as it was at the last refresh.
+            await DescribeServiceAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var service = state.Service!;
+
+        if (options.Observer is { } observer && !state.LegacyMode && state.Deployment is { } described
+            && await observer.OnPollAsync(described, cancellationToken).ConfigureAwait(false) is { } requested && state.RollbackReason is null)
         {
             state.RollbackReason = requested;
             state.RollbackRequestedAt = time.GetTimestamp();
@@ -211,6 +256,14 @@ internal sealed class ServiceDeploymentWatch
         return CheckLimits(state, options);
     }
 
+    private async Task DescribeServiceAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
+    {
+        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName] }, cancellationToken)).ConfigureAwait(false);
+        state.Service = described.Services?.FirstOrDefault() ?? throw new DeploymentException(DiagnosticCodes.ServiceNotFound, EcsProperties.ServiceName, $"The service {serviceName} disappeared while deploying.");
+        state.ServiceDescribedAt = time.GetTimestamp();
+        PrintNewEvents(state, state.Service);
+    }
+
     private async Task FollowServiceDeploymentAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
     {
         try
@@ -226,7 +279,7 @@ internal sealed class ServiceDeploymentWatch
                     // Listing is eventually consistent; after a few empty answers follow deployments[] instead.
                     if (++state.EmptyListings >= 5)
                     {
-                        SwitchToLegacy(state, "no service deployment was listed");
+                        SwitchToLegacy(state, "ECS listed no service deployment for this change after 5 tries");
                     }
 
                     return;
@@ -242,7 +295,7 @@ internal sealed class ServiceDeploymentWatch
         }
         catch (DeploymentException ex) when (AwsCalls.IsUnsupportedOperation(ex))
         {
-            SwitchToLegacy(state, ex.InnerException?.Message ?? ex.Message);
+            SwitchToLegacy(state, $"the endpoint does not serve ECS's service deployment API ({(ex.Diagnostics.Count > 0 ? ex.Diagnostics[0].Subject : "ListServiceDeployments")} answered {Answer(ex.InnerException ?? ex)})");
         }
     }
 
@@ -299,11 +352,19 @@ internal sealed class ServiceDeploymentWatch
         return newer is null ? null : (newer.ServiceDeploymentArn!, state.Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition);
     }
 
+    /// <summary>
+    /// Follows the service's <c>deployments[]</c> from now on, and says so (issue 16: a fallback was once a silent wait):
+    /// why, what completion means then, and what cannot be seen that way.
+    /// </summary>
     private void SwitchToLegacy(WaitState state, string why)
     {
         state.LegacyMode = true;
-        log.Detail($"EcsBuildTasks: service deployment APIs unavailable ({why}); following deployments[] and rolloutState");
+        log.Info($"EcsBuildTasks: {why}: following the service's deployments[] instead. Complete means: the deployment of {Arns.Short(state.TaskDefinitionArn)} is PRIMARY with rolloutState COMPLETED (rolled back: another revision PRIMARY and COMPLETED again); lifecycle stages and hooks are not visible this way, and an endpoint that never sets rolloutState (moto runs no tasks) is never seen to finish: the wait then ends at {EcsProperties.TimeoutMinutes}={options.Timeout.TotalMinutes:0}.");
     }
+
+    private static string Answer(Exception ex) => ex is Amazon.Runtime.AmazonServiceException service
+        ? $"HTTP {(int)service.StatusCode}{(string.IsNullOrEmpty(service.ErrorCode) ? string.Empty : " " + service.ErrorCode)}"
+        : ex.Message;
 
     private static DeploymentOutcome? EvaluateServiceDeployment(WaitState state, EcsService service)
     {
@@ -375,7 +436,10 @@ internal sealed class ServiceDeploymentWatch
 
         if (time.GetElapsedTime(state.StartedAt) > options.Timeout)
         {
-            log.Info($"EcsBuildTasks: the deployment did not finish within {options.Timeout.TotalMinutes:0} minutes (EcsTimeoutMinutes): rolling back");
+            var seen = state.LegacyMode
+                ? $"; followed through deployments[], where {Arns.Short(state.TaskDefinitionArn)} {(state.Service?.Deployments?.Find(d => d.TaskDefinition == state.TaskDefinitionArn) is { } ours ? $"is {ours.Status} with rolloutState {ours.RolloutState?.Value ?? "unset"}" : "does not appear")}"
+                : string.Empty;
+            log.Info($"EcsBuildTasks: the deployment did not finish within {options.Timeout.TotalMinutes:0} minutes (EcsTimeoutMinutes{seen}): rolling back");
             return state.Result(DeploymentOutcome.TimedOut, time) with { BuildMustRollBack = true };
         }
 
@@ -408,6 +472,9 @@ internal sealed class ServiceDeploymentWatch
     {
         var line = ProgressLine(state, service);
         var now = time.GetTimestamp();
+        var elapsed = time.GetElapsedTime(state.StartedAt, now);
+        Sample(state, line, elapsed);
+        log.Progress(LiveProgress(state, line));
         var changed = line.Status != state.LastProgressStatus;
         if (!changed && state.LastProgressAt != 0 && time.GetElapsedTime(state.LastProgressAt, now) < options.ProgressInterval)
         {
@@ -416,8 +483,61 @@ internal sealed class ServiceDeploymentWatch
 
         state.LastProgressStatus = line.Status;
         state.LastProgressAt = now;
-        var elapsed = time.GetElapsedTime(state.StartedAt, now);
         log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: [{(int)elapsed.TotalMinutes}:{elapsed.Seconds:00}] {line.Status} · running {line.Running}/{line.Desired} · pending {line.Pending} · failed {line.Failed}"));
+    }
+
+    /// <summary>Keeps what this poll saw when it differs from the poll before (the timeline of the result).</summary>
+    private void Sample(WaitState state, (string Status, int Running, int Desired, int Pending, int Failed) line, TimeSpan elapsed)
+    {
+        var deployment = state.LegacyMode ? null : state.Deployment;
+        var sample = new ProgressSample(elapsed, deployment?.Status?.Value ?? line.Status, deployment?.LifecycleStage?.Value, line.Running, line.Desired, line.Pending,
+            deployment?.TargetServiceRevision?.RequestedProductionTrafficWeight);
+        var last = state.Samples.Count > 0 ? state.Samples[^1] : null;
+        if (last is null || last with { At = elapsed } != sample)
+        {
+            state.Samples.Add(sample);
+        }
+
+        if (last is null || last.Stage != sample.Stage)
+        {
+            state.StageEnteredAt = time.GetUtcNow();
+        }
+
+        if (last is null || last.ProductionTrafficWeight != sample.ProductionTrafficWeight)
+        {
+            state.WeightChangedAt = time.GetUtcNow();
+        }
+    }
+
+    /// <summary>
+    /// The live view of this poll: the stage, the new revision's tasks and share of production traffic, and the time
+    /// left of a bake (the bake time stage, or a canary's or a linear step's bake before the next shift).
+    /// </summary>
+    private static DeploymentProgress LiveProgress(WaitState state, (string Status, int Running, int Desired, int Pending, int Failed) line)
+    {
+        var deployment = state.LegacyMode ? null : state.Deployment;
+        var configuration = deployment?.DeploymentConfiguration;
+        var stage = deployment?.LifecycleStage?.Value;
+        var weight = deployment?.TargetServiceRevision?.RequestedProductionTrafficWeight;
+        DateTimeOffset? bakeEndsAt = null;
+        if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "BAKE_TIME" && configuration?.BakeTimeInMinutes is { } bake)
+        {
+            bakeEndsAt = state.StageEnteredAt + TimeSpan.FromMinutes(bake);
+        }
+        else if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "PRODUCTION_TRAFFIC_SHIFT" && weight is > 0 and < 100
+            && (configuration?.Strategy?.Value == "CANARY" ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
+        {
+            bakeEndsAt = state.WeightChangedAt + TimeSpan.FromMinutes(step);
+        }
+
+        var activity = deployment is null ? line.Status : stage is null ? deployment.Status?.Value ?? line.Status : deployment.Status?.Value == "IN_PROGRESS" ? stage : $"{deployment.Status?.Value} ({stage})";
+        return new DeploymentProgress(state.Change.Service.ServiceName ?? "service", activity, state.StartedAtUtc)
+        {
+            Running = line.Running,
+            Desired = line.Desired,
+            TrafficPercent = weight,
+            BakeEndsAt = bakeEndsAt,
+        };
     }
 
     private static (string Status, int Running, int Desired, int Pending, int Failed) ProgressLine(WaitState state, EcsService service)
@@ -436,7 +556,7 @@ internal sealed class ServiceDeploymentWatch
             : ($"{ours.RolloutState?.Value ?? ours.Status}", ours.RunningCount ?? 0, ours.DesiredCount ?? 0, ours.PendingCount ?? 0, ours.FailedTasks ?? 0);
     }
 
-    private sealed class WaitState(ServiceChange change, string taskDefinitionArn, long startedAt)
+    private sealed class WaitState(ServiceChange change, string taskDefinitionArn, long startedAt, DateTimeOffset startedAtUtc)
     {
         public ServiceChange Change { get; } = change;
 
@@ -444,11 +564,21 @@ internal sealed class ServiceDeploymentWatch
 
         public long StartedAt { get; } = startedAt;
 
+        public DateTimeOffset StartedAtUtc { get; } = startedAtUtc;
+
+        public List<ProgressSample> Samples { get; } = [];
+
+        public DateTimeOffset StageEnteredAt { get; set; } = startedAtUtc;
+
+        public DateTimeOffset WeightChangedAt { get; set; } = startedAtUtc;
+
         public HashSet<string> SeenEvents { get; } = new((change.Service.Events ?? []).Select(e => e.Id).OfType<string>(), StringComparer.Ordinal);
 
         public List<ServiceEvent> Events { get; } = [];
 
         public EcsService? Service { get; set; }
+
+        public long ServiceDescribedAt { get; set; }
 
         public string? DeploymentArn { get; set; }
 
@@ -474,6 +604,10 @@ internal sealed class ServiceDeploymentWatch
             // A succeeded deployment ran this build's revision, even when a newer one (started after it) is primary now.
             outcome == DeploymentOutcome.Succeeded ? TaskDefinitionArn : Service?.Deployments?.Find(d => d.Status == "PRIMARY")?.TaskDefinition ?? Service?.TaskDefinition,
             time.GetElapsedTime(StartedAt),
-            Events);
+            Events)
+        {
+            StartedAt = StartedAtUtc,
+            Samples = [.. Samples],
+        };
     }
 }

@@ -24,7 +24,11 @@ internal sealed class RegistryCredentials(string registry, string userName, stri
 }
 
 /// <summary>The repository the image goes to.</summary>
-internal sealed record PreparedRegistry(string Registry, string RepositoryName, string RepositoryUri, bool Created);
+internal sealed record PreparedRegistry(string Registry, string RepositoryName, string RepositoryUri, bool Created)
+{
+    /// <summary>The project named the registry (<c>ContainerRegistry</c>) instead of the one the endpoint's ECR reported.</summary>
+    public bool NamedByProject { get; init; }
+}
 
 /// <summary>
 /// Makes sure the ECR repository exists (creating it with scan on push, optional tag immutability and lifecycle policy
@@ -52,8 +56,36 @@ internal sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
         }
 
         var uri = repository.RepositoryUri ?? throw new DeploymentException(DiagnosticCodes.AwsRequestFailed, "ECR DescribeRepositories", $"ECR returned no URI for the repository {name}.");
-        return new PreparedRegistry(RegistryHost(uri)!, name, uri, created);
+        return ForEndpoint(new PreparedRegistry(RegistryHost(uri)!, name, uri, created), settings);
     }
+
+    /// <summary>
+    /// With a custom endpoint that is not AWS (LocalEcs elsewhere, moto, a proxy), the registry must come from that
+    /// endpoint: LocalEcs's ECR reports its own registry (kept as is); an ECR that reports a registry on AWS's hosts
+    /// (moto does) would send the push to the real AWS account, so the project names the registry
+    /// (<c>ContainerRegistry</c>) or the build refuses (ECS3012). An endpoint on AWS's own domain (a VPC endpoint) keeps
+    /// ECR's registry: that is where its images go.
+    /// </summary>
+    private PreparedRegistry ForEndpoint(PreparedRegistry reported, EcsSettings settings)
+    {
+        if (aws.Factory.Settings.EndpointUrl is not { } endpoint || IsAwsHost(new Uri(endpoint).Host) || !IsAwsHost(reported.Registry.Split(':')[0]))
+        {
+            return reported;
+        }
+
+        if (settings.ContainerRegistry is { Length: > 0 } named && !IsAwsHost(named.Split('/')[0].Split(':')[0]))
+        {
+            log.Info($"EcsBuildTasks: the ECR of {endpoint} reports the registry {reported.Registry}, which is AWS's; pushing to {EcsProperties.SdkContainerRegistry}={named} instead");
+            return reported with { Registry = named, RepositoryUri = $"{named}/{reported.RepositoryName}", NamedByProject = true };
+        }
+
+        throw new DeploymentException(DiagnosticCodes.RegistryNotOfEndpoint, EcsProperties.SdkContainerRegistry,
+            $"{EcsProperties.EndpointUrl}={endpoint} is not AWS, but its ECR reports the repository {reported.RepositoryUri} on AWS's registry {reported.Registry}: the image would be pushed to the real AWS account. Name the registry this endpoint's images go to with {EcsProperties.SdkContainerRegistry} (e.g. <ContainerRegistry>localhost:5000</ContainerRegistry>), or use LocalEcs (EcsTarget=local), whose ECR reports its own registry.");
+    }
+
+    private static bool IsAwsHost(string host) =>
+        host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".amazonaws.com.cn", StringComparison.OrdinalIgnoreCase)
+        || host.EndsWith(".api.aws", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A lifecycle policy that expires all but the newest <paramref name="keep"/> images.</summary>
     public static string LifecyclePolicy(int keep) => string.Create(CultureInfo.InvariantCulture,
@@ -124,7 +156,7 @@ internal sealed class RegistryPreparation(AwsSession aws, IDeploymentLog log)
             throw new DeploymentException(DiagnosticCodes.RegistryAuthorizationFailed, "ECR GetAuthorizationToken", "ECR GetAuthorizationToken returned no usable token (expected base64 'user:password').");
         }
 
-        var host = RegistryHost(data!.ProxyEndpoint) ?? registry.Registry;
+        var host = registry.NamedByProject ? registry.Registry : RegistryHost(data!.ProxyEndpoint) ?? registry.Registry;
         return new RegistryCredentials(host, decoded[..separator], decoded[(separator + 1)..]);
     }
 

@@ -16,6 +16,9 @@ internal static class PlanAction
     /// <summary>The deploy changes it in place.</summary>
     public const string Update = "update";
 
+    /// <summary>A one-off task runs (a pre-deploy task).</summary>
+    public const string Run = "run";
+
     /// <summary>Nothing changes.</summary>
     public const string None = "none";
 
@@ -73,6 +76,12 @@ internal sealed record DeploymentPlan
     public required string Strategy { get; init; }
 
     public IReadOnlyList<ResourcePlan> Resources { get; init; } = [];
+
+    /// <summary>The deployment's configured steps (bakes, canary and linear intervals, pauses), as the timeline chart shows them.</summary>
+    public IReadOnlyList<PlannedStep> Steps { get; init; } = [];
+
+    /// <summary>When the plan was made: the chart's steps start here.</summary>
+    public DateTimeOffset PlannedAt { get; init; }
 
     /// <summary>no-change, image-only, changes, or offline.</summary>
     public string Verdict => !Live ? Offline
@@ -134,6 +143,11 @@ internal sealed record DeploymentPlan
 
         var calls = Calls.ToList();
         text.AppendLine().Append("Calls: ").AppendLine(calls.Count == 0 ? "none" : string.Join("; ", calls.Select(c => $"`{c}`")));
+        if (Verdict != NoChange && PlannedTimeline.Mermaid(Service, Strategy, Steps, PlannedAt) is { } chart)
+        {
+            text.AppendLine().Append(chart);
+        }
+
         return text.ToString();
     }
 

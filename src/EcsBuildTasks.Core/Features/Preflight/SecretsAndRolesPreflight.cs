@@ -97,7 +97,7 @@ internal sealed class SecretsAndRolesPreflight(AwsSession aws, IDeploymentLog lo
             return;
         }
 
-        var (exists, kmsKey) = reference.IsSecretsManager
+        var (exists, kmsKey, describedArn) = reference.IsSecretsManager
             ? await DescribeSecretAsync(secret, reference, problems, cancellationToken).ConfigureAwait(false)
             : await DescribeParameterAsync(secret, reference, problems, cancellationToken).ConfigureAwait(false);
         if (!exists || executionRole is null)
@@ -111,10 +111,12 @@ internal sealed class SecretsAndRolesPreflight(AwsSession aws, IDeploymentLog lo
                 $"{secret.Subject}: '{secret.ValueFrom}' is encrypted with the KMS key {kmsKey}; the execution role {executionRole} needs kms:Decrypt on that key (and the key policy must allow it), or every task fails with ResourceInitializationError.");
         }
 
-        await CheckRoleMayReadAsync(secret, reference, executionRole, problems, cancellationToken).ConfigureAwait(false);
+        // IAM evaluates the ARN ECS reads: the secret's complete one (with its random suffix), a parameter's in the build's account.
+        var arn = describedArn ?? reference.Arn.Replace(":*:", $":{account}:", StringComparison.Ordinal);
+        await CheckRoleMayReadAsync(secret, reference with { Arn = arn }, executionRole, problems, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(bool Exists, string? KmsKey)> DescribeSecretAsync(TaskSecret secret, SecretReference reference, DiagnosticCollection problems, CancellationToken cancellationToken)
+    private async Task<(bool Exists, string? KmsKey, string? Arn)> DescribeSecretAsync(TaskSecret secret, SecretReference reference, DiagnosticCollection problems, CancellationToken cancellationToken)
     {
         DescribeSecretResponse described;
         try
@@ -125,32 +127,32 @@ internal sealed class SecretsAndRolesPreflight(AwsSession aws, IDeploymentLog lo
         {
             problems.Error(DiagnosticCodes.SecretNotFound, secret.Subject,
                 $"{secret.Subject}: the Secrets Manager secret {reference.Id} does not exist in {reference.Region}, so every task would fail to start (ResourceInitializationError: unable to pull secrets). Create it (aws secretsmanager create-secret --name {reference.Name}) or fix the ARN.");
-            return (false, null);
+            return (false, null, null);
         }
         catch (AmazonServiceException ex) when (AwsCalls.IsAccessDenied(ex))
         {
             NotCheckable(secret, "secretsmanager:DescribeSecret", reference.Id, problems);
-            return (false, null);
+            return (false, null, null);
         }
 
         if (described.DeletedDate is not null)
         {
             problems.Error(DiagnosticCodes.SecretNotFound, secret.Subject,
                 $"{secret.Subject}: the Secrets Manager secret {described.Name} is scheduled for deletion, so tasks cannot read it. Restore it (aws secretsmanager restore-secret --secret-id {described.Name}) or name another.");
-            return (false, null);
+            return (false, null, null);
         }
 
         var versions = described.VersionIdsToStages ?? [];
         if (reference.VersionStage is { Length: > 0 } stage && !versions.Values.Any(stages => stages.Contains(stage)))
         {
             problems.Error(DiagnosticCodes.SecretNotFound, secret.Subject, $"{secret.Subject}: the secret {described.Name} has no version labelled {stage}.");
-            return (false, null);
+            return (false, null, null);
         }
 
         if (reference.VersionId is { Length: > 0 } versionId && !versions.ContainsKey(versionId))
         {
             problems.Error(DiagnosticCodes.SecretNotFound, secret.Subject, $"{secret.Subject}: the secret {described.Name} has no version {versionId}.");
-            return (false, null);
+            return (false, null, null);
         }
 
         if (reference.JsonKey is { Length: > 0 } key)
@@ -160,10 +162,10 @@ internal sealed class SecretsAndRolesPreflight(AwsSession aws, IDeploymentLog lo
         }
 
         log.Detail($"EcsBuildTasks: {secret.Subject}: Secrets Manager secret {described.Name} exists");
-        return (true, described.KmsKeyId is { } kms && !kms.EndsWith("alias/aws/secretsmanager", StringComparison.Ordinal) ? kms : null);
+        return (true, described.KmsKeyId is { } kms && !kms.EndsWith("alias/aws/secretsmanager", StringComparison.Ordinal) ? kms : null, described.ARN);
     }
 
-    private async Task<(bool Exists, string? KmsKey)> DescribeParameterAsync(TaskSecret secret, SecretReference reference, DiagnosticCollection problems, CancellationToken cancellationToken)
+    private async Task<(bool Exists, string? KmsKey, string? Arn)> DescribeParameterAsync(TaskSecret secret, SecretReference reference, DiagnosticCollection problems, CancellationToken cancellationToken)
     {
         DescribeParametersResponse described;
         try
@@ -176,18 +178,18 @@ internal sealed class SecretsAndRolesPreflight(AwsSession aws, IDeploymentLog lo
         catch (AmazonServiceException ex) when (AwsCalls.IsAccessDenied(ex))
         {
             NotCheckable(secret, "ssm:DescribeParameters", "*", problems);
-            return (false, null);
+            return (false, null, null);
         }
 
         if (described.Parameters?.Find(p => p.Name == reference.Name) is not { } parameter)
         {
             problems.Error(DiagnosticCodes.SecretNotFound, secret.Subject,
                 $"{secret.Subject}: the SSM parameter {reference.Name} does not exist in {reference.Region}, so every task would fail to start (ResourceInitializationError: unable to pull secrets). Create it (aws ssm put-parameter --name {reference.Name} --type SecureString --value ...) or fix the name.");
-            return (false, null);
+            return (false, null, null);
         }
 
         log.Detail($"EcsBuildTasks: {secret.Subject}: SSM parameter {parameter.Name} exists ({parameter.Type?.Value})");
-        return (true, parameter.Type?.Value == "SecureString" && parameter.KeyId is { } key && !key.EndsWith("alias/aws/ssm", StringComparison.Ordinal) ? key : null);
+        return (true, parameter.Type?.Value == "SecureString" && parameter.KeyId is { } key && !key.EndsWith("alias/aws/ssm", StringComparison.Ordinal) ? key : null, parameter.ARN);
     }
 
     /// <summary>

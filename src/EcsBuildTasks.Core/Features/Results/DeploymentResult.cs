@@ -75,8 +75,18 @@ internal sealed record DeploymentResult
     /// <summary>HTTP requests sent to AWS by this step, retries included.</summary>
     public int ApiCalls { get; init; }
 
-    /// <summary>Every stage the strategy reports (BlueGreen, Canary, Linear: lifecycle stages) with when the build saw it start and how long it took.</summary>
+    /// <summary>The deployment strategy (<c>EcsDeploymentStrategy</c>) that made this result.</summary>
+    public string? Strategy { get; init; }
+
+    /// <summary>
+    /// Every stage the strategy reports with when the build saw it start and how long it took: the lifecycle stages of
+    /// BlueGreen, Canary and Linear, what a rolling update went through, the phases and weight steps of the versioned
+    /// strategies. The timeline chart of the summary is drawn from these, the gates and <see cref="TimelineStartedAt"/>.
+    /// </summary>
     public IReadOnlyList<StageTiming>? LifecycleStages { get; init; }
+
+    /// <summary>The instant the stages' <see cref="StageTiming.StartedAtSeconds"/> count from.</summary>
+    public DateTimeOffset? TimelineStartedAt { get; init; }
 
     /// <summary>The build's verification gates and what they decided.</summary>
     public IReadOnlyList<GateSummary>? VerificationGates { get; init; }
@@ -212,6 +222,12 @@ internal sealed record DeploymentResult
 
         builder.AppendLine(CultureInfo.InvariantCulture, $"| Duration | {DeploySeconds:0.0} s ({WaitSeconds:0.0} s waiting) |");
         builder.AppendLine(CultureInfo.InvariantCulture, $"| AWS requests | {ApiCalls} |");
+        if (TimelineChart.Mermaid(this) is { } chart)
+        {
+            builder.AppendLine();
+            builder.Append(chart);
+        }
+
         return builder.ToString();
     }
 
@@ -224,7 +240,7 @@ internal sealed record DeploymentResult
         "timed-out" => "FAILED: timed out and rolled back",
         "failed-fast" => "FAILED: tasks failed, stopped and rolled back",
         "stopped" => "STOPPED outside this build",
-        "cancelled" => "cancelled while waiting (the deployment goes on in ECS)",
+        "cancelled" => "cancelled while waiting: the build stopped following the deployment",
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
         "superseded" => "SUPERSEDED by a newer deployment before it finished (this revision did not fail, but it is not what runs)",
         "no-url" => "FAILED: the service runs but ECS gave it no URL",

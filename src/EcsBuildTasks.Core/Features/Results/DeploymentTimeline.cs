@@ -2,11 +2,18 @@ using System.Globalization;
 
 namespace EcsBuildTasks.Core.Features.Results;
 
-/// <summary>One stage of a deployment as the build saw it (seconds from the start of waiting; null when it passed between two polls).</summary>
+/// <summary>
+/// One stage (or phase) of a deployment as the build saw it: seconds from <see cref="DeploymentResult.TimelineStartedAt"/>
+/// (null when it passed between two polls) and the share of production traffic the new revision had during it.
+/// </summary>
 internal sealed record StageTiming(string Stage, string Status, double? StartedAtSeconds, double? Seconds, double? ProductionTrafficWeight, double? TestTrafficWeight);
 
 /// <summary>One verification gate of the build and what it decided.</summary>
-internal sealed record GateSummary(string Stage, string Purpose, bool Passed, double Seconds, int Rounds, string Summary);
+internal sealed record GateSummary(string Stage, string Purpose, bool Passed, double Seconds, int Rounds, string Summary)
+{
+    /// <summary>When the gate began.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+}
 
 /// <summary>How a result shows the stages a deployment went through and the gates the build ran.</summary>
 internal static class DeploymentTimeline

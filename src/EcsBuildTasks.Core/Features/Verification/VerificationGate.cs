@@ -1,11 +1,19 @@
 using System.Globalization;
+using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Features.Verification;
 
 /// <summary>What a gate decided and the evidence it decided on.</summary>
-internal sealed record GateResult(string Stage, string Purpose, bool Passed, TimeSpan Duration, int Rounds, string Summary, IReadOnlyList<string> Evidence);
+internal sealed record GateResult(string Stage, string Purpose, bool Passed, TimeSpan Duration, int Rounds, string Summary, IReadOnlyList<string> Evidence)
+{
+    /// <summary>When the gate began (the timeline chart places it with this).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>What the result file and the summaries keep of it.</summary>
+    public GateSummary ToSummary() => new(Stage, Purpose, Passed, Math.Round(Duration.TotalSeconds, 1), Rounds, Summary) { StartedAt = StartedAt };
+}
 
 /// <summary>
 /// A verification gate: probes every <c>EcsVerifyUrl</c> and reads every <c>EcsVerifyAlarm</c> each round, every
@@ -83,7 +91,7 @@ internal sealed class VerificationGate(VerificationSettings settings, UrlProbe u
             : checks.SelectMany(c => c.Attempts.TakeLast(EvidencePerCheck).Select(a => string.Create(CultureInfo.InvariantCulture, $"round {a.Round}: {a.Line}"))).ToList();
         var duration = time.GetElapsedTime(started);
         log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: verification gate at {stage} {(passed ? "PASSED" : "FAILED")} after {duration.TotalSeconds:0.0} s and {rounds} round(s): {summary}"));
-        return new GateResult(stage, purpose, passed, duration, rounds, summary, evidence);
+        return new GateResult(stage, purpose, passed, duration, rounds, summary, evidence) { StartedAt = time.GetUtcNow() - duration };
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

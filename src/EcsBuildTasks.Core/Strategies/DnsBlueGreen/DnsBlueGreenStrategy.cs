@@ -147,6 +147,8 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var cluster = deployment.Versions.Cluster;
         var green = deployment.NewVersion!;
         var traffic = deployment.Dns!;
+        deployment.BeginPhase(time, "scale up at weight 0", 0);
+        log.Progress(new DeploymentProgress(green.Name, "scale up at weight 0", deployment.StartedAt) { Desired = deployment.TargetCount, TrafficPercent = 0 });
         await versions.ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
 
         // Steady includes its tasks registered and healthy in the Cloud Map service: clients resolve to those instances.
@@ -162,6 +164,9 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var weights = new DnsWeights(aws, log, time);
         foreach (var step in hasOld ? dns.Steps : [100])
         {
+            var weightStep = string.Create(CultureInfo.InvariantCulture, $"weight {step}");
+            deployment.BeginPhase(time, weightStep, step);
+            log.Progress(new DeploymentProgress(green.Name, weightStep, deployment.StartedAt) { Running = deployment.TargetCount, Desired = deployment.TargetCount, TrafficPercent = step });
             await weights.SetAsync(traffic, step, cancellationToken).ConfigureAwait(false);
             deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"weights: {traffic.New.SetIdentifier} ({green.Name}) {step}, {traffic.Old.SetIdentifier} {100 - step}"));
             if (context.Settings.TrafficShifting.Verification is { Enabled: true } gate)
@@ -189,6 +194,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         if (downsizeOld)
         {
             // Only at weight 0 (the last step is 100): a version some clients still reach is never downsized.
+            deployment.BeginPhase(time, "downsize the old version", 100);
             foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
             {
                 await versions.ResizeAsync(cluster, old.Name, 0, cancellationToken).ConfigureAwait(false);

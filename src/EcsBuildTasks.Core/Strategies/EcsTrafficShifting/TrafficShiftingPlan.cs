@@ -3,6 +3,7 @@ using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.LoadBalancing;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.InPlace;
 
@@ -14,6 +15,29 @@ namespace EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 /// </summary>
 internal static class TrafficShiftingPlan
 {
+    /// <summary>
+    /// The configured steps: green scaled up and tested at 0% of production, each production shift held for the
+    /// canary's or a linear step's bake, then the bake time at 100% before blue goes.
+    /// </summary>
+    public static IReadOnlyList<PlannedStep> Steps(GeneratedDefinitions definitions, TrafficShift shift)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var configuration = definitions.Service.DeploymentConfiguration;
+        var steps = new List<PlannedStep> { new("scale up green, test traffic", 0, 0) };
+        var weights = ServiceDeploymentStages.ProductionSteps(configuration);
+        for (var i = 0; i < weights.Count - 1; i++)
+        {
+            var hold = shift == TrafficShift.Canary
+                ? configuration?.CanaryConfiguration?.CanaryBakeTimeInMinutes ?? TrafficShiftingSettings.DefaultCanaryBakeTimeMinutes
+                : configuration?.LinearConfiguration?.StepBakeTimeInMinutes ?? TrafficShiftingSettings.DefaultLinearStepBakeTimeMinutes;
+            steps.Add(new PlannedStep(string.Create(CultureInfo.InvariantCulture, $"production step {i + 1}/{weights.Count}"), hold, weights[i]));
+        }
+
+        steps.Add(new PlannedStep("bake time, blue kept for an instant rollback", configuration?.BakeTimeInMinutes ?? 0, 100));
+        steps.Add(new PlannedStep("clean up blue", 0, 100));
+        return steps;
+    }
+
     /// <summary>
     /// The time the configuration itself asks for: the bake time, the canary bake or the linear step bakes (not after
     /// the last step), and the worst case of the build's verification gates. The build waits this long on top of

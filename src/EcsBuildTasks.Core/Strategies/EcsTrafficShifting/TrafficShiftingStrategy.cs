@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.EcsServices;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Strategies.InPlace;
 using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
@@ -13,7 +14,7 @@ namespace EcsBuildTasks.Core.Strategies.EcsTrafficShifting;
 /// writes the shifting into the service definition, checks the wiring, and follows the deployment stage by stage,
 /// running the build's verification gates when ECS pauses for them.
 /// </summary>
-internal sealed class TrafficShiftingStrategy(string name, TrafficShift shift) : InPlaceStrategy
+internal sealed partial class TrafficShiftingStrategy(string name, TrafficShift shift) : InPlaceStrategy
 {
     /// <summary>The names this strategy answers to, one per way of shifting.</summary>
     public static IReadOnlyList<string> Names { get; } = [nameof(TrafficShift.BlueGreen), nameof(TrafficShift.Canary), nameof(TrafficShift.Linear)];
@@ -46,6 +47,8 @@ internal sealed class TrafficShiftingStrategy(string name, TrafficShift shift) :
     }
 
     public override IEnumerable<string> PlanLines(GeneratedDefinitions definitions) => TrafficShiftingPlan.Lines(definitions, shift);
+
+    public override IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => TrafficShiftingPlan.Steps(definitions, shift);
 
     protected override Task PreflightStrategyAsync(ServicePreflightContext context, EcsService? existing, CancellationToken cancellationToken)
     {

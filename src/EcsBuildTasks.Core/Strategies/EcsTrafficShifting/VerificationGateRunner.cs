@@ -37,7 +37,7 @@ internal sealed class VerificationGateRunner : IVerificationGates
 
     public bool Enabled => verification.Enabled;
 
-    public IReadOnlyList<GateSummary> Summaries => gates.Select(g => new GateSummary(g.Stage, g.Purpose, g.Passed, Math.Round(g.Duration.TotalSeconds, 1), g.Rounds, g.Summary)).ToList();
+    public IReadOnlyList<GateSummary> Summaries => gates.Select(g => g.ToSummary()).ToList();
 
     public async Task<DeploymentOutcome?> RunAsync(ServiceDeployment deployment, string hookId, string stage, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ namespace EcsBuildTasks.Core.Strategies.Express;
 /// change (a canary with the circuit breaker and the rollback alarm: ECS rolls a failing configuration back itself),
 /// waits for the URL, and reports it.
 /// </summary>
-internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrategy
+internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploymentStrategy
 {
     public const string StrategyName = "Express";
 
@@ -306,7 +306,7 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
             }
         }
 
-        return new DeploymentReport(Result(DeploymentResult.StatusName(wait.Outcome)) with { ApiCalls = aws.RequestCount }, Failure(express, wait, cluster, name));
+        return new DeploymentReport(Result(DeploymentResult.StatusName(wait.Outcome)) with { ApiCalls = aws.RequestCount }, Failure(express, wait, cluster, name, context.WhereItGoesOn));
     }
 
     public async Task<IReadOnlyList<string>> StatusAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -367,7 +367,7 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
         }
     }
 
-    private static EcsDiagnostic Failure(ExpressDeployment deployment, WaitResult wait, string cluster, string name)
+    private static EcsDiagnostic Failure(ExpressDeployment deployment, WaitResult wait, string cluster, string name, string goesOn)
     {
         var revision = Arns.Short(deployment.TaskDefinitionArn);
         var running = Arns.Short(wait.RunningTaskDefinition);
@@ -384,7 +384,7 @@ internal sealed class ExpressStrategy(string healthCheckPath) : IDeploymentStrat
             DeploymentOutcome.Stopped => Error(DiagnosticCodes.DeploymentStopped, EcsProperties.ServiceName,
                 $"The deployment {wait.ServiceDeploymentArn} of {revision} was stopped outside this build; the Express service {name} runs {running}. Check it with: {check}"),
             DeploymentOutcome.Cancelled => new EcsDiagnostic(DiagnosticCodes.WaitCancelled, DiagnosticSeverity.Warning, EcsProperties.Wait,
-                $"Stopped waiting (the build was cancelled). The deployment of {revision} to the Express service {name} goes on in ECS. Check it: {check}; roll it back: dotnet msbuild -t:EcsRollback."),
+                $"Stopped waiting (the build was cancelled). The deployment of {revision} to the Express service {name} {goesOn}. Check it: {check}; roll it back: dotnet msbuild -t:EcsRollback."),
             _ => Error(DiagnosticCodes.DeploymentFailed, EcsProperties.ServiceName,
                 $"The deployment of {revision} to the Express service {name} in {cluster} failed{(deployment.Change.Kind == ServiceChangeKind.Created ? " and the service is new, so there is no previous configuration to return to" : string.Empty)}: it is on {running ?? "no healthy revision"} ({wait.Status ?? "unknown state"}).{reason} Fix the cause shown above and publish again, or roll back with dotnet msbuild -t:EcsRollback."),
         };

@@ -46,6 +46,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
 
     public virtual IEnumerable<string> PlanLines(GeneratedDefinitions definitions) => [];
 
+    public virtual IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
+
     /// <summary>The existing service, when there is one, must be one ECS can update into the desired one.</summary>
     public async Task PreflightAsync(ServicePreflightContext context, CancellationToken cancellationToken)
     {
@@ -87,13 +89,15 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
     public async Task<IReadOnlyList<ResourcePlan>> PlanAsync(DeploymentContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (aws, definitions) = (context.Aws, context.Definitions);
+        var aws = context.Aws;
+        var (definitions, serviceConnect) = await FeaturePlans.ResolveServiceConnectAsync(aws, context.Definitions, cancellationToken).ConfigureAwait(false);
         var taskDefinition = await TaskDefinitionPlan.PlanAsync(aws, definitions, cancellationToken).ConfigureAwait(false);
         var existing = await ServiceLookup.FindAsync(aws, definitions.Service.Cluster!, definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
         var service = ServicePlan.Plan(definitions, existing, taskDefinition);
-        var own = await PlanStrategyResourcesAsync(context, existing, cancellationToken).ConfigureAwait(false);
-        var features = await FeaturePlans.PlanAsync(aws, definitions, cancellationToken).ConfigureAwait(false);
-        return [taskDefinition.Plan, .. own, service, .. features];
+        var own = await PlanStrategyResourcesAsync(context with { Definitions = definitions }, existing, service, cancellationToken).ConfigureAwait(false);
+        var scope = new FeaturePlanScope(taskDefinition.Changes) { RunsPreDeployTasks = taskDefinition.Changes || existing is null || existing.TaskDefinition != taskDefinition.LiveArn };
+        var features = await FeaturePlans.PlanAsync(aws, definitions, cancellationToken, scope).ConfigureAwait(false);
+        return [taskDefinition.Plan, .. own, service, .. serviceConnect is null ? [] : new[] { serviceConnect }, .. features];
     }
 
     public async Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -181,8 +185,11 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         return await new ServiceStatus(context.Aws).LinesAsync(context.Definitions.Service.Cluster!, context.Definitions.Service.ServiceName!, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The plan of the strategy's own resources (read-only), once the existing service (if any) is known; none by default.</summary>
-    protected virtual Task<IReadOnlyList<ResourcePlan>> PlanStrategyResourcesAsync(DeploymentContext context, EcsService? existing, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The plan of the strategy's own resources (read-only), once the existing service (if any) and the service's plan
+    /// are known; none by default.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<ResourcePlan>> PlanStrategyResourcesAsync(DeploymentContext context, EcsService? existing, ResourcePlan service, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ResourcePlan>>([]);
 
     /// <summary>The strategy's own read-only checks, once the existing service (if any) is known.</summary>
@@ -244,7 +251,12 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         }
 
         var followed = deployment.Follower is null ? null : await deployment.Follower.FinishAsync(wait, CancellationToken.None).ConfigureAwait(false);
-        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with { LifecycleStages = followed?.Stages, VerificationGates = followed?.Gates };
+        var result = Result(DeploymentResult.StatusName(wait.Outcome), wait) with
+        {
+            LifecycleStages = followed?.Stages is { Count: > 0 } stages ? stages : RolloutTimeline.From(wait),
+            TimelineStartedAt = wait.StartedAt,
+            VerificationGates = followed?.Gates,
+        };
         if (wait.Outcome == DeploymentOutcome.Succeeded)
         {
             return new DeploymentReport(result, null);
@@ -263,7 +275,7 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             }
         }
 
-        return new DeploymentReport(result with { ApiCalls = aws.RequestCount }, followed?.Failure ?? Failure(wait, registered, change, cluster, serviceName));
+        return new DeploymentReport(result with { ApiCalls = aws.RequestCount }, followed?.Failure ?? Failure(wait, registered, change, cluster, serviceName, context.WhereItGoesOn));
     }
 
     private static async Task<DeploymentReport> ReportRollbackAsync(DeploymentContext context, ServiceRollbackDeployment rollback)
@@ -287,7 +299,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             DeploySeconds = time.GetElapsedTime(started.Started).TotalSeconds,
             WaitSeconds = wait.Duration.TotalSeconds,
             ApiCalls = aws.RequestCount,
-            LifecycleStages = followed.Stages.Count > 0 ? followed.Stages : null,
+            LifecycleStages = followed.Stages.Count > 0 ? followed.Stages : RolloutTimeline.From(wait),
+            TimelineStartedAt = wait.StartedAt,
         };
         var failure = followed.Failure is { } trafficNotBack && trafficNotBack.Descriptor == DiagnosticCodes.TrafficNotBackOnBlue
             ? trafficNotBack
@@ -303,7 +316,7 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         return new DeploymentReport(result, failure);
     }
 
-    private static EcsDiagnostic Failure(WaitResult wait, RegisteredTaskDefinition registered, ServiceChange change, string cluster, string service)
+    private static EcsDiagnostic Failure(WaitResult wait, RegisteredTaskDefinition registered, ServiceChange change, string cluster, string service, string goesOn)
     {
         var revision = Arns.Short(registered.Arn);
         var running = Arns.Short(wait.RunningTaskDefinition);
@@ -324,7 +337,7 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             DeploymentOutcome.Superseded => Error(DiagnosticCodes.DeploymentSuperseded, EcsProperties.ConcurrentDeployment,
                 $"The deployment of {revision} was superseded by a newer deployment ({wait.SupersededBy}) before it finished: {revision} did not fail, but the service {service} now deploys {running ?? "another revision"}, not this build's. Another build or a person changed the service meanwhile; publish again to deploy this build's revision. Check it with: {check}"),
             DeploymentOutcome.Cancelled => new EcsDiagnostic(DiagnosticCodes.WaitCancelled, DiagnosticSeverity.Warning, EcsProperties.Wait,
-                $"Stopped waiting (the build was cancelled). The deployment of {revision} goes on in ECS{(wait.ServiceDeploymentArn is { } arn ? $" ({arn}, {wait.Status})" : string.Empty)}. Check it: dotnet msbuild -t:EcsStatus (or {check}); roll it back: dotnet msbuild -t:EcsRollback{(wait.ServiceDeploymentArn is { } a ? $" (or aws ecs stop-service-deployment --service-deployment-arn {a} --stop-type ROLLBACK)" : string.Empty)}."),
+                $"Stopped waiting (the build was cancelled). The deployment of {revision} {goesOn}{(wait.ServiceDeploymentArn is { } arn ? $" ({arn}, {wait.Status})" : string.Empty)}. Check it: dotnet msbuild -t:EcsStatus (or {check}); roll it back: dotnet msbuild -t:EcsRollback{(wait.ServiceDeploymentArn is { } a ? $" (or aws ecs stop-service-deployment --service-deployment-arn {a} --stop-type ROLLBACK)" : string.Empty)}."),
             _ => Error(DiagnosticCodes.DeploymentFailed, EcsProperties.ServiceName,
                 $"The deployment of {revision} failed{(change.Kind == ServiceChangeKind.Created ? " and the service is new, so there is no previous revision to return to" : string.Empty)}: the service {service} is on {running ?? "no healthy revision"} ({wait.Status ?? "unknown state"}).{reason} Fix the cause shown above and publish again, roll back with dotnet msbuild -t:EcsRollback, or stop the tasks with aws ecs update-service --cluster {cluster} --service {service} --desired-count 0."),
         };

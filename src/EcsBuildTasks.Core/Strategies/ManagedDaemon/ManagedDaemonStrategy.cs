@@ -22,7 +22,7 @@ namespace EcsBuildTasks.Core.Strategies.ManagedDaemon;
 /// it changed), creates or updates the daemon (nothing when nothing changed), and follows the daemon deployment
 /// capacity provider by capacity provider.
 /// </summary>
-internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentStrategy
+internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDeploymentStrategy
 {
     public const string StrategyName = "ManagedDaemon";
 
@@ -341,7 +341,7 @@ internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentS
             }
         }
 
-        return new DeploymentReport(Result(DeploymentResult.StatusName(outcome)) with { ApiCalls = aws.RequestCount }, Failure(daemon, outcome, wait?.Deployment, name));
+        return new DeploymentReport(Result(DeploymentResult.StatusName(outcome)) with { ApiCalls = aws.RequestCount }, Failure(daemon, outcome, wait?.Deployment, name, context.WhereItGoesOn));
     }
 
     public async Task<IReadOnlyList<string>> StatusAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -574,7 +574,7 @@ internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentS
         return lines;
     }
 
-    private static EcsDiagnostic Failure(DaemonDeploymentApplied daemon, DeploymentOutcome outcome, DaemonDeployment? deployment, string name)
+    private static EcsDiagnostic Failure(DaemonDeploymentApplied daemon, DeploymentOutcome outcome, DaemonDeployment? deployment, string name, string goesOn)
     {
         var revision = Arns.Short(daemon.TaskDefinitionArn);
         var previous = Arns.Short(daemon.PreviousTaskDefinitionArn);
@@ -586,14 +586,14 @@ internal sealed class ManagedDaemonStrategy(double? drainPercent) : IDeploymentS
                 $"The daemon deployment of {revision} failed and ECS rolled managed daemon {name} back: its instances run {previous ?? "the previous revision"} again.{reason} The diagnostics above say why the new daemon tasks failed."),
             DeploymentOutcome.TimedOut => Error(DiagnosticCodes.DeploymentTimedOut, EcsProperties.TimeoutMinutes,
                 daemon.PreviousTaskDefinitionArn is null
-                    ? $"The daemon deployment of {revision} did not finish within {EcsProperties.TimeoutMinutes}, and managed daemon {name} is new, so there is nothing to roll back to; it goes on in ECS. Check it with: {check}.{reason}"
+                    ? $"The daemon deployment of {revision} did not finish within {EcsProperties.TimeoutMinutes}, and managed daemon {name} is new, so there is nothing to roll back to; it {goesOn}. Check it with: {check}.{reason}"
                     : $"The daemon deployment of {revision} did not finish within {EcsProperties.TimeoutMinutes}; the build rolled managed daemon {name} back to {previous}.{reason}"),
             DeploymentOutcome.FailedFast => Error(DiagnosticCodes.FailFastTriggered, EcsProperties.FailFastFailedTasks,
                 $"Daemon tasks of {revision} kept failing ({EcsProperties.FailFastFailedTasks}); the build rolled managed daemon {name} back{(previous is null ? string.Empty : $" to {previous}")}.{reason}"),
             DeploymentOutcome.Stopped => Error(DiagnosticCodes.DeploymentStopped, EcsProperties.ServiceName,
                 $"The daemon deployment {deployment?.DaemonDeploymentArn} of {revision} was stopped (a newer deployment of managed daemon {name} replaced it). Check it with: {check}"),
             DeploymentOutcome.Cancelled => new EcsDiagnostic(DiagnosticCodes.WaitCancelled, DiagnosticSeverity.Warning, EcsProperties.Wait,
-                $"Stopped waiting (the build was cancelled). The daemon deployment of {revision} goes on in ECS. Check it: {check}; roll it back: dotnet msbuild -t:EcsRollback."),
+                $"Stopped waiting (the build was cancelled). The daemon deployment of {revision} {goesOn}. Check it: {check}; roll it back: dotnet msbuild -t:EcsRollback."),
             _ => Error(DiagnosticCodes.DeploymentFailed, EcsProperties.ServiceName,
                 $"The daemon deployment of {revision} failed ({deployment?.Status?.Value ?? "unknown state"}){(daemon.Kind == ServiceChangeKind.Created ? "; managed daemon " + name + " is new, so there is no previous revision to return to" : string.Empty)}.{reason} Fix the cause shown above and publish again, or roll back with dotnet msbuild -t:EcsRollback."),
         };

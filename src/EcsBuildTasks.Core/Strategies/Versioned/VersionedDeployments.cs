@@ -61,6 +61,36 @@ internal sealed class VersionedDeployment : AppliedDeployment
 
     /// <summary>Lines of what happened at each phase, for the summary (and the tests).</summary>
     public List<string> History { get; } = [];
+
+    /// <summary>The phases (steps) the deployment went through, timed from <see cref="StartedAt"/>: the timeline of the result.</summary>
+    public List<StageTiming> Phases { get; } = [];
+
+    private (string Name, TimeSpan At, double? Weight)? openPhase;
+
+    /// <summary>
+    /// A new phase begins now (the one before it ends): <paramref name="productionWeight"/> is the new version's share
+    /// of production traffic (of the tasks, for a strategy that shifts none) during it.
+    /// </summary>
+    public void BeginPhase(TimeProvider time, string name, double? productionWeight)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        EndPhase(time, "SUCCESSFUL");
+        openPhase = (name, time.GetElapsedTime(Started), productionWeight);
+    }
+
+    /// <summary>The phase under way ends now with <paramref name="status"/> (FAILED where the deployment failed).</summary>
+    public void EndPhase(TimeProvider time, string status)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        if (openPhase is not { } phase)
+        {
+            return;
+        }
+
+        openPhase = null;
+        var seconds = (time.GetElapsedTime(Started) - phase.At).TotalSeconds;
+        Phases.Add(new StageTiming(phase.Name, status, Math.Round(phase.At.TotalSeconds, 1), Math.Round(seconds, 1), phase.Weight, null));
+    }
 }
 
 /// <summary>A rollback <c>-t:EcsRollback</c> made: the versions brought back and the one taken out of service.</summary>

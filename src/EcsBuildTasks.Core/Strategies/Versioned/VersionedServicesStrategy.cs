@@ -9,6 +9,7 @@ using EcsBuildTasks.Core.Features.Failures;
 using EcsBuildTasks.Core.Features.LoadBalancing;
 using EcsBuildTasks.Core.Features.OneOffTasks;
 using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.ServiceConnect;
 using EcsBuildTasks.Core.Features.ServiceDiscovery;
@@ -27,7 +28,7 @@ namespace EcsBuildTasks.Core.Strategies.Versioned;
 /// runs this build); a subclass moves the tasks to it (<see cref="RunAsync"/>); a failure restores the old versions'
 /// counts and auto scaling and deletes the new one; <c>-t:EcsRollback</c> brings the previous version back.
 /// </summary>
-internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymentStrategy
+internal abstract partial class VersionedServicesStrategy(int keepVersions) : IDeploymentStrategy
 {
     public const int DefaultKeepVersions = 3;
 
@@ -63,6 +64,8 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
     }
 
     public abstract IEnumerable<string> PlanLines(GeneratedDefinitions definitions);
+
+    public virtual IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions) => [];
 
     public async Task PreflightAsync(ServicePreflightContext context, CancellationToken cancellationToken)
     {
@@ -151,6 +154,7 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
                 try
                 {
                     var outcome = await RunAsync(context, versioned, cancellationToken).ConfigureAwait(false);
+                    context.Log.ProgressDone();
                     return new DeploymentVerdict(outcome) { RollbackNeeded = outcome != DeploymentOutcome.Succeeded };
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -160,6 +164,8 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
                 }
                 catch (DeploymentException ex)
                 {
+                    context.Log.ProgressDone();
+
                     // An AWS call refused mid-way (throttling past the retries, a permission): the old versions go back all the same.
                     context.Log.Info($"EcsBuildTasks: the deployment stopped: {ex.Message}");
                     versioned.FailedAt ??= versioned.History.Count == 0 ? "the first step" : $"the step after {versioned.History[^1]}";
@@ -181,6 +187,8 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
         {
             var cluster = versioned.Versions.Cluster;
             context.Log.Info($"EcsBuildTasks: rolling back: {string.Join(", ", versioned.OldCounts.Select(c => $"{c.Name} back to {c.Count}"))}{(versioned.NewVersion is { } v ? $", {v.Name} removed" : string.Empty)}");
+            versioned.EndPhase(context.Time, "FAILED");
+            versioned.BeginPhase(context.Time, "roll back", 0);
             await UndoTrafficAsync(context, versioned, cancellationToken).ConfigureAwait(false);
             versioned.Restore = await Restore(context).RestoreAsync(cluster, versioned.OldCounts, versioned.ScalingRemoved ? versioned.ScalingBackups : [], versioned.NewVersion?.Name, deleteNew: true, cancellationToken).ConfigureAwait(false);
             return versioned;
@@ -198,6 +206,13 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
             VersionedRollback rollback => ReportRollback(context, rollback),
             _ => throw new ArgumentException($"{deployment.GetType().Name} is not a versioned deployment.", nameof(deployment)),
         };
+    }
+
+    /// <summary>The versions are services of their own (<c>name__N</c>): the cluster's services list them.</summary>
+    public string FollowCommand(DeploymentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return $"aws ecs list-services --cluster {context.Definitions.Service.Cluster ?? context.Settings.Cluster ?? "default"}";
     }
 
     public async Task<IReadOnlyList<string>> StatusAsync(DeploymentContext context, CancellationToken cancellationToken)
@@ -397,6 +412,7 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
         var image = definitions.MainContainer.Image;
         var newVersion = deployment.NewVersion;
         var current = deployment.Versions.Current;
+        deployment.EndPhase(time, deployment.Restore is { Restored: false } || (verdict is not null && verdict.Outcome != DeploymentOutcome.Succeeded && deployment.Restore is null) ? "FAILED" : "SUCCESSFUL");
         DeploymentResult Result(string status, string? running) => new()
         {
             Status = status,
@@ -411,12 +427,14 @@ internal abstract class VersionedServicesStrategy(int keepVersions) : IDeploymen
             StatusReason = deployment.FailureDetail,
             ServiceChange = newVersion is null ? "unchanged" : "created",
             ChangedMembers = [.. deployment.History],
+            LifecycleStages = deployment.Phases.Count == 0 ? null : [.. deployment.Phases],
+            TimelineStartedAt = deployment.Phases.Count == 0 ? null : deployment.StartedAt,
             Region = aws.Factory.ResolvedRegion.SystemName,
             StartedAt = deployment.StartedAt,
             FinishedAt = time.GetUtcNow(),
             DeploySeconds = time.GetElapsedTime(deployment.Started).TotalSeconds,
             ApiCalls = aws.RequestCount,
-            VerificationGates = deployment.Gates.Count == 0 ? null : [.. deployment.Gates.Select(g => new GateSummary(g.Stage, g.Purpose, g.Passed, Math.Round(g.Duration.TotalSeconds, 1), g.Rounds, g.Summary))],
+            VerificationGates = deployment.Gates.Count == 0 ? null : [.. deployment.Gates.Select(g => g.ToSummary())],
         };
 
         if (deployment.Unchanged)

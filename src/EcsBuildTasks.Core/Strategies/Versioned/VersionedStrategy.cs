@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.TaskDefinitions;
 using EcsBuildTasks.Core.Features.VersionedServices;
@@ -53,6 +54,28 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
         {
             yield return $"  phase {phase.Describe()}{(phase.Gate is { Enabled: true } gate ? $", then a gate ({gate.Urls.Count} URL(s), {gate.Alarms.Count} alarm(s))" : string.Empty)}{(phase.PauseMinutes > 0 ? string.Create(CultureInfo.InvariantCulture, $", pause {phase.PauseMinutes} min") : string.Empty)}";
         }
+    }
+
+    public override IReadOnlyList<PlannedStep> PlannedSteps(GeneratedDefinitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var steps = new List<PlannedStep>();
+        foreach (var phase in phases)
+        {
+            double? share = phase.Percent;
+            if (share is null && phase.Count is { } count && definitions.Settings.DesiredCount is { } target && target > 0)
+            {
+                share = Math.Min(100, 100.0 * count / target);
+            }
+
+            steps.Add(new PlannedStep($"phase {phase.Describe()}", 0, share));
+            if (phase.PauseMinutes > 0)
+            {
+                steps.Add(new PlannedStep($"pause after {phase.Name}", phase.PauseMinutes, share));
+            }
+        }
+
+        return steps;
     }
 
     protected override void ValidateStrategy(GeneratedDefinitions definitions, DiagnosticCollection diagnostics)
@@ -126,20 +149,27 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             var step = steps[i];
             var phase = step.Phase;
             log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: phase {i + 1}/{steps.Count} {phase.Describe()}: {newName} → {step.NewCount} of {deployment.TargetCount}, old versions → {(step.OldCounts.Count == 0 ? "none" : VersionCount.Format(step.OldCounts))}"));
+            var share = deployment.TargetCount == 0 ? 100 : Math.Round(100.0 * step.NewCount / deployment.TargetCount, 1);
+            deployment.BeginPhase(time, string.Create(CultureInfo.InvariantCulture, $"phase {i + 1}/{steps.Count} {phase.Name}"), share);
+            log.Progress(new DeploymentProgress(newName, string.Create(CultureInfo.InvariantCulture, $"phase {i + 1}/{steps.Count} {phase.Name}"), deployment.StartedAt)
+            {
+                Desired = step.NewCount,
+                TrafficPercent = share,
+            });
             var changedOld = step.OldCounts.Where(c => previousOld.FirstOrDefault(p => p.Name == c.Name)?.Count != c.Count).ToList();
             string? failure;
             if (downsizeOldFirst)
             {
                 failure = await ResizeOldAsync(versions, steady, cluster, changedOld, cancellationToken).ConfigureAwait(false)
                     ?? await ResizeNewAsync(versions, steady, cluster, newName, step.NewCount, cancellationToken).ConfigureAwait(false);
-                failure ??= await PauseAsync(context, phase, null, cancellationToken).ConfigureAwait(false);
+                failure ??= await PauseAsync(context, deployment, step, share, null, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 failure = await ResizeNewAsync(versions, steady, cluster, newName, step.NewCount, cancellationToken).ConfigureAwait(false);
 
                 // The old versions' tasks stop during the phase's pause: both are waits of this phase, neither needs the other.
-                failure ??= await PauseAsync(context, phase, ResizeOldAsync(versions, steady, cluster, changedOld, cancellationToken), cancellationToken).ConfigureAwait(false);
+                failure ??= await PauseAsync(context, deployment, step, share, ResizeOldAsync(versions, steady, cluster, changedOld, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
             previousOld = step.OldCounts;
@@ -224,16 +254,26 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
     /// The phase's <c>PauseMinutes</c>, while <paramref name="downsize"/> (the old versions' downsize, when it comes after
     /// the new version) runs: the failure of the downsize, which ends the pause at once, or null.
     /// </summary>
-    private static async Task<string?> PauseAsync(DeploymentContext context, VersionPhase phase, Task<string?>? downsize, CancellationToken cancellationToken)
+    private static async Task<string?> PauseAsync(DeploymentContext context, VersionedDeployment deployment, PhaseStep step, double share, Task<string?>? downsize, CancellationToken cancellationToken)
     {
+        var (log, time, phase) = (context.Log, context.Time, step.Phase);
         if (phase.PauseMinutes <= 0)
         {
             return downsize is null ? null : await downsize.ConfigureAwait(false);
         }
 
-        context.Log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: pausing {phase.PauseMinutes} min after phase {phase.Name} (PauseMinutes)"));
+        log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: pausing {phase.PauseMinutes} min after phase {phase.Name} (PauseMinutes)"));
+        var name = string.Create(CultureInfo.InvariantCulture, $"pause after {phase.Name}");
+        deployment.BeginPhase(time, name, share);
+        log.Progress(new DeploymentProgress(deployment.NewVersion!.Name, name, deployment.StartedAt)
+        {
+            Running = step.NewCount,
+            Desired = step.NewCount,
+            TrafficPercent = share,
+            BakeEndsAt = time.GetUtcNow() + TimeSpan.FromMinutes(phase.PauseMinutes),
+        });
         using var pauseCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pause = Task.Delay(TimeSpan.FromMinutes(phase.PauseMinutes), context.Time, pauseCancel.Token);
+        var pause = Task.Delay(TimeSpan.FromMinutes(phase.PauseMinutes), time, pauseCancel.Token);
         var failure = downsize is null ? null : await downsize.ConfigureAwait(false);
         if (failure is not null)
         {

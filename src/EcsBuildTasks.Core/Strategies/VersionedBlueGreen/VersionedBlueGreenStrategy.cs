@@ -21,7 +21,7 @@ namespace EcsBuildTasks.Core.Strategies.VersionedBlueGreen;
 /// (<c>EcsDownsizeOldService</c>, after <c>EcsDownsizeDelaySeconds</c>) or kept running, which makes a rollback only a
 /// listener change.
 /// </summary>
-internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeDelaySeconds, int keepVersions) : VersionedServicesStrategy(keepVersions)
+internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeDelaySeconds, int keepVersions) : VersionedServicesStrategy(keepVersions)
 {
     public const string StrategyName = "VersionedBlueGreen";
 
@@ -139,6 +139,8 @@ internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeD
         var cluster = deployment.Versions.Cluster;
         var green = deployment.NewVersion!;
         var wiring = deployment.Wiring!;
+        deployment.BeginPhase(time, "scale up behind the stage rule", 0);
+        log.Progress(new DeploymentProgress(green.Name, "scale up behind the stage rule", deployment.StartedAt) { Desired = deployment.TargetCount, TrafficPercent = 0 });
         await versions.ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
         var steady = await Steady(context).WaitAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
         deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"stage: {green.Name}={deployment.TargetCount} in {ElbArns.ShortName(wiring.StageTargetGroup)}"));
@@ -161,6 +163,14 @@ internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeD
         deployment.ScalingRemoved = deployment.ScalingBackups.Count > 0;
         await new TargetGroupSwap(aws, log).SwapAsync(wiring, wiring.StageTargetGroup, wiring.ProductionTargetGroup, cancellationToken).ConfigureAwait(false);
         deployment.Swapped = true;
+        deployment.BeginPhase(time, "swapped: green serves production", 100);
+        log.Progress(new DeploymentProgress(green.Name, "swapped: green serves production", deployment.StartedAt)
+        {
+            Running = deployment.TargetCount,
+            Desired = deployment.TargetCount,
+            TrafficPercent = 100,
+            BakeEndsAt = downsizeOld && downsizeDelaySeconds > 0 ? time.GetUtcNow() + TimeSpan.FromSeconds(downsizeDelaySeconds) : null,
+        });
         deployment.History.Add($"swap: production → {ElbArns.ShortName(wiring.StageTargetGroup)} ({green.Name}), stage → {ElbArns.ShortName(wiring.ProductionTargetGroup)}");
         foreach (var old in deployment.OldCounts)
         {
@@ -178,6 +188,7 @@ internal sealed class VersionedBlueGreenStrategy(bool downsizeOld, int downsizeD
                 await Task.Delay(TimeSpan.FromSeconds(downsizeDelaySeconds), time, cancellationToken).ConfigureAwait(false);
             }
 
+            deployment.BeginPhase(time, "downsize the old version", 100);
             foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
             {
                 await versions.ResizeAsync(cluster, old.Name, 0, cancellationToken).ConfigureAwait(false);

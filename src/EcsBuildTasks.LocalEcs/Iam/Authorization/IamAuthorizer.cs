@@ -129,6 +129,27 @@ internal sealed class IamAuthorizer
         }
     }
 
+    /// <summary>
+    /// The identity-based policies of a principal that is not a role (IAM SimulatePrincipalPolicy): the policies given
+    /// with <paramref name="principalArn"/> through the control API, or for LocalEcs's own user the default policy.
+    /// <c>Known</c> is false for any other principal; null policies mean unrestricted (nothing in force for the user).
+    /// </summary>
+    public (bool Known, IReadOnlyList<NamedPolicy>? Policies) PoliciesOfPrincipal(string principalArn)
+    {
+        lock (gate)
+        {
+            foreach (var (_, grant) in grants.OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                if (grant.Principal == principalArn)
+                {
+                    return (true, grant.Policies);
+                }
+            }
+
+            return principalArn == Account.UserArn ? (true, defaultPolicies) : (false, null);
+        }
+    }
+
     /// <summary>Removes an access key's policies, or with a null key every policy including the default.</summary>
     public void RemovePolicies(string? accessKeyId)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EcsBuildTasks.LocalEcs.Hosting;
 using EcsBuildTasks.LocalEcs.Iam;
+using EcsBuildTasks.LocalEcs.Iam.Authorization;
 using EcsBuildTasks.LocalEcs.Iam.Policies;
 using EcsBuildTasks.LocalEcs.Protocols;
 using EcsBuildTasks.LocalEcs.State;
@@ -15,7 +16,7 @@ namespace EcsBuildTasks.LocalEcs.Services.Iam;
 /// policies, tags, AWS managed policy attachments and inline policies. Policy documents are checked as IAM checks them
 /// and returned URL-encoded, as IAM returns them (the AWS CLI and SDKs decode them).
 /// </summary>
-internal sealed partial class IamApi : IAwsApi
+internal sealed partial class IamApi(IamAuthorizer authorizer) : IAwsApi
 {
     private static readonly HashSet<string> ServedOperations =
     [
@@ -23,6 +24,7 @@ internal sealed partial class IamApi : IAwsApi
         "TagRole", "UntagRole", "ListRoleTags",
         "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies", "GetPolicy",
         "PutRolePolicy", "GetRolePolicy", "DeleteRolePolicy", "ListRolePolicies",
+        "SimulatePrincipalPolicy",
     ];
 
     public string SigningName => "iam";
@@ -54,6 +56,7 @@ internal sealed partial class IamApi : IAwsApi
             "GetRolePolicy" => GetRolePolicy(Role(iam, input), input),
             "DeleteRolePolicy" => DeleteRolePolicy(Role(iam, input), input),
             "ListRolePolicies" => Page(Role(iam, input).InlinePolicies.Keys.Order(StringComparer.Ordinal).Select(n => (JsonNode?)JsonValue.Create(n)).ToList(), "PolicyNames"),
+            "SimulatePrincipalPolicy" => SimulatePrincipalPolicy(iam, input),
             _ => throw new AwsServiceException("InvalidAction", $"The action {request.Operation} is not valid for this web service."),
         };
     }

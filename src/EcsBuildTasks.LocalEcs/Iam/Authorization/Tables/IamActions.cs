@@ -22,6 +22,7 @@ internal static class IamActions
         ["GetRolePolicy"] = c => [RoleCheck(c, "iam:GetRolePolicy")],
         ["DeleteRolePolicy"] = c => [RoleCheck(c, "iam:DeleteRolePolicy")],
         ["ListRolePolicies"] = c => [RoleCheck(c, "iam:ListRolePolicies")],
+        ["SimulatePrincipalPolicy"] = c => [c.Check("iam:SimulatePrincipalPolicy", c.Str("PolicySourceArn") ?? "*")],
     };
 
     /// <summary>The role's ARN with its path when the role exists, else <c>role/NAME</c>.</summary>
