@@ -311,7 +311,7 @@ public sealed class VersionedStrategyTests
 
         StringAssert.Contains(log.Text, "the build was cancelled during the deployment of ctrlc__2");
         StringAssert.Contains(log.Text, "dotnet msbuild -t:EcsRollback   (restores ctrlc__1=4 and deletes ctrlc__2)");
-        StringAssert.Contains(log.Text, "aws ecs update-service --cluster ctrlc --service ctrlc__1 --desired-count 4");
+        StringAssert.Contains(log.Text, "ecs update-service --cluster ctrlc --service ctrlc__1 --desired-count 4");
         Assert.AreEqual(3, (await CountsAsync(env, "ctrlc", "ctrlc__1")).Desired, "the first phase's count");
         var left = await Describe(env, "ctrlc", "ctrlc__2");
         Assert.AreEqual("deploying", left.Tags?.Find(t => t.Key == "ecsbuildtasks:state")?.Value ?? (await env.Aws.Ecs.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = left.ServiceArn })).Tags!.Find(t => t.Key == "ecsbuildtasks:state")?.Value);
