@@ -175,6 +175,7 @@ public sealed class ZeroConfigDeploymentTests
         foreach (var form in new[]
         {
             $"Action=DetachRolePolicy&Version=2010-05-08&RoleName=ecsTaskExecutionRole&PolicyArn={Uri.EscapeDataString(ManagedPolicy)}",
+            "Action=DeleteRolePolicy&Version=2010-05-08&RoleName=ecsTaskExecutionRole&PolicyName=quick-start-secret",
             "Action=DeleteRole&Version=2010-05-08&RoleName=ecsTaskExecutionRole",
         })
         {

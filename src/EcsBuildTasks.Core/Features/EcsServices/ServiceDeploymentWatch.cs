@@ -525,7 +525,8 @@ internal sealed class ServiceDeploymentWatch
             bakeEndsAt = state.StageEnteredAt + TimeSpan.FromMinutes(bake);
         }
         else if (deployment?.Status?.Value == "IN_PROGRESS" && stage == "PRODUCTION_TRAFFIC_SHIFT" && weight is > 0 and < 100
-            && (configuration?.Strategy?.Value == "CANARY" ? configuration.CanaryConfiguration?.CanaryBakeTimeInMinutes : configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
+            // The service's deployment configuration carries the step settings of its own strategy only (canary or linear).
+            && (configuration?.CanaryConfiguration?.CanaryBakeTimeInMinutes ?? configuration?.LinearConfiguration?.StepBakeTimeInMinutes) is { } step)
         {
             bakeEndsAt = state.WeightChangedAt + TimeSpan.FromMinutes(step);
         }
