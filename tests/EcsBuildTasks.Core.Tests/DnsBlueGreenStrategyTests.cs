@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using EcsBuildTasks.Aws.CloudWatch.Model;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.Route53.Model;
-using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Engine;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
@@ -133,6 +132,29 @@ public sealed class DnsBlueGreenStrategyTests
     }
 
     [TestMethod]
+    public async Task A_weight_change_Route_53_never_brings_INSYNC_fails_with_ECS4240_and_the_name_stays_on_the_old_version()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "dbs");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+
+        // The next change (the first step's) stays PENDING for an hour: past the 15 minutes the build waits for INSYNC.
+        await env.ControlAsync(HttpMethod.Put, "route53/propagation", new { seconds = 3600, count = 1 });
+        var log = new RecordingDeploymentLog();
+        var report = await env.DeployAsync(input.Set("EcsMemory", "1024").Set(EcsProperties.DnsWeightSteps, "50;100"), log);
+
+        Assert.AreEqual("ECS4240", report.Failure?.Code, report.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual(EcsProperties.DnsRecordName, report.Failure!.Subject);
+        StringAssert.Contains(report.Failure.Message, "was not INSYNC within 15 minutes");
+        StringAssert.Contains(report.Failure.Message, "The build rolled back: dbs__1 at 2 again");
+        var records = await env.Aws.Route53.ListResourceRecordSetsAsync(new ListResourceRecordSetsRequest { HostedZoneId = await ZoneIdAsync(env), StartRecordName = "dbs." + Zone });
+        var weights = records.ResourceRecordSets!.Where(r => r.Name == $"dbs.{Zone}.").ToDictionary(r => r.SetIdentifier!, r => r.Weight);
+        Assert.AreEqual(100L, weights["Blue"], "the rollback's change put the weight back on the old version");
+        Assert.AreEqual(0L, weights["Green"]);
+        Assert.AreEqual((2, 2), await CountsAsync(env, "dbs", "dbs__1"));
+    }
+
+    [TestMethod]
     public async Task A_zone_that_does_not_exist_is_refused_before_anything_changes()
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
@@ -234,35 +256,5 @@ public sealed class DnsBlueGreenStrategyTests
     {
         var service = (await env.Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [name] })).Services!.Single();
         return (service.DesiredCount ?? 0, service.RunningCount ?? 0);
-    }
-
-    /// <summary>Records the deployment's lines and runs an action each time a line contains <paramref name="trigger"/> (a point at which the test looks at AWS or interferes).</summary>
-    private sealed class ObservingLog(string trigger, Action action, IDeploymentLog? inner = null) : IDeploymentLog
-    {
-        private readonly RecordingDeploymentLog recording = new();
-
-        public string Text => recording.Text;
-
-        public void Info(string message)
-        {
-            recording.Info(message);
-            inner?.Info(message);
-            if (message.Contains(trigger, StringComparison.Ordinal))
-            {
-                action();
-            }
-        }
-
-        public void Detail(string message)
-        {
-            recording.Detail(message);
-            inner?.Detail(message);
-        }
-
-        public void Warning(EcsDiagnostic diagnostic)
-        {
-            recording.Warning(diagnostic);
-            inner?.Warning(diagnostic);
-        }
     }
 }

@@ -247,6 +247,82 @@ public sealed class VersionedStrategyTests
         StringAssert.Contains(error.Diagnostics[0].Message, "lonely__1 is the only version of lonely");
     }
 
+    [TestMethod]
+    public async Task A_version_whose_Cloud_Map_instances_are_unhealthy_is_not_steady_and_the_build_rolls_back()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.PrivateNamespaceAsync("mapped.local");
+
+        // A container health check ECS reports to Cloud Map; the grace period keeps ECS from replacing the unhealthy tasks,
+        // so only the Cloud Map health tells that the version does not serve.
+        var input = Versioned(await env.ProjectAsync("mapped")).Set("EcsDesiredCount", "2").Set("EcsServiceDiscoveryNamespace", "mapped.local")
+            .Set("EcsHealthCheckCommand", "CMD-SHELL;curl -f http://localhost:8080/ || exit 1").Set("EcsHealthCheckIntervalSeconds", "5").Set("EcsHealthCheckRetries", "1")
+            .Set("EcsHealthCheckGracePeriodSeconds", "3600").Set("EcsTimeoutMinutes", "3");
+        var first = await env.DeployAsync(input);
+        Assert.IsNull(first.Failure, first.Failure?.Message);
+        var log = new RecordingDeploymentLog();
+
+        var report = await env.DeployAsync(input.Set("EcsMemory", "1024").Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "unhealthy")), log);
+
+        Assert.AreEqual("ECS4140", report.Failure?.Code, report.Failure?.Message + "\n" + log.Text);
+        StringAssert.Contains(report.Failure!.Message, "mapped__2 failed at deploy");
+        StringAssert.Contains(log.Text, "registered and healthy in Cloud Map service");
+        StringAssert.Contains(report.Failure.Message, "mapped__1 at 2 again");
+        Assert.AreEqual((2, 2), await CountsAsync(env, "mapped", "mapped__1"));
+    }
+
+    [TestMethod]
+    public async Task Versions_side_by_side_in_one_Service_Connect_namespace_get_their_own_discovery_names_behind_the_projects_client_alias()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.HttpNamespaceAsync("connect.local");
+        var input = Versioned(await env.ProjectAsync("connect")).Set("EcsDesiredCount", "2").Set("EcsServiceConnectNamespace", "connect.local")
+            .Add(EcsProperties.ServiceConnectServiceItem, "http").Add(EcsProperties.PhaseItem, "half", ("Percent", "50")).Add(EcsProperties.PhaseItem, "all", ("Percent", "100"));
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+
+        // Both versions run during the half phase: ECS refuses a discovery name that another service of the namespace uses.
+        var second = await env.DeployAsync(input.Set("EcsMemory", "1024"));
+
+        Assert.IsNull(second.Failure, second.Failure?.Message);
+        foreach (var (name, number) in new[] { ("connect__1", 1), ("connect__2", 2) })
+        {
+            var endpoint = (await Describe(env, "connect", name)).Deployments!.Single(d => d.Status == "PRIMARY").ServiceConnectConfiguration!.Services!.Single();
+            Assert.AreEqual($"http-v{number}", endpoint.DiscoveryName);
+            Assert.AreEqual("http", endpoint.ClientAliases!.Single().DnsName, "callers keep the name they resolved before");
+            Assert.AreEqual(8080, endpoint.ClientAliases![0].Port);
+        }
+
+        var unchanged = await env.DeployAsync(input.Set("EcsMemory", "1024"));
+
+        Assert.AreEqual("up-to-date", unchanged.Result.Status, "the renamed discovery name is not a difference");
+    }
+
+    [TestMethod]
+    public async Task A_cancelled_build_leaves_the_versions_of_the_last_completed_step_prints_the_recovery_and_EcsRollback_restores_them()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = Phased(Versioned(await env.ProjectAsync("ctrlc")).Set("EcsDesiredCount", "4"));
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+        using var cancel = new CancellationTokenSource();
+
+        // Ctrl+C as the second phase starts: the first phase's counts are in place.
+        var log = new ObservingLog("phase 2/3", cancel.Cancel);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => env.DeployAsync(input.Set("EcsMemory", "1024"), log, cancel.Token));
+
+        StringAssert.Contains(log.Text, "the build was cancelled during the deployment of ctrlc__2");
+        StringAssert.Contains(log.Text, "dotnet msbuild -t:EcsRollback   (restores ctrlc__1=4 and deletes ctrlc__2)");
+        StringAssert.Contains(log.Text, "ecs update-service --cluster ctrlc --service ctrlc__1 --desired-count 4");
+        Assert.AreEqual(3, (await CountsAsync(env, "ctrlc", "ctrlc__1")).Desired, "the first phase's count");
+        var left = await Describe(env, "ctrlc", "ctrlc__2");
+        Assert.AreEqual("deploying", left.Tags?.Find(t => t.Key == "ecsbuildtasks:state")?.Value ?? (await env.Aws.Ecs.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = left.ServiceArn })).Tags!.Find(t => t.Key == "ecsbuildtasks:state")?.Value);
+
+        var rollback = await env.WhileTimeRunsAsync(() => new Deployer(env.Aws, new RecordingDeploymentLog(), env.Time!).RollbackAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
+
+        Assert.IsNull(rollback.Failure, rollback.Failure?.Message);
+        Assert.AreEqual((4, 4), await CountsAsync(env, "ctrlc", "ctrlc__1"));
+        CollectionAssert.DoesNotContain((await ServiceNamesAsync(env, "ctrlc")).ToList(), "ctrlc__2");
+    }
+
     internal static SettingsInput Versioned(SettingsInput input) => input.Set("EcsDeploymentStrategy", "Versioned");
 
     private static SettingsInput Phased(SettingsInput input) => input

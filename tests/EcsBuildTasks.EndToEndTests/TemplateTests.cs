@@ -74,6 +74,26 @@ public sealed class TemplateTests
     }
 
     [TestMethod]
+    public void The_Versioned_option_plans_three_phases_of_versioned_services()
+    {
+        var name = "Orders" + Suffix();
+        using var project = TemplatePackageFixture.Instance.Create(name, "--strategy", "Versioned");
+
+        var production = project.Dotnet("publish", "-c", "Release", "-p:PublishProfile=Production", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-nodeReuse:false");
+
+        LocalEcsProjects.AssertSucceeded(production);
+        StringAssert.Contains(production.StandardOutput, "Deployment  Versioned");
+        StringAssert.Contains(production.StandardOutput, $"a new service {name.ToLowerInvariant()}__<N> next to the serving version");
+        StringAssert.Contains(production.StandardOutput, "keeping 3 old version(s) at 0");
+        foreach (var phase in new[] { "canary", "half", "all" })
+        {
+            StringAssert.Contains(production.StandardOutput, "phase " + phase);
+        }
+
+        Assert.AreEqual("ROLLING", (string?)Definition(project, "service-definition.json")["deploymentConfiguration"]!["strategy"], "each version is only resized");
+    }
+
+    [TestMethod]
     public void The_workflow_is_valid_YAML_that_plans_pull_requests_without_credentials_and_deploys_main_with_OIDC()
     {
         var name = "Web" + Suffix();

@@ -103,6 +103,17 @@ public sealed class OneOffTaskAndServiceConnectTests
         var reported = service["deployments"]![0]!["serviceConnectConfiguration"]!;
         Assert.AreEqual(namespaceArn, reported["namespace"]!.GetValue<string>());
         Assert.AreEqual("http", reported["services"]![0]!["portName"]!.GetValue<string>());
+
+        // A discovery name (by default the port name) is unique in the namespace, whichever way the namespace is named.
+        var same = Service("mesh", "http");
+        same["serviceName"] = "orders__2";
+        var taken = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => aws.EcsAsync("CreateService", same));
+        Assert.AreEqual("InvalidParameterException", taken.Code);
+        StringAssert.Contains(taken.AwsMessage, "discovery name http is already used by the service orders");
+        var second = Service(namespaceArn, "http");
+        second["serviceName"] = "orders__2";
+        second["serviceConnectConfiguration"]!["services"]![0]!["discoveryName"] = "http-v2";
+        await aws.EcsAsync("CreateService", second);
     }
 
     [TestMethod]

@@ -50,6 +50,30 @@ public sealed class Route53Tests
     }
 
     [TestMethod]
+    public async Task The_control_API_sets_how_long_the_next_changes_stay_PENDING()
+    {
+        await using var sim = await SimulatedLocalEcs.StartAsync();
+        var zone = await ZoneAsync(sim.Aws, "slow.example.com");
+        var (status, body) = await sim.Aws.ControlAsync(HttpMethod.Put, "route53/propagation", new JsonObject { ["seconds"] = 3600, ["count"] = 1 });
+        Assert.AreEqual(HttpStatusCode.OK, status, body);
+
+        var slow = await ChangeAsync(sim.Aws, zone, Weighted("CREATE", "api.slow.example.com", "blue", 100, "blue.internal."));
+        var usual = await ChangeAsync(sim.Aws, zone, Weighted("CREATE", "api.slow.example.com", "green", 0, "green.internal."));
+
+        sim.Advance(TimeSpan.FromSeconds(60));
+        Assert.AreEqual("PENDING", await StatusAsync(sim.Aws, slow), "an hour for the first change");
+        Assert.AreEqual("INSYNC", await StatusAsync(sim.Aws, usual), "the count was 1: the next change propagates as usual");
+        sim.Advance(TimeSpan.FromSeconds(3540));
+        Assert.AreEqual("INSYNC", await StatusAsync(sim.Aws, slow));
+
+        (status, body) = await sim.Aws.ControlAsync(HttpMethod.Put, "route53/propagation", new JsonObject { ["seconds"] = -1 });
+        Assert.AreEqual(HttpStatusCode.BadRequest, status, body);
+        (status, body) = await sim.Aws.ControlAsync(HttpMethod.Delete, "route53/propagation");
+        Assert.AreEqual(HttpStatusCode.OK, status, body);
+        StringAssert.Contains(body, "\"default\": 60");
+    }
+
+    [TestMethod]
     public async Task The_resolver_picks_by_weight_shares_all_zero_weights_equally_and_follows_a_CNAME_into_Cloud_Map()
     {
         await using var local = await LiveLocalEcs.StartAsync();

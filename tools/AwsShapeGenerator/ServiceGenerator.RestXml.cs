@@ -95,9 +95,8 @@ internal sealed partial class ServiceGenerator
 
             var className = ClassName(shapeName);
             w.Line();
-            w.Line("/// <summary>Writes the members as child elements of the element the caller opened.</summary>");
+            w.Line("/// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>");
             w.Open($"internal static void Write{className}(global::System.Xml.XmlWriter writer, {M(className)} value)");
-            var index = 0;
             foreach (var member in members)
             {
                 if (Rest.Member(shapeName, member.Name).XmlAttribute)
@@ -105,10 +104,7 @@ internal sealed partial class ServiceGenerator
                     throw new InvalidOperationException($"{spec.ModelName}: {shapeName}.{member.Name} is an XML attribute; add attribute support to the rest-xml generator");
                 }
 
-                var variable = "m" + index++.ToString(CultureInfo.InvariantCulture);
-                w.Open($"if (value.{PropertyName(shape, member)} is {{ }} {variable})");
-                EmitXmlBodyValue(w, member.Target, variable, WireName(member), member.Flattened, member.TimestampFormat, depth: 0, inputMember: inputShapes.Contains(shapeName));
-                w.Close();
+                w.Line(XmlBodyWrite("writer", member.Target, $"value.{PropertyName(shape, member)}", WireName(member), member.Flattened, member.TimestampFormat, depth: 0, inputMember: inputShapes.Contains(shapeName)) + ";");
             }
 
             w.Close();
@@ -204,62 +200,46 @@ internal sealed partial class ServiceGenerator
             : formatted;
     }
 
-    private void EmitXmlBodyValue(CodeWriter w, string shapeName, string value, string elementName, bool memberFlattened, string? timestampFormat, int depth, bool inputMember = false)
+    /// <summary>
+    /// The call that writes a body value (skipped when it is null) with the runtime's helpers
+    /// (<c>RestXmlWriting</c>): one statement per member instead of the same checks and element writes each time.
+    /// </summary>
+    private string XmlBodyWrite(string writer, string shapeName, string value, string elementName, bool memberFlattened, string? timestampFormat, int depth, bool inputMember = false)
     {
         var shape = model.Shapes[shapeName];
         var d = depth.ToString(CultureInfo.InvariantCulture);
+        var name = Naming.Literal(elementName);
         switch (shape.Type)
         {
             case "structure":
-                w.Line($"writer.WriteStartElement({Naming.Literal(elementName)});");
-                w.Line($"Write{ClassName(shapeName)}(writer, {value});");
-                w.Line("writer.WriteEndElement();");
-                break;
+                return $"{Ser}RestXmlWriting.WriteStructure({writer}, {name}, {value}, Write{ClassName(shapeName)})";
             case "list":
             {
                 var flattened = memberFlattened || shape.Flattened;
                 var itemName = shape.ListMemberLocationName ?? (flattened ? elementName : "member");
-                if (!flattened)
-                {
-                    w.Line($"writer.WriteStartElement({Naming.Literal(elementName)});");
-                }
-
-                w.Open($"foreach (var item{d} in {value})");
-                EmitXmlBodyValue(w, shape.ListMember!, $"item{d}", itemName, false, null, depth + 1);
-                w.Close();
-                if (!flattened)
-                {
-                    w.Line("writer.WriteEndElement();");
-                }
-
-                break;
+                var item = XmlBodyWrite("w" + d, shape.ListMember!, "item" + d, itemName, false, null, depth + 1);
+                return $"{Ser}RestXmlWriting.WriteList({writer}, {(flattened ? "null" : name)}, {value}, (w{d}, item{d}) => {item})";
             }
 
             case "map":
             {
                 var flattened = memberFlattened || shape.Flattened;
-                if (!flattened)
-                {
-                    w.Line($"writer.WriteStartElement({Naming.Literal(elementName)});");
-                }
-
-                w.Open($"foreach (var entry{d} in {value})");
-                w.Line($"writer.WriteStartElement({Naming.Literal(flattened ? elementName : "entry")});");
-                EmitXmlBodyValue(w, shape.MapKey!, $"entry{d}.Key", shape.MapKeyLocationName ?? "key", false, null, depth + 1);
-                EmitXmlBodyValue(w, shape.MapValue!, $"entry{d}.Value", shape.MapValueLocationName ?? "value", false, null, depth + 1);
-                w.Line("writer.WriteEndElement();");
-                w.Close();
-                if (!flattened)
-                {
-                    w.Line("writer.WriteEndElement();");
-                }
-
-                break;
+                var key = XmlBodyWrite("w" + d, shape.MapKey!, "key" + d, shape.MapKeyLocationName ?? "key", false, null, depth + 1);
+                var entry = XmlBodyWrite("w" + d, shape.MapValue!, "value" + d, shape.MapValueLocationName ?? "value", false, null, depth + 1);
+                return $"{Ser}RestXmlWriting.WriteMap({writer}, {(flattened ? "null" : name)}, {Naming.Literal(flattened ? elementName : "entry")}, {value}, (w{d}, key{d}) => {key}, (w{d}, value{d}) => {entry})";
             }
 
             default:
-                w.Line($"writer.WriteElementString({Naming.Literal(elementName)}, {FormatScalar(shapeName, value, MemberLocation.Body, timestampFormat, inCollection: depth > 0, inputMember: inputMember && depth == 0)});");
-                break;
+            {
+                // The helpers' overloads format strings, numbers, booleans, enums, blobs and ISO-8601 timestamps; anything
+                // else (another timestamp format, an id sent as its last segment) is formatted here.
+                var scalar = "s" + d;
+                var formatted = FormatScalar(shapeName, scalar, MemberLocation.Body, timestampFormat, inCollection: depth > 0, inputMember: inputMember && depth == 0);
+                var plain = formatted == scalar || formatted == $"{Ser}RestXmlValues.Format({scalar})" || (shape.Type == "timestamp" && formatted == $"{Ser}RestXmlValues.Iso8601({scalar})");
+                return plain
+                    ? $"{Ser}RestXmlWriting.WriteElement({writer}, {name}, {value})"
+                    : $"{Ser}RestXmlWriting.WriteElement({writer}, {name}, {value} is {{ }} {scalar} ? {formatted} : null)";
+            }
         }
     }
 
@@ -281,11 +261,9 @@ internal sealed partial class ServiceGenerator
             var output = model.Operations[op].Output;
             var response = M(op + "Response");
             w.Line("/// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>");
-            w.Open($"public static {response} Read{op}({Rt}RestXmlResponse response)");
             if (output is null)
             {
-                w.Line($"return new {response}();");
-                w.Close();
+                w.Line($"public static {response} Read{op}({Rt}RestXmlResponse response) => new();");
                 continue;
             }
 
@@ -295,7 +273,14 @@ internal sealed partial class ServiceGenerator
                 throw new InvalidOperationException($"{spec.ModelName}: {op} answers with a payload member; add payload support to the rest-xml generator");
             }
 
-            w.Line($"var value = response.Body is null ? new {response}() : Read{ClassName(output)}(response.Body);");
+            if (shape.Members.All(m => Rest.Member(output, m.Name).Location == MemberLocation.Body))
+            {
+                w.Line($"public static {response} Read{op}({Rt}RestXmlResponse response) => response.ReadBody(Read{ClassName(output)});");
+                continue;
+            }
+
+            w.Open($"public static {response} Read{op}({Rt}RestXmlResponse response)");
+            w.Line($"var value = response.ReadBody(Read{ClassName(output)});");
             var index = 0;
             foreach (var member in shape.Members)
             {

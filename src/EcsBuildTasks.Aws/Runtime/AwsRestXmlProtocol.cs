@@ -166,6 +166,14 @@ internal sealed class RestXmlResponse
     public int StatusCode => data is null ? 200 : (int)data.StatusCode;
 
     public string? Header(string name) => data is not null && data.IsHeaderPresent(name) ? data.GetHeaderValue(name) : null;
+
+    /// <summary>The members of the document's root element read by <paramref name="read"/>; an empty response for an empty body.</summary>
+    public T ReadBody<T>(Func<XElement, T> read)
+        where T : new()
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return Body is null ? new T() : read(Body);
+    }
 }
 
 /// <summary>

@@ -41,4 +41,32 @@ internal sealed partial class ControlEndpoints
                 : (200, answer.Put("now", AwsValues.ToIso8601(now)));
         }
     }
+
+    /// <summary>Ten days: past any deployment's wait for INSYNC.</summary>
+    private const double MaxPropagationSeconds = 10 * 24 * 3600;
+
+    private JsonObject Route53PropagationState() => runtime.Route53Propagation.Current is { } current
+        ? new JsonObject { ["seconds"] = current.Delay.TotalSeconds, ["remainingChanges"] = current.Remaining }
+        : new JsonObject { ["seconds"] = null, ["default"] = runtime.Clock.Instant ? 0 : Route53Api.Propagation.TotalSeconds };
+
+    /// <summary>Sets how long the next <c>count</c> changes (every change without it) stay PENDING, in simulated seconds.</summary>
+    private (int, JsonNode) SetRoute53Propagation(JsonObject body)
+    {
+        var input = new ControlInput(body, "seconds", "count");
+        var seconds = input.Real("seconds", 0, MaxPropagationSeconds, required: true);
+        var count = input.Integer("count", 1, MaxFaultCount);
+        if (!input.IsValid)
+        {
+            return Invalid(input);
+        }
+
+        runtime.Route53Propagation.Set(TimeSpan.FromSeconds(seconds!.Value), (int?)count);
+        return (200, Route53PropagationState());
+    }
+
+    private (int, JsonNode) ClearRoute53Propagation()
+    {
+        runtime.Route53Propagation.Clear();
+        return (200, Route53PropagationState());
+    }
 }

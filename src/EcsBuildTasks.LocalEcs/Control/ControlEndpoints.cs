@@ -88,6 +88,9 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEnd
                 ("PUT", "express/url-delay") => await SetExpressUrlDelayAsync(body),
                 ("POST", "autoscaling/desired-count") => await SetDesiredCountAsync(body),
                 ("GET", "route53/resolve") => ResolveRoute53(request),
+                ("GET", "route53/propagation") => (200, Route53PropagationState()),
+                ("PUT", "route53/propagation") => SetRoute53Propagation(body),
+                ("DELETE", "route53/propagation") => ClearRoute53Propagation(),
                 (_, _) when LeaseEndpoints.Handles(path) => leases.Handle(request.Method, path, body),
                 (_, _) when iam.Handle(request.Method, path, body, request.Query) is { } handled => handled,
                 _ => (404, new JsonObject { ["error"] = $"No control endpoint {request.Method} /_localecs/{path}. GET /_localecs/ lists them." }),
@@ -119,6 +122,7 @@ internal sealed partial class ControlEndpoints(LocalEcsRuntime runtime, LeaseEnd
             "PUT /_localecs/express/url-delay {seconds, region?}",
             "POST /_localecs/autoscaling/desired-count {cluster, service, desiredCount, region?}",
             "GET /_localecs/route53/resolve?name=…&type=…&zone=…&roll=…&samples=…&seed=…",
+            "GET|PUT|DELETE /_localecs/route53/propagation {seconds, count?}",
             "GET /_localecs/leases", "POST /_localecs/leases {id, processId, holder}", "DELETE /_localecs/leases/{id}")),
     };
 

@@ -87,6 +87,9 @@ internal sealed class LocalEcsRuntime
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>How long Route 53 changes take to become INSYNC when a test or user sets it (control API <c>/_localecs/route53/propagation</c>).</summary>
+    public Route53Propagation Route53Propagation { get; } = new();
+
     public SimulationEngine Engine { get; }
 
     /// <summary>The builds using this LocalEcs (control API <c>/_localecs/leases</c>).</summary>
@@ -117,6 +120,7 @@ internal sealed class LocalEcsRuntime
         }
 
         Faults.Clear();
+        Route53Propagation.Clear();
         Authorizer.Reset();
     }
 

@@ -45,6 +45,27 @@ internal static class ServiceDiscovery
         }
     }
 
+    /// <summary>
+    /// ECS reports the task's container health to the Cloud Map services that have a custom health check configuration
+    /// (UpdateInstanceCustomHealthStatus): UNHEALTHY when an essential container's health check fails, HEALTHY when they
+    /// pass. Tasks without a health check, or not yet checked, keep the status they registered with.
+    /// </summary>
+    public static void ReportHealth(SimulationContext context, EcsTask task)
+    {
+        if (task.HealthStatus is not ("HEALTHY" or "UNHEALTHY"))
+        {
+            return;
+        }
+
+        foreach (var registry in task.Registries.Where(r => r.Registered))
+        {
+            if (Find(context.Region, registry.RegistryArn) is { HealthCheckCustomConfig: not null } service && service.Instances.TryGetValue(task.Id, out var instance))
+            {
+                instance.HealthStatus = task.HealthStatus;
+            }
+        }
+    }
+
     public static void Deregister(SimulationContext context, EcsTask task)
     {
         foreach (var registry in task.Registries.Where(r => r.Registered))

@@ -521,6 +521,7 @@ internal static class TaskRunner
         task.HealthStatus = checkedContainers.Count == 0 ? "UNKNOWN"
             : checkedContainers.Any(c => c.HealthStatus == "UNHEALTHY") ? "UNHEALTHY"
             : checkedContainers.All(c => c.HealthStatus == "HEALTHY") ? "HEALTHY" : "UNKNOWN";
+        ServiceDiscovery.ReportHealth(context, task);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ internal static class Route53RestXmlReader
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
     public static global::EcsBuildTasks.Aws.Route53.Model.CreateHostedZoneResponse ReadCreateHostedZone(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
     {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.CreateHostedZoneResponse() : ReadCreateHostedZoneResponse(response.Body);
+        var value = response.ReadBody(ReadCreateHostedZoneResponse);
         if (response.Header("Location") is { } h4)
         {
             value.Location = h4;
@@ -18,53 +18,25 @@ internal static class Route53RestXmlReader
     }
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.GetHostedZoneResponse ReadGetHostedZone(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.GetHostedZoneResponse() : ReadGetHostedZoneResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.GetHostedZoneResponse ReadGetHostedZone(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadGetHostedZoneResponse);
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.ListHostedZonesResponse ReadListHostedZones(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.ListHostedZonesResponse() : ReadListHostedZonesResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.ListHostedZonesResponse ReadListHostedZones(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadListHostedZonesResponse);
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.ListHostedZonesByNameResponse ReadListHostedZonesByName(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.ListHostedZonesByNameResponse() : ReadListHostedZonesByNameResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.ListHostedZonesByNameResponse ReadListHostedZonesByName(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadListHostedZonesByNameResponse);
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.DeleteHostedZoneResponse ReadDeleteHostedZone(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.DeleteHostedZoneResponse() : ReadDeleteHostedZoneResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.DeleteHostedZoneResponse ReadDeleteHostedZone(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadDeleteHostedZoneResponse);
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.ChangeResourceRecordSetsResponse ReadChangeResourceRecordSets(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.ChangeResourceRecordSetsResponse() : ReadChangeResourceRecordSetsResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.ChangeResourceRecordSetsResponse ReadChangeResourceRecordSets(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadChangeResourceRecordSetsResponse);
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.ListResourceRecordSetsResponse ReadListResourceRecordSets(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.ListResourceRecordSetsResponse() : ReadListResourceRecordSetsResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.ListResourceRecordSetsResponse ReadListResourceRecordSets(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadListResourceRecordSetsResponse);
 
     /// <summary>Reads the response: the members of the document's root element, then those in headers and the status.</summary>
-    public static global::EcsBuildTasks.Aws.Route53.Model.GetChangeResponse ReadGetChange(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response)
-    {
-        var value = response.Body is null ? new global::EcsBuildTasks.Aws.Route53.Model.GetChangeResponse() : ReadGetChangeResponse(response.Body);
-        return value;
-    }
+    public static global::EcsBuildTasks.Aws.Route53.Model.GetChangeResponse ReadGetChange(global::EcsBuildTasks.Aws.Runtime.RestXmlResponse response) => response.ReadBody(ReadGetChangeResponse);
 
     internal static global::EcsBuildTasks.Aws.Route53.Model.AliasTarget ReadAliasTarget(global::System.Xml.Linq.XElement element)
     {

@@ -103,276 +103,112 @@ internal static class Route53RestXmlSerializer
         request.SetLabel("Id", "Id", value.Id is { } p0 ? global::EcsBuildTasks.Aws.Serialization.RestXmlValues.LastPathSegment(p0) : null);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteAliasTarget(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.AliasTarget value)
     {
-        if (value.HostedZoneId is { } m0)
-        {
-            writer.WriteElementString("HostedZoneId", m0);
-        }
-        if (value.DNSName is { } m1)
-        {
-            writer.WriteElementString("DNSName", m1);
-        }
-        if (value.EvaluateTargetHealth is { } m2)
-        {
-            writer.WriteElementString("EvaluateTargetHealth", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m2));
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "HostedZoneId", value.HostedZoneId);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "DNSName", value.DNSName);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "EvaluateTargetHealth", value.EvaluateTargetHealth);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteChange(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.Change value)
     {
-        if (value.Action is { } m0)
-        {
-            writer.WriteElementString("Action", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m0));
-        }
-        if (value.ResourceRecordSet is { } m1)
-        {
-            writer.WriteStartElement("ResourceRecordSet");
-            WriteResourceRecordSet(writer, m1);
-            writer.WriteEndElement();
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Action", value.Action);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "ResourceRecordSet", value.ResourceRecordSet, WriteResourceRecordSet);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteChangeBatch(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.ChangeBatch value)
     {
-        if (value.Comment is { } m0)
-        {
-            writer.WriteElementString("Comment", m0);
-        }
-        if (value.Changes is { } m1)
-        {
-            writer.WriteStartElement("Changes");
-            foreach (var item0 in m1)
-            {
-                writer.WriteStartElement("Change");
-                WriteChange(writer, item0);
-                writer.WriteEndElement();
-            }
-            writer.WriteEndElement();
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Comment", value.Comment);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteList(writer, "Changes", value.Changes, (w0, item0) => global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(w0, "Change", item0, WriteChange));
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteChangeResourceRecordSetsRequest(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.ChangeResourceRecordSetsRequest value)
     {
-        if (value.ChangeBatch is { } m0)
-        {
-            writer.WriteStartElement("ChangeBatch");
-            WriteChangeBatch(writer, m0);
-            writer.WriteEndElement();
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "ChangeBatch", value.ChangeBatch, WriteChangeBatch);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteCidrRoutingConfig(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.CidrRoutingConfig value)
     {
-        if (value.CollectionId is { } m0)
-        {
-            writer.WriteElementString("CollectionId", m0);
-        }
-        if (value.LocationName is { } m1)
-        {
-            writer.WriteElementString("LocationName", m1);
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "CollectionId", value.CollectionId);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "LocationName", value.LocationName);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteCoordinates(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.Coordinates value)
     {
-        if (value.Latitude is { } m0)
-        {
-            writer.WriteElementString("Latitude", m0);
-        }
-        if (value.Longitude is { } m1)
-        {
-            writer.WriteElementString("Longitude", m1);
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Latitude", value.Latitude);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Longitude", value.Longitude);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteCreateHostedZoneRequest(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.CreateHostedZoneRequest value)
     {
-        if (value.Name is { } m0)
-        {
-            writer.WriteElementString("Name", m0);
-        }
-        if (value.VPC is { } m1)
-        {
-            writer.WriteStartElement("VPC");
-            WriteVPC(writer, m1);
-            writer.WriteEndElement();
-        }
-        if (value.CallerReference is { } m2)
-        {
-            writer.WriteElementString("CallerReference", m2);
-        }
-        if (value.HostedZoneConfig is { } m3)
-        {
-            writer.WriteStartElement("HostedZoneConfig");
-            WriteHostedZoneConfig(writer, m3);
-            writer.WriteEndElement();
-        }
-        if (value.DelegationSetId is { } m4)
-        {
-            writer.WriteElementString("DelegationSetId", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.LastPathSegment(m4));
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Name", value.Name);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "VPC", value.VPC, WriteVPC);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "CallerReference", value.CallerReference);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "HostedZoneConfig", value.HostedZoneConfig, WriteHostedZoneConfig);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "DelegationSetId", value.DelegationSetId is { } s0 ? global::EcsBuildTasks.Aws.Serialization.RestXmlValues.LastPathSegment(s0) : null);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteGeoLocation(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.GeoLocation value)
     {
-        if (value.ContinentCode is { } m0)
-        {
-            writer.WriteElementString("ContinentCode", m0);
-        }
-        if (value.CountryCode is { } m1)
-        {
-            writer.WriteElementString("CountryCode", m1);
-        }
-        if (value.SubdivisionCode is { } m2)
-        {
-            writer.WriteElementString("SubdivisionCode", m2);
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "ContinentCode", value.ContinentCode);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "CountryCode", value.CountryCode);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "SubdivisionCode", value.SubdivisionCode);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteGeoProximityLocation(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.GeoProximityLocation value)
     {
-        if (value.AWSRegion is { } m0)
-        {
-            writer.WriteElementString("AWSRegion", m0);
-        }
-        if (value.LocalZoneGroup is { } m1)
-        {
-            writer.WriteElementString("LocalZoneGroup", m1);
-        }
-        if (value.Coordinates is { } m2)
-        {
-            writer.WriteStartElement("Coordinates");
-            WriteCoordinates(writer, m2);
-            writer.WriteEndElement();
-        }
-        if (value.Bias is { } m3)
-        {
-            writer.WriteElementString("Bias", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m3));
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "AWSRegion", value.AWSRegion);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "LocalZoneGroup", value.LocalZoneGroup);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "Coordinates", value.Coordinates, WriteCoordinates);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Bias", value.Bias);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteHostedZoneConfig(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.HostedZoneConfig value)
     {
-        if (value.Comment is { } m0)
-        {
-            writer.WriteElementString("Comment", m0);
-        }
-        if (value.PrivateZone is { } m1)
-        {
-            writer.WriteElementString("PrivateZone", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m1));
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Comment", value.Comment);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "PrivateZone", value.PrivateZone);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteResourceRecord(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.ResourceRecord value)
     {
-        if (value.Value is { } m0)
-        {
-            writer.WriteElementString("Value", m0);
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Value", value.Value);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteResourceRecordSet(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.ResourceRecordSet value)
     {
-        if (value.Name is { } m0)
-        {
-            writer.WriteElementString("Name", m0);
-        }
-        if (value.Type is { } m1)
-        {
-            writer.WriteElementString("Type", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m1));
-        }
-        if (value.SetIdentifier is { } m2)
-        {
-            writer.WriteElementString("SetIdentifier", m2);
-        }
-        if (value.Weight is { } m3)
-        {
-            writer.WriteElementString("Weight", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m3));
-        }
-        if (value.Region is { } m4)
-        {
-            writer.WriteElementString("Region", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m4));
-        }
-        if (value.GeoLocation is { } m5)
-        {
-            writer.WriteStartElement("GeoLocation");
-            WriteGeoLocation(writer, m5);
-            writer.WriteEndElement();
-        }
-        if (value.Failover is { } m6)
-        {
-            writer.WriteElementString("Failover", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m6));
-        }
-        if (value.MultiValueAnswer is { } m7)
-        {
-            writer.WriteElementString("MultiValueAnswer", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m7));
-        }
-        if (value.TTL is { } m8)
-        {
-            writer.WriteElementString("TTL", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m8));
-        }
-        if (value.ResourceRecords is { } m9)
-        {
-            writer.WriteStartElement("ResourceRecords");
-            foreach (var item0 in m9)
-            {
-                writer.WriteStartElement("ResourceRecord");
-                WriteResourceRecord(writer, item0);
-                writer.WriteEndElement();
-            }
-            writer.WriteEndElement();
-        }
-        if (value.AliasTarget is { } m10)
-        {
-            writer.WriteStartElement("AliasTarget");
-            WriteAliasTarget(writer, m10);
-            writer.WriteEndElement();
-        }
-        if (value.HealthCheckId is { } m11)
-        {
-            writer.WriteElementString("HealthCheckId", m11);
-        }
-        if (value.TrafficPolicyInstanceId is { } m12)
-        {
-            writer.WriteElementString("TrafficPolicyInstanceId", m12);
-        }
-        if (value.CidrRoutingConfig is { } m13)
-        {
-            writer.WriteStartElement("CidrRoutingConfig");
-            WriteCidrRoutingConfig(writer, m13);
-            writer.WriteEndElement();
-        }
-        if (value.GeoProximityLocation is { } m14)
-        {
-            writer.WriteStartElement("GeoProximityLocation");
-            WriteGeoProximityLocation(writer, m14);
-            writer.WriteEndElement();
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Name", value.Name);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Type", value.Type);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "SetIdentifier", value.SetIdentifier);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Weight", value.Weight);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Region", value.Region);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "GeoLocation", value.GeoLocation, WriteGeoLocation);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "Failover", value.Failover);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "MultiValueAnswer", value.MultiValueAnswer);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "TTL", value.TTL);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteList(writer, "ResourceRecords", value.ResourceRecords, (w0, item0) => global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(w0, "ResourceRecord", item0, WriteResourceRecord));
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "AliasTarget", value.AliasTarget, WriteAliasTarget);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "HealthCheckId", value.HealthCheckId);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "TrafficPolicyInstanceId", value.TrafficPolicyInstanceId);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "CidrRoutingConfig", value.CidrRoutingConfig, WriteCidrRoutingConfig);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteStructure(writer, "GeoProximityLocation", value.GeoProximityLocation, WriteGeoProximityLocation);
     }
 
-    /// <summary>Writes the members as child elements of the element the caller opened.</summary>
+    /// <summary>Writes the members that are set as child elements of the element the caller opened.</summary>
     internal static void WriteVPC(global::System.Xml.XmlWriter writer, global::EcsBuildTasks.Aws.Route53.Model.VPC value)
     {
-        if (value.VPCRegion is { } m0)
-        {
-            writer.WriteElementString("VPCRegion", global::EcsBuildTasks.Aws.Serialization.RestXmlValues.Format(m0));
-        }
-        if (value.VPCId is { } m1)
-        {
-            writer.WriteElementString("VPCId", m1);
-        }
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "VPCRegion", value.VPCRegion);
+        global::EcsBuildTasks.Aws.Serialization.RestXmlWriting.WriteElement(writer, "VPCId", value.VPCId);
     }
 }

@@ -63,8 +63,7 @@ internal sealed partial class ServiceVersions(AwsSession aws, IDeploymentLog log
     {
         ArgumentNullException.ThrowIfNull(definitions);
         var baseName = definitions.Service.ServiceName!;
-        var request = EcsJson.Deserialize<CreateServiceRequest>(EcsJson.Serialize(definitions.Service));
-        request.ServiceName = VersionSet.NameOf(baseName, number);
+        var request = ForVersion(definitions, number);
         request.TaskDefinition = taskDefinitionArn;
         request.DesiredCount = 0;
         if (targetGroupArn is not null)
@@ -90,6 +89,35 @@ internal sealed partial class ServiceVersions(AwsSession aws, IDeploymentLog log
             throw new DeploymentException(DiagnosticCodes.ServiceRejected, EcsProperties.ServiceName,
                 $"ECS CreateService of {request.ServiceName} was rejected: {service.ErrorCode}: {service.Message} (the request is service-definition.json next to this build's plan, under the version's name; nothing else was changed).", ex);
         }
+    }
+
+    /// <summary>
+    /// The project's service request as version <paramref name="number"/> runs it: its name, and its own Service Connect
+    /// discovery names. ECS wants each discovery name unique in the namespace, and two versions run side by side; callers
+    /// keep using the client aliases, which stay what the project sets (by default the project's discovery name, which
+    /// is what callers resolved before), so traffic reaches whichever versions have tasks.
+    /// </summary>
+    public static CreateServiceRequest ForVersion(GeneratedDefinitions definitions, int number)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var request = EcsJson.Deserialize<CreateServiceRequest>(EcsJson.Serialize(definitions.Service));
+        request.ServiceName = VersionSet.NameOf(definitions.Service.ServiceName!, number);
+        if (request.ServiceConnectConfiguration is { Enabled: true, Services: { Count: > 0 } endpoints })
+        {
+            var ports = (definitions.TaskDefinition.ContainerDefinitions ?? []).SelectMany(c => c.PortMappings ?? []).Where(m => m.Name is not null).ToList();
+            foreach (var endpoint in endpoints)
+            {
+                var discovery = endpoint.DiscoveryName ?? endpoint.PortName!;
+                var suffix = string.Create(CultureInfo.InvariantCulture, $"-v{number}");
+                endpoint.DiscoveryName = discovery[..Math.Min(discovery.Length, 64 - suffix.Length)] + suffix;
+                if (endpoint.ClientAliases is not { Count: > 0 } && ports.Find(m => m.Name == endpoint.PortName)?.ContainerPort is { } port)
+                {
+                    endpoint.ClientAliases = [new ServiceConnectClientAlias { DnsName = discovery, Port = port }];
+                }
+            }
+        }
+
+        return request;
     }
 
     public async Task ResizeAsync(string cluster, string name, int count, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcsBuildTasks.Aws.ECS.Model;
 using EcsBuildTasks.Aws.ElasticLoadBalancingV2.Model;
+using EcsBuildTasks.Aws.ServiceDiscovery.Model;
 using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsService = EcsBuildTasks.Aws.ECS.Model.Service;
@@ -64,7 +65,12 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
             if (service.DesiredCount == count && running == count && pending == 0)
             {
                 // Targets once healthy are not read again while the version settles: a task that fails shows in the counts.
-                var unhealthy = count == 0 || steadySince is not null ? null : await UnhealthyTargetsAsync(cluster, service, count, cancellationToken).ConfigureAwait(false);
+                // Cloud Map health is read again at the end of the settle time: ECS reports a failing container health
+                // check there (the instance turns UNHEALTHY) without stopping the task until its grace period ends.
+                var settled = steadySince is not null && (!settle || time.GetElapsedTime(steadySince.Value) >= SettleTime);
+                var unhealthy = count == 0 || (steadySince is not null && !settled) ? null
+                    : (steadySince is null ? await UnhealthyTargetsAsync(cluster, service, count, cancellationToken).ConfigureAwait(false) : null)
+                        ?? await UnhealthyInstancesAsync(cluster, service, count, cancellationToken).ConfigureAwait(false);
                 if (unhealthy is null)
                 {
                     if (steadySince is null || failed != failedWhenSteady)
@@ -128,6 +134,39 @@ internal sealed class VersionSteadyState(AwsSession aws, IDeploymentLog log, Tim
             if (healthy < count)
             {
                 return string.Create(CultureInfo.InvariantCulture, $"healthy in {Arns.Short(group)} {healthy}/{count}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Null when each of the version's running tasks is registered in each of its Cloud Map services and not UNHEALTHY
+    /// there (clients that resolve the name reach only those); otherwise how many are.
+    /// </summary>
+    private async Task<string?> UnhealthyInstancesAsync(string cluster, EcsService service, int count, CancellationToken cancellationToken)
+    {
+        var registries = (service.ServiceRegistries ?? []).Select(r => r.RegistryArn).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (registries.Count == 0)
+        {
+            return null;
+        }
+
+        // ECS registers each task as an instance whose id is the task id.
+        var tasks = await AwsCalls.RunAsync("ECS ListTasks", () => aws.Ecs.ListTasksAsync(new ListTasksRequest { Cluster = cluster, ServiceName = service.ServiceName, DesiredStatus = "RUNNING" }, cancellationToken)).ConfigureAwait(false);
+        var taskIds = (tasks.TaskArns ?? []).Select(a => a[(a.LastIndexOf('/') + 1)..]).ToHashSet(StringComparer.Ordinal);
+        foreach (var registry in registries)
+        {
+            var serviceId = registry[(registry.LastIndexOf('/') + 1)..];
+            var status = await AwsCalls.AllPagesAsync(
+                "Cloud Map GetInstancesHealthStatus",
+                token => aws.ServiceDiscovery.GetInstancesHealthStatusAsync(new GetInstancesHealthStatusRequest { ServiceId = serviceId, NextToken = token }, cancellationToken),
+                page => page.Status?.ToList() ?? [],
+                page => page.NextToken).ConfigureAwait(false);
+            var healthy = Math.Min(count, status.Count(s => taskIds.Contains(s.Key) && s.Value != "UNHEALTHY"));
+            if (healthy < count)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"registered and healthy in Cloud Map service {serviceId} {healthy}/{count}");
             }
         }
 

@@ -150,21 +150,13 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         deployment.BeginPhase(time, "scale up at weight 0", 0);
         log.Progress(new DeploymentProgress(green.Name, "scale up at weight 0", deployment.StartedAt) { Desired = deployment.TargetCount, TrafficPercent = 0 });
         await versions.ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
+
+        // Steady includes its tasks registered and healthy in the Cloud Map service: clients resolve to those instances.
         var steady = await Steady(context).WaitAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
         deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"scaled: {green.Name}={deployment.TargetCount} in {traffic.New.CloudMapService}"));
         if (!steady.Steady)
         {
             return Fail(deployment, $"scaling up in {traffic.New.CloudMapService} (weight 0)", steady.Detail, steady.Outcome);
-        }
-
-        if (traffic.New.RegistryArn is { } registry && deployment.TargetCount > 0)
-        {
-            // Clients resolve to Cloud Map instances: weight goes to the new version only once its tasks are registered and healthy there.
-            var healthy = await new DnsWeights(aws, log, time).WaitHealthyAsync(registry, deployment.TargetCount, WaitOptions.For(context.Settings, context.ResolvedEndpoint).Timeout, cancellationToken).ConfigureAwait(false);
-            if (healthy < deployment.TargetCount)
-            {
-                return Fail(deployment, $"registering in {traffic.New.CloudMapService} (weight 0)", string.Create(CultureInfo.InvariantCulture, $"{healthy} of {deployment.TargetCount} instance(s) healthy in Cloud Map"), DeploymentOutcome.Failed);
-            }
         }
 
         // Nothing serves in the other Cloud Map service (a first deployment): the steps would send clients nowhere.
@@ -444,7 +436,7 @@ internal sealed partial record DnsBlueGreenSettings(string? RecordName, string? 
         {
             values.Error(DiagnosticCodes.DnsHostedZoneMissing, EcsProperties.DnsHostedZone, zone is null
                 ? $"{EcsProperties.DeploymentStrategy}={DnsBlueGreenStrategy.StrategyName} needs {EcsProperties.DnsHostedZone}: the Route 53 hosted zone of {EcsProperties.DnsRecordName}, by id (Z…) or name."
-                : $"{EcsProperties.DnsHostedZone}='{zone}' is neither a hosted zone id (Z followed by upper-case letters and digits) nor a zone name.");
+                : $"{EcsProperties.DnsHostedZone}='{zone}' is neither a hosted zone id (Z followed by upper-case letters and digits, or /hostedzone/… as Route 53 returns it) nor a zone name.");
             zone = null;
         }
 

@@ -46,11 +46,15 @@ internal sealed class DnsWeights(AwsSession aws, IDeploymentLog log, TimeProvide
     /// <summary>A name as Route 53 answers it: lower case with the trailing dot.</summary>
     public static string Fqdn(string name) => name.Trim().TrimEnd('.').ToLowerInvariant() + ".";
 
-    /// <summary>True when <paramref name="zone"/> reads as a hosted zone id (<c>Z…</c>, upper-case letters and digits, or <c>/hostedzone/Z…</c>).</summary>
+    /// <summary>
+    /// True when <paramref name="zone"/> reads as a hosted zone id: <c>Z…</c> (upper-case letters and digits), or any id
+    /// as Route 53 returns it, <c>/hostedzone/…</c>.
+    /// </summary>
     public static bool IsZoneId(string zone)
     {
+        ArgumentNullException.ThrowIfNull(zone);
         var id = StripPrefix(zone);
-        return id.Length is >= 2 and <= 32 && id[0] == 'Z' && id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c));
+        return id.Length is >= 2 and <= 32 && (id[0] == 'Z' || zone.StartsWith("/hostedzone/", StringComparison.Ordinal)) && id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c));
     }
 
     public static string StripPrefix(string id) => id[(id.LastIndexOf('/') + 1)..];
@@ -111,29 +115,6 @@ internal sealed class DnsWeights(AwsSession aws, IDeploymentLog log, TimeProvide
 
     public static string Describe(ResourceRecordSet record) =>
         string.Create(CultureInfo.InvariantCulture, $"{record.Type?.Value} {record.Name}{(record.SetIdentifier is null ? string.Empty : $" set {record.SetIdentifier}")}{(record.Weight is null ? " (not weighted)" : $" weight {record.Weight}")} → {string.Join(", ", (record.ResourceRecords ?? []).Select(v => v.Value))}");
-
-    /// <summary>Waits until <paramref name="count"/> instances of the Cloud Map service report HEALTHY (ECS registers the tasks and reports their health); the healthy count reached.</summary>
-    public async Task<int> WaitHealthyAsync(string registryArn, int count, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var serviceId = Features.ServiceDiscovery.CloudMapLookup.ServiceId(registryArn);
-        var healthy = 0;
-        await AdaptivePoll.UntilAsync(
-            async () =>
-            {
-                var status = await AwsCalls.AllPagesAsync(
-                    "Cloud Map GetInstancesHealthStatus",
-                    token => aws.ServiceDiscovery.GetInstancesHealthStatusAsync(new Aws.ServiceDiscovery.Model.GetInstancesHealthStatusRequest { ServiceId = serviceId, NextToken = token }, cancellationToken),
-                    page => page.Status?.Values.ToList() ?? [],
-                    page => page.NextToken).ConfigureAwait(false);
-                healthy = status.Count(s => s == "HEALTHY");
-                return healthy >= count ? "healthy" : null;
-            },
-            PollSchedule.For(aws),
-            timeout,
-            time,
-            cancellationToken).ConfigureAwait(false);
-        return healthy;
-    }
 
     /// <summary>UPSERTs both weighted entries in one change, then waits for INSYNC and one TTL (clients' caches).</summary>
     public async Task SetAsync(DnsTraffic traffic, long newWeight, CancellationToken cancellationToken)

@@ -43,6 +43,9 @@ internal sealed class VersionedDeployment : AppliedDeployment
 
     public DeploymentOutcome? FailureOutcome { get; set; }
 
+    /// <summary>The coded error of an AWS step that stopped the deployment (a Route 53 change never INSYNC, ECS4240): the build fails with its code.</summary>
+    public Diagnostics.EcsDiagnostic? FailureCause { get; set; }
+
     public List<GateResult> Gates { get; } = [];
 
     /// <summary>VersionedBlueGreen: the production and stage rules as they were before the deployment.</summary>

@@ -128,6 +128,9 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
             await new LogGroups(aws, log).EnsureAsync(definitions.TaskDefinition, definitions.Settings, cancellationToken).ConfigureAwait(false);
         }
 
+        // Resolved first (namespace names to the ARNs ECS reports, the Cloud Map service the project names): what the
+        // serving version runs is compared with the same values.
+        await PrepareRegistriesAsync(context, cancellationToken).ConfigureAwait(false);
         var current = set.Current;
         if (current is not null && set.Serving.Count == 1 && !current.IsAdopted && await IsUpToDateAsync(context, set, current, registered.Arn, cancellationToken).ConfigureAwait(false))
         {
@@ -141,7 +144,6 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
         }
 
         await new PreDeployTasks(aws, log, time).RunAsync(definitions, registered.Arn, current?.Service, cancellationToken).ConfigureAwait(false);
-        await PrepareRegistriesAsync(context, cancellationToken).ConfigureAwait(false);
         var deployment = await CreateVersionAsync(context, set, registered, cancellationToken).ConfigureAwait(false);
         return deployment;
     }
@@ -177,6 +179,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
                     versioned.FailedAt ??= versioned.History.Count == 0 ? "the first step" : $"the step after {versioned.History[^1]}";
                     versioned.FailureDetail ??= ex.Message;
                     versioned.FailureOutcome ??= DeploymentOutcome.Failed;
+                    versioned.FailureCause ??= ex.Diagnostics.FirstOrDefault(d => d.IsError);
                     return new DeploymentVerdict(DeploymentOutcome.Failed) { RollbackNeeded = true };
                 }
 
@@ -285,7 +288,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(current);
-        var probe = EcsJson.Deserialize<CreateServiceRequest>(EcsJson.Serialize(context.Definitions.Service));
+        var probe = ServiceVersions.ForVersion(context.Definitions, current.Number);
         probe.ServiceName = current.Name;
         probe.TaskDefinition = taskDefinitionArn;
         if (current.TargetGroups.Count > 0)
@@ -492,9 +495,10 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
         var gateFailed = deployment.FailureOutcome == DeploymentOutcome.VerificationFailed;
         var gateSubject = deployment.Gates.LastOrDefault(g => !g.Passed) is not null ? FailedGateSubject(context, deployment) : EcsProperties.PhaseItem;
         var message = $"{newVersion!.Name} failed at {deployment.FailedAt}: {deployment.FailureDetail}. The build rolled back: {restore.Describe()} again{(restore.Counts.Count == 0 ? " (there was no previous version)" : string.Empty)}, {newVersion.Name} deleted.";
-        return new DeploymentReport(
-            Result(status, runningBefore),
-            new EcsDiagnostic(gateFailed ? DiagnosticCodes.PhaseGateFailed : DiagnosticCodes.PhaseFailed, DiagnosticSeverity.Error, gateFailed ? gateSubject : EcsProperties.PhaseItem, message));
+        var error = deployment.FailureCause is { } cause
+            ? new EcsDiagnostic(cause.Descriptor, DiagnosticSeverity.Error, cause.Subject, message)
+            : new EcsDiagnostic(gateFailed ? DiagnosticCodes.PhaseGateFailed : DiagnosticCodes.PhaseFailed, DiagnosticSeverity.Error, gateFailed ? gateSubject : EcsProperties.PhaseItem, message);
+        return new DeploymentReport(Result(status, runningBefore), error);
     }
 
     /// <summary>The property or item a failed gate came from (the phase's item, or the project's gate).</summary>

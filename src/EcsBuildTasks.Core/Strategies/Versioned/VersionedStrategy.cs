@@ -162,11 +162,14 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             {
                 failure = await ResizeOldAsync(versions, steady, cluster, changedOld, cancellationToken).ConfigureAwait(false)
                     ?? await ResizeNewAsync(versions, steady, cluster, newName, step.NewCount, cancellationToken).ConfigureAwait(false);
+                failure ??= await PauseAsync(context, deployment, step, share, null, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                failure = await ResizeNewAsync(versions, steady, cluster, newName, step.NewCount, cancellationToken).ConfigureAwait(false)
-                    ?? await ResizeOldAsync(versions, steady, cluster, changedOld, cancellationToken).ConfigureAwait(false);
+                failure = await ResizeNewAsync(versions, steady, cluster, newName, step.NewCount, cancellationToken).ConfigureAwait(false);
+
+                // The old versions' tasks stop during the phase's pause: both are waits of this phase, neither needs the other.
+                failure ??= await PauseAsync(context, deployment, step, share, ResizeOldAsync(versions, steady, cluster, changedOld, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
             previousOld = step.OldCounts;
@@ -174,21 +177,6 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             if (failure is not null)
             {
                 return Fail(deployment, phase.Name, failure, lastSteady?.Outcome ?? DeploymentOutcome.Failed);
-            }
-
-            if (phase.PauseMinutes > 0)
-            {
-                log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: pausing {phase.PauseMinutes} min after phase {phase.Name} (PauseMinutes)"));
-                var pause = string.Create(CultureInfo.InvariantCulture, $"pause after {phase.Name}");
-                deployment.BeginPhase(time, pause, share);
-                log.Progress(new DeploymentProgress(newName, pause, deployment.StartedAt)
-                {
-                    Running = step.NewCount,
-                    Desired = step.NewCount,
-                    TrafficPercent = share,
-                    BakeEndsAt = time.GetUtcNow() + TimeSpan.FromMinutes(phase.PauseMinutes),
-                });
-                await Task.Delay(TimeSpan.FromMinutes(phase.PauseMinutes), time, cancellationToken).ConfigureAwait(false);
             }
 
             if (phase.Gate is { Enabled: true } gate)
@@ -260,6 +248,48 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
 
         var before = set.Versions.LastOrDefault(v => v.Number < current.Number && v.Service.Status == "ACTIVE");
         return before is null ? [] : [new VersionCount(before.Name, current.DesiredCount)];
+    }
+
+    /// <summary>
+    /// The phase's <c>PauseMinutes</c>, while <paramref name="downsize"/> (the old versions' downsize, when it comes after
+    /// the new version) runs: the failure of the downsize, which ends the pause at once, or null.
+    /// </summary>
+    private static async Task<string?> PauseAsync(DeploymentContext context, VersionedDeployment deployment, PhaseStep step, double share, Task<string?>? downsize, CancellationToken cancellationToken)
+    {
+        var (log, time, phase) = (context.Log, context.Time, step.Phase);
+        if (phase.PauseMinutes <= 0)
+        {
+            return downsize is null ? null : await downsize.ConfigureAwait(false);
+        }
+
+        log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: pausing {phase.PauseMinutes} min after phase {phase.Name} (PauseMinutes)"));
+        var name = string.Create(CultureInfo.InvariantCulture, $"pause after {phase.Name}");
+        deployment.BeginPhase(time, name, share);
+        log.Progress(new DeploymentProgress(deployment.NewVersion!.Name, name, deployment.StartedAt)
+        {
+            Running = step.NewCount,
+            Desired = step.NewCount,
+            TrafficPercent = share,
+            BakeEndsAt = time.GetUtcNow() + TimeSpan.FromMinutes(phase.PauseMinutes),
+        });
+        using var pauseCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pause = Task.Delay(TimeSpan.FromMinutes(phase.PauseMinutes), time, pauseCancel.Token);
+        var failure = downsize is null ? null : await downsize.ConfigureAwait(false);
+        if (failure is not null)
+        {
+            await pauseCancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await pause.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (failure is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // Ended by the downsize's failure.
+        }
+
+        return failure;
     }
 
     private async Task<string?> ResizeNewAsync(ServiceVersions versions, VersionSteadyState steady, string cluster, string name, int count, CancellationToken cancellationToken)

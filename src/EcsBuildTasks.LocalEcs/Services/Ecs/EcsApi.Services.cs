@@ -102,7 +102,7 @@ internal sealed partial class EcsApi
         ValidateLoadBalancers(request.RegionState, definition, loadBalancers, role);
         var registries = input.CloneArr("serviceRegistries") ?? [];
         ValidateServiceRegistries(request.RegionState, definition, registries);
-        ValidateServiceConnect(request.RegionState, definition, input.Obj("serviceConnectConfiguration"));
+        ValidateServiceConnect(request.RegionState, definition, input.Obj("serviceConnectConfiguration"), EcsArns.Service(request.Region, cluster.Name, name));
         var deploymentConfiguration = NormalizeDeploymentConfiguration(input.Obj("deploymentConfiguration"), null, scheduling, controller);
         ValidateStrategyWiring(deploymentConfiguration, loadBalancers);
         if (effectiveLaunchType == "FARGATE" && (input.Arr("placementStrategy") is { Count: > 0 } || input.Arr("placementConstraints") is { Count: > 0 }))
@@ -221,7 +221,7 @@ internal sealed partial class EcsApi
         ValidateLoadBalancers(request.RegionState, definition, loadBalancers, service.RoleArn);
         var registries = input.CloneArr("serviceRegistries") ?? service.ServiceRegistries;
         ValidateServiceRegistries(request.RegionState, definition, registries);
-        ValidateServiceConnect(request.RegionState, definition, input.Obj("serviceConnectConfiguration") ?? service.ServiceConnectConfiguration);
+        ValidateServiceConnect(request.RegionState, definition, input.Obj("serviceConnectConfiguration") ?? service.ServiceConnectConfiguration, service.Arn);
         var deploymentConfiguration = input.Obj("deploymentConfiguration") is { } configuration
             ? NormalizeDeploymentConfiguration(configuration, service.DeploymentConfiguration, service.SchedulingStrategy, service.DeploymentController)
             : service.DeploymentConfiguration;
@@ -558,9 +558,10 @@ internal sealed partial class EcsApi
 
     /// <summary>
     /// Service Connect as ECS checks it: the namespace (name or ARN) must exist in Cloud Map, and every service names a
-    /// port mapping of the task definition by its <c>name</c>.
+    /// port mapping of the task definition by its <c>name</c>, and each discovery name (by default the port name) is unique
+    /// in the namespace: no other active service of the region uses it there.
     /// </summary>
-    private static void ValidateServiceConnect(RegionState region, TaskDefinitionRecord? definition, JsonObject? configuration)
+    private static void ValidateServiceConnect(RegionState region, TaskDefinitionRecord? definition, JsonObject? configuration, string serviceArn)
     {
         if (configuration is null || configuration.Bool("enabled") != true)
         {
@@ -568,9 +569,24 @@ internal sealed partial class EcsApi
         }
 
         var ns = configuration.Str("namespace") ?? throw EcsErrors.Invalid("Service Connect needs a namespace when it is enabled.");
-        if (!region.CloudMap.Namespaces.Values.Any(n => n.Arn == ns || n.Name == ns))
+        var namespaceRecord = region.CloudMap.Namespaces.Values.FirstOrDefault(n => n.Arn == ns || n.Name == ns)
+            ?? throw new AwsServiceException("NamespaceNotFoundException", $"The namespace {ns} does not exist.");
+        foreach (var other in region.Clusters.Values.SelectMany(c => c.Services.Values))
         {
-            throw new AwsServiceException("NamespaceNotFoundException", $"The namespace {ns} does not exist.");
+            if (other.Arn == serviceArn || other.Status != "ACTIVE" || other.ServiceConnectConfiguration is not { } theirs || theirs.Bool("enabled") != true
+                || theirs.Str("namespace") is not { } theirNamespace || (theirNamespace != namespaceRecord.Arn && theirNamespace != namespaceRecord.Name))
+            {
+                continue;
+            }
+
+            var taken = theirs.Objects("services").Select(s => s.Str("discoveryName") ?? s.Str("portName")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var discoveryName in configuration.Objects("services").Select(s => s.Str("discoveryName") ?? s.Str("portName")).OfType<string>())
+            {
+                if (taken.Contains(discoveryName))
+                {
+                    throw EcsErrors.Invalid($"The Service Connect discovery name {discoveryName} is already used by the service {other.Name} in the namespace {namespaceRecord.Name}: discovery names must be unique within the namespace.");
+                }
+            }
         }
 
         var portNames = definition?.Definition.Objects("containerDefinitions").SelectMany(c => c.Objects("portMappings")).Select(m => m.Str("name")).OfType<string>().ToHashSet(StringComparer.Ordinal);

@@ -263,7 +263,7 @@ internal sealed partial class Route53Api(LocalEcsRuntime runtime) : IRestXmlApi
             Sequence = state.Changes.Count == 0 ? 1 : state.Changes.Values.Max(c => c.Sequence) + 1,
             ZoneId = zoneId,
             SubmittedAt = now,
-            InsyncAt = runtime.Clock.Instant ? now : now + Propagation,
+            InsyncAt = now + (runtime.Route53Propagation.Take() ?? (runtime.Clock.Instant ? TimeSpan.Zero : Propagation)),
             Comment = comment,
         };
 
