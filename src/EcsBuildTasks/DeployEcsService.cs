@@ -91,7 +91,7 @@ public sealed class DeployEcsService : EcsTask
         {
             if (yielded)
             {
-                ((IBuildEngine3)BuildEngine).Reacquire();
+                ReacquireNode();
             }
         }
 
@@ -112,6 +112,24 @@ public sealed class DeployEcsService : EcsTask
         if (report.Failure is { } failure)
         {
             diagnostics.Add(failure);
+        }
+    }
+
+    /// <summary>
+    /// Takes the node back after the wait. A cancelled build (Ctrl+C) refuses to give it back (MSB4188): the deployment's
+    /// own outcome (ECS3007, where it stands and how to check it) is still what the user must see, so it is reported
+    /// while yielded, as logging allows, instead of being replaced by MSBuild's abort.
+    /// </summary>
+    private void ReacquireNode()
+    {
+        try
+        {
+            ((IBuildEngine3)BuildEngine).Reacquire();
+        }
+        // BuildAbortedException lives in Microsoft.Build.dll, which a task does not reference.
+        catch (Exception ex) when (CancellationToken.IsCancellationRequested && ex.GetType().FullName == "Microsoft.Build.Exceptions.BuildAbortedException")
+        {
+            DeploymentLog.Detail("EcsBuildTasks: the build was cancelled while the deployment waited; reporting where it stands");
         }
     }
 
