@@ -123,7 +123,8 @@ internal static class TimelineChart
 
     private static string Tag(string status) => status switch
     {
-        "IN_PROGRESS" or "SUCCESSFUL" or "COMPLETED" => "done",
+        // A stage first seen PENDING (the deployment had not started its tasks yet at that poll) did not fail.
+        "PENDING" or "IN_PROGRESS" or "SUCCESSFUL" or "COMPLETED" => "done",
         _ => "crit",
     };
 
