@@ -152,13 +152,13 @@ public sealed class PolicyEvaluationTests
     [TestMethod]
     public void Policy_variables_resolve_from_the_request_in_2012_10_17_documents_only()
     {
-        var own = Policy("""{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/home/${aws:username}/*"}}""");
-        Assert.IsTrue(Evaluate(own, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/home/ana/key", ("aws:username", "ana")).Allowed);
-        Assert.IsFalse(Evaluate(own, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/home/bob/key", ("aws:username", "ana")).Allowed);
-        Assert.IsFalse(Evaluate(own, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/home/ana/key").Allowed, "an unresolved variable matches nothing");
+        var own = Policy("""{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/people/${aws:username}/*"}}""");
+        Assert.IsTrue(Evaluate(own, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/people/ana/key", ("aws:username", "ana")).Allowed);
+        Assert.IsFalse(Evaluate(own, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/people/bob/key", ("aws:username", "ana")).Allowed);
+        Assert.IsFalse(Evaluate(own, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/people/ana/key").Allowed, "an unresolved variable matches nothing");
 
-        var legacy = Policy("""{"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/home/${aws:username}/*"}}""");
-        Assert.IsFalse(Evaluate(legacy, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/home/ana/key", ("aws:username", "ana")).Allowed, "2008-10-17 takes ${…} literally");
+        var legacy = Policy("""{"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/people/${aws:username}/*"}}""");
+        Assert.IsFalse(Evaluate(legacy, "ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/people/ana/key", ("aws:username", "ana")).Allowed, "2008-10-17 takes ${…} literally");
     }
 
     [TestMethod]
