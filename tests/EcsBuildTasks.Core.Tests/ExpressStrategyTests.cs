@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 using EcsBuildTasks.Aws.ApplicationAutoScaling;
 using EcsBuildTasks.Aws.ApplicationAutoScaling.Model;
 using EcsBuildTasks.Aws.ECS.Model;
+using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Engine;
+using EcsBuildTasks.Core.Features.Images;
+using EcsBuildTasks.Core.Features.Results;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Strategies;
 using EcsBuildTasks.Core.Infrastructure;
@@ -73,7 +76,7 @@ public sealed class ExpressStrategyTests
         Assert.IsNull(first.Failure, first.Failure?.Message);
         var log = new RecordingDeploymentLog();
 
-        var crash = await env.DeployAsync(Crashing(input), log);
+        var crash = await env.DeployAsync(TestInputs.Crashing(input), log);
 
         Assert.AreEqual("ECS3002", crash.Failure?.Code, log.Text);
         Assert.AreEqual("rolled-back", crash.Result.Status);
@@ -178,7 +181,7 @@ public sealed class ExpressStrategyTests
         Assert.IsNull((await env.DeployAsync(input)).Failure);
         var log = new RecordingDeploymentLog();
 
-        var slow = await env.DeployAsync(Copy(input).Set(EcsProperties.TimeoutMinutes, "2").Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "slow-start:36000")), log);
+        var slow = await env.DeployAsync(input.Copy().Set(EcsProperties.TimeoutMinutes, "2").Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "slow-start:36000")), log);
 
         Assert.AreEqual("ECS3004", slow.Failure?.Code, slow.Failure?.Message + "\n" + log.Text);
         Assert.AreEqual("timed-out", slow.Result.Status);
@@ -196,7 +199,7 @@ public sealed class ExpressStrategyTests
         Assert.IsNull((await env.DeployAsync(input)).Failure);
         var log = new RecordingDeploymentLog();
 
-        var crash = await env.DeployAsync(Crashing(input).Set(EcsProperties.FailFastFailedTasks, "1"), log);
+        var crash = await env.DeployAsync(TestInputs.Crashing(input).Set(EcsProperties.FailFastFailedTasks, "1"), log);
 
         Assert.AreEqual("ECS3005", crash.Failure?.Code, crash.Failure?.Message + "\n" + log.Text);
         Assert.AreEqual("failed-fast", crash.Result.Status);
@@ -233,6 +236,48 @@ public sealed class ExpressStrategyTests
         Assert.AreEqual(ServiceDeploymentsOf(before), ServiceDeploymentsOf(after));
     }
 
+    [TestMethod]
+    public async Task An_unchanged_publish_reuses_the_image_recorded_on_the_service_only_while_the_service_runs_that_digest()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var host = env.BaseImage[..env.BaseImage.IndexOf('/', StringComparison.Ordinal)];
+        var digests = (await env.Aws.Ecr.DescribeImagesAsync(new Aws.ECR.Model.DescribeImagesRequest { RepositoryName = "localecs/base" })).ImageDetails!
+            .Select(d => d.ImageDigest!).Order(StringComparer.Ordinal).ToList();
+        Assert.IsGreaterThanOrEqualTo(2, digests.Count, "the base repository holds an index and one image per architecture");
+        var (first, second) = ($"{host}/localecs/base@{digests[0]}", $"{host}/localecs/base@{digests[1]}");
+        var input = (await ExpressProjectAsync(env, "reuse")).Set("EcsImage", first);
+        var definitions = LocalEcsHarness.Generate(input);
+        var registry = new PreparedRegistry(host, "localecs/base", $"{host}/localecs/base", Created: false);
+        Task<ReusableImage?> ReusableAsync(string fingerprint, (string, string)? service) => new ImageReuse(env.Aws, new RecordingDeploymentLog())
+            .FindAsync(definitions.TaskDefinition.Family!, TaskDefinitionBuilder.MainContainerName(definitions.Settings, definitions.TaskDefinition), fingerprint, registry, [], service, CancellationToken.None);
+        async Task<DeploymentReport> PublishAsync(SettingsInput project, string? fingerprint)
+        {
+            var deployer = new Deployer(env.Aws, new RecordingDeploymentLog(), env.Time!);
+            return await env.WhileTimeRunsAsync(() => deployer.DeployAsync(LocalEcsHarness.Generate(project), null, fingerprint, CancellationToken.None));
+        }
+
+        var deployed = await PublishAsync(input, "fp-1");
+
+        Assert.IsNull(deployed.Failure, deployed.Failure?.Message);
+        Assert.AreEqual(("fp-1", digests[0]), await ImageTagsAsync(env, "reuse"), "after success the service records the image's fingerprint and digest");
+        Assert.IsNull(await ReusableAsync("fp-1", null), "ECS registers an Express service's task definitions, without the package's tags: only the service knows the image");
+        Assert.AreEqual(first, (await ReusableAsync("fp-1", ("reuse", "reuse")))?.Image, "the same content deploys the image the service runs");
+        Assert.IsNull(await ReusableAsync("fp-2", ("reuse", "reuse")), "other content is pushed");
+        Assert.AreEqual("up-to-date", (await PublishAsync(input, "fp-1")).Result.Status, "the reused image is no change to Express");
+
+        var crashed = await PublishAsync(TestInputs.Crashing(input).Set("EcsImage", second), "fp-2");
+
+        Assert.AreEqual("rolled-back", crashed.Result.Status, crashed.Failure?.Message);
+        Assert.AreEqual(("fp-1", digests[0]), await ImageTagsAsync(env, "reuse"), "a rolled-back image is never recorded");
+        Assert.AreEqual(first, (await ReusableAsync("fp-1", ("reuse", "reuse")))?.Image, "ECS serves the recorded image again");
+
+        var changedOutside = await PublishAsync(input.Copy().Set("EcsImage", second), null);
+
+        Assert.IsNull(changedOutside.Failure, changedOutside.Failure?.Message);
+        Assert.AreEqual(("fp-1", digests[0]), await ImageTagsAsync(env, "reuse"), "a deployment without a fingerprint records nothing");
+        Assert.IsNull(await ReusableAsync("fp-1", ("reuse", "reuse")), "the service runs another digest now: the recorded image is not what serves");
+    }
+
     /// <summary>The harness's web project (port 8080) as an Express service, with a timeout that fits Express's canary and bake (6 simulated minutes).</summary>
     internal static async Task<SettingsInput> ExpressProjectAsync(LocalEcsHarness env, string name) => Express(await env.ProjectAsync(name));
 
@@ -241,19 +286,6 @@ public sealed class ExpressStrategyTests
         .Set(EcsProperties.InfrastructureRoleArn, InfrastructureRole)
         .Set(EcsProperties.ExpressHealthCheckPath, "/health")
         .Set(EcsProperties.TimeoutMinutes, "30");
-
-    private static SettingsInput Crashing(SettingsInput input) => Copy(input).Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
-
-    private static SettingsInput Copy(SettingsInput input)
-    {
-        var copy = new SettingsInput { BaseDirectory = input.BaseDirectory };
-        foreach (var (name, value) in input.Properties)
-        {
-            copy.Set(name, value);
-        }
-
-        return copy;
-    }
 
     private static string ServiceDeploymentsOf(EcsBuildTasks.Aws.ECS.Model.Service service) => string.Join(",", service.Deployments!.Select(d => d.Id));
 
@@ -267,6 +299,12 @@ public sealed class ExpressStrategyTests
     {
         using var http = new HttpClient { DefaultRequestHeaders = { { LocalEcs.LocalEcsServer.ControlHeader, "1" } } };
         return (await http.GetFromJsonAsync<JsonObject>(new Uri($"{env.Endpoint}/_localecs/express/resolve?url={Uri.EscapeDataString(url)}")))!;
+    }
+
+    private static async Task<(string? Fingerprint, string? Digest)> ImageTagsAsync(LocalEcsHarness env, string name)
+    {
+        var tags = (await env.Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = name, Services = [name], Include = ["TAGS"] })).Services!.Single().Tags ?? [];
+        return (tags.Find(t => t.Key == ImageReuse.FingerprintTag)?.Value, tags.Find(t => t.Key == ImageReuse.DigestTag)?.Value);
     }
 
     private static async Task<int> DeploymentsAsync(LocalEcsHarness env, string name) =>

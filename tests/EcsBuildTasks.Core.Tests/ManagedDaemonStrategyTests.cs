@@ -68,7 +68,7 @@ public sealed class ManagedDaemonStrategyTests
         Assert.IsNull(first.Failure, first.Failure?.Message);
         var log = new RecordingDeploymentLog();
 
-        var crash = await env.DeployAsync(Crashing(input), log);
+        var crash = await env.DeployAsync(TestInputs.Crashing(input), log);
 
         Assert.AreEqual("ECS3002", crash.Failure?.Code, log.Text);
         Assert.AreEqual("rolled-back", crash.Result.Status);
@@ -136,7 +136,7 @@ public sealed class ManagedDaemonStrategyTests
         Assert.IsFalse(unchanged.Result.TaskDefinitionRegistered);
         Assert.AreEqual(deployments, await DaemonDeploymentsAsync(env, first.Result.ServiceArn!), "no UpdateDaemon, no daemon deployment");
 
-        Assert.IsNull((await env.DeployAsync(Copy(input).Set("EcsMemory", "1024"))).Failure);
+        Assert.IsNull((await env.DeployAsync(input.Copy().Set("EcsMemory", "1024"))).Failure);
         var rollback = await env.WhileTimeRunsAsync(() => new Deployer(env.Aws, new RecordingDeploymentLog(), env.Time!).RollbackAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
         Assert.AreEqual("rolled-back", rollback.Result.Status, rollback.Failure?.Message);
         deployments = await DaemonDeploymentsAsync(env, first.Result.ServiceArn!);
@@ -161,7 +161,7 @@ public sealed class ManagedDaemonStrategyTests
         var log = new RecordingDeploymentLog();
 
         // A container health check keeps the slow starter's daemon tasks from becoming healthy for hours of simulated time.
-        var slow = await env.DeployAsync(Copy(input)
+        var slow = await env.DeployAsync(input.Copy()
             .Set("EcsHealthCheckCommand", "CMD-SHELL;test -f /tmp/ready || exit 1")
             .Set("EcsHealthCheckIntervalSeconds", "300")
             .Set("EcsHealthCheckRetries", "10")
@@ -185,7 +185,7 @@ public sealed class ManagedDaemonStrategyTests
         Assert.IsNull((await env.DeployAsync(input)).Failure);
         var log = new RecordingDeploymentLog();
 
-        var crash = await env.DeployAsync(Crashing(input).Set(EcsProperties.FailFastFailedTasks, "1"), log);
+        var crash = await env.DeployAsync(TestInputs.Crashing(input).Set(EcsProperties.FailFastFailedTasks, "1"), log);
 
         Assert.AreEqual("ECS3005", crash.Failure?.Code, crash.Failure?.Message + "\n" + log.Text);
         Assert.AreEqual("failed-fast", crash.Result.Status);
@@ -227,26 +227,8 @@ public sealed class ManagedDaemonStrategyTests
             .Add(EcsProperties.CapacityProviderItem, $"{name}-workers");
     }
 
-    private static SettingsInput Crashing(SettingsInput input) => Copy(input).Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
-
     private static async Task<int> DaemonDeploymentsAsync(LocalEcsHarness env, string daemonArn) =>
         (await env.Aws.Ecs.ListDaemonDeploymentsAsync(new ListDaemonDeploymentsRequest { DaemonArn = daemonArn })).DaemonDeployments!.Count;
-
-    private static SettingsInput Copy(SettingsInput input)
-    {
-        var copy = new SettingsInput { BaseDirectory = input.BaseDirectory };
-        foreach (var (name, value) in input.Properties)
-        {
-            copy.Set(name, value);
-        }
-
-        foreach (var item in input.GetItems(EcsProperties.CapacityProviderItem))
-        {
-            copy.Add(EcsProperties.CapacityProviderItem, item);
-        }
-
-        return copy;
-    }
 
     private static async Task<List<EcsBuildTasks.Aws.ECS.Model.Task>> RunningTasksAsync(LocalEcsHarness env, string name)
     {

@@ -60,7 +60,7 @@ public sealed class RollingStrategyTests
         await DeployedAsync(env, input);
         var log = new RecordingDeploymentLog();
 
-        var crash = await env.DeployAsync(Crashing(input), log);
+        var crash = await env.DeployAsync(TestInputs.Crashing(input), log);
 
         Assert.AreEqual("ECS3002", crash.Failure?.Code, log.Text);
         StringAssert.Contains(crash.Failure!.Message, "it runs crash:1 again");
@@ -124,7 +124,7 @@ public sealed class RollingStrategyTests
         await DeployedAsync(env, input);
         var log = new RecordingDeploymentLog();
 
-        var crash = await env.DeployAsync(Crashing(input).Set("EcsFailFastFailedTasks", "2"), log);
+        var crash = await env.DeployAsync(TestInputs.Crashing(input).Set("EcsFailFastFailedTasks", "2"), log);
 
         Assert.AreEqual("ECS3005", crash.Failure?.Code, log.Text);
         Assert.AreEqual("failed-fast", crash.Result.Status);
@@ -201,35 +201,13 @@ public sealed class RollingStrategyTests
         Assert.IsTrue(report.Result.Succeeded, report.Result.Status);
     }
 
-    /// <summary>The same project, whose tasks crash at start (LocalEcs's <c>LOCALECS_SIMULATE=crash</c>).</summary>
-    private static SettingsInput Crashing(SettingsInput input) => Copy(input).Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
-
     /// <summary>The same project, whose tasks take hours to start and have a health check that waits for them.</summary>
-    private static SettingsInput SlowStarting(SettingsInput input) => Copy(input)
+    private static SettingsInput SlowStarting(SettingsInput input) => input.Copy()
         .Set("EcsHealthCheckCommand", "CMD-SHELL;curl -f http://localhost:8080/ || exit 1")
         .Set("EcsHealthCheckIntervalSeconds", "300")
         .Set("EcsHealthCheckRetries", "10")
         .Set("EcsHealthCheckStartPeriodSeconds", "300")
         .Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "slow-start:36000"));
-
-    private static SettingsInput Copy(SettingsInput input)
-    {
-        var copy = new SettingsInput { BaseDirectory = input.BaseDirectory };
-        foreach (var (name, value) in input.Properties)
-        {
-            copy.Set(name, value);
-        }
-
-        foreach (var type in new[] { EcsProperties.EnvironmentVariableItem, EcsProperties.AlarmItem })
-        {
-            foreach (var item in input.GetItems(type))
-            {
-                copy.Add(type, item);
-            }
-        }
-
-        return copy;
-    }
 
     private static async Task<int> DeploymentsAsync(LocalEcsHarness env, string name) =>
         (await env.Aws.Ecs.ListServiceDeploymentsAsync(new ListServiceDeploymentsRequest { Cluster = name, Service = name })).ServiceDeployments!.Count;

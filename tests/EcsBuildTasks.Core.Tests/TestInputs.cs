@@ -10,6 +10,13 @@ internal static class TestInputs
     public const string ExecutionRole = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
     public const string TargetGroup = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hello/0123456789abcdef";
 
+    /// <summary>A copy of the project whose tasks crash at start (LocalEcs's <c>LOCALECS_SIMULATE=crash</c>).</summary>
+    public static SettingsInput Crashing(SettingsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Copy().Add(EcsProperties.EnvironmentVariableItem, "LOCALECS_SIMULATE", ("Value", "crash"));
+    }
+
     /// <summary>What the quick start configures: Fargate, 512/1024, two subnets, one security group.</summary>
     public static SettingsInput ValidFargate(string? directory = null)
     {

@@ -81,6 +81,23 @@ internal sealed class SettingsInput
         return Add(itemType, new ItemInput(include, dictionary));
     }
 
+    /// <summary>A copy with the same properties and items, to change without changing this one (<see cref="Set"/> and <see cref="Add(string, ItemInput)"/> change the input they are called on).</summary>
+    public SettingsInput Copy()
+    {
+        var copy = new SettingsInput { BaseDirectory = BaseDirectory };
+        foreach (var (name, value) in properties)
+        {
+            copy.properties[name] = value;
+        }
+
+        foreach (var (type, list) in items)
+        {
+            copy.items[type] = [.. list];
+        }
+
+        return copy;
+    }
+
     /// <summary>The property value, or null when it is not set.</summary>
     public string? Get(string name) => properties.TryGetValue(name, out var value) ? value : null;
 

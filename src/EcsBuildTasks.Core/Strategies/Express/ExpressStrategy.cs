@@ -245,29 +245,15 @@ internal sealed partial class ExpressStrategy(string healthCheckPath) : IDeploym
         var (cluster, name) = (definitions.Service.Cluster!, definitions.Service.ServiceName!);
         var wait = express.LastWait;
         var image = express.IsRollback ? null : definitions.MainContainer.Image;
-        DeploymentResult Result(string status) => new()
+        DeploymentResult Result(string status) => StrategyResults.Of(context, status, express.ServiceArn, image, (express.TaskDefinitionArn, express.TaskDefinitionChanged), (express.StartedAt, express.Started), wait?.Duration) with
         {
-            Status = status,
-            Cluster = cluster,
-            Service = name,
-            ServiceArn = express.ServiceArn,
             Url = express.Url,
-            Image = image,
-            ImageDigest = image is not null && image.Contains('@', StringComparison.Ordinal) ? image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..] : null,
-            TaskDefinitionArn = express.TaskDefinitionArn,
-            TaskDefinitionRegistered = express.TaskDefinitionChanged,
             RunningTaskDefinitionArn = wait?.RunningTaskDefinition ?? (status is "up-to-date" ? express.TaskDefinitionArn : null),
             ServiceDeploymentArn = wait?.ServiceDeploymentArn ?? express.DeploymentArn,
             ServiceDeploymentStatus = wait?.Status,
             StatusReason = wait?.StatusReason,
             ServiceChange = express.Change.Kind.ToString().ToLowerInvariant(),
             ChangedMembers = express.Change.ChangedMembers,
-            Region = aws.Factory.ResolvedRegion.SystemName,
-            StartedAt = express.StartedAt,
-            FinishedAt = time.GetUtcNow(),
-            DeploySeconds = time.GetElapsedTime(express.Started).TotalSeconds,
-            WaitSeconds = wait?.Duration.TotalSeconds ?? 0,
-            ApiCalls = aws.RequestCount,
         };
 
         if (express.Change.Kind == ServiceChangeKind.Unchanged)

@@ -215,16 +215,8 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
         var serviceName = definitions.Service.ServiceName!;
         var (registered, change) = (deployment.Registered, deployment.Change);
         var image = definitions.MainContainer.Image;
-        DeploymentResult Result(string status, WaitResult? wait = null) => new()
+        DeploymentResult Result(string status, WaitResult? wait = null) => StrategyResults.Of(context, status, change.Service.ServiceArn, image, (registered.Arn, registered.Registered), (deployment.StartedAt, deployment.Started), wait?.Duration) with
         {
-            Status = status,
-            Cluster = cluster,
-            Service = serviceName,
-            ServiceArn = change.Service.ServiceArn,
-            Image = image,
-            ImageDigest = image is not null && image.Contains('@', StringComparison.Ordinal) ? image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..] : null,
-            TaskDefinitionArn = registered.Arn,
-            TaskDefinitionRegistered = registered.Registered,
             RunningTaskDefinitionArn = wait?.RunningTaskDefinition ?? (status is "up-to-date" ? registered.Arn : null),
             ServiceDeploymentArn = wait?.ServiceDeploymentArn,
             ServiceDeploymentStatus = wait?.Status,
@@ -232,12 +224,6 @@ internal abstract class InPlaceStrategy : IDeploymentStrategy
             SupersededBy = wait?.SupersededBy,
             ServiceChange = change.Kind.ToString().ToLowerInvariant(),
             ChangedMembers = change.ChangedMembers,
-            Region = aws.Factory.ResolvedRegion.SystemName,
-            StartedAt = deployment.StartedAt,
-            FinishedAt = time.GetUtcNow(),
-            DeploySeconds = time.GetElapsedTime(deployment.Started).TotalSeconds,
-            WaitSeconds = wait?.Duration.TotalSeconds ?? 0,
-            ApiCalls = aws.RequestCount,
         };
 
         if (change.Kind == ServiceChangeKind.Unchanged)

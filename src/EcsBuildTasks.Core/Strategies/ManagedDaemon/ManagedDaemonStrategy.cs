@@ -289,16 +289,8 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
         var wait = daemon.LastWait;
         var image = daemon.IsRollback ? null : definitions.MainContainer.Image;
         var providers = wait?.Deployment is { } last ? DaemonDeploymentWatch.ProviderLines(last) : await RunningLinesAsync(aws, daemon.DaemonArn, cancellationToken).ConfigureAwait(false);
-        DeploymentResult Result(string status) => new()
+        DeploymentResult Result(string status) => StrategyResults.Of(context, status, daemon.DaemonArn, image, (daemon.TaskDefinitionArn, daemon.TaskDefinitionRegistered), (daemon.StartedAt, daemon.Started), wait?.Duration) with
         {
-            Status = status,
-            Cluster = cluster,
-            Service = name,
-            ServiceArn = daemon.DaemonArn,
-            Image = image,
-            ImageDigest = image is not null && image.Contains('@', StringComparison.Ordinal) ? image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..] : null,
-            TaskDefinitionArn = daemon.TaskDefinitionArn,
-            TaskDefinitionRegistered = daemon.TaskDefinitionRegistered,
             RunningTaskDefinitionArn = status is "succeeded" or "up-to-date" ? daemon.TaskDefinitionArn : status == "rolled-back" || daemon.BuildRollbackReason is not null ? daemon.PreviousTaskDefinitionArn : null,
             ServiceDeploymentArn = wait?.Deployment?.DaemonDeploymentArn ?? daemon.DeploymentArn,
             ServiceDeploymentStatus = wait?.Deployment?.Status?.Value,
@@ -306,12 +298,6 @@ internal sealed partial class ManagedDaemonStrategy(double? drainPercent) : IDep
             ServiceChange = daemon.Kind.ToString().ToLowerInvariant(),
             ChangedMembers = daemon.Changes,
             CapacityProviders = providers,
-            Region = aws.Factory.ResolvedRegion.SystemName,
-            StartedAt = daemon.StartedAt,
-            FinishedAt = time.GetUtcNow(),
-            DeploySeconds = time.GetElapsedTime(daemon.Started).TotalSeconds,
-            WaitSeconds = wait?.Duration.TotalSeconds ?? 0,
-            ApiCalls = aws.RequestCount,
         };
 
         if (daemon.Kind == ServiceChangeKind.Unchanged)
