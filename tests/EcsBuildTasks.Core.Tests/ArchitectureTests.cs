@@ -52,7 +52,7 @@ public sealed partial class ArchitectureTests
     [TestMethod]
     public void Only_the_strategies_compare_strategy_names()
     {
-        var names = new[] { "Rolling", "BlueGreen", "Canary", "Linear", "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR" };
+        var names = new[] { "Rolling", "BlueGreen", "Canary", "Linear", "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR", "Versioned", "VersionedBlueGreen", "DnsBlueGreen", "Express", "ManagedDaemon" };
         var found = new List<string>();
         foreach (var file in Files(Core).Concat(Files(Tasks)))
         {
@@ -136,6 +136,6 @@ public sealed partial class ArchitectureTests
     [GeneratedRegex(@"\bEcsBuildTasks\.Core\.([A-Z][\w.]*\w)")]
     private static partial Regex CoreReference();
 
-    [GeneratedRegex(@"\b(RollingStrategy|TrafficShiftingStrategy|TrafficShift\.\w+)\b")]
+    [GeneratedRegex(@"\b(RollingStrategy|TrafficShiftingStrategy|TrafficShift\.\w+|(Versioned|VersionedBlueGreen|DnsBlueGreen|Express|ManagedDaemon|VersionedServices|InPlace)Strategy)\b")]
     private static partial Regex StrategyTypes();
 }

@@ -211,6 +211,135 @@ public sealed class DnsBlueGreenStrategyTests
         StringAssert.Contains(problem.Message, "DELETE the existing record and CREATE a weighted CNAME with SetIdentifier=Blue");
     }
 
+    [TestMethod]
+    public async Task A_Harness_record_is_taken_over_with_its_set_identifiers_only_the_weights_move_and_EcsRollback_moves_them_back()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await HarnessSetupAsync(env, "hx");
+        var seen = new List<(long Blue, long Green)>();
+        var log = new ObservingLog("INSYNC; waiting one TTL", () =>
+        {
+            var now = ResolveAsync(env, "hx").GetAwaiter().GetResult();
+            seen.Add((WeightOf(now, "Harness-Blue"), WeightOf(now, "Harness-Green")));
+        });
+
+        var report = await env.DeployAsync(input.Set("EcsMemory", "1024").Set(EcsProperties.DnsWeightSteps, "10;50;100"), log);
+
+        Assert.IsNull(report.Failure, report.Failure?.Message + "\n" + log.Text);
+        Assert.AreEqual("hx__8", report.Result.Service, "the next version of Harness's family");
+        StringAssert.Contains(log.Text, "taking over the weighted entries of hx.example.internal. as they are: Harness-Blue → hx-spec1, Harness-Green → hx-spec2");
+        CollectionAssert.AreEqual(new[] { (90L, 10L), (50L, 50L), (0L, 100L) }, seen, "the weights moved on Harness's entries: " + string.Join(", ", seen));
+        CollectionAssert.AreEquivalent(new[] { "Harness-Blue", "Harness-Green" }, (await RecordSetsAsync(env, "hx")).Select(r => r.SetIdentifier).ToArray(), "no pair of the package's own beside them");
+        var resolved = await ResolveAsync(env, "hx");
+        Assert.AreEqual("hx-spec2", CloudMapServiceOf(resolved, "Harness-Green"), "each entry stays on its Cloud Map service");
+        Assert.AreEqual(2, InstancesOf(resolved, "Harness-Green"));
+        Assert.AreEqual("hx-spec1", CloudMapServiceOf(resolved, "Harness-Blue"));
+        Assert.AreEqual((2, 2), await CountsAsync(env, "hx", "hx__8"));
+        Assert.AreEqual(0, (await CountsAsync(env, "hx", "hx__7")).Desired, "Harness's version downsized at weight 0");
+        Assert.AreEqual(("BLUE", "GREEN"), (await TagAsync(env, "hx", "hx__8", "BG_VERSION"), await TagAsync(env, "hx", "hx__7", "BG_VERSION")), "Harness's colour tags kept in step");
+
+        var deployer = new Deployer(env.Aws, new RecordingDeploymentLog(), env.Time!);
+        var status = string.Join("\n", await deployer.StatusAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
+        StringAssert.Contains(status, "set Harness-Green weight 100 → hx-spec2.hx.local.  (hx__8)");
+
+        var rollback = await env.WhileTimeRunsAsync(() => deployer.RollbackAsync(LocalEcsHarness.Generate(input), CancellationToken.None));
+
+        Assert.IsNull(rollback.Failure, rollback.Failure?.Message);
+        Assert.AreEqual("rolled-back", rollback.Result.Status);
+        resolved = await ResolveAsync(env, "hx");
+        Assert.AreEqual((100L, 0L), (WeightOf(resolved, "Harness-Blue"), WeightOf(resolved, "Harness-Green")));
+        Assert.AreEqual((2, 2), await CountsAsync(env, "hx", "hx__7"));
+        Assert.AreEqual(("BLUE", "GREEN"), (await TagAsync(env, "hx", "hx__7", "BG_VERSION"), await TagAsync(env, "hx", "hx__8", "BG_VERSION")));
+    }
+
+    [TestMethod]
+    public async Task A_Harness_pair_pointing_elsewhere_is_refused_with_ECS4224_naming_what_to_set()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "hy");
+        await HarnessRecordAsync(env, "hy", ("hy-one.hy.local", 100), ("hy-two.hy.local", 0));
+
+        var given = await env.PreflightAsync(input.Copy().Set(EcsProperties.DnsCloudMapServices, "hy-blue;hy-green"));
+
+        var problem = given.Single(p => p.Code == "ECS4224");
+        Assert.AreEqual(EcsProperties.DnsCloudMapServices, problem.Subject);
+        StringAssert.Contains(problem.Message, "set EcsDnsCloudMapServices=hy-one;hy-two");
+
+        await HarnessRecordAsync(env, "hy", ("hy-one.elsewhere.local", 100), ("hy-two.elsewhere.local", 0));
+        var outside = await env.PreflightAsync(input);
+
+        Assert.AreEqual(EcsProperties.ServiceDiscoveryNamespace, outside.Single(p => p.Code == "ECS4224").Subject);
+    }
+
+    [TestMethod]
+    public async Task A_Harness_entry_with_weight_on_a_service_the_project_does_not_version_is_refused_with_ECS4225_before_anything_changes()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = await ProjectAsync(env, "hz");
+        await HarnessRecordAsync(env, "hz", ("hz-spec1.hz.local", 100), ("hz-spec2.hz.local", 0));
+
+        var problems = await env.PreflightAsync(input);
+        var refused = await Assert.ThrowsExactlyAsync<DeploymentException>(() => env.DeployAsync(input));
+
+        var problem = problems.Single(p => p.Code == "ECS4225");
+        Assert.AreEqual(EcsProperties.ServiceName, problem.Subject);
+        StringAssert.Contains(problem.Message, "entry Harness-Blue (weight 100) sends traffic to the Cloud Map service hz-spec1, where no version of hz (hz__<N>) has tasks");
+        Assert.AreEqual("ECS4225", refused.Diagnostics.Single().Code, refused.Message);
+        var services = await env.Aws.Ecs.ListServicesAsync(new ListServicesRequest { Cluster = "hz" });
+        Assert.AreEqual(0, services.ServiceArns?.Count ?? 0, "no version created");
+        Assert.AreEqual(100L, (await RecordSetsAsync(env, "hz")).Single(r => r.SetIdentifier == "Harness-Blue").Weight, "the record untouched");
+    }
+
+    /// <summary>
+    /// What Harness FirstGen's Route 53 blue/green leaves behind: the family's version <c>&lt;name&gt;__7</c> (2 tasks,
+    /// <c>BG_VERSION=BLUE</c>) registered in the Cloud Map service <c>&lt;name&gt;-spec1</c>, an empty <c>&lt;name&gt;-spec2</c>,
+    /// and the record's entries Harness-Blue → spec1 (100) and Harness-Green → spec2 (0), values without the trailing dot.
+    /// Returns the DnsBlueGreen project that takes it over (<c>EcsDnsCloudMapServices</c> unset).
+    /// </summary>
+    private static async Task<SettingsInput> HarnessSetupAsync(LocalEcsHarness env, string name)
+    {
+        var input = await ProjectAsync(env, name);
+        var harness = await env.DeployAsync(input.Copy().Set("EcsDeploymentStrategy", "Rolling").Set("EcsServiceName", name + "__7").Set("EcsServiceDiscoveryName", name + "-spec1"));
+        Assert.IsNull(harness.Failure, harness.Failure?.Message);
+        var version = (await env.Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = name, Services = [name + "__7"] })).Services!.Single();
+        await env.Aws.Ecs.TagResourceAsync(new EcsBuildTasks.Aws.ECS.Model.TagResourceRequest { ResourceArn = version.ServiceArn, Tags = [new EcsBuildTasks.Aws.ECS.Model.Tag { Key = "BG_VERSION", Value = "BLUE" }] });
+        var registry = version.ServiceRegistries!.Single().RegistryArn!;
+        var spec1 = await env.Aws.ServiceDiscovery.GetServiceAsync(new Aws.ServiceDiscovery.Model.GetServiceRequest { Id = registry[(registry.LastIndexOf('/') + 1)..] });
+        await env.Aws.ServiceDiscovery.CreateServiceAsync(new Aws.ServiceDiscovery.Model.CreateServiceRequest
+        {
+            Name = name + "-spec2", NamespaceId = spec1.Service!.NamespaceId, DnsConfig = spec1.Service.DnsConfig, HealthCheckCustomConfig = spec1.Service.HealthCheckCustomConfig,
+        });
+        await HarnessRecordAsync(env, name, ($"{name}-spec1.{name}.local", 100), ($"{name}-spec2.{name}.local", 0));
+        return input;
+    }
+
+    /// <summary>Writes the record's entries Harness-Blue and Harness-Green as Harness does (UPSERT of both, TTL 60).</summary>
+    private static async Task HarnessRecordAsync(LocalEcsHarness env, string name, (string Value, long Weight) blue, (string Value, long Weight) green)
+    {
+        static Change Upsert(string record, string id, (string Value, long Weight) entry) => new()
+        {
+            Action = Aws.Route53.ChangeAction.UPSERT,
+            ResourceRecordSet = new ResourceRecordSet { Name = record, Type = Aws.Route53.RRType.CNAME, TTL = 60, SetIdentifier = id, Weight = entry.Weight, ResourceRecords = [new ResourceRecord { Value = entry.Value }] },
+        };
+        await env.Aws.Route53.ChangeResourceRecordSetsAsync(new ChangeResourceRecordSetsRequest
+        {
+            HostedZoneId = await ZoneIdAsync(env),
+            ChangeBatch = new ChangeBatch { Changes = [Upsert($"{name}.{Zone}", "Harness-Blue", blue), Upsert($"{name}.{Zone}", "Harness-Green", green)] },
+        });
+    }
+
+    private static async Task<List<ResourceRecordSet>> RecordSetsAsync(LocalEcsHarness env, string name)
+    {
+        var records = await env.Aws.Route53.ListResourceRecordSetsAsync(new ListResourceRecordSetsRequest { HostedZoneId = await ZoneIdAsync(env), StartRecordName = $"{name}.{Zone}" });
+        return [.. records.ResourceRecordSets!.Where(r => r.Name == $"{name}.{Zone}.")];
+    }
+
+    private static async Task<string?> TagAsync(LocalEcsHarness env, string cluster, string service, string key)
+    {
+        var described = await env.Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [service], Include = ["TAGS"] });
+        return described.Services!.Single().Tags?.Find(t => t.Key == key)?.Value;
+    }
+
     /// <summary>A Fargate web service in its own cluster, a private Cloud Map namespace <c>&lt;name&gt;.local</c>, and the record <c>&lt;name&gt;.example.internal</c>.</summary>
     internal static async Task<SettingsInput> ProjectAsync(LocalEcsHarness env, string name)
     {

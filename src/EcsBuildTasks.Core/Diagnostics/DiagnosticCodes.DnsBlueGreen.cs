@@ -14,7 +14,9 @@ internal static partial class DiagnosticCodes
     public static readonly DiagnosticDescriptor DnsHostedZoneNotFound = new("ECS4220", "The hosted zone EcsDnsHostedZone names does not exist or is ambiguous");
     public static readonly DiagnosticDescriptor DnsRecordOutsideZone = new("ECS4221", "EcsDnsRecordName is not a name inside the hosted zone (or is its apex)");
     public static readonly DiagnosticDescriptor DnsZoneManagedByCloudMap = new("ECS4222", "EcsDnsHostedZone is the zone Cloud Map manages for a namespace");
-    public static readonly DiagnosticDescriptor DnsRecordNotWeighted = new("ECS4223", "EcsDnsRecordName already has records the package does not manage (not weighted, another type or other set identifiers)");
+    public static readonly DiagnosticDescriptor DnsRecordNotWeighted = new("ECS4223", "EcsDnsRecordName already has records the package does not manage (not weighted, another type, or more than a pair of weighted CNAME entries)");
+    public static readonly DiagnosticDescriptor DnsEntriesPointElsewhere = new("ECS4224", "The record's two weighted entries (e.g. Harness's) point at Cloud Map services other than the ones DnsBlueGreen deploys to");
+    public static readonly DiagnosticDescriptor DnsEntryWithoutVersion = new("ECS4225", "A weighted entry taken over (e.g. Harness's) sends traffic to a Cloud Map service where no version of EcsServiceName runs");
 
     // ECS4240–ECS4259: the deployment.
     public static readonly DiagnosticDescriptor DnsChangeNotInSync = new("ECS4240", "A Route 53 change of the weighted records did not become INSYNC");

@@ -89,6 +89,34 @@ public sealed class TimelineChartTests
     }
 
     [TestMethod]
+    public async Task The_labels_follow_what_the_strategy_says_its_steps_share_not_its_name()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = VersionedStrategyTests.Versioned(await env.ProjectAsync("share")).Set("EcsDesiredCount", "2");
+        Assert.IsNull((await env.DeployAsync(input)).Failure);
+
+        var versioned = await env.DeployAsync(input.Set("EcsMemory", "1024"));
+
+        Assert.IsNull(versioned.Failure, versioned.Failure?.Message);
+        Assert.AreEqual(StepShare.Tasks, versioned.Result.StepShare, "Versioned grows the new version by tasks");
+        var chart = TimelineChart.Mermaid(versioned.Result)!;
+        StringAssert.Contains(chart, "    section Phases\n");
+        StringAssert.Contains(chart, "    section New version share\n");
+        StringAssert.Contains(chart, "of tasks :");
+        var json = JsonDocument.Parse(JsonSerializer.Serialize(versioned.Result, DeploymentResultJsonContext.Default.DeploymentResult)).RootElement;
+        Assert.AreEqual("Tasks", json.GetProperty("stepShare").GetString(), "the result file keeps what the chart is drawn from");
+
+        // The same stages under another name or none: the data decides, not the name.
+        var renamed = TimelineChart.Mermaid(versioned.Result with { Strategy = "Custom" })!;
+        StringAssert.Contains(renamed, "    section Phases\n");
+        StringAssert.Contains(renamed, "of tasks :");
+        var traffic = TimelineChart.Mermaid(versioned.Result with { StepShare = null })!;
+        StringAssert.Contains(traffic, "    section Stages\n");
+        StringAssert.Contains(traffic, "    section Production traffic\n");
+        Assert.IsFalse(traffic.Contains("of tasks", StringComparison.Ordinal), traffic);
+    }
+
+    [TestMethod]
     public void Names_that_would_break_a_Gantt_task_line_are_made_safe_and_a_result_without_a_timeline_has_no_chart()
     {
         Assert.AreEqual("phase 1- 25% canary   x 50%", TimelineChart.Label("phase 1: 25% canary; #x 50%%"));

@@ -7,6 +7,17 @@ using EcsBuildTasks.Core.Infrastructure;
 
 namespace EcsBuildTasks.Core.Features.Results;
 
+/// <summary>What the new revision's share during each step of a deployment is a share of (the timeline chart's last section).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<StepShare>))]
+internal enum StepShare
+{
+    /// <summary>Production traffic: listener weights, DNS weights, ECS's traffic shifting.</summary>
+    Traffic,
+
+    /// <summary>Tasks: the new version's share of the tasks (the phases of versioned services), not of routed traffic.</summary>
+    Tasks,
+}
+
 /// <summary>The result of a deployment step and, when it did not succeed, the error that fails the build.</summary>
 internal sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? Failure);
 
@@ -84,6 +95,12 @@ internal sealed record DeploymentResult
     /// strategies. The timeline chart of the summary is drawn from these, the gates and <see cref="TimelineStartedAt"/>.
     /// </summary>
     public IReadOnlyList<StageTiming>? LifecycleStages { get; init; }
+
+    /// <summary>
+    /// What the stages' weights (<see cref="StageTiming.ProductionTrafficWeight"/>) are a share of, as the strategy says:
+    /// routed traffic (null, the default) or tasks (a strategy that grows the new version by tasks: the phases of Versioned).
+    /// </summary>
+    public StepShare? StepShare { get; init; }
 
     /// <summary>The instant the stages' <see cref="StageTiming.StartedAtSeconds"/> count from.</summary>
     public DateTimeOffset? TimelineStartedAt { get; init; }

@@ -30,7 +30,7 @@ internal static class TimelineChart
         builder.AppendLine("    axisFormat %H:%M:%S");
         if (stages.Count > 0)
         {
-            builder.AppendLine(CultureInfo.InvariantCulture, $"    section {(IsVersioned(result) ? "Phases" : "Stages")}");
+            builder.AppendLine(CultureInfo.InvariantCulture, $"    section {(SharesTasks(result) ? "Phases" : "Stages")}");
             var placed = Place(stages);
             for (var i = 0; i < placed.Count; i++)
             {
@@ -56,7 +56,7 @@ internal static class TimelineChart
         var weights = Weights(stages);
         if (weights.Count > 0)
         {
-            builder.AppendLine(CultureInfo.InvariantCulture, $"    section {(IsVersioned(result) ? "New version share" : "Production traffic")}");
+            builder.AppendLine(CultureInfo.InvariantCulture, $"    section {(SharesTasks(result) ? "New version share" : "Production traffic")}");
             for (var i = 0; i < weights.Count; i++)
             {
                 var (weight, start, end) = weights[i];
@@ -68,10 +68,10 @@ internal static class TimelineChart
         return builder.ToString();
     }
 
-    /// <summary>A Versioned deployment grows the new version by tasks (the share is of tasks, not of routed traffic).</summary>
-    private static bool IsVersioned(DeploymentResult result) => result.Strategy is "Versioned";
+    /// <summary>The strategy grew the new version by tasks (its result says so): the steps are phases and the share is of tasks, not of routed traffic.</summary>
+    private static bool SharesTasks(DeploymentResult result) => result.StepShare == StepShare.Tasks;
 
-    private static string WeightLabel(DeploymentResult result, double weight) => IsVersioned(result)
+    private static string WeightLabel(DeploymentResult result, double weight) => SharesTasks(result)
         ? string.Create(CultureInfo.InvariantCulture, $"new {weight:0.#}% / old {100 - weight:0.#}% of tasks")
         : string.Create(CultureInfo.InvariantCulture, $"green {weight:0.#}% / blue {100 - weight:0.#}%");
 

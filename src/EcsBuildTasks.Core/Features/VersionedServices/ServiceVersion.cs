@@ -84,5 +84,18 @@ internal static class VersionTags
 
     public const string Green = "GREEN";
 
+    /// <summary>
+    /// Harness's colour tag on blue/green versions (BLUE serves, GREEN stands by). Versions taken over from Harness carry
+    /// it; the package then keeps it in step with its own, so that what still reads it stays true.
+    /// </summary>
+    public const string HarnessColour = "BG_VERSION";
+
     public static Tag Of(string key, string value) => new() { Key = key, Value = value };
+
+    /// <summary>The colour tags of a version of <paramref name="set"/>: the package's, and Harness's when a version of the set carries it.</summary>
+    public static Tag[] Colours(VersionSet set, string colour)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return set.Versions.Any(v => v.Tag(HarnessColour) is not null) ? [Of(Colour, colour), Of(HarnessColour, colour)] : [Of(Colour, colour)];
+    }
 }

@@ -38,26 +38,27 @@ internal sealed partial class DnsBlueGreenStrategy
             return [new ResourcePlan(DnsRecordKind, dns.RecordName, PlanAction.NotPlanned, [], []) { Note = problem }];
         }
 
-        var slots = await SlotsAsync(context, create: false, cancellationToken).ConfigureAwait(false);
+        var slots = await SlotsAsync(context, null, create: false, cancellationToken).ConfigureAwait(false);
+        var ids = slots.Entries.SetIdentifiers;
         var plans = new List<ResourcePlan>();
         for (var i = 0; i < slots.Names.Length; i++)
         {
             plans.Add(slots.Arns[i] is { } arn
                 ? new ResourcePlan("Cloud Map service", slots.Names[i], PlanAction.None, [], []) { Live = arn }
-                : new ResourcePlan("Cloud Map service", slots.Names[i], PlanAction.Create, ["Cloud Map CreateService"], []) { Note = $"the {DnsWeights.SetIdentifiers[i]} entry of {dns.RecordName} points at it" });
+                : new ResourcePlan("Cloud Map service", slots.Names[i], PlanAction.Create, ["Cloud Map CreateService"], []) { Note = $"the {ids[i]} entry of {dns.RecordName} points at it" });
         }
 
-        var records = await weights.RecordsAsync(zone.Id!, dns.RecordName, cancellationToken).ConfigureAwait(false);
-        long WeightOf(int index) => records.FirstOrDefault(r => r.SetIdentifier == DnsWeights.SetIdentifiers[index])?.Weight ?? 0;
+        var records = slots.Records;
+        long WeightOf(int index) => records.FirstOrDefault(r => r.SetIdentifier == ids[index])?.Weight ?? 0;
         var current = set.Current;
         var oldIndex = current is null ? -1 : Array.FindIndex(slots.Arns, a => a is not null && RegistryOf(current) == a);
         var newIndex = oldIndex == 0 ? 1 : 0;
-        string Weights(long newWeight) => string.Create(CultureInfo.InvariantCulture, $"{DnsWeights.SetIdentifiers[newIndex]} {newWeight} · {DnsWeights.SetIdentifiers[1 - newIndex]} {100 - newWeight}");
-        var live = records.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{DnsWeights.SetIdentifiers[newIndex]} {WeightOf(newIndex)} · {DnsWeights.SetIdentifiers[1 - newIndex]} {WeightOf(1 - newIndex)}");
+        string Weights(long newWeight) => string.Create(CultureInfo.InvariantCulture, $"{ids[newIndex]} {newWeight} · {ids[1 - newIndex]} {100 - newWeight}");
+        var live = records.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{ids[newIndex]} {WeightOf(newIndex)} · {ids[1 - newIndex]} {WeightOf(1 - newIndex)}");
         plans.Add(new ResourcePlan(DnsRecordKind, $"{DnsWeights.Fqdn(dns.RecordName)} in {zone.Name}", records.Count == 0 ? PlanAction.Create : PlanAction.Update, [], [new PlanChange("weights", records.Count == 0 ? PlanChangeKind.Added : PlanChangeKind.Changed, live, Weights(100))])
         {
             Live = live,
-            Note = string.Create(CultureInfo.InvariantCulture, $"weighted CNAME entries, TTL {dns.Ttl} s; the new version's entry {DnsWeights.SetIdentifiers[newIndex]} goes {string.Join(" → ", dns.Steps)}"),
+            Note = string.Create(CultureInfo.InvariantCulture, $"weighted CNAME entries, TTL {dns.Ttl} s; the new version's entry {ids[newIndex]} goes {string.Join(" → ", dns.Steps)}"),
             FollowsTaskDefinition = true,
         });
         return plans;

@@ -14,6 +14,7 @@ using EcsBuildTasks.Core.Features.VersionedServices;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 using EcsBuildTasks.Core.Strategies.Versioned;
+using ResourceRecordSet = EcsBuildTasks.Aws.Route53.Model.ResourceRecordSet;
 
 namespace EcsBuildTasks.Core.Strategies.DnsBlueGreen;
 
@@ -35,11 +36,8 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
     {
         ArgumentNullException.ThrowIfNull(choice);
         var values = choice.Values;
-        UnusedSettings.Warn(values.Diagnostics, StrategyName, [
-            (EcsProperties.PhaseItem, values.Items(EcsProperties.PhaseItem).Count > 0 ? values.Items(EcsProperties.PhaseItem).Count : null),
-            (EcsProperties.ResizeStrategy, values.Get(EcsProperties.ResizeStrategy)),
-            (EcsProperties.DownsizeDelaySeconds, values.Get(EcsProperties.DownsizeDelaySeconds))]);
-        return new DnsBlueGreenStrategy(DnsBlueGreenSettings.Read(values), values.Bool(EcsProperties.DownsizeOldService) ?? true, VersionedSettings.KeepVersions(values));
+        var (downsizeOld, keepVersions) = VersionedSettings.Swap(values, StrategyName, (EcsProperties.DownsizeDelaySeconds, values.Get(EcsProperties.DownsizeDelaySeconds)));
+        return new DnsBlueGreenStrategy(DnsBlueGreenSettings.Read(values), downsizeOld, keepVersions);
     }
 
     public override IEnumerable<string> PlanLines(GeneratedDefinitions definitions)
@@ -60,31 +58,53 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
                 $"{EcsProperties.DeploymentStrategy}={Name} registers the versions in two Cloud Map services of a DNS namespace and points {EcsProperties.DnsRecordName} at them: set {EcsProperties.ServiceDiscoveryNamespace} (a private or public DNS namespace, by name or ns- id){(settings.ServiceDiscovery?.RegistryArn is null ? string.Empty : $" instead of {EcsProperties.ServiceRegistryArn}")}.");
         }
 
-        if (!settings.Wait)
-        {
-            diagnostics.Error(DiagnosticCodes.VersionedSettingUnsupported, EcsProperties.Wait, $"{EcsProperties.Wait}=false: {Name} moves DNS weights only after the new version is healthy, which needs the build to wait.");
-        }
+        RequireWait(settings, diagnostics, "moves DNS weights only after the new version is healthy");
     }
 
     protected override async Task PreflightStrategyAsync(ServicePreflightContext context, VersionSet set, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var problem in await CheckZoneAsync(context.Aws, context.Log, TimeProvider.System, context.Definitions.Settings, cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(set);
+        var problems = await CheckZoneAsync(context.Aws, context.Log, TimeProvider.System, context.Definitions, cancellationToken).ConfigureAwait(false);
+        foreach (var problem in problems)
         {
             context.Problems.Add(problem);
         }
+
+        if (problems.Count == 0 && dns.HostedZone is not null && dns.RecordName is not null && context.Definitions.Settings.ServiceDiscovery is { Namespace: not null, RegistryArn: null })
+        {
+            try
+            {
+                // Entries taken over (Harness's) must send their traffic to versions this project deploys.
+                await SlotsAsync(new DeploymentContext(context.Aws, context.Log, TimeProvider.System, context.Definitions), set, create: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DeploymentException ex) when (ex.Diagnostics.Any(d => d.Descriptor == DiagnosticCodes.DnsEntryWithoutVersion))
+            {
+                foreach (var problem in ex.Diagnostics)
+                {
+                    context.Problems.Add(problem);
+                }
+            }
+            catch (DeploymentException)
+            {
+                // The namespace's own check reports it.
+            }
+        }
     }
 
-    protected override async Task PrepareRegistriesAsync(DeploymentContext context, CancellationToken cancellationToken)
+    protected override async Task PrepareRegistriesAsync(DeploymentContext context, VersionSet set, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
 
         // Checked again here, before the Cloud Map services are created: nothing changes for a zone or record the strategy cannot use.
-        var problems = await CheckZoneAsync(context.Aws, context.Log, context.Time, context.Settings, cancellationToken).ConfigureAwait(false);
+        var problems = await CheckZoneAsync(context.Aws, context.Log, context.Time, context.Definitions, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {
             throw new DeploymentException(problems);
         }
+
+        // And entries taken over (Harness's) must send their traffic to versions of this service (ECS4225).
+        await SlotsAsync(context, set, create: false, cancellationToken).ConfigureAwait(false);
 
         await new ServiceConnectRegistration(context.Aws, context.Log).PrepareAsync(context.Definitions, cancellationToken).ConfigureAwait(false);
     }
@@ -92,11 +112,16 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
     protected override async Task<VersionedDeployment> CreateVersionAsync(DeploymentContext context, VersionSet set, RegisteredTaskDefinition registered, CancellationToken cancellationToken)
     {
         var (aws, log, time) = (context.Aws, context.Log, context.Time);
-        var slots = await SlotsAsync(context, create: true, cancellationToken).ConfigureAwait(false);
+        var slots = await SlotsAsync(context, null, create: true, cancellationToken).ConfigureAwait(false);
         var current = set.Current;
         var oldIndex = current is null ? -1 : Array.FindIndex(slots.Arns, a => a is not null && RegistryOf(current) == a);
         var newIndex = oldIndex == 0 ? 1 : 0;
-        var records = await new DnsWeights(aws, log, time).RecordsAsync(slots.ZoneId, dns.RecordName!, cancellationToken).ConfigureAwait(false);
+        var ids = slots.Entries.SetIdentifiers;
+        if (slots.Entries.Adopted)
+        {
+            log.Info($"EcsBuildTasks: taking over the weighted entries of {DnsWeights.Fqdn(dns.RecordName!)} as they are: {ids[0]} → {slots.Names[0]}, {ids[1]} → {slots.Names[1]}; only their weights move");
+        }
+
         var versions = new ServiceVersions(aws, log);
         var old = set.Serving.Select(v => new VersionCount(v.Name, v.DesiredCount)).ToList();
         var blue = set.Serving.Where(v => RegistryOf(v) == slots.Arns[1 - newIndex]).ToList();
@@ -121,16 +146,16 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var service = EcsJson.Deserialize<CreateServiceRequest>(EcsJson.Serialize(context.Definitions.Service));
         service.ServiceRegistries = slots.Registries[newIndex];
         var newVersion = await versions.CreateAsync(context.Definitions with { Service = service }, set.NextNumber, registered.Arn, null,
-            [VersionTags.Of(VersionTags.State, VersionTags.Deploying), VersionTags.Of(VersionTags.Colour, VersionTags.Green), VersionTags.Of(VersionTags.RollbackTo, VersionCount.Format(old))], cancellationToken).ConfigureAwait(false);
-        long WeightOf(int index) => records.FirstOrDefault(r => r.SetIdentifier == DnsWeights.SetIdentifiers[index])?.Weight ?? 0;
+            [VersionTags.Of(VersionTags.State, VersionTags.Deploying), .. VersionTags.Colours(set, VersionTags.Green), VersionTags.Of(VersionTags.RollbackTo, VersionCount.Format(old))], cancellationToken).ConfigureAwait(false);
+        long WeightOf(int index) => slots.Records.FirstOrDefault(r => r.SetIdentifier == ids[index])?.Weight ?? 0;
         var traffic = new DnsTraffic
         {
             ZoneId = slots.ZoneId,
             RecordName = DnsWeights.Fqdn(dns.RecordName!),
             Ttl = dns.Ttl,
-            New = new DnsSlot(DnsWeights.SetIdentifiers[newIndex], slots.Names[newIndex], slots.Targets[newIndex], WeightOf(newIndex), slots.Arns[newIndex]),
-            Old = new DnsSlot(DnsWeights.SetIdentifiers[1 - newIndex], slots.Names[1 - newIndex], slots.Targets[1 - newIndex], WeightOf(1 - newIndex)),
-            Created = records.Count == 0,
+            New = new DnsSlot(ids[newIndex], slots.Names[newIndex], slots.Targets[newIndex], WeightOf(newIndex), slots.Arns[newIndex]),
+            Old = new DnsSlot(ids[1 - newIndex], slots.Names[1 - newIndex], slots.Targets[1 - newIndex], WeightOf(1 - newIndex)),
+            Created = slots.Records.Count == 0,
             NewWeight = WeightOf(newIndex),
         };
         return new VersionedDeployment
@@ -187,7 +212,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         {
             if (deployment.Versions.Find(old.Name) is { } version)
             {
-                await versions.TagAsync(version, [VersionTags.Of(VersionTags.Colour, VersionTags.Green)], cancellationToken).ConfigureAwait(false);
+                await versions.TagAsync(version, VersionTags.Colours(deployment.Versions, VersionTags.Green), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -203,7 +228,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             deployment.History.Add($"downsized: {(deployment.OldCounts.Count == 0 ? "nothing" : string.Join(", ", deployment.OldCounts.Select(c => c.Name + "=0")))}");
         }
 
-        await FinishAsync(context, deployment, [VersionTags.Of(VersionTags.Colour, VersionTags.Blue)], cancellationToken).ConfigureAwait(false);
+        await FinishAsync(context, deployment, VersionTags.Colours(deployment.Versions, VersionTags.Blue), cancellationToken).ConfigureAwait(false);
         return DeploymentOutcome.Succeeded;
     }
 
@@ -237,7 +262,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var service = context.Definitions.Service;
         var versions = new ServiceVersions(aws, log);
         var set = await versions.FindAsync(service.Cluster!, service.ServiceName!, cancellationToken).ConfigureAwait(false);
-        var slots = await SlotsAsync(context, create: false, cancellationToken).ConfigureAwait(false);
+        var slots = await SlotsAsync(context, null, create: false, cancellationToken).ConfigureAwait(false);
         var restore = Restore(context);
         DnsTraffic TrafficTo(ServiceVersion back)
         {
@@ -250,8 +275,8 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             return new DnsTraffic
             {
                 ZoneId = slots.ZoneId, RecordName = DnsWeights.Fqdn(dns.RecordName!), Ttl = dns.Ttl,
-                New = new DnsSlot(DnsWeights.SetIdentifiers[1 - index], slots.Names[1 - index], slots.Targets[1 - index], 0),
-                Old = new DnsSlot(DnsWeights.SetIdentifiers[index], slots.Names[index], slots.Targets[index], 0),
+                New = new DnsSlot(slots.Entries.SetIdentifiers[1 - index], slots.Names[1 - index], slots.Targets[1 - index], 0),
+                Old = new DnsSlot(slots.Entries.SetIdentifiers[index], slots.Names[index], slots.Targets[index], 0),
             };
         }
 
@@ -276,16 +301,8 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var previous = set.Versions.LastOrDefault(v => v.Number < current.Number && v.Service.Status == "ACTIVE" && RegistryOf(v) is { } registry && registry != RegistryOf(current) && slots.Arns.Contains(registry))
             ?? throw new DeploymentException(DiagnosticCodes.NoPreviousVersion, EcsProperties.ServiceName,
                 $"{current.Name} serves and no older version of {service.ServiceName} is kept in the other Cloud Map service: there is no previous version to move {dns.RecordName} back to. Publish the previous commit instead.");
-        var count = current.RollbackTo.FirstOrDefault(c => c.Name == previous.Name)?.Count is > 0 and var recorded ? recorded : current.DesiredCount;
-        log.Info($"EcsBuildTasks: moving {dns.RecordName} back from {current.Name} to {previous.Name} ({count} task(s))");
-        var back2 = await restore.RestoreAsync(set.Cluster, [new VersionCount(previous.Name, count)], [], null, deleteNew: false, cancellationToken).ConfigureAwait(false);
-        if (!back2.Restored)
-        {
-            return new VersionedRollback(current.Name, back2, DeploymentOutcome.Failed);
-        }
-
-        await weights.SetAsync(TrafficTo(previous), 0, cancellationToken).ConfigureAwait(false);
-        return await SettleSwapBackAsync(context, versions, set, previous, current, back2, downsizeOld, cancellationToken).ConfigureAwait(false);
+        return await SwapBackAsync(context, set, current, previous, $"moving {dns.RecordName}", downsizeOld,
+            token => weights.SetAsync(TrafficTo(previous), 0, token), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task<IReadOnlyList<string>> StatusDetailsAsync(DeploymentContext context, VersionSet set, CancellationToken cancellationToken)
@@ -304,11 +321,21 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             return [$"  {dns.RecordName}: {problem}"];
         }
 
-        var slots = await SlotsAsync(context, create: false, cancellationToken).ConfigureAwait(false);
         var lines = new List<string> { $"  {DnsWeights.Fqdn(dns.RecordName)} in zone {zone.Name} ({DnsWeights.StripPrefix(zone.Id!)}):" };
-        foreach (var record in await weights.RecordsAsync(zone.Id!, dns.RecordName, cancellationToken).ConfigureAwait(false))
+        Slots slots;
+        try
         {
-            var index = Array.IndexOf(DnsWeights.SetIdentifiers, record.SetIdentifier);
+            slots = await SlotsAsync(context, null, create: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeploymentException ex)
+        {
+            lines.AddRange(ex.Diagnostics.Select(d => $"    {d.Code}: {d.Message}"));
+            return lines;
+        }
+
+        foreach (var record in slots.Records)
+        {
+            var index = slots.Entries.SetIdentifiers.ToList().IndexOf(record.SetIdentifier!);
             var serving = index < 0 ? null : set.Versions.Where(v => v.DesiredCount > 0 && RegistryOf(v) is { } r && r == slots.Arns[index]).Select(v => v.Name).ToList();
             lines.Add($"    {DnsWeights.Describe(record)}{(serving is null ? string.Empty : serving.Count == 0 ? "  (no version with tasks)" : $"  ({string.Join(", ", serving)})")}");
         }
@@ -319,8 +346,9 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
     private static string? RegistryOf(ServiceVersion version) => version.Service.ServiceRegistries?.FirstOrDefault()?.RegistryArn;
 
     /// <summary>The zone, record and namespace problems (ECS4220–ECS4223); empty when the record can be managed.</summary>
-    private async Task<List<EcsDiagnostic>> CheckZoneAsync(AwsSession aws, IDeploymentLog log, TimeProvider time, EcsSettings settings, CancellationToken cancellationToken)
+    private async Task<List<EcsDiagnostic>> CheckZoneAsync(AwsSession aws, IDeploymentLog log, TimeProvider time, GeneratedDefinitions definitions, CancellationToken cancellationToken)
     {
+        var settings = definitions.Settings;
         var problems = new List<EcsDiagnostic>();
         if (dns.HostedZone is null || dns.RecordName is null)
         {
@@ -353,21 +381,37 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             return problems;
         }
 
-        var foreign = DnsWeights.Foreign(await weights.RecordsAsync(zone.Id!, record, cancellationToken).ConfigureAwait(false));
-        if (foreign.Count > 0)
+        var records = await weights.RecordsAsync(zone.Id!, record, cancellationToken).ConfigureAwait(false);
+        if (DnsWeights.Foreign(records).Count > 0)
         {
-            problems.Add(Error(DiagnosticCodes.DnsRecordNotWeighted, EcsProperties.DnsRecordName,
-                $"{record} already has record(s) the package does not manage: {string.Join("; ", foreign)}. DnsBlueGreen owns two weighted CNAME entries (set identifiers {string.Join(" and ", DnsWeights.SetIdentifiers)}); Route 53 cannot hold them beside other records of the name. To convert, in one change batch DELETE the existing record and CREATE a weighted CNAME with SetIdentifier={DnsWeights.SetIdentifiers[0]}, Weight=100 and the same value (aws route53 change-resource-record-sets --hosted-zone-id {DnsWeights.StripPrefix(zone.Id!)} --change-batch file://convert.json); the next deployment takes it over."));
+            // Another tool's pair (Harness's) is taken over when it points at the two Cloud Map services of the namespace.
+            var cloudMapNamespace = namespaceName;
+            if (cloudMapNamespace is null && settings.ServiceDiscovery?.Namespace is { } id
+                && await new CloudMapLookup(aws).FindNamespacesAsync(id, cancellationToken).ConfigureAwait(false) is { Count: 1 } found)
+            {
+                cloudMapNamespace = found[0].Name;
+            }
+
+            var (_, mismatch) = DnsWeights.Match(records, cloudMapNamespace ?? string.Empty, dns.CloudMapServices(definitions.Service.ServiceName!), dns.CloudMapServiceNames.Count == 2, record, zone.Id!);
+            if (mismatch is not null && (cloudMapNamespace is not null || mismatch.Descriptor == DiagnosticCodes.DnsRecordNotWeighted))
+            {
+                problems.Add(mismatch);
+            }
         }
 
         return problems;
     }
 
-    /// <summary>The zone id, and for each of the two Cloud Map services: name, DNS target, ARN (created when <paramref name="create"/>), registry entry.</summary>
-    private async Task<Slots> SlotsAsync(DeploymentContext context, bool create, CancellationToken cancellationToken)
+    /// <summary>
+    /// The zone id, the record's entries, and for each of the two Cloud Map services: name, DNS target, ARN (created when
+    /// <paramref name="create"/>), registry entry. With <paramref name="set"/>, entries taken over must send their
+    /// traffic to its versions (ECS4225), checked before anything is created.
+    /// </summary>
+    private async Task<Slots> SlotsAsync(DeploymentContext context, VersionSet? set, bool create, CancellationToken cancellationToken)
     {
         var (aws, log, time, definitions) = (context.Aws, context.Log, context.Time, context.Definitions);
-        var (zone, problem) = await new DnsWeights(aws, log, time).FindZoneAsync(dns.HostedZone!, cancellationToken).ConfigureAwait(false);
+        var weights = new DnsWeights(aws, log, time);
+        var (zone, problem) = await weights.FindZoneAsync(dns.HostedZone!, cancellationToken).ConfigureAwait(false);
         if (zone is null)
         {
             throw new DeploymentException(DiagnosticCodes.DnsHostedZoneNotFound, EcsProperties.DnsHostedZone, problem!);
@@ -376,10 +420,29 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         var discovery = definitions.Settings.ServiceDiscovery!;
         var lookup = new CloudMapLookup(aws);
         var ns = await lookup.SingleNamespaceAsync(discovery.Namespace!, EcsProperties.ServiceDiscoveryNamespace, DiagnosticCodes.NamespaceNotFound, cancellationToken).ConfigureAwait(false);
-        var (first, second) = dns.CloudMapServices(definitions.Service.ServiceName!);
-        string[] names = [first, second];
+        var records = await weights.RecordsAsync(zone.Id!, dns.RecordName!, cancellationToken).ConfigureAwait(false);
+        var (entries, mismatch) = DnsWeights.Match(records, ns.Name!, dns.CloudMapServices(definitions.Service.ServiceName!), dns.CloudMapServiceNames.Count == 2, dns.RecordName!, zone.Id!);
+        if (entries is null)
+        {
+            throw new DeploymentException([mismatch!]);
+        }
+
+        string[] names = [entries.First, entries.Second];
         var arns = new string?[2];
         var registries = new List<ServiceRegistry>?[2];
+        if (entries.Adopted && set is not null)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                arns[i] = (await lookup.FindServiceAsync(ns.Id, names[i], cancellationToken).ConfigureAwait(false))?.Arn;
+            }
+
+            if (UnversionedTraffic(entries, records, names, arns, set) is { } unversioned)
+            {
+                throw new DeploymentException([unversioned]);
+            }
+        }
+
         for (var i = 0; i < 2; i++)
         {
             if (create)
@@ -395,7 +458,28 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             }
         }
 
-        return new Slots(DnsWeights.StripPrefix(zone.Id!), names, [.. names.Select(n => DnsWeights.Fqdn(n + "." + ns.Name))], arns, registries);
+        return new Slots(DnsWeights.StripPrefix(zone.Id!), names, [.. names.Select(n => DnsWeights.Fqdn(n + "." + ns.Name))], arns, registries, entries, records);
+    }
+
+    /// <summary>
+    /// ECS4225: an entry taken over whose weight sends traffic to a Cloud Map service where no version of the project's
+    /// service has tasks (the services registered there are named otherwise): the deployment would move that traffic
+    /// away from a service it neither scales nor rolls back.
+    /// </summary>
+    private EcsDiagnostic? UnversionedTraffic(DnsEntries entries, IReadOnlyList<ResourceRecordSet> records, string[] names, string?[] arns, VersionSet set)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var weight = records.FirstOrDefault(r => r.SetIdentifier == entries.SetIdentifiers[i])?.Weight ?? 0;
+            var arn = arns[i];
+            if (weight > 0 && !set.Serving.Any(v => arn is not null && RegistryOf(v) == arn))
+            {
+                return Error(DiagnosticCodes.DnsEntryWithoutVersion, EcsProperties.ServiceName, string.Create(CultureInfo.InvariantCulture,
+                    $"{DnsWeights.Fqdn(dns.RecordName!)}'s entry {entries.SetIdentifiers[i]} (weight {weight}) sends traffic to the Cloud Map service {names[i]}, where no version of {set.BaseName} ({set.BaseName}__<N>) has tasks: DnsBlueGreen would move that traffic away from a service it neither scales nor rolls back. Set {EcsProperties.ServiceName} to the name the ECS services registered there share before __<N> (Harness names them <family>__<revision>; aws servicediscovery list-instances --service-id {(arn is null ? "<id>" : CloudMapLookup.ServiceId(arn))} shows their ECS_SERVICE_NAME)."));
+            }
+        }
+
+        return null;
     }
 
     private static EcsDiagnostic Error(DiagnosticDescriptor descriptor, string subject, string message) => new(descriptor, DiagnosticSeverity.Error, subject, message);
@@ -408,7 +492,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         return outcome;
     }
 
-    private sealed record Slots(string ZoneId, string[] Names, string[] Targets, string?[] Arns, List<ServiceRegistry>?[] Registries);
+    private sealed record Slots(string ZoneId, string[] Names, string[] Targets, string?[] Arns, List<ServiceRegistry>?[] Registries, DnsEntries Entries, IReadOnlyList<ResourceRecordSet> Records);
 }
 
 /// <summary>DnsBlueGreen's own settings, read (and checked: ECS4200–ECS4205) when the strategy is chosen.</summary>

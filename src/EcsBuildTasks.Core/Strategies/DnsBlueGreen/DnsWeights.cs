@@ -35,11 +35,24 @@ internal sealed class DnsTraffic
     public long NewWeight { get; set; }
 }
 
+/// <summary>
+/// The two Cloud Map services (in the order their entries are named) and the set identifier of the record's entry that
+/// points at each; <see cref="Adopted"/> when the entries were made by another tool (Harness) and are taken over as they are.
+/// </summary>
+internal sealed record DnsEntries(string First, string Second, IReadOnlyList<string> SetIdentifiers, bool Adopted);
+
 /// <summary>The hosted zone, the record's weighted entries in Route 53, and changes to them that wait for INSYNC.</summary>
 internal sealed class DnsWeights(AwsSession aws, IDeploymentLog log, TimeProvider time)
 {
-    /// <summary>The set identifiers of the two entries; each stays bound to one Cloud Map service (first and second of <c>EcsDnsCloudMapServices</c>).</summary>
+    /// <summary>
+    /// The set identifiers of the package's own two entries; each stays bound to one Cloud Map service (first and second
+    /// of <c>EcsDnsCloudMapServices</c>). A record whose two weighted entries were made by another tool (Harness's
+    /// Harness-Blue and Harness-Green) keeps its own set identifiers: <see cref="Match"/>.
+    /// </summary>
     public static readonly string[] SetIdentifiers = ["Blue", "Green"];
+
+    /// <summary>The set identifiers Harness FirstGen's Route 53 blue/green writes (fixed in Harness, not configurable).</summary>
+    public static readonly string[] HarnessSetIdentifiers = ["Harness-Blue", "Harness-Green"];
 
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromMinutes(15);
 
@@ -107,6 +120,75 @@ internal sealed class DnsWeights(AwsSession aws, IDeploymentLog log, TimeProvide
 
             (startName, startType, startIdentifier) = (page.NextRecordName, page.NextRecordType, page.NextRecordIdentifier);
         }
+    }
+
+    /// <summary>
+    /// How the record's entries map onto the two Cloud Map services: none yet or the package's own (<see cref="SetIdentifiers"/>,
+    /// bound to <paramref name="configured"/> in order); or two weighted CNAME entries made by another tool (Harness
+    /// writes Harness-Blue and Harness-Green, each pointing at one of two Cloud Map services <c>&lt;service&gt;.&lt;namespace&gt;</c>),
+    /// which are taken over as they are: each keeps its set identifier and stays bound to the Cloud Map service it points
+    /// at, and only the weights move. Their Cloud Map services are found from the values when
+    /// <c>EcsDnsCloudMapServices</c> is not given (<paramref name="namesGiven"/>). Anything else is a problem
+    /// (ECS4223, ECS4224).
+    /// </summary>
+    public static (DnsEntries? Entries, EcsDiagnostic? Problem) Match(IReadOnlyList<ResourceRecordSet> records, string namespaceName, (string First, string Second) configured, bool namesGiven, string recordName, string zoneId)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(namespaceName);
+        if (Foreign(records).Count == 0)
+        {
+            return (new DnsEntries(configured.First, configured.Second, SetIdentifiers, Adopted: false), null);
+        }
+
+        var record = Fqdn(recordName);
+        var pair = records.Count == 2 && records.All(r => r.Type?.Value == "CNAME" && r.Weight is not null && r.SetIdentifier is not null && r.ResourceRecords is { Count: 1 })
+            && records[0].SetIdentifier != records[1].SetIdentifier;
+        if (!pair)
+        {
+            return (null, new EcsDiagnostic(DiagnosticCodes.DnsRecordNotWeighted, DiagnosticSeverity.Error, EcsProperties.DnsRecordName,
+                $"{record} already has record(s) the package does not manage: {string.Join("; ", records.Select(Describe))}. DnsBlueGreen owns two weighted CNAME entries (its own set identifiers {string.Join(" and ", SetIdentifiers)}, or the two of an existing blue/green such as Harness's {string.Join(" and ", HarnessSetIdentifiers)}, each pointing at one of its two Cloud Map services); Route 53 cannot hold them beside other records of the name. To convert, in one change batch DELETE the existing record and CREATE a weighted CNAME with SetIdentifier={SetIdentifiers[0]}, Weight=100 and the same value (aws route53 change-resource-record-sets --hosted-zone-id {StripPrefix(zoneId)} --change-batch file://convert.json); the next deployment takes it over."));
+        }
+
+        var labels = records.Select(r => CloudMapLabel(r.ResourceRecords![0].Value, namespaceName)).ToArray();
+        var entries = string.Join(" and ", records.Select(r => $"{r.SetIdentifier} → {r.ResourceRecords![0].Value}"));
+        if (labels[0] is null || labels[1] is null || string.Equals(labels[0], labels[1], StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, new EcsDiagnostic(DiagnosticCodes.DnsEntriesPointElsewhere, DiagnosticSeverity.Error, EcsProperties.ServiceDiscoveryNamespace,
+                $"{record} has two weighted entries ({entries}) that do not point at two Cloud Map services of the namespace {Fqdn(namespaceName).TrimEnd('.')} ({EcsProperties.ServiceDiscoveryNamespace}): DnsBlueGreen takes over an existing pair only when each entry points at one of two services <service>.<namespace>, as Harness's Route 53 blue/green does. Set {EcsProperties.ServiceDiscoveryNamespace} to the namespace they are in, or use another {EcsProperties.DnsRecordName}."));
+        }
+
+        // Found from the entries: in the order of their set identifiers (Harness-Blue first), which only names them.
+        var first = string.CompareOrdinal(records[0].SetIdentifier, records[1].SetIdentifier) < 0 ? 0 : 1;
+        string[] names = namesGiven ? [configured.First, configured.Second] : [labels[first]!, labels[1 - first]!];
+        var ids = new string[2];
+        for (var i = 0; i < 2; i++)
+        {
+            var index = Array.FindIndex(labels, l => string.Equals(l, names[i], StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return (null, new EcsDiagnostic(DiagnosticCodes.DnsEntriesPointElsewhere, DiagnosticSeverity.Error, EcsProperties.DnsCloudMapServices,
+                    $"{record} has two weighted entries ({entries}), which point at the Cloud Map services {labels[first]} and {labels[1 - first]}, not at {EcsProperties.DnsCloudMapServices}={configured.First};{configured.Second}. To take the entries over as they are, set {EcsProperties.DnsCloudMapServices}={labels[first]};{labels[1 - first]} (or leave it unset: the services are then found from the entries)."));
+            }
+
+            ids[i] = records[index].SetIdentifier!;
+        }
+
+        return (new DnsEntries(names[0], names[1], ids, Adopted: true), null);
+    }
+
+    /// <summary><c>&lt;label&gt;</c> of a value <c>&lt;label&gt;.&lt;namespace&gt;</c> (with or without the trailing dot, as written), or null.</summary>
+    public static string? CloudMapLabel(string? value, string namespaceName)
+    {
+        ArgumentNullException.ThrowIfNull(namespaceName);
+        var name = value?.Trim().TrimEnd('.');
+        var suffix = "." + namespaceName.Trim().TrimEnd('.');
+        if (name is null || !name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var label = name[..^suffix.Length];
+        return label.Length > 0 && !label.Contains('.', StringComparison.Ordinal) ? label : null;
     }
 
     /// <summary>The records of the name the package cannot take over (anything but its two weighted CNAME entries), described; empty when none.</summary>

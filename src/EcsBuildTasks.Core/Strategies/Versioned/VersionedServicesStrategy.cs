@@ -36,6 +36,9 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
 
     protected int KeepVersions { get; } = keepVersions;
 
+    /// <summary>What the weights of the result's stages are a share of (the timeline chart's labels): routed traffic unless the subclass says tasks.</summary>
+    protected virtual StepShare? TimelineShare => null;
+
     public virtual void Shape(GeneratedDefinitions definitions)
     {
         ArgumentNullException.ThrowIfNull(definitions);
@@ -130,7 +133,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
 
         // Resolved first (namespace names to the ARNs ECS reports, the Cloud Map service the project names): what the
         // serving version runs is compared with the same values.
-        await PrepareRegistriesAsync(context, cancellationToken).ConfigureAwait(false);
+        await PrepareRegistriesAsync(context, set, cancellationToken).ConfigureAwait(false);
         var current = set.Current;
         if (current is not null && set.Serving.Count == 1 && !current.IsAdopted && await IsUpToDateAsync(context, set, current, registered.Arn, cancellationToken).ConfigureAwait(false))
         {
@@ -269,6 +272,17 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
     /// <summary>The subclass's checks of the definitions (no AWS call).</summary>
     protected abstract void ValidateStrategy(GeneratedDefinitions definitions, DiagnosticCollection diagnostics);
 
+    /// <summary>ECS4104: the refusal of <c>EcsWait=false</c> for a strategy that <paramref name="needsTheWait"/> (a swap moves traffic only after the new version is healthy).</summary>
+    protected void RequireWait(EcsSettings settings, DiagnosticCollection diagnostics, string needsTheWait)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (!settings.Wait)
+        {
+            diagnostics.Error(DiagnosticCodes.VersionedSettingUnsupported, EcsProperties.Wait, $"{EcsProperties.Wait}=false: {Name} {needsTheWait}, which needs the build to wait.");
+        }
+    }
+
     /// <summary>The subclass's read-only checks, once the versions are known.</summary>
     protected virtual Task PreflightStrategyAsync(ServicePreflightContext context, VersionSet set, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -276,7 +290,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
     protected abstract Task<VersionedDeployment> CreateVersionAsync(DeploymentContext context, VersionSet set, RegisteredTaskDefinition registered, CancellationToken cancellationToken);
 
     /// <summary>Before the new version is created: the Cloud Map service and Service Connect it registers with (DnsBlueGreen picks its Cloud Map service per version).</summary>
-    protected virtual async Task PrepareRegistriesAsync(DeploymentContext context, CancellationToken cancellationToken)
+    protected virtual async Task PrepareRegistriesAsync(DeploymentContext context, VersionSet set, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         await new CloudMapRegistration(context.Aws, context.Log, context.Time).PrepareAsync(context.Definitions, cancellationToken).ConfigureAwait(false);
@@ -324,19 +338,32 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
     }
 
     /// <summary>
-    /// The end of a swap back, once traffic reaches <paramref name="previous"/> again: the colours swap back, auto scaling
-    /// moves to it, and <paramref name="current"/> is downsized unless the strategy keeps the old side running.
+    /// <c>-t:EcsRollback</c> of a finished swap (VersionedBlueGreen's target groups, DnsBlueGreen's weights):
+    /// <paramref name="previous"/> back at the count <paramref name="current"/>'s deployment recorded for it (or
+    /// <paramref name="current"/>'s) and steady, and only then <paramref name="moveTraffic"/> back to it; then the colours
+    /// swap back, auto scaling moves to it, and <paramref name="current"/> is downsized unless the strategy keeps the old
+    /// side running (<paramref name="downsizeCurrent"/>).
     /// </summary>
-    protected static async Task<VersionedRollback> SettleSwapBackAsync(DeploymentContext context, ServiceVersions versions, VersionSet set, ServiceVersion previous, ServiceVersion current, RestoreResult restored, bool downsizeCurrent, CancellationToken cancellationToken)
+    /// <param name="moving">What moves back, for the log (<c>swapping web</c>, <c>moving api.example.com</c>).</param>
+    protected static async Task<VersionedRollback> SwapBackAsync(DeploymentContext context, VersionSet set, ServiceVersion current, ServiceVersion previous, string moving, bool downsizeCurrent, Func<CancellationToken, Task> moveTraffic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(versions);
         ArgumentNullException.ThrowIfNull(set);
-        ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(restored);
-        await versions.TagAsync(previous, [VersionTags.Of(VersionTags.Colour, VersionTags.Blue)], cancellationToken).ConfigureAwait(false);
-        await versions.TagAsync(current, [VersionTags.Of(VersionTags.Colour, VersionTags.Green)], cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(moveTraffic);
+        var count = current.RollbackTo.FirstOrDefault(c => c.Name == previous.Name)?.Count is > 0 and var recorded ? recorded : current.DesiredCount;
+        context.Log.Info($"EcsBuildTasks: {moving} back from {current.Name} to {previous.Name} ({count} task(s))");
+        var restored = await Restore(context).RestoreAsync(set.Cluster, [new VersionCount(previous.Name, count)], [], null, deleteNew: false, cancellationToken).ConfigureAwait(false);
+        if (!restored.Restored)
+        {
+            return new VersionedRollback(current.Name, restored, DeploymentOutcome.Failed);
+        }
+
+        await moveTraffic(cancellationToken).ConfigureAwait(false);
+        var versions = new ServiceVersions(context.Aws, context.Log);
+        await versions.TagAsync(previous, VersionTags.Colours(set, VersionTags.Blue), cancellationToken).ConfigureAwait(false);
+        await versions.TagAsync(current, VersionTags.Colours(set, VersionTags.Green), cancellationToken).ConfigureAwait(false);
         var scaling = new VersionScaling(context.Aws, context.Log);
         if (await scaling.BackupAsync(set.Cluster, current.Name, cancellationToken).ConfigureAwait(false) is { } backup)
         {
@@ -428,7 +455,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
             Service = newVersion?.Name ?? current?.Name ?? deployment.Versions.BaseName,
             ServiceArn = newVersion?.Service.ServiceArn ?? current?.Service.ServiceArn,
             Image = image,
-            ImageDigest = image is not null && image.Contains('@', StringComparison.Ordinal) ? image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..] : null,
+            ImageDigest = StrategyResults.DigestOf(image),
             TaskDefinitionArn = deployment.Registered.Arn,
             TaskDefinitionRegistered = deployment.Registered.Registered,
             RunningTaskDefinitionArn = running,
@@ -437,6 +464,7 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
             ChangedMembers = [.. deployment.History],
             LifecycleStages = deployment.Phases.Count == 0 ? null : [.. deployment.Phases],
             TimelineStartedAt = deployment.Phases.Count == 0 ? null : deployment.StartedAt,
+            StepShare = deployment.Phases.Count == 0 ? null : TimelineShare,
             Region = aws.Factory.ResolvedRegion.SystemName,
             StartedAt = deployment.StartedAt,
             FinishedAt = time.GetUtcNow(),

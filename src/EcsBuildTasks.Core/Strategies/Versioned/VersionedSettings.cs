@@ -11,6 +11,22 @@ internal static class VersionedSettings
     private const int MaxCount = 5000;
 
     /// <summary><c>EcsKeepVersions</c> (ECS4103 below 1 or not a number).</summary>
+    /// <summary>
+    /// What the swaps on versioned services (VersionedBlueGreen, DnsBlueGreen) read alike: whether the old version is
+    /// downsized after the swap (<c>EcsDownsizeOldService</c>, default true) and the versions kept; the phase settings,
+    /// which a swap does not use, are warned about with <paramref name="alsoUnused"/>.
+    /// </summary>
+    public static (bool DownsizeOld, int KeepVersions) Swap(SettingsValues values, string strategy, params (string Name, object? Value)[] alsoUnused)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(alsoUnused);
+        UnusedSettings.Warn(values.Diagnostics, strategy, [
+            (EcsProperties.PhaseItem, values.Items(EcsProperties.PhaseItem).Count > 0 ? values.Items(EcsProperties.PhaseItem).Count : null),
+            (EcsProperties.ResizeStrategy, values.Get(EcsProperties.ResizeStrategy)),
+            .. alsoUnused]);
+        return (values.Bool(EcsProperties.DownsizeOldService) ?? true, KeepVersions(values));
+    }
+
     public static int KeepVersions(SettingsValues values)
     {
         ArgumentNullException.ThrowIfNull(values);

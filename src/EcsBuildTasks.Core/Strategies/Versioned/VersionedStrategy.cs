@@ -28,6 +28,9 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
 
     public override string Name => StrategyName;
 
+    /// <summary>The phases grow the new version by tasks: its share is of tasks, not of routed traffic.</summary>
+    protected override StepShare? TimelineShare => StepShare.Tasks;
+
     public IReadOnlyList<VersionPhase> Phases => phases;
 
     public static IDeploymentStrategy Create(StrategyChoice choice)

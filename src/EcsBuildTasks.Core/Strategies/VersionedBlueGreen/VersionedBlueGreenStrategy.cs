@@ -31,13 +31,8 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
     {
         ArgumentNullException.ThrowIfNull(choice);
         var values = choice.Values;
-        UnusedSettings.Warn(values.Diagnostics, StrategyName, [
-            (EcsProperties.PhaseItem, values.Items(EcsProperties.PhaseItem).Count > 0 ? values.Items(EcsProperties.PhaseItem).Count : null),
-            (EcsProperties.ResizeStrategy, values.Get(EcsProperties.ResizeStrategy))]);
-        return new VersionedBlueGreenStrategy(
-            values.Bool(EcsProperties.DownsizeOldService) ?? true,
-            values.Int(EcsProperties.DownsizeDelaySeconds, 0, 3600) ?? 0,
-            VersionedSettings.KeepVersions(values));
+        var (downsizeOld, keepVersions) = VersionedSettings.Swap(values, StrategyName);
+        return new VersionedBlueGreenStrategy(downsizeOld, values.Int(EcsProperties.DownsizeDelaySeconds, 0, 3600) ?? 0, keepVersions);
     }
 
     public override IEnumerable<string> PlanLines(GeneratedDefinitions definitions)
@@ -73,10 +68,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
             diagnostics.Error(DiagnosticCodes.StageWiringInvalid, EcsProperties.TestListenerRuleArn, $"{EcsProperties.TestListenerRuleArn} (stage) is {EcsProperties.ProductionListenerRuleArn}: stage and production need rules (or listeners) of their own.");
         }
 
-        if (!settings.Wait)
-        {
-            diagnostics.Error(DiagnosticCodes.VersionedSettingUnsupported, EcsProperties.Wait, $"{EcsProperties.Wait}=false: {Name} swaps production only after the new version is healthy and verified, which needs the build to wait.");
-        }
+        RequireWait(settings, diagnostics, "swaps production only after the new version is healthy and verified");
     }
 
     protected override async Task PreflightStrategyAsync(ServicePreflightContext context, VersionSet set, CancellationToken cancellationToken)
@@ -124,7 +116,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
         }
 
         var newVersion = await versions.CreateAsync(context.Definitions, set.NextNumber, registered.Arn, wiring.StageTargetGroup,
-            [VersionTags.Of(VersionTags.State, VersionTags.Deploying), VersionTags.Of(VersionTags.Colour, VersionTags.Green), VersionTags.Of(VersionTags.RollbackTo, VersionCount.Format(old))], cancellationToken).ConfigureAwait(false);
+            [VersionTags.Of(VersionTags.State, VersionTags.Deploying), .. VersionTags.Colours(set, VersionTags.Green), VersionTags.Of(VersionTags.RollbackTo, VersionCount.Format(old))], cancellationToken).ConfigureAwait(false);
         return new VersionedDeployment
         {
             Versions = set, Registered = registered, NewVersion = newVersion, OldCounts = old, ScalingBackups = backups, TargetCount = target, Wiring = wiring,
@@ -176,7 +168,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
         {
             if (deployment.Versions.Find(old.Name) is { } version)
             {
-                await versions.TagAsync(version, [VersionTags.Of(VersionTags.Colour, VersionTags.Green)], cancellationToken).ConfigureAwait(false);
+                await versions.TagAsync(version, VersionTags.Colours(deployment.Versions, VersionTags.Green), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -197,7 +189,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
             deployment.History.Add($"downsized: {(deployment.OldCounts.Count == 0 ? "nothing" : string.Join(", ", deployment.OldCounts.Select(c => c.Name + "=0")))}");
         }
 
-        await FinishAsync(context, deployment, [VersionTags.Of(VersionTags.Colour, VersionTags.Blue)], cancellationToken).ConfigureAwait(false);
+        await FinishAsync(context, deployment, VersionTags.Colours(deployment.Versions, VersionTags.Blue), cancellationToken).ConfigureAwait(false);
         return DeploymentOutcome.Succeeded;
     }
 
@@ -245,16 +237,8 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
         var previous = set.Versions.LastOrDefault(v => v.Number < current.Number && v.Service.Status == "ACTIVE" && v.TargetGroups.Contains(wiring.StageTargetGroup))
             ?? throw new DeploymentException(DiagnosticCodes.NoPreviousVersion, EcsProperties.ServiceName,
                 $"{current.Name} serves production and no older version of {service.ServiceName} is kept behind the stage target group {ElbArns.ShortName(wiring.StageTargetGroup)}: there is no previous version to swap back to. Publish the previous commit instead.");
-        var count = current.RollbackTo.FirstOrDefault(c => c.Name == previous.Name)?.Count is > 0 and var recorded ? recorded : current.DesiredCount;
-        log.Info($"EcsBuildTasks: swapping {service.ServiceName} back from {current.Name} to {previous.Name} ({count} task(s))");
-        var result = await restore.RestoreAsync(set.Cluster, [new VersionCount(previous.Name, count)], [], null, deleteNew: false, cancellationToken).ConfigureAwait(false);
-        if (!result.Restored)
-        {
-            return new VersionedRollback(current.Name, result, DeploymentOutcome.Failed);
-        }
-
-        await new TargetGroupSwap(aws, log).SwapAsync(wiring, wiring.StageTargetGroup, wiring.ProductionTargetGroup, cancellationToken).ConfigureAwait(false);
-        return await SettleSwapBackAsync(context, versions, set, previous, current, result, downsizeOld, cancellationToken).ConfigureAwait(false);
+        return await SwapBackAsync(context, set, current, previous, $"swapping {service.ServiceName}", downsizeOld,
+            token => new TargetGroupSwap(aws, log).SwapAsync(wiring, wiring.StageTargetGroup, wiring.ProductionTargetGroup, token), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task<IReadOnlyList<string>> StatusDetailsAsync(DeploymentContext context, VersionSet set, CancellationToken cancellationToken)
