@@ -69,37 +69,39 @@ internal sealed class VersionScaling(AwsSession aws, IDeploymentLog log)
             MaxCapacity = backup.Target.MaxCapacity,
             SuspendedState = backup.Target.SuspendedState,
         }, cancellationToken)).ConfigureAwait(false);
-        foreach (var policy in backup.Policies)
+        await PutEachAsync("PutScalingPolicy", backup.Policies, policy => aws.ApplicationAutoScaling.PutScalingPolicyAsync(new PutScalingPolicyRequest
         {
-            await AwsCalls.RunAsync("Application Auto Scaling PutScalingPolicy", () => aws.ApplicationAutoScaling.PutScalingPolicyAsync(new PutScalingPolicyRequest
-            {
-                PolicyName = policy.PolicyName,
-                ServiceNamespace = ScalableTargets.Namespace,
-                ResourceId = resourceId,
-                ScalableDimension = ScalableTargets.Dimension,
-                PolicyType = policy.PolicyType,
-                StepScalingPolicyConfiguration = policy.StepScalingPolicyConfiguration,
-                TargetTrackingScalingPolicyConfiguration = policy.TargetTrackingScalingPolicyConfiguration,
-                PredictiveScalingPolicyConfiguration = policy.PredictiveScalingPolicyConfiguration,
-            }, cancellationToken)).ConfigureAwait(false);
-        }
-
-        foreach (var action in backup.ScheduledActions)
+            PolicyName = policy.PolicyName,
+            ServiceNamespace = ScalableTargets.Namespace,
+            ResourceId = resourceId,
+            ScalableDimension = ScalableTargets.Dimension,
+            PolicyType = policy.PolicyType,
+            StepScalingPolicyConfiguration = policy.StepScalingPolicyConfiguration,
+            TargetTrackingScalingPolicyConfiguration = policy.TargetTrackingScalingPolicyConfiguration,
+            PredictiveScalingPolicyConfiguration = policy.PredictiveScalingPolicyConfiguration,
+        }, cancellationToken)).ConfigureAwait(false);
+        await PutEachAsync("PutScheduledAction", backup.ScheduledActions, action => aws.ApplicationAutoScaling.PutScheduledActionAsync(new PutScheduledActionRequest
         {
-            await AwsCalls.RunAsync("Application Auto Scaling PutScheduledAction", () => aws.ApplicationAutoScaling.PutScheduledActionAsync(new PutScheduledActionRequest
-            {
-                ScheduledActionName = action.ScheduledActionName,
-                ServiceNamespace = ScalableTargets.Namespace,
-                ResourceId = resourceId,
-                ScalableDimension = ScalableTargets.Dimension,
-                Schedule = action.Schedule,
-                Timezone = action.Timezone,
-                StartTime = action.StartTime,
-                EndTime = action.EndTime,
-                ScalableTargetAction = action.ScalableTargetAction,
-            }, cancellationToken)).ConfigureAwait(false);
-        }
+            ScheduledActionName = action.ScheduledActionName,
+            ServiceNamespace = ScalableTargets.Namespace,
+            ResourceId = resourceId,
+            ScalableDimension = ScalableTargets.Dimension,
+            Schedule = action.Schedule,
+            Timezone = action.Timezone,
+            StartTime = action.StartTime,
+            EndTime = action.EndTime,
+            ScalableTargetAction = action.ScalableTargetAction,
+        }, cancellationToken)).ConfigureAwait(false);
 
         log.Info($"EcsBuildTasks: auto scaling of {serviceName}: capacity {backup.Target.MinCapacity}–{backup.Target.MaxCapacity}, {backup.Policies.Count} polic(ies), {backup.ScheduledActions.Count} scheduled action(s){(serviceName == backup.ServiceName ? " restored" : $" (moved from {backup.ServiceName})")}");
+    }
+
+    /// <summary>One Application Auto Scaling call (<paramref name="operation"/>) per backed-up item, in order.</summary>
+    private static async Task PutEachAsync<TItem, TResponse>(string operation, IEnumerable<TItem> items, Func<TItem, Task<TResponse>> put)
+    {
+        foreach (var item in items)
+        {
+            await AwsCalls.RunAsync("Application Auto Scaling " + operation, () => put(item)).ConfigureAwait(false);
+        }
     }
 }

@@ -132,16 +132,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
             await versions.ResizeAsync(set.Cluster, version.Name, 0, cancellationToken).ConfigureAwait(false);
         }
 
-        var running = blue.Sum(v => v.DesiredCount);
-        var target = context.Settings.DesiredCount ?? (running > 0 ? running : 1);
-        var backups = new List<ScalingBackup>();
-        foreach (var version in blue)
-        {
-            if (await new VersionScaling(aws, log).BackupAsync(set.Cluster, version.Name, cancellationToken).ConfigureAwait(false) is { } backup)
-            {
-                backups.Add(backup);
-            }
-        }
+        var (target, backups) = await SwapSizeAsync(context, set.Cluster, blue, cancellationToken).ConfigureAwait(false);
 
         var service = EcsJson.Deserialize<CreateServiceRequest>(EcsJson.Serialize(context.Definitions.Service));
         service.ServiceRegistries = slots.Registries[newIndex];
@@ -168,20 +159,14 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
     protected override async Task<DeploymentOutcome> RunAsync(DeploymentContext context, VersionedDeployment deployment, CancellationToken cancellationToken)
     {
         var (aws, log, time) = (context.Aws, context.Log, context.Time);
-        var versions = new ServiceVersions(aws, log);
         var cluster = deployment.Versions.Cluster;
         var green = deployment.NewVersion!;
         var traffic = deployment.Dns!;
-        deployment.BeginPhase(time, "scale up at weight 0", 0);
-        log.Progress(new DeploymentProgress(green.Name, "scale up at weight 0", deployment.StartedAt) { Desired = deployment.TargetCount, TrafficPercent = 0 });
-        await versions.ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
 
         // Steady includes its tasks registered and healthy in the Cloud Map service: clients resolve to those instances.
-        var steady = await Steady(context).WaitAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
-        deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"scaled: {green.Name}={deployment.TargetCount} in {traffic.New.CloudMapService}"));
-        if (!steady.Steady)
+        if (await ScaleUpUnexposedAsync(context, deployment, "scale up at weight 0", string.Create(CultureInfo.InvariantCulture, $"scaled: {green.Name}={deployment.TargetCount} in {traffic.New.CloudMapService}"), $"scaling up in {traffic.New.CloudMapService} (weight 0)", cancellationToken).ConfigureAwait(false) is { } failed)
         {
-            return Fail(deployment, $"scaling up in {traffic.New.CloudMapService} (weight 0)", steady.Detail, steady.Outcome);
+            return failed;
         }
 
         // Nothing serves in the other Cloud Map service (a first deployment): the steps would send clients nowhere.
@@ -201,35 +186,16 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
                 deployment.Gates.Add(result);
                 if (!result.Passed)
                 {
-                    return Fail(deployment, $"the gate at {stage}", result.Summary, DeploymentOutcome.VerificationFailed);
+                    return deployment.Fail($"the gate at {stage}", result.Summary, DeploymentOutcome.VerificationFailed);
                 }
             }
         }
 
         await new VersionScaling(aws, log).RemoveBackedUpAsync(cluster, deployment.ScalingBackups, cancellationToken).ConfigureAwait(false);
         deployment.ScalingRemoved = deployment.ScalingBackups.Count > 0;
-        foreach (var old in deployment.OldCounts)
-        {
-            if (deployment.Versions.Find(old.Name) is { } version)
-            {
-                await versions.TagAsync(version, VersionTags.Colours(deployment.Versions, VersionTags.Green), cancellationToken).ConfigureAwait(false);
-            }
-        }
 
-        if (downsizeOld)
-        {
-            // Only at weight 0 (the last step is 100): a version some clients still reach is never downsized.
-            deployment.BeginPhase(time, "downsize the old version", 100);
-            foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
-            {
-                await versions.ResizeAsync(cluster, old.Name, 0, cancellationToken).ConfigureAwait(false);
-            }
-
-            deployment.History.Add($"downsized: {(deployment.OldCounts.Count == 0 ? "nothing" : string.Join(", ", deployment.OldCounts.Select(c => c.Name + "=0")))}");
-        }
-
-        await FinishAsync(context, deployment, VersionTags.Colours(deployment.Versions, VersionTags.Blue), cancellationToken).ConfigureAwait(false);
-        return DeploymentOutcome.Succeeded;
+        // Downsized only at weight 0 (the last step is 100): a version some clients still reach is never downsized.
+        return await RetireOldAsync(context, deployment, downsizeOld, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task UndoTrafficAsync(DeploymentContext context, VersionedDeployment deployment, CancellationToken cancellationToken)
@@ -242,12 +208,7 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
         }
 
         // Clients go back only once the old version has its tasks again.
-        var versions = new ServiceVersions(context.Aws, context.Log);
-        foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
-        {
-            await versions.ResizeAsync(deployment.Versions.Cluster, old.Name, old.Count, cancellationToken).ConfigureAwait(false);
-            await Steady(context, rollback: true).WaitAsync(deployment.Versions.Cluster, old.Name, old.Count, cancellationToken).ConfigureAwait(false);
-        }
+        await ResizeOldBackAsync(context, deployment, cancellationToken).ConfigureAwait(false);
 
         if (traffic.NewWeight > 0 || traffic.Old.Weight != 100)
         {
@@ -483,14 +444,6 @@ internal sealed partial class DnsBlueGreenStrategy(DnsBlueGreenSettings dns, boo
     }
 
     private static EcsDiagnostic Error(DiagnosticDescriptor descriptor, string subject, string message) => new(descriptor, DiagnosticSeverity.Error, subject, message);
-
-    private static DeploymentOutcome Fail(VersionedDeployment deployment, string at, string detail, DeploymentOutcome outcome)
-    {
-        deployment.FailedAt = at;
-        deployment.FailureDetail = detail;
-        deployment.FailureOutcome = outcome;
-        return outcome;
-    }
 
     private sealed record Slots(string ZoneId, string[] Names, string[] Targets, string?[] Arns, List<ServiceRegistry>?[] Registries, DnsEntries Entries, IReadOnlyList<ResourceRecordSet> Records);
 }

@@ -43,6 +43,15 @@ internal sealed class VersionedDeployment : AppliedDeployment
 
     public DeploymentOutcome? FailureOutcome { get; set; }
 
+    /// <summary>Records where and why the deployment failed (what the report says) and returns <paramref name="outcome"/>.</summary>
+    public DeploymentOutcome Fail(string at, string detail, DeploymentOutcome outcome)
+    {
+        FailedAt = at;
+        FailureDetail = detail;
+        FailureOutcome = outcome;
+        return outcome;
+    }
+
     /// <summary>The coded error of an AWS step that stopped the deployment (a Route 53 change never INSYNC, ECS4240): the build fails with its code.</summary>
     public Diagnostics.EcsDiagnostic? FailureCause { get; set; }
 

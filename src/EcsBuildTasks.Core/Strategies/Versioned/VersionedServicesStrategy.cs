@@ -395,6 +395,97 @@ internal abstract partial class VersionedServicesStrategy(int keepVersions) : ID
         return await verification.RunAsync(stage, purpose, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The new version's size for a swap: <c>EcsDesiredCount</c>, or what <paramref name="serving"/> (the side that
+    /// serves) runs, at least 1; and <paramref name="serving"/>'s auto scaling, backed up to move to the new version.
+    /// </summary>
+    protected static async Task<(int Target, List<ScalingBackup> Backups)> SwapSizeAsync(DeploymentContext context, string cluster, IReadOnlyList<ServiceVersion> serving, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(serving);
+        var running = serving.Sum(v => v.DesiredCount);
+        var backups = new List<ScalingBackup>();
+        foreach (var version in serving)
+        {
+            if (await new VersionScaling(context.Aws, context.Log).BackupAsync(cluster, version.Name, cancellationToken).ConfigureAwait(false) is { } backup)
+            {
+                backups.Add(backup);
+            }
+        }
+
+        return (context.Settings.DesiredCount ?? (running > 0 ? running : 1), backups);
+    }
+
+    /// <summary>
+    /// A swap's first step: the new version sized to its target where no production traffic reaches it yet
+    /// (<paramref name="phase"/>) and waited steady; null when it is, else the failure (<paramref name="failedAt"/>).
+    /// </summary>
+    /// <param name="history">The deployment's history line of the step (the size and where its tasks are).</param>
+    protected static async Task<DeploymentOutcome?> ScaleUpUnexposedAsync(DeploymentContext context, VersionedDeployment deployment, string phase, string history, string failedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(deployment);
+        var (cluster, green, time) = (deployment.Versions.Cluster, deployment.NewVersion!, context.Time);
+        deployment.BeginPhase(time, phase, 0);
+        context.Log.Progress(new DeploymentProgress(green.Name, phase, deployment.StartedAt) { Desired = deployment.TargetCount, TrafficPercent = 0 });
+        await new ServiceVersions(context.Aws, context.Log).ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
+        var steady = await Steady(context).WaitAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
+        deployment.History.Add(history);
+        return steady.Steady ? null : deployment.Fail(failedAt, steady.Detail, steady.Outcome);
+    }
+
+    /// <summary>A swap undone: the old versions back at their counts and steady, before traffic goes back to them.</summary>
+    protected static async Task ResizeOldBackAsync(DeploymentContext context, VersionedDeployment deployment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(deployment);
+        var versions = new ServiceVersions(context.Aws, context.Log);
+        foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
+        {
+            await versions.ResizeAsync(deployment.Versions.Cluster, old.Name, old.Count, cancellationToken).ConfigureAwait(false);
+            await Steady(context, rollback: true).WaitAsync(deployment.Versions.Cluster, old.Name, old.Count, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A swap's last step, once the new version takes all the traffic: the old versions are tagged GREEN and, with
+    /// <paramref name="downsizeOld"/>, go to 0 tasks after <paramref name="downsizeDelay"/>; then the new version is
+    /// finished as BLUE (<see cref="FinishAsync"/>).
+    /// </summary>
+    protected async Task<DeploymentOutcome> RetireOldAsync(DeploymentContext context, VersionedDeployment deployment, bool downsizeOld, TimeSpan downsizeDelay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(deployment);
+        var (versions, time) = (new ServiceVersions(context.Aws, context.Log), context.Time);
+        foreach (var old in deployment.OldCounts)
+        {
+            if (deployment.Versions.Find(old.Name) is { } version)
+            {
+                await versions.TagAsync(version, VersionTags.Colours(deployment.Versions, VersionTags.Green), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (downsizeOld)
+        {
+            if (downsizeDelay > TimeSpan.Zero)
+            {
+                context.Log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: waiting {downsizeDelay.TotalSeconds} s ({EcsProperties.DownsizeDelaySeconds}) before downsizing the old version"));
+                await Task.Delay(downsizeDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            deployment.BeginPhase(time, "downsize the old version", 100);
+            foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
+            {
+                await versions.ResizeAsync(deployment.Versions.Cluster, old.Name, 0, cancellationToken).ConfigureAwait(false);
+            }
+
+            deployment.History.Add($"downsized: {(deployment.OldCounts.Count == 0 ? "nothing" : string.Join(", ", deployment.OldCounts.Select(c => c.Name + "=0")))}");
+        }
+
+        await FinishAsync(context, deployment, VersionTags.Colours(deployment.Versions, VersionTags.Blue), cancellationToken).ConfigureAwait(false);
+        return DeploymentOutcome.Succeeded;
+    }
+
     /// <summary>After the last phase: the new version serves; auto scaling moves to it; old versions beyond the kept ones are deleted.</summary>
     protected async Task FinishAsync(DeploymentContext context, VersionedDeployment deployment, IEnumerable<Tag> tags, CancellationToken cancellationToken)
     {

@@ -179,7 +179,7 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
             deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"phase {phase.Name}: {newName}={step.NewCount}{(step.OldCounts.Count == 0 ? string.Empty : "," + VersionCount.Format(step.OldCounts))}"));
             if (failure is not null)
             {
-                return Fail(deployment, phase.Name, failure, lastSteady?.Outcome ?? DeploymentOutcome.Failed);
+                return deployment.Fail(phase.Name, failure, lastSteady?.Outcome ?? DeploymentOutcome.Failed);
             }
 
             if (phase.Gate is { Enabled: true } gate)
@@ -188,7 +188,7 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
                 deployment.Gates.Add(result);
                 if (!result.Passed)
                 {
-                    return Fail(deployment, $"the gate of phase {phase.Name}", result.Summary, DeploymentOutcome.VerificationFailed);
+                    return deployment.Fail($"the gate of phase {phase.Name}", result.Summary, DeploymentOutcome.VerificationFailed);
                 }
             }
         }
@@ -330,13 +330,5 @@ internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool
         }
 
         deployment.ScalingRemoved = deployment.ScalingBackups.Count > 0;
-    }
-
-    private static DeploymentOutcome Fail(VersionedDeployment deployment, string at, string detail, DeploymentOutcome outcome)
-    {
-        deployment.FailedAt = at;
-        deployment.FailureDetail = detail;
-        deployment.FailureOutcome = outcome;
-        return outcome;
     }
 }

@@ -104,16 +104,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
             await versions.ResizeAsync(set.Cluster, version.Name, 0, cancellationToken).ConfigureAwait(false);
         }
 
-        var running = blue.Sum(v => v.DesiredCount);
-        var target = context.Settings.DesiredCount ?? (running > 0 ? running : 1);
-        var backups = new List<ScalingBackup>();
-        foreach (var version in blue)
-        {
-            if (await new VersionScaling(aws, log).BackupAsync(set.Cluster, version.Name, cancellationToken).ConfigureAwait(false) is { } backup)
-            {
-                backups.Add(backup);
-            }
-        }
+        var (target, backups) = await SwapSizeAsync(context, set.Cluster, blue, cancellationToken).ConfigureAwait(false);
 
         var newVersion = await versions.CreateAsync(context.Definitions, set.NextNumber, registered.Arn, wiring.StageTargetGroup,
             [VersionTags.Of(VersionTags.State, VersionTags.Deploying), .. VersionTags.Colours(set, VersionTags.Green), VersionTags.Of(VersionTags.RollbackTo, VersionCount.Format(old))], cancellationToken).ConfigureAwait(false);
@@ -127,18 +118,12 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
     protected override async Task<DeploymentOutcome> RunAsync(DeploymentContext context, VersionedDeployment deployment, CancellationToken cancellationToken)
     {
         var (aws, log, time) = (context.Aws, context.Log, context.Time);
-        var versions = new ServiceVersions(aws, log);
         var cluster = deployment.Versions.Cluster;
         var green = deployment.NewVersion!;
         var wiring = deployment.Wiring!;
-        deployment.BeginPhase(time, "scale up behind the stage rule", 0);
-        log.Progress(new DeploymentProgress(green.Name, "scale up behind the stage rule", deployment.StartedAt) { Desired = deployment.TargetCount, TrafficPercent = 0 });
-        await versions.ResizeAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
-        var steady = await Steady(context).WaitAsync(cluster, green.Name, deployment.TargetCount, cancellationToken).ConfigureAwait(false);
-        deployment.History.Add(string.Create(CultureInfo.InvariantCulture, $"stage: {green.Name}={deployment.TargetCount} in {ElbArns.ShortName(wiring.StageTargetGroup)}"));
-        if (!steady.Steady)
+        if (await ScaleUpUnexposedAsync(context, deployment, "scale up behind the stage rule", string.Create(CultureInfo.InvariantCulture, $"stage: {green.Name}={deployment.TargetCount} in {ElbArns.ShortName(wiring.StageTargetGroup)}"), "stage (scaling up behind the stage rule)", cancellationToken).ConfigureAwait(false) is { } failed)
         {
-            return Fail(deployment, "stage (scaling up behind the stage rule)", steady.Detail, steady.Outcome);
+            return failed;
         }
 
         if (context.Settings.TrafficShifting.Verification is { Enabled: true } gate)
@@ -147,7 +132,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
             deployment.Gates.Add(result);
             if (!result.Passed)
             {
-                return Fail(deployment, "the stage gate", result.Summary, DeploymentOutcome.VerificationFailed);
+                return deployment.Fail("the stage gate", result.Summary, DeploymentOutcome.VerificationFailed);
             }
         }
 
@@ -164,33 +149,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
             BakeEndsAt = downsizeOld && downsizeDelaySeconds > 0 ? time.GetUtcNow() + TimeSpan.FromSeconds(downsizeDelaySeconds) : null,
         });
         deployment.History.Add($"swap: production → {ElbArns.ShortName(wiring.StageTargetGroup)} ({green.Name}), stage → {ElbArns.ShortName(wiring.ProductionTargetGroup)}");
-        foreach (var old in deployment.OldCounts)
-        {
-            if (deployment.Versions.Find(old.Name) is { } version)
-            {
-                await versions.TagAsync(version, VersionTags.Colours(deployment.Versions, VersionTags.Green), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        if (downsizeOld)
-        {
-            if (downsizeDelaySeconds > 0)
-            {
-                log.Info(string.Create(CultureInfo.InvariantCulture, $"EcsBuildTasks: waiting {downsizeDelaySeconds} s ({EcsProperties.DownsizeDelaySeconds}) before downsizing the old version"));
-                await Task.Delay(TimeSpan.FromSeconds(downsizeDelaySeconds), time, cancellationToken).ConfigureAwait(false);
-            }
-
-            deployment.BeginPhase(time, "downsize the old version", 100);
-            foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
-            {
-                await versions.ResizeAsync(cluster, old.Name, 0, cancellationToken).ConfigureAwait(false);
-            }
-
-            deployment.History.Add($"downsized: {(deployment.OldCounts.Count == 0 ? "nothing" : string.Join(", ", deployment.OldCounts.Select(c => c.Name + "=0")))}");
-        }
-
-        await FinishAsync(context, deployment, VersionTags.Colours(deployment.Versions, VersionTags.Blue), cancellationToken).ConfigureAwait(false);
-        return DeploymentOutcome.Succeeded;
+        return await RetireOldAsync(context, deployment, downsizeOld, TimeSpan.FromSeconds(downsizeDelaySeconds), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task UndoTrafficAsync(DeploymentContext context, VersionedDeployment deployment, CancellationToken cancellationToken)
@@ -203,12 +162,7 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
         }
 
         // Traffic goes back only once the old version has its tasks again: restore them first when they were downsized.
-        var versions = new ServiceVersions(context.Aws, context.Log);
-        foreach (var old in deployment.OldCounts.Where(c => c.Count > 0))
-        {
-            await versions.ResizeAsync(deployment.Versions.Cluster, old.Name, old.Count, cancellationToken).ConfigureAwait(false);
-            await Steady(context, rollback: true).WaitAsync(deployment.Versions.Cluster, old.Name, old.Count, cancellationToken).ConfigureAwait(false);
-        }
+        await ResizeOldBackAsync(context, deployment, cancellationToken).ConfigureAwait(false);
 
         await new TargetGroupSwap(context.Aws, context.Log).SwapAsync(wiring, wiring.ProductionTargetGroup, wiring.StageTargetGroup, cancellationToken).ConfigureAwait(false);
         deployment.Swapped = false;
@@ -311,12 +265,4 @@ internal sealed partial class VersionedBlueGreenStrategy(bool downsizeOld, int d
     }
 
     private static EcsDiagnostic Error(DiagnosticDescriptor descriptor, string subject, string message) => new(descriptor, DiagnosticSeverity.Error, subject, message);
-
-    private static DeploymentOutcome Fail(VersionedDeployment deployment, string at, string detail, DeploymentOutcome outcome)
-    {
-        deployment.FailedAt = at;
-        deployment.FailureDetail = detail;
-        deployment.FailureOutcome = outcome;
-        return outcome;
-    }
 }
