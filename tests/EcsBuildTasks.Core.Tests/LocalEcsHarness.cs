@@ -223,6 +223,26 @@ internal sealed class LocalEcsHarness : IAsyncDisposable
             : await WhileTimeRunsAsync(() => deployer.DeployAsync(definitions, null, null, cancellationToken));
     }
 
+    /// <summary>
+    /// Deploys <paramref name="input"/>, then a copy whose tasks crash (<see cref="TestInputs.Crashing"/>), and checks
+    /// what every strategy owes a crashing revision: the first deployment succeeded; the second failed the build with
+    /// ECS3002, rolled back, with the stopped tasks' evidence for <paramref name="failedRevision"/> (family:revision).
+    /// </summary>
+    public async Task<(DeploymentReport First, DeploymentReport Crash, RecordingDeploymentLog Log)> DeployThenCrashAsync(SettingsInput input, string failedRevision)
+    {
+        var first = await DeployAsync(input);
+        Assert.IsNull(first.Failure, first.Failure?.Message);
+        var log = new RecordingDeploymentLog();
+
+        var crash = await DeployAsync(TestInputs.Crashing(input), log);
+
+        Assert.AreEqual("ECS3002", crash.Failure?.Code, log.Text);
+        Assert.AreEqual("rolled-back", crash.Result.Status);
+        StringAssert.Contains(log.Text, $"why the deployment of {failedRevision} failed:");
+        StringAssert.Contains(log.Text, "exit code 1");
+        return (first, crash, log);
+    }
+
     public async Task<EcsBuildTasks.Aws.ECS.Model.Service> ServiceAsync(string name) =>
         (await Aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = name, Services = [name] })).Services!.Single();
 

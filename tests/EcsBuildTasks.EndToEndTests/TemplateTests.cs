@@ -94,6 +94,28 @@ public sealed class TemplateTests
     }
 
     [TestMethod]
+    public void The_Express_option_plans_an_Express_service_probed_at_health_and_scaled_by_its_profile()
+    {
+        var name = "Shop" + Suffix();
+        using var project = TemplatePackageFixture.Instance.Create(name, "--strategy", "Express", "--aws-account", "210987654321");
+
+        var production = project.Dotnet("publish", "-c", "Release", "-p:PublishProfile=Production", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-nodeReuse:false");
+
+        LocalEcsProjects.AssertSucceeded(production);
+        StringAssert.Contains(production.StandardOutput, "Deployment  Express");
+        StringAssert.Contains(production.StandardOutput, $"Express     service {name.ToLowerInvariant()} in cluster production");
+        StringAssert.Contains(production.StandardOutput, "container described inline (primary container)", "no container health check: the load balancer ECS provisions probes /health");
+        StringAssert.Contains(production.StandardOutput, "Express     health check /health on port 8080; scaling as below");
+        var projectFile = File.ReadAllText(Path.Combine(project.Directory, name + ".csproj"));
+        StringAssert.Contains(projectFile, "<EcsInfrastructureRoleArn>arn:aws:iam::210987654321:role/ecsInfrastructureRoleForExpressServices</EcsInfrastructureRoleArn>");
+        Assert.IsFalse(projectFile.Contains("EcsHealthCheckCommand", StringComparison.Ordinal), "Express's load balancer is the health check");
+        var profile = File.ReadAllText(Path.Combine(project.Directory, "Properties", "PublishProfiles", "Production.pubxml"));
+        StringAssert.Contains(profile, "<EcsAutoScalingMaxCapacity>6</EcsAutoScalingMaxCapacity>");
+        Assert.IsFalse(profile.Contains("EcsDesiredCount", StringComparison.Ordinal), "Express takes no desired count");
+        Assert.AreEqual("Production", EnvironmentVariables(Definition(project, "task-definition.json"))["ASPNETCORE_ENVIRONMENT"]);
+    }
+
+    [TestMethod]
     public void The_workflow_is_valid_YAML_that_plans_pull_requests_without_credentials_and_deploys_main_with_OIDC()
     {
         var name = "Web" + Suffix();
