@@ -102,10 +102,10 @@ public sealed class TemplateTests
         var production = project.Dotnet("publish", "-c", "Release", "-p:PublishProfile=Production", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-nodeReuse:false");
 
         LocalEcsProjects.AssertSucceeded(production);
-        StringAssert.Contains(production.StandardOutput, "Deployment  Express");
         StringAssert.Contains(production.StandardOutput, $"Express     service {name.ToLowerInvariant()} in cluster production");
         StringAssert.Contains(production.StandardOutput, "container described inline (primary container)", "no container health check: the load balancer ECS provisions probes /health");
         StringAssert.Contains(production.StandardOutput, "Express     health check /health on port 8080; scaling as below");
+        StringAssert.Contains(production.StandardOutput, "Scaling     2–6 tasks", "the profile's scaling target, not a desired count");
         var projectFile = File.ReadAllText(Path.Combine(project.Directory, name + ".csproj"));
         StringAssert.Contains(projectFile, "<EcsInfrastructureRoleArn>arn:aws:iam::210987654321:role/ecsInfrastructureRoleForExpressServices</EcsInfrastructureRoleArn>");
         Assert.IsFalse(projectFile.Contains("EcsHealthCheckCommand", StringComparison.Ordinal), "Express's load balancer is the health check");
