@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Settings;
@@ -67,7 +68,7 @@ internal static partial class IamPolicyGenerator
         {
             new("ReadTheCluster", ["ecs:DescribeClusters"], [$"{ecs}:cluster/{clusterName}"]),
             new("CreateOrUpdateTheServiceAndFollowItsDeployments",
-                [.. Actions("ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"), .. settings.Tags.Count > 0 ? ["ecs:TagResource"] : Array.Empty<string>()],
+                [.. Actions("ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"), .. settings.Tags.Count > 0 || DeployedInputs.Apply(definitions) ? ["ecs:TagResource"] : Array.Empty<string>()],
                 [serviceArn, $"{ecs}:service-deployment/{clusterName}/{service.ServiceName}/*"]),
             // Versions of the service (<name>__<N>) are found by listing the cluster's services: the versioned
             // strategies always, the in-place ones before creating the service (a versioned service must not be
