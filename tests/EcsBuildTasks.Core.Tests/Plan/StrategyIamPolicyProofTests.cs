@@ -76,10 +76,10 @@ public sealed class StrategyIamPolicyProofTests
             .Add(EcsProperties.PhaseItem, "canary", ("Count", "1"), ("VerifyAlarm", alarm))
             .Add(EcsProperties.PhaseItem, "all", ("Percent", "100"));
 
-        var proof = await IamProof.ProveAsync(env, input, i => i.Set(EcsProperties.Memory, "1024"));
+        var proof = await IamProof.ProveAsync(env, input, i => i.Set(EcsProperties.Memory, "1024"), i => Crash(i));
 
         Assert.AreEqual("vmap__2", proof.Changed.Result.Service);
-        foreach (var action in new[] { "servicediscovery:GetInstancesHealthStatus", "application-autoscaling:DeregisterScalableTarget", "cloudwatch:DescribeAlarms", "ecs:CreateService" })
+        foreach (var action in new[] { "servicediscovery:GetInstancesHealthStatus", "application-autoscaling:DeregisterScalableTarget", "cloudwatch:DescribeAlarms", "ecs:CreateService", "ecs:DeleteService" })
         {
             CollectionAssert.Contains(proof.AllowedActions.ToList(), action, $"{action} was used under the policy: {string.Join(", ", proof.AllowedActions.Order(StringComparer.Ordinal))}");
         }
@@ -93,7 +93,7 @@ public sealed class StrategyIamPolicyProofTests
         var zone = (await env.Aws.Route53.ListHostedZonesByNameAsync(new ListHostedZonesByNameRequest { DNSName = "example.internal." })).HostedZones!.First(z => z.Name == "example.internal.").Id!;
         input.Set(EcsProperties.DnsHostedZone, zone[(zone.LastIndexOf('/') + 1)..]);
 
-        var proof = await IamProof.ProveAsync(env, input, i => i.Set(EcsProperties.Memory, "1024").Set(EcsProperties.DnsWeightSteps, "50;100"));
+        var proof = await IamProof.ProveAsync(env, input, i => i.Set(EcsProperties.Memory, "1024").Set(EcsProperties.DnsWeightSteps, "50;100"), i => Crash(i));
 
         var change = proof.Policy.Statements.Single(s => s.Actions.Contains("route53:ChangeResourceRecordSets"));
         Assert.AreEqual("arn:aws:route53:::hostedzone/" + zone[(zone.LastIndexOf('/') + 1)..], change.Resources.Single(), "the zone named by id, no other");

@@ -58,7 +58,8 @@ internal sealed class PermissionCheck(AwsSession aws, IDeploymentLog log)
             {
                 PolicySourceArn = principal,
                 ActionNames = [.. statement.Actions],
-                ResourceArns = [.. statement.Resources],
+                // "*" is the simulator's default and not an ARN it takes.
+                ResourceArns = statement.Resources is ["*"] ? null : [.. statement.Resources],
                 ContextEntries = ContextOf(statement.Condition),
             };
             do
@@ -68,9 +69,10 @@ internal sealed class PermissionCheck(AwsSession aws, IDeploymentLog log)
                 {
                     response = await aws.Iam.SimulatePrincipalPolicyAsync(request, cancellationToken).ConfigureAwait(false);
                 }
-                catch (AmazonServiceException ex) when (AwsCalls.IsAccessDenied(ex) || AwsCalls.IsUnsupportedOperation(ex) || ex is NoSuchEntityException || ex.ErrorCode == "InvalidInput")
+                catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                 {
-                    log.Info($"EcsBuildTasks: {EcsProperties.CheckPermissions}: the permissions of {principal} were not checked (IAM SimulatePrincipalPolicy: {ex.ErrorCode}: {ex.Message.Split('\n')[0].Trim()}); allow it iam:SimulatePrincipalPolicy on itself for the check");
+                    // The check never stops a deployment by failing itself: denied, unknown principal, or the simulator unreachable.
+                    log.Info($"EcsBuildTasks: {EcsProperties.CheckPermissions}: the permissions of {principal} were not checked (IAM SimulatePrincipalPolicy: {(ex is AmazonServiceException service ? service.ErrorCode + ": " : string.Empty)}{ex.Message.Split('\n')[0].Trim()}); allow it iam:SimulatePrincipalPolicy on itself for the check");
                     return;
                 }
 

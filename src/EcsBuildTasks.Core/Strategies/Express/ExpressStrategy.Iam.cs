@@ -15,8 +15,8 @@ internal sealed partial class ExpressStrategy
         ArgumentNullException.ThrowIfNull(scope);
         var name = scope.ServiceName;
         yield return new("CreateOrUpdateTheExpressServiceAndFollowItsDeployments",
-            ["ecs:DescribeServices", "ecs:CreateExpressGatewayService", "ecs:UpdateExpressGatewayService", "ecs:DescribeExpressGatewayService", "ecs:TagResource", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"],
-            [scope.ServiceArn(name), scope.ServiceDeploymentArns(name), scope.ServiceRevisionArns(name)]);
+            ["ecs:DescribeServices", "ecs:CreateExpressGatewayService", "ecs:UpdateExpressGatewayService", "ecs:DescribeExpressGatewayService", "ecs:TagResource", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"],
+            [scope.ServiceArn(name), scope.ServiceDeploymentArns(name)]);
 
         // CreateExpressGatewayService registers the task definition of the primary container itself, in a family ECS names.
         yield return new("ExpressRegistersItsTaskDefinitionItsFamilyIsChosenByEcs", ["ecs:RegisterTaskDefinition"], [$"{scope.Ecs}:task-definition/*"]);
@@ -37,6 +37,6 @@ internal sealed partial class ExpressStrategy
 
         yield return new("OnFailureListTheStoppedTasksListTasksTakesNoResource", ["ecs:ListTasks"], ["*"], scope.InTheCluster(), OnlyOnFailure: true);
         yield return new("OnFailureDescribeTheStoppedTasks", ["ecs:DescribeTasks"], [scope.TasksArn], OnlyOnFailure: true);
-        yield return new("OnFailureRollBackTheServiceDeployment", ["ecs:StopServiceDeployment"], [scope.ServiceDeploymentArns(name)], OnlyOnFailure: true);
+        yield return new("OnFailureRollBackTheServiceDeployment", ["ecs:StopServiceDeployment", "ecs:DescribeServiceRevisions"], [scope.ServiceArn(name), scope.ServiceDeploymentArns(name), scope.ServiceRevisionArns(name)], OnlyOnFailure: true);
     }
 }
