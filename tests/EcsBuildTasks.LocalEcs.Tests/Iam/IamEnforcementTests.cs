@@ -200,7 +200,7 @@ public sealed class IamEnforcementTests
                    "Condition": {"ForAllValues:StringEquals": {
                      "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com"],
                      "route53:ChangeResourceRecordSetsRecordTypes": ["CNAME"],
-                     "route53:ChangeResourceRecordSetsActions": ["UPSERT"]}}}]}
+                     "route53:ChangeResourceRecordSetsActions": ["UPSERT"] } } } ] }
                 """,
         });
         Assert.AreEqual(HttpStatusCode.OK, status, body);
