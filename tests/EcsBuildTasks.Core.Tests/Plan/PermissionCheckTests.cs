@@ -40,6 +40,7 @@ public sealed class PermissionCheckTests
         var stopped = await Assert.ThrowsExactlyAsync<DeploymentException>(() => IamProof.DeployAsync(env, input));
 
         var error = stopped.Diagnostics.Single(d => d.IsError);
+        Console.WriteLine(error);
         Assert.AreEqual("ECS7130", error.Code);
         Assert.AreEqual(EcsProperties.CheckPermissions, error.Subject);
         StringAssert.Contains(error.Message, $"the deploying principal {IamProof.Principal} may not do 2 action(s)");
