@@ -85,7 +85,7 @@ public sealed class DeployEcsService : EcsTask
 
         try
         {
-            RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { LocalEcsStopsWithBuild = LocalEcsStopsWithBuild }.DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, CancellationToken).ConfigureAwait(false));
+            RunSynchronously(async () => report = await new Deployer(aws, DeploymentLog, TimeProvider.System) { LocalEcsStopsWithBuild = LocalEcsStopsWithBuild }.DeployAsync(definitions, prepared, CancellationToken).ConfigureAwait(false));
         }
         finally
         {

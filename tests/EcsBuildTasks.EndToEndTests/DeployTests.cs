@@ -54,6 +54,8 @@ public sealed class DeployTests
         Assert.IsFalse((bool)unchanged["taskDefinitionRegistered"]!);
         StringAssert.Contains(second.StandardOutput, "is up to date");
         Assert.IsFalse(second.StandardOutput.Contains("Pushed image", StringComparison.Ordinal), "an unchanged image is not pushed again");
+        Assert.IsLessThanOrEqualTo(6, (int)unchanged["apiCalls"]!, "an unchanged publish is confirmed with a few reads (issue 18)");
+        StringAssert.Contains(second.StandardOutput, "nothing to build, push or deploy");
         var after = await ecs.ListServiceDeploymentsAsync(new ListServiceDeploymentsRequest { Cluster = Cluster, Service = project.Name });
         Assert.AreEqual(deployments.ServiceDeployments!.Count, after.ServiceDeployments!.Count, "no UpdateService, no deployment");
         Assert.AreEqual(service.TaskDefinition, (await DescribeAsync(project.Name)).TaskDefinition);

@@ -39,10 +39,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_localecs(time_scale, state_dir):
+def start_localecs(time_scale, state_dir, env=None):
     port = free_port()
     process = subprocess.Popen(["dotnet", LOCALECS, "--port", str(port), "--time-scale", str(time_scale), "--state-file", os.path.join(state_dir, "state.json")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     for _ in range(300):
         try:
             urllib.request.urlopen(urllib.request.Request(f"http://localhost:{port}/_localecs/health", headers={"LocalEcs-Control": "1"}), timeout=1)
@@ -126,6 +126,24 @@ def result_of(directory):
         return json.load(f)
 
 
+def requests_of(output):
+    """The AWS requests of each task of a publish at detailed verbosity (EcsTask's timing lines), in the order answered."""
+    listed, pending = [], None
+    for line in output.splitlines():
+        if "EcsBuildTasks: timing:" not in line:
+            continue
+        if "AWS requests answered" in line:
+            # A task lists its requests before the line that says how long it took.
+            pending = [part.strip().split(" at +", 1)[0] for part in line.split(" in all: ", 1)[1].split(", ")]
+        elif " took " in line and pending is not None:
+            # "PrepareEcsDeployment took 661 ms; the JIT compiled 3744 methods in 604 ms meanwhile"
+            words = line.split("EcsBuildTasks: timing:", 1)[1].split()
+            took, jit_methods, jit_ms = words[2], words[7], words[10]
+            listed.append((f"{words[0]} ({took} ms, JIT {jit_methods} methods in {jit_ms} ms)", pending))
+            pending = None
+    return listed
+
+
 def overhead(runs, work):
     process, port = start_localecs(0, work)
     try:
@@ -164,15 +182,21 @@ def overhead(runs, work):
         for tree in TREES:
             counts = os.path.join(work, f"counts-{tree.label}")
             project(counts, f"counts-{tree.label}", port, tree)
-            run(deploy_cmd, counts)
+            # Detailed verbosity: the tasks' timing lines name every request (each task's, in the order answered).
+            _, output = run(deploy_cmd + ["-v:d"], counts)
             first = result_of(counts)["apiCalls"]
-            run(deploy_cmd, counts)
+            first_requests = requests_of(output)
+            _, output = run(deploy_cmd + ["-v:d"], counts)
             unchanged = result_of(counts)
+            unchanged_requests = requests_of(output)
             write_program(counts, 99)
-            run(deploy_cmd, counts)
+            _, output = run(deploy_cmd + ["-v:d"], counts)
             changed = result_of(counts)["apiCalls"]
+            changed_requests = requests_of(output)
             name = "" if len(TREES) == 1 else f" ({tree.label})"
             print(f"AWS requests{name}: first deploy {first}, unchanged redeploy {unchanged['apiCalls']} ({unchanged['status']}), changed redeploy {changed}")
+            for label, listed in (("first deploy", first_requests), ("unchanged redeploy", unchanged_requests), ("changed redeploy", changed_requests)):
+                print(f"  {label}{name}: " + " | ".join(f"{task}: {', '.join(operations)}" for task, operations in listed))
     finally:
         process.terminate()
         process.wait()

@@ -10,7 +10,10 @@ the list into a .mibc profile (tools/ReadyToRunProfile) and precompiles only tho
 
 Record it again when the deploy path changes much (the pack fails when a fifth of the names no longer exist).
 
-Usage: tools/benchmarks/hot-methods.py [--out nuget/ReadyToRun/deploy-methods.txt]
+LocalEcs's own methods, from its start to the last request, go to nuget/ReadyToRun/localecs-methods.txt (its partial
+ReadyToRun in the package, issue 18: LocalEcs's first answer).
+
+Usage: tools/benchmarks/hot-methods.py [--out nuget/ReadyToRun/deploy-methods.txt] [--localecs-out nuget/ReadyToRun/localecs-methods.txt]
 """
 import argparse, os, re, shutil, subprocess, sys, tempfile
 
@@ -20,6 +23,7 @@ import deploy  # noqa: E402  (the benchmark's LocalEcs and project helpers)
 # The MSBuild task assembly's own types (namespace EcsBuildTasks): left to the JIT, see tools/ReadyToRunProfile.
 TASK_LAYER = re.compile(r"EcsBuildTasks\.[^.]+$")
 PATTERN = re.compile(r"JIT compiled ((?:EcsBuildTasks|Amazon|ThirdParty|System\.IO\.Hashing)\.[^:\s]+):([^(\s]+)\(")
+LOCALECS_PATTERN = re.compile(r"JIT compiled (EcsBuildTasks\.LocalEcs\.[^:\s]+):([^(\s]+)\(")
 
 
 def strip_generics(name):
@@ -33,6 +37,7 @@ def strip_generics(name):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=os.path.join(deploy.ROOT, "nuget", "ReadyToRun", "deploy-methods.txt"))
+    parser.add_argument("--localecs-out", default=os.path.join(deploy.ROOT, "nuget", "ReadyToRun", "localecs-methods.txt"))
     args = parser.parse_args()
     subprocess.run(["dotnet", "build", os.path.join(deploy.ROOT, "src", "EcsBuildTasks.LocalEcs"), "-c", deploy.CONFIG, "-v:q", "-nologo"], check=True, env=deploy.ENV)
     tree = deploy.Tree("this", deploy.ROOT)
@@ -41,7 +46,9 @@ def main():
     methods = set()
     try:
         tree.prepare("source", work)
-        process, port = deploy.start_localecs(0, work)
+        # LocalEcs's own methods, from its start to the last request of these deployments (its partial ReadyToRun).
+        localecs_jit = os.path.join(work, "localecs-jit.txt")
+        process, port = deploy.start_localecs(0, work, dict(deploy.ENV, DOTNET_JitDisasmSummary="1", DOTNET_TieredPGO="0", DOTNET_JitStdOutFile=localecs_jit))
         try:
             directory = os.path.join(work, "hot")
             deploy.project(directory, "hot", port)
@@ -57,8 +64,17 @@ def main():
         finally:
             process.terminate()
             process.wait()
+        with open(localecs_jit, errors="replace") as f:
+            localecs = {f"{strip_generics(m.group(1))}:{strip_generics(m.group(2))}" for m in LOCALECS_PATTERN.finditer(f.read())}
+        print(f"LocalEcs: {len(localecs)} of its methods compiled by the JIT from its start to the last request")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    with open(args.localecs_out, "w") as f:
+        f.write("# Methods LocalEcs runs to start and to serve the deployments of tools/benchmarks/hot-methods.py: the package\n")
+        f.write("# precompiles these (partial ReadyToRun) and leaves the rest to the JIT. Recorded by tools/benchmarks/hot-methods.py.\n")
+        for method in sorted(localecs):
+            f.write(method + "\n")
+    print(f"{len(localecs)} methods written to {args.localecs_out}")
     with open(args.out, "w") as f:
         f.write("# Methods a deployment runs (first deploy, unchanged and changed redeploy, dry run against LocalEcs): the package\n")
         f.write("# precompiles these (partial ReadyToRun) and leaves the rest to the JIT. Recorded by tools/benchmarks/hot-methods.py.\n")

@@ -50,4 +50,12 @@ internal interface IStrategyDefinitions : IDefinitionContributor
     /// service's primary container): the preparation then looks there for an unchanged image to deploy again.
     /// </summary>
     bool RecordsImageOnService => false;
+
+    /// <summary>
+    /// Whether what the strategy deploys is one ECS service and its task definition revision, nothing else: after a
+    /// successful deployment the service is tagged with a digest of the inputs it was deployed from
+    /// (<c>ecsbuildtasks:deployed-inputs</c>), so that a publish of the same inputs can confirm it up to date with a few
+    /// reads instead of the preflight and the deployment (<c>Features/EcsServices/DeployedInputs</c>).
+    /// </summary>
+    bool RecordsDeployedInputs => false;
 }

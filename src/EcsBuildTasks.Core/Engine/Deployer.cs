@@ -4,6 +4,7 @@ using EcsBuildTasks.Core.Features.Clusters;
 using EcsBuildTasks.Core.Features.Concurrency;
 using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Results;
+using EcsBuildTasks.Core.Features.TaskDefinitions;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Strategies;
 
@@ -50,10 +51,35 @@ internal sealed class Deployer
     /// flight where the strategy deploys, or fails without changing anything (<c>EcsConcurrentDeployment</c>).
     /// </summary>
     public Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, CancellationToken cancellationToken) =>
+        DeployAsync(definitions, gitCommit, imageFingerprint, null, cancellationToken);
+
+    /// <summary>
+    /// Deploys what the preparation handed on. When it found the service up to date with these inputs
+    /// (<see cref="PreparedDeployment.UpToDate"/>) and the definitions generated now are the revision the service runs
+    /// (its content hash), reports "up to date" without another request; otherwise deploys as usual.
+    /// </summary>
+    public Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, PreparedDeployment prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared.UpToDate is { } upToDate)
+        {
+            if (TaskDefinitionRegistrar.ContentHash(definitions.TaskDefinition) == upToDate.ContentHash)
+            {
+                return Task.FromResult(UpToDate(definitions, upToDate));
+            }
+
+            log.Info($"EcsBuildTasks: the task definition generated now differs from {Arns.Short(upToDate.TaskDefinitionArn)}, which the service runs: deploying as usual");
+        }
+
+        return DeployAsync(definitions, prepared.GitCommit, prepared.ImageFingerprint, prepared.InputsDigest, cancellationToken);
+    }
+
+    private Task<DeploymentReport> DeployAsync(GeneratedDefinitions definitions, string? gitCommit, string? imageFingerprint, string? inputsDigest, CancellationToken cancellationToken) =>
         GuardedAsync("deploying", definitions, async () =>
         {
             var strategy = DeploymentStrategies.Of(definitions);
-            var context = Context(definitions, strategy) with { GitCommit = gitCommit, ImageFingerprint = imageFingerprint };
+            var context = Context(definitions, strategy) with { GitCommit = gitCommit, ImageFingerprint = imageFingerprint, InputsDigest = inputsDigest };
             var poll = WaitOptions.For(definitions.Settings, ResolvedEndpoint).PollCap;
             await new ConcurrentDeploymentGuard(log, time, definitions.Settings, poll)
                 .WaitUntilClearAsync(token => strategy.DeploymentsInFlightAsync(context, token), cancellationToken).ConfigureAwait(false);
@@ -62,6 +88,34 @@ internal sealed class Deployer
             var report = await strategy.ReportAsync(context, deployment, verdict, cancellationToken).ConfigureAwait(false);
             return Pointed(report with { Result = report.Result with { Environment = definitions.Settings.Release.Environment, Strategy = strategy.Name } });
         });
+
+    /// <summary>The result of a publish that found the service up to date: what it runs, nothing changed, no request sent here.</summary>
+    private DeploymentReport UpToDate(GeneratedDefinitions definitions, UpToDateService upToDate)
+    {
+        var image = definitions.MainContainer.Image;
+        var now = time.GetUtcNow();
+        var result = new DeploymentResult
+        {
+            Status = "up-to-date",
+            Cluster = definitions.Service.Cluster!,
+            Service = definitions.Service.ServiceName!,
+            ServiceArn = upToDate.ServiceArn,
+            Image = image,
+            ImageDigest = image is not null && image.Contains('@', StringComparison.Ordinal) ? image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..] : null,
+            TaskDefinitionArn = upToDate.TaskDefinitionArn,
+            TaskDefinitionRegistered = false,
+            RunningTaskDefinitionArn = upToDate.TaskDefinitionArn,
+            ServiceChange = ServiceChangeKind.Unchanged.ToString().ToLowerInvariant(),
+            ChangedMembers = [],
+            Region = aws.Factory.ResolvedRegion.SystemName,
+            StartedAt = now,
+            FinishedAt = now,
+            ApiCalls = aws.RequestCount,
+            Environment = definitions.Settings.Release.Environment,
+            Strategy = DeploymentStrategies.Of(definitions).Name,
+        };
+        return new DeploymentReport(result, null);
+    }
 
     /// <summary><c>-t:EcsRollback</c>: returns what the project deployed last to where it was before, and reports it.</summary>
     public Task<DeploymentReport> RollbackAsync(GeneratedDefinitions definitions, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.Clusters;
+using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.IamPolicy;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
@@ -21,7 +22,9 @@ internal sealed record ImageBuild(string? PublishDirectory, IReadOnlyList<string
 internal sealed record Preparation(PreparedDeployment Document, PreparedRegistry? Registry, RegistryCredentials? PushCredentials);
 
 /// <summary>
-/// Runs before <c>PublishContainer</c>: the read-only preflight, then (only when every check passed) the ECR repository,
+/// Runs before <c>PublishContainer</c>. First, when the service may carry the seal of the inputs it was deployed from
+/// (<see cref="DeployedInputs"/>), a few reads that find it up to date with this build's inputs: then nothing else is
+/// checked, built or pushed. Otherwise the read-only preflight, then (only when every check passed) the ECR repository,
 /// the image's fingerprint and, when the running revision was built from the same content, its image to deploy again;
 /// otherwise the push credentials. With <c>EcsImage</c>, the existing image's digest instead.
 /// </summary>
@@ -33,6 +36,26 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         ArgumentNullException.ThrowIfNull(build);
         var settings = definitions.Settings;
         var repositoryName = settings.ImageIsExternal ? null : RepositoryName(settings);
+        string? fingerprint = null;
+        string? inputs = null;
+        if (!settings.ImageIsExternal && build.PublishDirectory is { } publishDirectory)
+        {
+            // An unchanged publish is confirmed with a few reads (DeployedInputs); the first runs while the folder is hashed.
+            var check = repositoryName is not null && DeployedInputs.Apply(definitions) ? new UpToDateCheck(aws, log) : null;
+            var described = check?.DescribeAsync(definitions, cancellationToken);
+            fingerprint = ImageFingerprint.Compute(publishDirectory, build.Inputs);
+            log.Detail($"EcsBuildTasks: image fingerprint {fingerprint} of {publishDirectory} and {string.Join(" | ", build.Inputs)}");
+            if (check is not null && described is not null)
+            {
+                inputs = DeployedInputs.Digest(definitions, fingerprint, build.Tags);
+                var found = await check.FindAsync(definitions, await described.ConfigureAwait(false), inputs, fingerprint, repositoryName!, build.Tags, cancellationToken).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    return UpToDate(found, settings, repositoryName!, fingerprint, inputs, projectDirectory);
+                }
+            }
+        }
+
         if (settings.Target == DeploymentTarget.Local)
         {
             await EnsureLocalClusterAsync(definitions.Service.Cluster!, cancellationToken).ConfigureAwait(false);
@@ -49,6 +72,7 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
             Region = preflight.Region,
             Account = preflight.Account,
             GitCommit = GitInfo.HeadCommit(projectDirectory),
+            InputsDigest = inputs,
             DefaultVpcNetwork = preflight.Network is { FromDefaultVpc: true } network ? new DefaultVpcNetwork(network.Subnets, network.SecurityGroups) : null,
             DefaultExecutionRoleArn = await CreateWhatIsMissingAsync(definitions, preflight, cancellationToken).ConfigureAwait(false),
         };
@@ -59,11 +83,9 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         }
 
         var registry = await new RegistryPreparation(aws, log).PrepareAsync(repositoryName!, preflight.Repository, settings, cancellationToken).ConfigureAwait(false);
-        if (build.PublishDirectory is { } publishDirectory)
+        if (fingerprint is not null)
         {
-            var fingerprint = ImageFingerprint.Compute(publishDirectory, build.Inputs);
             document = document with { ImageFingerprint = fingerprint };
-            log.Detail($"EcsBuildTasks: image fingerprint {fingerprint} of {publishDirectory} and {string.Join(" | ", build.Inputs)}");
             if (settings.ReuseUnchangedImage)
             {
                 var reusable = await new ImageReuse(aws, log)
@@ -100,6 +122,31 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         {
             throw new DeploymentException(problems.Where(p => p.IsError).ToList());
         }
+    }
+
+    /// <summary>
+    /// The service runs what this build would deploy (<see cref="UpToDateCheck"/>): hand on its revision's image, and the
+    /// network and role it runs with where the project leaves them to the preparation, so that the deployment step
+    /// generates the same definitions and only reports.
+    /// </summary>
+    private Preparation UpToDate(UpToDateFinding found, EcsSettings settings, string repositoryName, string fingerprint, string inputs, string projectDirectory)
+    {
+        var network = found.Live.NetworkConfiguration?.AwsvpcConfiguration;
+        var document = new PreparedDeployment
+        {
+            Region = aws.Factory.ResolvedRegion.SystemName,
+            Account = found.Service.ServiceArn.Split(':') is { Length: > 4 } parts ? parts[4] : string.Empty,
+            GitCommit = GitInfo.HeadCommit(projectDirectory),
+            DefaultVpcNetwork = settings.Subnets.Count == 0 && network?.Subnets is { Count: > 0 } subnets ? new DefaultVpcNetwork(subnets, network.SecurityGroups ?? []) : null,
+            DefaultExecutionRoleArn = settings.ExecutionRoleArn is null ? found.Revision.ExecutionRoleArn : null,
+            ReusedImage = new ReusedImageReference(found.Main.Image!, [.. (found.Main.PortMappings ?? []).Where(p => p.ContainerPort is not null).Select(p => new ExposedPort(p.ContainerPort!.Value, p.Protocol?.Value ?? "tcp"))]),
+            ImageFingerprint = fingerprint,
+            InputsDigest = inputs,
+            UpToDate = found.Service,
+            Requests = aws.RequestCount,
+        };
+        var registry = new PreparedRegistry(found.Registry, repositoryName, $"{found.Registry}/{repositoryName}", Created: false);
+        return new Preparation(document, registry, null);
     }
 
     /// <summary>

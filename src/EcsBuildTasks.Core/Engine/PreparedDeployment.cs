@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EcsBuildTasks.Core.Diagnostics;
+using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
 
@@ -50,6 +51,15 @@ internal sealed record PreparedDeployment
     public string? ImageFingerprint { get; init; }
 
     public string? GitCommit { get; init; }
+
+    /// <summary>
+    /// The digest of everything the deployment is made from, when the strategy and features let the service be sealed with
+    /// it (<c>Features/EcsServices/DeployedInputs</c>): a successful deployment tags the service with it.
+    /// </summary>
+    public string? InputsDigest { get; init; }
+
+    /// <summary>Set when the preparation found the service up to date with these inputs: the deployment step sends nothing.</summary>
+    public UpToDateService? UpToDate { get; init; }
 
     /// <summary>AWS requests the preparation sent (the result counts the whole deployment).</summary>
     public int Requests { get; init; }

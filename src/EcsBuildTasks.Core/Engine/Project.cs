@@ -27,7 +27,7 @@ internal sealed record Project(EcsSettings Settings, IDeploymentStrategy Strateg
         var values = new SettingsValues(input, diagnostics);
         var settings = SettingsReader.Read(values);
         var strategy = DeploymentStrategies.Choose(values, settings);
-        return new Project(settings with { DeploymentStrategy = strategy.Name }, strategy);
+        return new Project(settings with { DeploymentStrategy = strategy.Name, InputDigest = input.Digest() }, strategy);
     }
 
     /// <summary>Reads the project and generates its definitions: null when anything is wrong (all of it in <paramref name="diagnostics"/>).</summary>

@@ -6,6 +6,7 @@ internal static partial class EcsProperties
     public const string ForceNewDeployment = "EcsForceNewDeployment";
     public const string SolutionResultFile = "EcsSolutionResultFile";
     public const string DeployAfterItem = "EcsDeployAfter";
+    public const string UpToDateShortcut = "EcsUpToDateShortcut";
 
     /// <summary>The publish profile (<c>-p:PublishProfile=Staging</c>): the SDK imports <c>Properties/PublishProfiles/NAME.pubxml</c>.</summary>
     public const string SdkPublishProfileName = "PublishProfileName";
@@ -23,5 +24,6 @@ internal static partial class EcsProperties
         P(ForceNewDeployment, "Starts a new deployment of the current revision even when nothing changed (new tasks pull the image and the secrets again, e.g. after rotating a secret).", "`false`"),
         P(SolutionResultFile, "A solution publish: where the combined result of every project it deployed is written as JSON (one entry per service, the failed ones first).", "`$(SolutionDir)ecs-deployments.json`"),
         I(DeployAfterItem, "Another project (`Include`=its project file) whose deployment must succeed before this project's starts, when both are in one publish (a solution publish); when it fails this project is skipped (ECS7004).", "none"),
+        P(UpToDateShortcut, "When the service was last deployed, successfully, from exactly this build's inputs (settings, definitions, image content and tags) and still runs that revision with that configuration, every task running and no deployment in flight, reports it up to date after four reads, without the preflight, the image build or the deployment step's requests; `false` takes the full path every time.", "`true`"),
     ];
 }

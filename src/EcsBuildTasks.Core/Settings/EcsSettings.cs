@@ -160,6 +160,13 @@ internal sealed record EcsSettings
     /// <summary>The digest the SDK reported for the image it pushed (<c>GeneratedContainerDigest</c>); null before a push.</summary>
     public string? PushedImageDigest { get; init; }
 
+    /// <summary>
+    /// The digest of every raw property and item the settings were read from (<see cref="SettingsInput.Digest"/>): equal
+    /// for two builds with the same configuration. Part of what an unchanged publish compares with what the service was
+    /// last deployed from.
+    /// </summary>
+    public string? InputDigest { get; init; }
+
     /// <summary>Ports the image exposes (SDK image configuration, <c>ContainerPort</c> items, or the ASP.NET default).</summary>
     public IReadOnlyList<PortSetting> ContainerPorts { get; init; } = [];
 

@@ -18,6 +18,9 @@ internal sealed record ReleaseSettings
     /// <summary>Start a new deployment of the current revision even when nothing changed (<c>EcsForceNewDeployment</c>).</summary>
     public bool ForceNewDeployment { get; init; }
 
+    /// <summary>Confirm an unchanged publish with a few reads when the service carries the seal of these inputs (<c>EcsUpToDateShortcut</c>).</summary>
+    public bool UpToDateShortcut { get; init; } = true;
+
     /// <summary>The environment deployed: the publish profile's name (<c>-p:PublishProfile=Staging</c>); null without one.</summary>
     public string? Environment { get; init; }
 }

@@ -11,6 +11,7 @@ internal static class ReleaseSettingsReader
     {
         ConcurrentDeployment = values.Choice(EcsProperties.ConcurrentDeployment, Policies) == nameof(ConcurrentDeploymentPolicy.Fail) ? ConcurrentDeploymentPolicy.Fail : ConcurrentDeploymentPolicy.Wait,
         ForceNewDeployment = values.Bool(EcsProperties.ForceNewDeployment) ?? false,
+        UpToDateShortcut = values.Bool(EcsProperties.UpToDateShortcut) ?? true,
         Environment = ReadEnvironment(values),
     };
 

@@ -19,6 +19,13 @@ internal sealed record ItemInput(string Include, IReadOnlyDictionary<string, str
 /// </summary>
 internal sealed class SettingsInput
 {
+    /// <summary>The SDK's results of the push: not configuration (<see cref="Digest"/>).</summary>
+    private static readonly HashSet<string> PushResults = new(StringComparer.OrdinalIgnoreCase)
+    {
+        EcsProperties.SdkGeneratedContainerDigest,
+        EcsProperties.SdkGeneratedContainerConfiguration,
+    };
+
     private readonly Dictionary<string, string> properties = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<ItemInput>> items = new(StringComparer.OrdinalIgnoreCase);
 
@@ -86,4 +93,39 @@ internal sealed class SettingsInput
 
     public IReadOnlyList<ItemInput> GetItems(string itemType) =>
         items.TryGetValue(itemType, out var list) ? list : [];
+
+    /// <summary>
+    /// SHA-256 over every property and item (names, values, metadata; in a fixed order), for telling whether a later
+    /// build has exactly the same configuration. The SDK's results of the push (<c>GeneratedContainerDigest</c>,
+    /// <c>GeneratedContainerConfiguration</c>) are not configuration and are left out.
+    /// </summary>
+    public string Digest()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void Add(string kind, string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{kind} {text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} {text}\n"));
+        foreach (var (name, value) in properties.OrderBy(p => p.Key.ToUpperInvariant(), StringComparer.Ordinal))
+        {
+            if (!PushResults.Contains(name))
+            {
+                Add("property", name.ToUpperInvariant());
+                Add("value", value);
+            }
+        }
+
+        foreach (var (type, list) in items.OrderBy(i => i.Key.ToUpperInvariant(), StringComparer.Ordinal))
+        {
+            Add("items", type.ToUpperInvariant());
+            foreach (var item in list)
+            {
+                Add("item", item.Include);
+                foreach (var (name, value) in item.Metadata.OrderBy(m => m.Key.ToUpperInvariant(), StringComparer.Ordinal))
+                {
+                    Add("metadata", name.ToUpperInvariant());
+                    Add("value", value);
+                }
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 }

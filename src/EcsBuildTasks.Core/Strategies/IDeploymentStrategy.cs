@@ -118,6 +118,13 @@ internal sealed record DeploymentContext(AwsSession Aws, IDeploymentLog Log, Tim
     /// <summary>The image's fingerprint (tagged on the task definition, so an unchanged build can reuse the image).</summary>
     public string? ImageFingerprint { get; init; }
 
+    /// <summary>
+    /// The digest of the inputs being deployed, when the service may be sealed with it
+    /// (<see cref="Features.EcsServices.DeployedInputs"/>): a strategy that <c>RecordsDeployedInputs</c> tags the service
+    /// with it once the deployment succeeded.
+    /// </summary>
+    public string? InputsDigest { get; init; }
+
     /// <summary>The endpoint the build talks to when it differs from the settings' (LocalEcs once started).</summary>
     public string? ResolvedEndpoint { get; init; }
 

@@ -90,6 +90,9 @@ internal sealed record WaitResult(
 
     /// <summary>Every change of status, stage, task counts or weight the watch saw, in order (what a rolling update went through).</summary>
     public IReadOnlyList<ProgressSample> Samples { get; init; } = [];
+
+    /// <summary>The service as the watch last described it, with its tags (what the deployed-inputs seal is made of).</summary>
+    public EcsService? Service { get; init; }
 }
 
 /// <summary>What one poll of the watch saw, when it differed from the poll before.</summary>
@@ -259,7 +262,7 @@ internal sealed class ServiceDeploymentWatch
 
     private async Task DescribeServiceAsync(WaitState state, string cluster, string serviceName, CancellationToken cancellationToken)
     {
-        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName] }, cancellationToken)).ConfigureAwait(false);
+        var described = await AwsCalls.RunAsync("ECS DescribeServices", () => aws.Ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [serviceName], Include = ["TAGS"] }, cancellationToken)).ConfigureAwait(false);
         state.Service = described.Services?.FirstOrDefault() ?? throw new DeploymentException(DiagnosticCodes.ServiceNotFound, EcsProperties.ServiceName, $"The service {serviceName} disappeared while deploying.");
         state.ServiceDescribedAt = time.GetTimestamp();
         PrintNewEvents(state, state.Service);
@@ -611,6 +614,7 @@ internal sealed class ServiceDeploymentWatch
         {
             StartedAt = StartedAtUtc,
             Samples = [.. Samples],
+            Service = Service,
         };
     }
 }

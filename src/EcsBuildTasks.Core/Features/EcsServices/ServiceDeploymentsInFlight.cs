@@ -20,6 +20,9 @@ internal sealed class ServiceDeploymentsInFlight(AwsSession aws, string cluster,
 
     private string Subject => $"service {serviceName} in cluster {cluster}";
 
+    /// <summary>The ListServiceDeployments status filter that finds the deployments in flight (a new list: requests own theirs).</summary>
+    public static List<string> InFlightStatusFilter() => [.. InFlightStatuses];
+
     public async Task<IReadOnlyList<InFlightDeployment>> FindAsync(CancellationToken cancellationToken)
     {
         var service = await ServiceLookup.FindAsync(aws, cluster, serviceName, cancellationToken).ConfigureAwait(false);

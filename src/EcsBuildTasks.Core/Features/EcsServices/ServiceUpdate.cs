@@ -36,6 +36,9 @@ internal sealed class ServiceUpdate(AwsSession aws, IDeploymentLog log, TimeProv
         "vpcLatticeConfigurations",
     ];
 
+    /// <summary>The members an update compares (<see cref="DeployedInputs"/> seals the service by them).</summary>
+    public static IReadOnlyList<string> ComparedMembers => UpdatableMembers;
+
     /// <summary>Lists whose order carries no meaning: compared as sets.</summary>
     private static readonly HashSet<string> UnorderedLists = new(StringComparer.Ordinal) { "subnets", "securityGroups", "alarmNames" };
 

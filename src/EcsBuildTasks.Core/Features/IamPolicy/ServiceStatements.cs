@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EcsBuildTasks.Core.Features.EcsServices;
 
 namespace EcsBuildTasks.Core.Features.IamPolicy;
 
@@ -19,7 +20,7 @@ internal static class ServiceStatements
         ArgumentNullException.ThrowIfNull(scope);
         var name = scope.ServiceName;
         yield return new("CreateOrUpdateTheServiceAndFollowItsDeployments",
-            ["ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", .. scope.Settings.Tags.Count > 0 ? ["ecs:TagResource"] : Array.Empty<string>()],
+            ["ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", .. scope.Settings.Tags.Count > 0 || DeployedInputs.Apply(scope.Definitions) ? ["ecs:TagResource"] : Array.Empty<string>()],
             [scope.ServiceArn(name), scope.ServiceDeploymentArns(name)]);
 
         // Versions of the service (<name>__<N>) are found by listing the cluster's services: an in-place strategy

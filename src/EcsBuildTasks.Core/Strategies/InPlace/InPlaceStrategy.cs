@@ -29,6 +29,9 @@ internal abstract partial class InPlaceStrategy : IDeploymentStrategy
 
     public abstract string Name { get; }
 
+    /// <summary>One service and its revision: what the deployed-inputs seal describes.</summary>
+    public bool RecordsDeployedInputs => true;
+
     /// <summary>The deployment controller's strategy this strategy runs (<c>deploymentConfiguration.strategy</c>).</summary>
     protected abstract string ControllerStrategy { get; }
 
@@ -205,7 +208,22 @@ internal abstract partial class InPlaceStrategy : IDeploymentStrategy
 
         // Auto scaling goes back to what it was before anything else happens (on success, failure and rollback alike).
         await deployment.Suspension.DisposeAsync().ConfigureAwait(false);
-        return await deployment.Steps.AfterDeploymentAsync(context.Definitions, report, cancellationToken).ConfigureAwait(false);
+        report = await deployment.Steps.AfterDeploymentAsync(context.Definitions, report, cancellationToken).ConfigureAwait(false);
+        if (report.Failure is null && report.Result.Status is "succeeded" or "up-to-date" && context.InputsDigest is { } inputs)
+        {
+            // The service now runs what these inputs describe: say so on it, for the next publish of the same inputs. The
+            // watch's last description (with tags, after the update) is the service as it is now; without a watch, the one
+            // an unchanged update started from, unless its tags were just completed.
+            var change = deployment.Change;
+            var described = deployment.LastWait?.Service
+                ?? (change.Kind == ServiceChangeKind.Unchanged && (context.Definitions.Service.Tags ?? []).TrueForAll(t => (change.Service.Tags ?? []).Exists(e => e.Key == t.Key && e.Value == t.Value))
+                    ? change.Service
+                    : null);
+            await DeployedInputs.RecordAsync(context.Aws, context.Log, context.Definitions, inputs, described, cancellationToken).ConfigureAwait(false);
+            report = report with { Result = report.Result with { ApiCalls = context.Aws.RequestCount } };
+        }
+
+        return report;
     }
 
     private static async Task<DeploymentReport> ResultOfChangeAsync(DeploymentContext context, ServiceChangeDeployment deployment)
