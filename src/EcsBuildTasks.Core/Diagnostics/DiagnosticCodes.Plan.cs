@@ -9,6 +9,7 @@ internal static partial class DiagnosticCodes
     public static readonly DiagnosticDescriptor ImportTargetInvalid = new("ECS7111", "The import file is not a .props, .targets or .pubxml file, or cannot be written");
     public static readonly DiagnosticDescriptor ImportNeedsService = new("ECS7112", "EcsImport needs EcsCluster and EcsServiceName");
     public static readonly DiagnosticDescriptor IamPolicyNotWritten = new("ECS7120", "The IAM policy file cannot be written");
+    public static readonly DiagnosticDescriptor PermissionMissing = new("ECS7130", "The deploying principal may not do something this deployment needs (EcsCheckPermissions)");
 
     // ECS1100–ECS1149: secrets and roles, checked read-only before anything is built or pushed.
     public static readonly DiagnosticDescriptor SecretNotFound = new("ECS1100", "An EcsSecret's Secrets Manager secret or SSM parameter does not exist");

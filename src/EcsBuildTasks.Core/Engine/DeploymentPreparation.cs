@@ -1,6 +1,8 @@
 using EcsBuildTasks.Core.Definitions;
+using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.Clusters;
 using EcsBuildTasks.Core.Features.EcsServices;
+using EcsBuildTasks.Core.Features.IamPolicy;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Roles;
@@ -60,6 +62,11 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         }
 
         var preflight = await new DeploymentPreflight(aws, log).RunAsync(definitions, DeploymentStrategies.Of(definitions), repositoryName, cancellationToken).ConfigureAwait(false);
+        if (settings.Plan.CheckPermissions)
+        {
+            await CheckPermissionsAsync(definitions, preflight, cancellationToken).ConfigureAwait(false);
+        }
+
         var document = new PreparedDeployment
         {
             Region = preflight.Region,
@@ -94,6 +101,27 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         var credentials = await new RegistryPreparation(aws, log).AuthorizeAsync(registry, cancellationToken).ConfigureAwait(false);
         log.Info($"EcsBuildTasks: pushing the image to {registry.RepositoryUri}");
         return new Preparation(document with { Requests = aws.RequestCount }, registry, credentials);
+    }
+
+    /// <summary>
+    /// <c>EcsCheckPermissions</c>: the deploying principal may do what the project's policy lists, or the build stops here
+    /// (ECS7130), before anything is created, pushed or deployed.
+    /// </summary>
+    private async Task CheckPermissionsAsync(GeneratedDefinitions definitions, PreflightResult preflight, CancellationToken cancellationToken)
+    {
+        if (PermissionCheck.PrincipalOf(preflight.CallerArn) is not { } principal)
+        {
+            log.Info($"EcsBuildTasks: {EcsProperties.CheckPermissions}: {preflight.CallerArn} is not an IAM user or role that IAM's policy simulator takes; its permissions were not checked");
+            return;
+        }
+
+        var problems = new DiagnosticCollection();
+        var policy = IamPolicyWriter.PolicyFor(definitions, preflight.Account, preflight.Region, principal);
+        await new PermissionCheck(aws, log).CheckAsync(policy, principal, problems, cancellationToken).ConfigureAwait(false);
+        if (problems.HasErrors)
+        {
+            throw new DeploymentException(problems.Where(p => p.IsError).ToList());
+        }
     }
 
     /// <summary>

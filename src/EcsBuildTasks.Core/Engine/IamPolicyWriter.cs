@@ -5,6 +5,7 @@ using EcsBuildTasks.Core.Diagnostics;
 using EcsBuildTasks.Core.Features.IamPolicy;
 using EcsBuildTasks.Core.Infrastructure;
 using EcsBuildTasks.Core.Settings;
+using EcsBuildTasks.Core.Strategies;
 
 namespace EcsBuildTasks.Core.Engine;
 
@@ -14,13 +15,25 @@ namespace EcsBuildTasks.Core.Engine;
 /// </summary>
 internal sealed class IamPolicyWriter(AwsSession aws, IDeploymentLog log)
 {
+    /// <summary>The project's policy: the common statements and its strategy's own (<c>IDeploymentStrategy.IamStatements</c>).</summary>
+    /// <param name="principal">The deploying principal, when known (the <c>EcsCheckPermissions</c> statement names it).</param>
+    public static IamPolicyDocument PolicyFor(GeneratedDefinitions definitions, string account, string region, string? principal = null)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var scope = new IamScope(definitions, account, region) { Principal = principal };
+        return IamPolicyGenerator.Generate(scope, DeploymentStrategies.Of(definitions).IamStatements(scope));
+    }
+
     public async Task<IamPolicyDocument> WriteAsync(GeneratedDefinitions definitions, string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definitions);
         string account;
+        string? principal = null;
         try
         {
-            account = (await aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false)).Account!;
+            var identity = await aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+            account = identity.Account!;
+            principal = identity.Arn is { } arn ? PermissionCheck.PrincipalOf(arn) : null;
         }
         catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
@@ -38,7 +51,7 @@ internal sealed class IamPolicyWriter(AwsSession aws, IDeploymentLog log)
             region = "*";
         }
 
-        var policy = IamPolicyGenerator.Generate(definitions, account, region);
+        var policy = PolicyFor(definitions, account, region, principal);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);

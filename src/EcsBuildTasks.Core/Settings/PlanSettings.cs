@@ -13,8 +13,8 @@ internal enum LivePlanMode
     Off,
 }
 
-/// <summary>The live plan's and the secrets preflight's settings.</summary>
-internal sealed record PlanSettings(LivePlanMode Live, bool CheckSecrets)
+/// <summary>The live plan's and the secrets preflight's settings, and whether the build checks its own permissions (<c>EcsCheckPermissions</c>).</summary>
+internal sealed record PlanSettings(LivePlanMode Live, bool CheckSecrets, bool CheckPermissions = false)
 {
     private static readonly string[] Modes = ["auto", "true", "false"];
 
@@ -27,6 +27,6 @@ internal sealed record PlanSettings(LivePlanMode Live, bool CheckSecrets)
             "false" => LivePlanMode.Off,
             _ => LivePlanMode.Auto,
         };
-        return new PlanSettings(live, values.Bool(EcsProperties.CheckSecrets) ?? true);
+        return new PlanSettings(live, values.Bool(EcsProperties.CheckSecrets) ?? true, values.Bool(EcsProperties.CheckPermissions) ?? false);
     }
 }

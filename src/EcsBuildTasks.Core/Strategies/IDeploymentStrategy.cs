@@ -1,5 +1,6 @@
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Features.Concurrency;
+using EcsBuildTasks.Core.Features.IamPolicy;
 using EcsBuildTasks.Core.Features.Plan;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Features.Results;
@@ -63,6 +64,17 @@ internal interface IDeploymentStrategy : IStrategyDefinitions, IServicePreflight
             },
         ]);
     }
+
+    /// <summary>
+    /// The IAM statements the strategy's own calls need, for <c>-t:EcsIamPolicy</c>: every action its plan, preflight,
+    /// apply, monitor, rollback and report call on the resources it deploys to (services, versions, listener rules, DNS
+    /// records, Express services, daemons, ...), on ARNs as tight as <paramref name="scope"/> lets it derive, <c>*</c>
+    /// only where AWS takes no resource or chooses the ids (said in the <c>Sid</c>); what only a failure calls is marked
+    /// <c>OnlyOnFailure</c>. The generator adds what every deployment calls (cluster, image, log groups, secrets and roles,
+    /// network lookups, the task roles' <c>iam:PassRole</c>). LocalEcs's IAM enforcement proves each strategy's
+    /// deployment under the policy; compose <see cref="ServiceStatements"/> where the strategy deploys ECS services.
+    /// </summary>
+    IEnumerable<PolicyStatement> IamStatements(IamScope scope);
 
     /// <summary>Makes the change (or finds there is none) and returns what to follow.</summary>
     Task<AppliedDeployment> ApplyAsync(DeploymentContext context, CancellationToken cancellationToken);

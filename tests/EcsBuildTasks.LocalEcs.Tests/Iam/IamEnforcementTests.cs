@@ -182,6 +182,43 @@ public sealed class IamEnforcementTests
     }
 
     [TestMethod]
+    public async Task Route_53_record_changes_are_authorised_on_their_zone_with_the_names_types_and_actions_of_the_batch()
+    {
+        await using var local = await LiveLocalEcs.StartAsync();
+        var zone = await Route53Scenario.ZoneAsync(local.Aws, "example.com");
+        var other = await Route53Scenario.ZoneAsync(local.Aws, "example.org");
+        var zoneArn = "arn:aws:route53:::hostedzone/" + zone[(zone.LastIndexOf('/') + 1)..];
+        using var ci = new AwsClient(local.Server.BaseUrl, accessKeyId: "AKIACIDNSDEPLOYER001");
+        var (status, body) = await local.Aws.ControlAsync(HttpMethod.Post, "iam/policies", new JsonObject
+        {
+            ["accessKeyId"] = "AKIACIDNSDEPLOYER001",
+            ["principalArn"] = "arn:aws:iam::123456789012:user/dns",
+            ["policy"] = $$"""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Action": "route53:ListResourceRecordSets", "Resource": "{{zoneArn}}"},
+                  {"Effect": "Allow", "Action": "route53:ChangeResourceRecordSets", "Resource": "{{zoneArn}}",
+                   "Condition": {"ForAllValues:StringEquals": {
+                     "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com"],
+                     "route53:ChangeResourceRecordSetsRecordTypes": ["CNAME"],
+                     "route53:ChangeResourceRecordSetsActions": ["UPSERT"] } } } ] }
+                """,
+        });
+        Assert.AreEqual(HttpStatusCode.OK, status, body);
+
+        // Names are compared normalised (lower case, no trailing dot), as Route 53 does.
+        await Route53Scenario.ChangeAsync(ci, zone, Route53Scenario.Weighted("UPSERT", "API.example.com.", "Blue", 100, "blue.example.com"), Route53Scenario.Weighted("UPSERT", "api.example.com", "Green", 0, "green.example.com"));
+        Assert.AreEqual(2, (await Route53Scenario.ListAsync(ci, zone)).Count(r => r.Type == "CNAME"));
+
+        var name = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => Route53Scenario.ChangeAsync(ci, zone, Route53Scenario.Weighted("UPSERT", "www.example.com", "Blue", 100, "blue.example.com")));
+        Assert.AreEqual("AccessDenied", name.Code);
+        Assert.AreEqual($"User: arn:aws:iam::123456789012:user/dns is not authorized to perform: route53:ChangeResourceRecordSets on resource: {zoneArn} because no identity-based policy allows the route53:ChangeResourceRecordSets action", name.AwsMessage);
+        var delete = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => Route53Scenario.ChangeAsync(ci, zone, Route53Scenario.Weighted("DELETE", "api.example.com", "Green", 0, "green.example.com")));
+        Assert.AreEqual("AccessDenied", delete.Code, "only UPSERTs");
+        var elsewhere = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => Route53Scenario.ChangeAsync(ci, other, Route53Scenario.Weighted("UPSERT", "api.example.com", "Blue", 100, "blue.example.com")));
+        StringAssert.Contains(elsewhere.AwsMessage, "on resource: arn:aws:route53:::hostedzone/" + other[(other.LastIndexOf('/') + 1)..], "the zone is the one the request URI names");
+    }
+
+    [TestMethod]
     public async Task Denials_reach_the_AWS_CLI_as_AWS_prints_them()
     {
         await using var local = await LiveLocalEcs.StartAsync(iamPolicy: """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:List*", "Resource": "*"}]}""");

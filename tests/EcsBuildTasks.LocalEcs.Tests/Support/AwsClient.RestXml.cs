@@ -14,7 +14,7 @@ internal sealed partial class AwsClient
     public async Task<RestXmlResponse> Route53Async(string operation, HttpMethod method, string pathAndQuery, XElement? body = null)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery);
-        request.Headers.TryAddWithoutValidation("Authorization", Authorization(Region, "route53"));
+        request.Headers.TryAddWithoutValidation("Authorization", Authorization(Region, "route53", AccessKeyId));
         if (body is not null)
         {
             request.Content = new StringContent(body.ToString(SaveOptions.DisableFormatting), Encoding.UTF8);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EcsBuildTasks.Core.Definitions;
-using EcsBuildTasks.Core.Features.EcsServices;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
 using EcsBuildTasks.Core.Settings;
@@ -45,50 +44,30 @@ internal sealed record IamPolicyDocument(IReadOnlyList<PolicyStatement> Statemen
 }
 
 /// <summary>
-/// The least-privilege IAM policy the deploying principal needs for this project (<c>-t:EcsIamPolicy</c>): only the
-/// actions its configuration makes the deployment call, on the ARNs it derives from the definitions (cluster, service,
-/// task family, repository, log group, secrets, roles), <c>iam:PassRole</c> only for the roles the definitions name and
-/// only to the service that receives them, and <c>*</c> only for actions that take no resource or whose resource ids AWS
-/// chooses. LocalEcs's IAM enforcement proves it: a deployment under it succeeds, and without any one action it fails.
+/// The least-privilege IAM policy the deploying principal needs for this project (<c>-t:EcsIamPolicy</c>): what every
+/// deployment calls (the cluster, the image and its repository, log groups, the secrets and roles preflight, the network
+/// lookups, <c>iam:PassRole</c> for the task roles only to ECS tasks), and what the strategy says its own calls need
+/// (<c>IDeploymentStrategy.IamStatements</c>, composed from <see cref="ServiceStatements"/> where it deploys ECS services):
+/// only the actions the configuration makes the deployment call, on the ARNs it derives from the definitions, and
+/// <c>*</c> only for actions that take no resource or whose resource ids AWS chooses. LocalEcs's IAM enforcement proves
+/// it for every strategy: a deployment under it succeeds, and without any one action it fails.
 /// </summary>
 internal static partial class IamPolicyGenerator
 {
-    public static IamPolicyDocument Generate(GeneratedDefinitions definitions, string account, string region)
+    /// <summary>The policy of <paramref name="scope"/>: the common statements around <paramref name="strategyStatements"/>.</summary>
+    public static IamPolicyDocument Generate(IamScope scope, IEnumerable<PolicyStatement> strategyStatements)
     {
-        ArgumentNullException.ThrowIfNull(definitions);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(strategyStatements);
+        var definitions = scope.Definitions;
         var settings = definitions.Settings;
-        var service = definitions.Service;
-        var task = definitions.TaskDefinition;
-        var cluster = service.Cluster!;
-        var clusterName = cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
-        var ecs = $"arn:aws:ecs:{region}:{account}";
-        var serviceArn = $"{ecs}:service/{clusterName}/{service.ServiceName}";
-        var familyArn = $"{ecs}:task-definition/{task.Family}:*";
-        var statements = new List<PolicyStatement>
-        {
-            new("ReadTheCluster", ["ecs:DescribeClusters"], [$"{ecs}:cluster/{clusterName}"]),
-            new("CreateOrUpdateTheServiceAndFollowItsDeployments",
-                [.. Actions("ecs:DescribeServices", "ecs:CreateService", "ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"), .. settings.Tags.Count > 0 || DeployedInputs.Apply(definitions) ? ["ecs:TagResource"] : Array.Empty<string>()],
-                [serviceArn, $"{ecs}:service-deployment/{clusterName}/{service.ServiceName}/*"]),
-            // Versions of the service (<name>__<N>) are found by listing the cluster's services: the versioned
-            // strategies always, the in-place ones before creating the service (a versioned service must not be
-            // replaced by a plain one).
-            new("ListTheClustersServicesToFindVersions", ["ecs:ListServices"], ["*"], new JsonObject { ["ArnEquals"] = new JsonObject { ["ecs:cluster"] = $"{ecs}:cluster/{clusterName}" } }),
-            new("RegisterRevisionsOfTheTaskFamilyWithTheirTags", ["ecs:RegisterTaskDefinition", "ecs:TagResource"], [familyArn]),
-            new("DescribeTaskDefinitionTakesNoResourceSoStar", ["ecs:DescribeTaskDefinition"], ["*"]),
-            new("ScalableTargetLookupTakesNoResourceSoStar", ["application-autoscaling:DescribeScalableTargets"], ["*"]),
-        };
-
-        var taskRoles = new[] { task.ExecutionRoleArn, task.TaskRoleArn }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var (account, region) = (scope.Account, scope.Region);
+        var statements = new List<PolicyStatement> { new("ReadTheCluster", ["ecs:DescribeClusters"], [scope.ClusterArn]) };
+        statements.AddRange(strategyStatements);
+        var taskRoles = scope.TaskRoles;
         if (taskRoles.Count > 0)
         {
-            statements.Add(new("PassOnlyTheTaskRolesAndOnlyToEcsTasks", ["iam:PassRole"], taskRoles, PassedTo("ecs-tasks.amazonaws.com")));
-        }
-
-        var serviceRoles = ServiceRoles(definitions).ToList();
-        if (serviceRoles.Count > 0)
-        {
-            statements.Add(new("PassOnlyTheServiceRolesAndOnlyToEcs", ["iam:PassRole"], serviceRoles, PassedTo("ecs.amazonaws.com")));
+            statements.Add(new("PassOnlyTheTaskRolesAndOnlyToEcsTasks", ["iam:PassRole"], taskRoles, IamScope.PassedTo("ecs-tasks.amazonaws.com")));
         }
 
         if (settings.Plan.CheckSecrets)
@@ -96,37 +75,19 @@ internal static partial class IamPolicyGenerator
             AddSecretsAndRoles(statements, definitions, taskRoles, account, region);
         }
 
-        if (task.NetworkMode?.Value == "awsvpc")
+        if (settings.Plan.CheckPermissions)
+        {
+            statements.Add(new("CheckTheBuildsOwnPermissionsBeforeDeploying", ["iam:SimulatePrincipalPolicy"], [scope.Principal ?? $"arn:aws:iam::{account}:*"]));
+        }
+
+        if (definitions.TaskDefinition.NetworkMode?.Value == "awsvpc")
         {
             statements.Add(new("Ec2DescribeTakesNoResourceSoStar", settings.Subnets.Count == 0 ? ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"] : ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], ["*"]));
         }
 
         AddLogs(statements, definitions, account, region);
         AddImage(statements, settings, account, region);
-        AddLoadBalancing(statements, definitions, account, region);
-        AddDiscoveryAndScaling(statements, definitions, account, region);
-        if (settings.PreDeployTasks.Count > 0)
-        {
-            statements.Add(new("RunPreDeployTasksOnlyInTheCluster", ["ecs:RunTask"], [familyArn], new JsonObject { ["ArnEquals"] = new JsonObject { ["ecs:cluster"] = $"{ecs}:cluster/{clusterName}" } }));
-            statements.Add(new("FollowPreDeployTasksInTheCluster", ["ecs:DescribeTasks"], [$"{ecs}:task/{clusterName}/*"]));
-        }
-        else
-        {
-            statements.Add(new("OnFailureDescribeTheStoppedTasks", ["ecs:DescribeTasks"], [$"{ecs}:task/{clusterName}/*"], OnlyOnFailure: true));
-        }
-
-        statements.Add(new("OnFailureListTheStoppedTasksListTasksTakesNoResource", ["ecs:ListTasks"], ["*"], new JsonObject { ["ArnEquals"] = new JsonObject { ["ecs:cluster"] = $"{ecs}:cluster/{clusterName}" } }, OnlyOnFailure: true));
-        statements.Add(new("OnFailureRollBackTheServiceDeployment", ["ecs:StopServiceDeployment", "ecs:DescribeServiceRevisions"], [$"{ecs}:service-deployment/{clusterName}/{service.ServiceName}/*", $"{ecs}:service-revision/{clusterName}/{service.ServiceName}/*"], OnlyOnFailure: true));
         return new IamPolicyDocument(statements);
-    }
-
-    private static IEnumerable<string> ServiceRoles(GeneratedDefinitions definitions)
-    {
-        var service = definitions.Service;
-        var roles = new List<string?> { service.Role };
-        roles.AddRange((service.LoadBalancers ?? []).Select(l => l.AdvancedConfiguration?.RoleArn));
-        roles.AddRange((service.DeploymentConfiguration?.LifecycleHooks ?? []).Select(h => h.RoleArn));
-        return roles.OfType<string>().Distinct(StringComparer.Ordinal);
     }
 
     private static void AddSecretsAndRoles(List<PolicyStatement> statements, GeneratedDefinitions definitions, IReadOnlyList<string> taskRoles, string account, string region)
@@ -210,75 +171,6 @@ internal static partial class IamPolicyGenerator
 
         statements.Add(new("PushTheImageToTheProjectsRepository", actions, [$"{ecr}/{repository}"]));
     }
-
-    private static void AddLoadBalancing(List<PolicyStatement> statements, GeneratedDefinitions definitions, string account, string region)
-    {
-        var balancers = definitions.Service.LoadBalancers ?? [];
-        if (balancers.Count > 0)
-        {
-            var actions = balancers.Exists(b => b.AdvancedConfiguration is not null)
-                ? new[] { "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules" }
-                : ["elasticloadbalancing:DescribeTargetGroups"];
-            statements.Add(new("ElbDescribeTakesNoResourceSoStar", actions, ["*"]));
-        }
-
-        if (definitions.Service.DeploymentConfiguration?.Alarms?.AlarmNames is { Count: > 0 } alarms)
-        {
-            statements.Add(new("ReadTheDeploymentAlarms", ["cloudwatch:DescribeAlarms"], [.. alarms.Select(a => $"arn:aws:cloudwatch:{region}:{account}:alarm:{a}")]));
-        }
-    }
-
-    private static void AddDiscoveryAndScaling(List<PolicyStatement> statements, GeneratedDefinitions definitions, string account, string region)
-    {
-        var settings = definitions.Settings;
-        var cloudMap = $"arn:aws:servicediscovery:{region}:{account}";
-        if (settings.ServiceDiscovery is { } discovery)
-        {
-            if (discovery.RegistryArn is { } registry)
-            {
-                statements.Add(new("ReadTheCloudMapService", ["servicediscovery:GetService", "servicediscovery:UpdateService"], [registry]));
-            }
-            else
-            {
-                statements.Add(new("FindCloudMapNamespacesAndServicesListsTakeNoResource", discovery.CreateNamespace ? ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:CreatePrivateDnsNamespace"] : ["servicediscovery:ListNamespaces", "servicediscovery:ListServices"], ["*"]));
-                statements.Add(new("CreateTheCloudMapServiceIdsAreChosenByAws",
-                    ["servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:CreateService", "servicediscovery:GetService"],
-                    [$"{cloudMap}:namespace/*", $"{cloudMap}:service/*"]));
-            }
-        }
-
-        if (settings.ServiceConnect is not null)
-        {
-            statements.Add(new("ReadTheServiceConnectNamespace", ["servicediscovery:ListNamespaces", "servicediscovery:GetNamespace"], ["*"]));
-        }
-
-        if (settings.AutoScaling is { MinCapacity: not null } scaling)
-        {
-            statements.Add(new("ReadScalingPoliciesAndActionsTakesNoResource", ["application-autoscaling:DescribeScalingPolicies", "application-autoscaling:DescribeScheduledActions"], ["*"]));
-            var actions = new List<string> { "application-autoscaling:RegisterScalableTarget" };
-            if (scaling.Policies.Count > 0)
-            {
-                actions.Add("application-autoscaling:PutScalingPolicy");
-            }
-
-            if (scaling.ScheduledActions.Count > 0)
-            {
-                actions.Add("application-autoscaling:PutScheduledAction");
-            }
-
-            if (scaling.Prune)
-            {
-                actions.AddRange(["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeleteScheduledAction"]);
-            }
-
-            statements.Add(new("ConfigureTheScalableTargetItsIdIsChosenByAws", actions, [$"arn:aws:application-autoscaling:{region}:{account}:scalable-target/*"],
-                new JsonObject { ["StringEquals"] = new JsonObject { ["application-autoscaling:service-namespace"] = "ecs" } }));
-        }
-    }
-
-    private static JsonObject PassedTo(string service) => new() { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = service } };
-
-    private static string[] Actions(params string[] actions) => actions;
 
     [GeneratedRegex(@":secret:.+-[A-Za-z0-9]{6}$")]
     private static partial Regex CompleteSecretArn();

@@ -23,7 +23,7 @@ namespace EcsBuildTasks.Core.Strategies.InPlace;
 /// report says which revision runs, with the stopped tasks' evidence on failure. A subclass says how the service
 /// definition's deployment configuration looks, checks what it needs, and may follow the deployment more closely.
 /// </summary>
-internal abstract class InPlaceStrategy : IDeploymentStrategy
+internal abstract partial class InPlaceStrategy : IDeploymentStrategy
 {
     private ServiceDeploymentsInFlight? inFlight;
 

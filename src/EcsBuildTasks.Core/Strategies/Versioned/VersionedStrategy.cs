@@ -17,7 +17,7 @@ namespace EcsBuildTasks.Core.Strategies.Versioned;
 /// new version is steady (tasks running, healthy in its target groups), then runs its gate. Works for any REPLICA
 /// service, with or without a load balancer: a queue worker is canaried by task count.
 /// </summary>
-internal sealed class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool phasesGiven, bool downsizeOldFirst, int keepVersions) : VersionedServicesStrategy(keepVersions)
+internal sealed partial class VersionedStrategy(IReadOnlyList<VersionPhase> phases, bool phasesGiven, bool downsizeOldFirst, int keepVersions) : VersionedServicesStrategy(keepVersions)
 {
     public const string StrategyName = "Versioned";
     public const string ResizeNewFirst = "ResizeNewFirst";
