@@ -82,4 +82,54 @@ public sealed class SolutionTasksTests
         Assert.IsTrue(task.Execute());
         Assert.IsTrue(((FakeBuildEngine)task.BuildEngine).Messages.Any(m => m.Message == "EcsBuildTasks: Api deployed: this project deploys now"));
     }
+
+    [TestMethod]
+    public void Every_project_of_a_publish_combines_at_its_end_but_only_the_first_writes_the_summary_and_the_next_publish_writes_again()
+    {
+        var folder = Directory.CreateTempSubdirectory("ecs-combine-").FullName;
+        try
+        {
+            var api = Path.Combine(folder, "Api", "Api.csproj");
+            var web = Path.Combine(folder, "Web", "Web.csproj");
+            var resultFile = Path.Combine(folder, "ecs-deployments.json");
+            TaskItem Description(string project, string service, DateTimeOffset describedAt) => new(project,
+                ("Deploys", "true"), ("Service", service), ("Cluster", "shop"), ("DescribedAt", describedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+            CombineEcsDeployments Combine(string self, bool succeeded, DateTimeOffset describedAt) => new()
+            {
+                BuildEngine = new FakeBuildEngine(),
+                Deployments = [Description(api, "api", describedAt), Description(web, "web", describedAt.AddSeconds(1))],
+                Outcomes = [],
+                ProjectFile = self,
+                ProjectSucceeded = succeeded,
+                SolutionFile = Path.Combine(folder, "Shop.slnx"),
+                ResultFile = resultFile,
+            };
+            static IEnumerable<string> Said(CombineEcsDeployments task) => ((FakeBuildEngine)task.BuildEngine).Messages.Select(m => m.Message!);
+            var publish = DateTimeOffset.UtcNow;
+
+            // Web failed to compile: it never combines; Api, at the end of its failed deployment, writes for both.
+            var first = Combine(api, succeeded: false, publish);
+            var second = Combine(web, succeeded: false, publish);
+            Assert.IsTrue(first.Execute());
+            Assert.IsTrue(second.Execute());
+
+            Assert.AreEqual("failed", first.Status);
+            Assert.IsTrue(Said(first).Contains("EcsBuildTasks: Shop.slnx: 2 services, 0 deployed, 2 failed"), string.Join("\n", Said(first)));
+            Assert.IsNull(second.Status, "the second project of the same publish writes nothing");
+            Assert.IsFalse(Said(second).Any(m => m.Contains("2 services", StringComparison.Ordinal)));
+            Assert.IsTrue(Said(second).Contains($"EcsBuildTasks: another project of this publish writes the combined result ({resultFile})"));
+            var combined = JsonNode.Parse(File.ReadAllText(resultFile))!;
+            Assert.AreEqual(2, combined["deployments"]!.AsArray().Count);
+
+            File.Delete(resultFile);
+            var next = Combine(web, succeeded: false, publish.AddMinutes(5));
+            Assert.IsTrue(next.Execute());
+            Assert.AreEqual("failed", next.Status, "the next publish (described anew) writes its own");
+            Assert.IsTrue(File.Exists(resultFile));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
