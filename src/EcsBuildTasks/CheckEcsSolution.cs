@@ -26,11 +26,11 @@ public sealed class CheckEcsSolution : EcsTask
     [Output]
     public ITaskItem[] AwaitFirst { get; private set; } = [];
 
-    /// <summary>For a project that takes part in combining the results: every other project that deploys.</summary>
+    /// <summary>For the project that combines the results: every other project that deploys.</summary>
     [Output]
     public ITaskItem[] CombineFrom { get; private set; } = [];
 
-    /// <summary>For a project that takes part in combining the results: the descriptions of every project that deploys.</summary>
+    /// <summary>For the project that combines the results: the descriptions of every project that deploys.</summary>
     [Output]
     public ITaskItem[] Deployments { get; private set; } = [];
 

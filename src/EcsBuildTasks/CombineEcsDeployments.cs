@@ -7,11 +7,9 @@ using MSBuildTask = Microsoft.Build.Utilities.Task;
 namespace EcsBuildTasks;
 
 /// <summary>
-/// The end of a solution publish: once every other deploying project is done, one summary of every service (the failed
-/// ones first), one result file beside the solution, the GitHub step summary and outputs. Every project that deploys
-/// runs it at its end, deployed or failed; the first to get here with the others done writes it (it claims this publish,
-/// named by its projects' descriptions), the others say so and write nothing. So a project that fails to compile, or
-/// fails its checks, is still in the summary the others write. Never fails the build: each project's own outcome does.
+/// The end of a solution publish, in the one project that combines it once every other deploying project is done: one
+/// summary of every service (the failed ones first), one result file beside the solution, the GitHub step summary and
+/// outputs. Never fails the build: each project's own outcome already does.
 /// </summary>
 public sealed class CombineEcsDeployments : MSBuildTask
 {
@@ -44,15 +42,9 @@ public sealed class CombineEcsDeployments : MSBuildTask
             ? ProjectSucceeded
             : Outcomes.Any(o => string.Equals(Path.GetFullPath(o.ItemSpec), p.ProjectFile, comparison))));
         var combined = CombinedDeployments.From(SolutionFile, projects);
+        Status = combined.Status;
         try
         {
-            if (!CombinedResultClaim.TryClaim(ResultFile, Deployments.Select(d => (d.ItemSpec, d.GetMetadata("DescribedAt")))))
-            {
-                Log.LogMessage(MessageImportance.Normal, $"EcsBuildTasks: another project of this publish writes the combined result ({ResultFile})");
-                return true;
-            }
-
-            Status = combined.Status;
             combined.WriteJson(ResultFile);
             if (combined.Deployments.Count > 1)
             {

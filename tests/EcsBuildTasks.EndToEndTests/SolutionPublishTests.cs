@@ -76,7 +76,7 @@ public sealed class SolutionPublishTests
     }
 
     [TestMethod]
-    public async Task The_combined_result_lists_every_service_also_when_a_project_fails_its_checks_or_fails_to_compile()
+    public async Task The_combined_result_lists_every_service_also_when_a_project_fails_its_checks()
     {
         var folder = Directory.CreateTempSubdirectory("ecs-solution-").FullName;
         var port = ProcessRunner.FreeTcpPort();
@@ -85,9 +85,7 @@ public sealed class SolutionPublishTests
         using var api = CreateProject("api", endpoint, stateFile);
         using var broken = CreateProject("broken", endpoint, stateFile, """
             <EcsDeployAfter Include="../nowhere/Nowhere.csproj" Condition="'$(BadOrder)' == 'true'" />
-            <Compile Include="Broken.txt" Condition="'$(BreakCompile)' == 'true'" />
             """);
-        File.WriteAllText(Path.Combine(broken.Directory, "Broken.txt"), "this is not C#");
         try
         {
             File.Copy(Path.Combine(api.Directory, "nuget.config"), Path.Combine(folder, "nuget.config"));
@@ -99,7 +97,7 @@ public sealed class SolutionPublishTests
                 </Solution>
                 """);
 
-            foreach (var (fault, expected) in new[] { ("-p:BadOrder=true", "error ECS7005"), ("-p:BreakCompile=true", "error CS") })
+            foreach (var (fault, expected) in new[] { ("-p:BadOrder=true", "error ECS7005") })
             {
                 var publish = Dotnet.Run(folder, ["publish", "Shop.slnx", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", fault],
                     new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(PackageFixture.Instance.Root, "packages") });

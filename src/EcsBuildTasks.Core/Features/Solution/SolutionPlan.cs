@@ -7,10 +7,8 @@ namespace EcsBuildTasks.Core.Features.Solution;
 /// <param name="AwaitFirst">The projects of this publish it deploys after (EcsDeployAfter), which deploy for real.</param>
 /// <param name="NotInThisPublish">Projects it deploys after that this publish does not deploy (it goes ahead without them).</param>
 /// <param name="CombinesResults">
-/// This project takes part in combining the summary and result: every project that deploys for real does. At its end
-/// (deployed or failed) each waits for the others' deployments, which never wait for anybody's combining, so whichever
-/// gets there first writes the combined result once for all (a project that fails to compile, or fails its checks,
-/// is still listed by the others).
+/// This project writes the combined summary and result: the last (by path) of the projects nothing in the publish deploys
+/// after, so that it can wait for every other one without any of them waiting for it.
 /// </param>
 /// <param name="Deployments">Every project of the publish that deploys for real, this one included.</param>
 internal sealed record SolutionCheck(IReadOnlyList<SolutionProject> AwaitFirst, IReadOnlyList<SolutionProject> NotInThisPublish, bool CombinesResults, IReadOnlyList<SolutionProject> Deployments);
@@ -97,7 +95,14 @@ internal sealed class SolutionPlan
             }
         }
 
-        return new SolutionCheck(awaitFirst, notInThisPublish, self.DeploysForReal && inThisPublish.Contains(selfPath), deployments);
+        return new SolutionCheck(awaitFirst, notInThisPublish, self.DeploysForReal && PathComparer.Equals(Combiner(deployments)?.ProjectFile ?? string.Empty, selfPath), deployments);
+    }
+
+    /// <summary>The project that combines the results: the last, by path, of those no project of the publish deploys after.</summary>
+    private static SolutionProject? Combiner(IReadOnlyList<SolutionProject> deployments)
+    {
+        var dependedOn = new HashSet<string>(deployments.SelectMany(p => p.DeployAfter.Select(Path.GetFullPath)), PathComparer);
+        return deployments.Where(p => !dependedOn.Contains(p.ProjectFile)).OrderBy(p => p.ProjectFile, StringComparer.Ordinal).LastOrDefault();
     }
 
     /// <summary>A path of EcsDeployAfter edges from <paramref name="start"/> back to itself, or null.</summary>
