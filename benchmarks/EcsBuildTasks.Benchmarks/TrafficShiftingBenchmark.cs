@@ -18,6 +18,8 @@ using EcsBuildTasks.Testing;
 using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
+using static EcsBuildTasks.Benchmarks.DeploymentBenchmarks;
+
 namespace EcsBuildTasks.Benchmarks;
 
 /// <summary>
@@ -87,13 +89,13 @@ internal static class TrafficShiftingBenchmark
                 return input.Add("EcsEnvironmentVariable", "REVISION", ("Value", revision.ToString(CultureInfo.InvariantCulture)));
             }
 
-            await DeployAsync(Input(0), green);
+            await DeployAsync(Input(0), TimeProvider.System, green);
             for (var run = 1; run <= runs; run++)
             {
                 var input = Input(run);
                 var definitions = Generate(input);
                 var stopwatch = Stopwatch.StartNew();
-                var report = await DeployAsync(input, green);
+                var report = await DeployAsync(input, TimeProvider.System, green);
                 var wall = stopwatch.Elapsed;
                 if (report.Result.Status != "succeeded" || report.Result.ServiceDeploymentArn is not { } arn)
                 {
@@ -110,40 +112,6 @@ internal static class TrafficShiftingBenchmark
         }
 
         return 0;
-    }
-
-    private static async Task<DeploymentReport> DeployAsync(SettingsInput input, HttpMessageHandler green)
-    {
-        var definitions = Generate(input);
-        using var aws = new AwsSession(new AwsClientFactory(AwsSession.ConnectionSettings(definitions.Settings)));
-        return await new Deployer(aws, new SilentLog(), TimeProvider.System) { VerificationHandler = green }.DeployAsync(definitions, null, null, CancellationToken.None);
-    }
-
-    private static GeneratedDefinitions Generate(SettingsInput input)
-    {
-        var diagnostics = new DiagnosticCollection();
-        return Project.Generate(input, diagnostics) ?? throw new InvalidOperationException(string.Join("\n", diagnostics));
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
-    private sealed class SilentLog : IDeploymentLog
-    {
-        public void Info(string message)
-        {
-        }
-
-        public void Detail(string message)
-        {
-        }
-
-        public void Warning(EcsDiagnostic diagnostic) => Console.Error.WriteLine(diagnostic);
     }
 
     /// <summary>Green behind the test listener, healthy: the gate passes on its first probe.</summary>

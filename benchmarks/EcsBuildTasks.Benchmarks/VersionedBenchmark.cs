@@ -17,6 +17,8 @@ using EcsBuildTasks.Testing;
 using Filter = EcsBuildTasks.Aws.EC2.Model.Filter;
 using Task = System.Threading.Tasks.Task;
 
+using static EcsBuildTasks.Benchmarks.DeploymentBenchmarks;
+
 namespace EcsBuildTasks.Benchmarks;
 
 /// <summary>
@@ -134,35 +136,6 @@ internal static class VersionedBenchmark
         }
 
         return total;
-    }
-
-    private static async Task<DeploymentReport> DeployAsync(SettingsInput input, TimeProvider time)
-    {
-        var diagnostics = new DiagnosticCollection();
-        var definitions = Project.Generate(input, diagnostics) ?? throw new InvalidOperationException(string.Join("\n", diagnostics));
-        using var aws = new AwsSession(new AwsClientFactory(AwsSession.ConnectionSettings(definitions.Settings)));
-        return await new Deployer(aws, new SilentLog(), time).DeployAsync(definitions, null, null, CancellationToken.None);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
-    private sealed class SilentLog : IDeploymentLog
-    {
-        public void Info(string message)
-        {
-        }
-
-        public void Detail(string message)
-        {
-        }
-
-        public void Warning(EcsDiagnostic diagnostic) => Console.Error.WriteLine(diagnostic);
     }
 
     /// <summary>The system clock sped up <c>scale</c> times, as LocalEcs's simulation runs: timers fire that much sooner.</summary>

@@ -23,6 +23,13 @@ internal static partial class TerminalProgress
         "CODEBUILD_BUILD_ID", "BITBUCKET_BUILD_NUMBER", "JB_SPACE_API_URL",
     ];
 
+    /// <summary>
+    /// Where MSBuild records whether it chose the terminal logger (<c>1</c> or <c>0</c>), in its own environment and its
+    /// nodes'. It is the whole decision: MSBuild also turns the terminal logger off for causes a task cannot see in the
+    /// command line, e.g. <c>MSBUILDENSURESTDOUTFORTASKPROCESSES=1</c>, which <c>dotnet test</c> sets for its child processes.
+    /// </summary>
+    internal const string TerminalLoggerDecision = "_MSBUILDTLENABLED";
+
     /// <summary>The live line for this process's console (or its build's terminal), or null for the line log.</summary>
     public static LiveStatusLine? ForThisProcess()
     {
@@ -35,7 +42,9 @@ internal static partial class TerminalProgress
 
         // An MSBuild worker node (the project was scheduled on another node, whose output goes to the main process): the
         // build's own process is its parent; when that one writes to a terminal with the terminal logger, so does the line.
-        return BuildTerminal.OfParentProcess() is { } build && IsLive(build.Environment, build.CommandLine, outputIsTerminal: true)
+        // The parent's environment is the one it started with; MSBuild's decision is in this node's own (it starts its nodes with it).
+        return BuildTerminal.OfParentProcess() is { } build
+            && IsLive(name => name == TerminalLoggerDecision ? Environment.GetEnvironmentVariable(name) : build.Environment(name), build.CommandLine, outputIsTerminal: true)
             ? build.OpenStatusLine()
             : null;
     }
@@ -58,6 +67,11 @@ internal static partial class TerminalProgress
         if (commandLine.Any(a => NoConsoleLogger().IsMatch(a)))
         {
             return false;
+        }
+
+        if (environment(TerminalLoggerDecision) is "0" or "1")
+        {
+            return environment(TerminalLoggerDecision) == "1";
         }
 
         var choice = commandLine.Select(a => TerminalLoggerSwitch().Match(a)).LastOrDefault(m => m.Success)?.Groups["value"].Value

@@ -26,6 +26,8 @@ public sealed class TerminalProgressTests
     [DataRow(true, "CI", "false", "dotnet.dll|publish", DisplayName = "CI=false is no CI")]
     [DataRow(false, "TERM", "dumb", "dotnet.dll|publish", DisplayName = "a dumb terminal")]
     [DataRow(false, null, null, "dotnet.dll|publish|-noConsoleLogger", DisplayName = "no console logger")]
+    [DataRow(false, "_MSBUILDTLENABLED", "0", "dotnet.dll|publish|-tl:on", DisplayName = "MSBuild decided against the terminal logger (e.g. MSBUILDENSURESTDOUTFORTASKPROCESSES=1 under dotnet test)")]
+    [DataRow(true, "_MSBUILDTLENABLED", "1", "dotnet.dll|publish|-tl:off", DisplayName = "MSBuild's own decision wins over the switches a task can see")]
     public void The_live_line_is_shown_only_under_the_terminal_logger_on_an_interactive_terminal_outside_CI(bool live, string? variable, string? value, string commandLine)
     {
         Assert.AreEqual(live, TerminalProgress.IsLive(name => name == variable ? value : null, commandLine.Split('|'), outputIsTerminal: true));

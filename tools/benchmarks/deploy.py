@@ -20,7 +20,7 @@ the same LocalEcs, so a change's cost is seen without the machine's drift betwee
 publish without precompiled code; `--breakdown N` adds N deploys at detailed verbosity and prints where their time went.
 
 Usage: tools/benchmarks/deploy.py [--runs 10] [--latency-runs 5] [--tasks package|source] [--compare DIR] [--package NUPKG]
-       [--compare-package NUPKG] [--env NAME=VALUE] [--breakdown N]
+       [--compare-package NUPKG] [--env NAME=VALUE] [--breakdown N] [--localecs DLL]
 """
 import argparse, base64, datetime, glob, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request, zipfile
 
@@ -247,7 +247,12 @@ def main():
     parser.add_argument("--compare-package", metavar="NUPKG", help="with --tasks package: the other tree's package, packed already")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable for every publish (e.g. DOTNET_ReadyToRun=0)")
     parser.add_argument("--breakdown", type=int, default=0, metavar="N", help="N more deploys per tree at detailed verbosity, printing the tasks' timing lines")
+    parser.add_argument("--localecs", metavar="DLL", help="the LocalEcs both trees deploy to (default: this tree's build); with --compare of a tree older than "
+                        "LocalEcs's control header (issue 16), that tree's LocalEcs, which both understand")
     args = parser.parse_args()
+    if args.localecs:
+        global LOCALECS
+        LOCALECS = os.path.abspath(args.localecs)
     for assignment in args.env:
         name, value = assignment.split("=", 1)
         ENV[name] = value

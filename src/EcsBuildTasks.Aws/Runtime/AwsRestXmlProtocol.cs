@@ -184,13 +184,6 @@ internal sealed class RestXmlResponse
 internal sealed class AwsRestXmlResponseUnmarshaller<TResponse> : XmlResponseUnmarshaller
     where TResponse : AmazonWebServiceResponse, new()
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-    };
-
     private readonly AwsServiceDescriptor service;
     private readonly string operation;
     private readonly Func<RestXmlResponse, TResponse> read;
@@ -221,17 +214,9 @@ internal sealed class AwsRestXmlResponseUnmarshaller<TResponse> : XmlResponseUnm
             response.ResponseMetadata = new ResponseMetadata { RequestId = requestId };
             return response;
         }
-        catch (Exception exception) when (exception is XmlException or FormatException or OverflowException)
+        catch (Exception exception) when (AwsXml.IsMalformed(exception))
         {
-            throw new AmazonUnmarshallingException(
-                requestId,
-                lastKnownLocation: null,
-                responseBody: null,
-                $"The {service.ServiceId} {operation} response is not valid XML for its model: {exception.Message}",
-                exception)
-            {
-                StatusCode = input.ResponseData?.StatusCode ?? 0,
-            };
+            throw AwsXml.Malformed(service, operation, requestId, input, exception);
         }
     }
 
@@ -314,7 +299,7 @@ internal sealed class AwsRestXmlResponseUnmarshaller<TResponse> : XmlResponseUnm
         }
 
         buffer.Position = 0;
-        using var reader = XmlReader.Create(buffer, ReaderSettings);
+        using var reader = XmlReader.Create(buffer, AwsXml.ReaderSettings);
         return XDocument.Load(reader).Root;
     }
 }

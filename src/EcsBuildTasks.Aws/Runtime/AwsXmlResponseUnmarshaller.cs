@@ -13,13 +13,6 @@ namespace EcsBuildTasks.Aws.Runtime;
 internal abstract class AwsXmlResponseUnmarshaller<TResponse> : XmlResponseUnmarshaller
     where TResponse : AmazonWebServiceResponse, new()
 {
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-    };
-
     private readonly Func<XElement?, TResponse> read;
 
     protected AwsXmlResponseUnmarshaller(AwsServiceDescriptor service, string operation, Func<XElement?, TResponse> read, Func<AwsServiceError, AmazonServiceException> errors)
@@ -48,17 +41,9 @@ internal abstract class AwsXmlResponseUnmarshaller<TResponse> : XmlResponseUnmar
             response.ResponseMetadata = new ResponseMetadata { RequestId = string.IsNullOrEmpty(requestId) ? headerRequestId : requestId };
             return response;
         }
-        catch (Exception exception) when (exception is XmlException or FormatException or OverflowException)
+        catch (Exception exception) when (AwsXml.IsMalformed(exception))
         {
-            throw new AmazonUnmarshallingException(
-                headerRequestId,
-                lastKnownLocation: null,
-                responseBody: null,
-                $"The {Service.ServiceId} {Operation} response is not valid XML for its model: {exception.Message}",
-                exception)
-            {
-                StatusCode = input.ResponseData?.StatusCode ?? 0,
-            };
+            throw AwsXml.Malformed(Service, Operation, headerRequestId, input, exception);
         }
     }
 
@@ -76,10 +61,32 @@ internal abstract class AwsXmlResponseUnmarshaller<TResponse> : XmlResponseUnmar
 
     protected static XDocument Load(Stream stream)
     {
-        using var reader = XmlReader.Create(stream, ReaderSettings);
+        using var reader = XmlReader.Create(stream, AwsXml.ReaderSettings);
         return XDocument.Load(reader);
     }
 
     protected static XElement? Child(XElement? parent, string localName) =>
         parent?.Elements().FirstOrDefault(e => e.Name.LocalName == localName);
+}
+
+/// <summary>What every XML protocol (Query, EC2, rest-xml) reads responses with.</summary>
+internal static class AwsXml
+{
+    /// <summary>A safe reader: no DTD, no resolver.</summary>
+    public static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+    };
+
+    /// <summary>Whether reading a response failed because its body does not fit the model.</summary>
+    public static bool IsMalformed(Exception exception) => exception is XmlException or FormatException or OverflowException;
+
+    /// <summary>The SDK's unmarshalling error for a body that does not fit the model (the body is never echoed).</summary>
+    public static AmazonUnmarshallingException Malformed(AwsServiceDescriptor service, string operation, string? requestId, XmlUnmarshallerContext input, Exception exception) =>
+        new(requestId, lastKnownLocation: null, responseBody: null, $"The {service.ServiceId} {operation} response is not valid XML for its model: {exception.Message}", exception)
+        {
+            StatusCode = input.ResponseData?.StatusCode ?? 0,
+        };
 }

@@ -61,5 +61,10 @@ internal sealed partial class AwsCliCommands(string? endpointUrl, string? region
         public void Detail(string message) => inner.Detail(commands.Point(message));
 
         public void Warning(EcsDiagnostic diagnostic) => inner.Warning(commands.Point(diagnostic));
+
+        // Not lines, but the live display's (the interface's defaults would drop them against every custom endpoint).
+        public void Progress(DeploymentProgress progress) => inner.Progress(progress);
+
+        public void ProgressDone() => inner.ProgressDone();
     }
 }

@@ -30,6 +30,17 @@ public sealed class AwsCliCommandsTests
     }
 
     [TestMethod]
+    public void The_pointing_log_passes_the_live_progress_on()
+    {
+        var inner = new RecordingDeploymentLog();
+        var progress = new DeploymentProgress("web", "BAKE_TIME", DateTimeOffset.UnixEpoch) { Running = 1, Desired = 1 };
+
+        Local.Pointing(inner).Progress(progress);
+
+        Assert.AreSame(progress, inner.ProgressUpdates.Single(), "the terminal's live line is fed through the pointing log when the build uses an endpoint (LocalEcs)");
+    }
+
+    [TestMethod]
     public void Without_an_endpoint_override_and_outside_commands_nothing_changes()
     {
         const string message = "aws ecs describe-services --cluster c --services s";
