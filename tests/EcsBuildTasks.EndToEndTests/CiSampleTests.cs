@@ -3,8 +3,9 @@ using YamlDotNet.RepresentationModel;
 namespace EcsBuildTasks.EndToEndTests;
 
 /// <summary>
-/// samples/ci/github-actions.yml (issue 14, item 7): valid YAML that plans every environment on pull requests without
-/// credentials and deploys main, Staging then Production, with OIDC credentials, one deployment per environment at a time.
+/// samples/ci/github-actions.yml and samples/ci/gitlab-ci.yml (issue 14, item 7): valid YAML that plans every
+/// environment on pull (merge) requests without credentials and deploys main, Staging then Production, with OIDC
+/// credentials, one deployment per environment at a time.
 /// </summary>
 [TestClass]
 public sealed class CiSampleTests
@@ -50,6 +51,45 @@ public sealed class CiSampleTests
 
         StringAssert.Contains(Scalar(Map(Map(jobs, "deploy-staging"), "outputs"), "task-definition-arn"), "steps.deploy.outputs.task-definition-arn", "the step outputs the package writes to GITHUB_OUTPUT");
     }
+
+    [TestMethod]
+    public void The_GitLab_sample_plans_merge_requests_without_credentials_and_deploys_main_with_an_OIDC_token_one_pipeline_at_a_time()
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StringReader(File.ReadAllText(Path.Combine(Repository.Root, "samples", "ci", "gitlab-ci.yml"))))
+        {
+            yaml.Load(reader);
+        }
+
+        var pipeline = (YamlMappingNode)yaml.Documents.Single().RootNode;
+        var plan = Map(pipeline, "plan");
+        StringAssert.Contains(Rules(plan).Single(), "merge_request_event");
+        var matrix = (YamlMappingNode)((YamlSequenceNode)Map(plan, "parallel").Children[new YamlScalarNode("matrix")]).Children.Single();
+        CollectionAssert.AreEqual(new[] { "Staging", "Production" }, Strings(matrix, "ENVIRONMENT"));
+        var planScript = Strings(plan, "script").Single();
+        StringAssert.Contains(planScript, "-p:PublishProfile=$ENVIRONMENT -p:EcsDeploy=true -p:EcsDryRun=true");
+        Assert.IsFalse(plan.Children.ContainsKey(new YamlScalarNode("id_tokens")), "a dry run needs no credentials");
+
+        var template = Map(pipeline, ".deploy");
+        StringAssert.Contains(Rules(template).Single(), "$CI_COMMIT_BRANCH == \"main\"");
+        Assert.AreEqual("sts.amazonaws.com", Scalar(Map(Map(template, "id_tokens"), "AWS_ID_TOKEN"), "aud"), "an OIDC token for STS, no stored key");
+        StringAssert.Contains(string.Join("\n", Strings(template, "before_script")), "AWS_WEB_IDENTITY_TOKEN_FILE");
+        foreach (var (job, profile) in new[] { ("deploy-staging", "Staging"), ("deploy-production", "Production") })
+        {
+            var deploy = Map(pipeline, job);
+            Assert.AreEqual(".deploy", Scalar(deploy, "extends"), job);
+            Assert.IsNotNull(Scalar(deploy, "resource_group"), $"{job}: one deployment of an environment at a time");
+            StringAssert.StartsWith(Scalar(Map(deploy, "variables"), "AWS_ROLE_ARN"), "$AWS_DEPLOY_ROLE_ARN_", $"{job}: assumes a role");
+            var script = Strings(deploy, "script").Single();
+            StringAssert.Contains(script, $"-p:PublishProfile={profile} -p:EcsDeploy=true");
+            Assert.IsFalse(script.Contains("EcsDryRun", StringComparison.Ordinal), job);
+        }
+
+        CollectionAssert.AreEqual(new[] { "deploy-staging" }, Strings(Map(pipeline, "deploy-production"), "needs"), "Production after Staging");
+    }
+
+    private static IEnumerable<string> Rules(YamlMappingNode job) =>
+        ((YamlSequenceNode)job.Children[new YamlScalarNode("rules")]).Children.Cast<YamlMappingNode>().Select(r => Scalar(r, "if")).OfType<string>();
 
     private static YamlMappingNode Map(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var child) && child is YamlMappingNode map ? map : throw new AssertFailedException($"no mapping '{key}' in the workflow");

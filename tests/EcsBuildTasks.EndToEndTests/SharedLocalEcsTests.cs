@@ -89,6 +89,72 @@ public sealed class SharedLocalEcsTests
     }
 
     [TestMethod]
+    public async Task Two_concurrent_publishes_of_one_service_end_truthfully_the_second_waiting_for_the_firsts_deployment_then_deploying_its_own()
+    {
+        using var localEcs = new EmbeddedLocalEcs();
+        var service = LocalEcsProjects.NewName("same");
+        using var first = localEcs.CreateProject("first", service);
+        using var second = localEcs.CreateProject("second", service);
+        var firstLog = new StringBuilder();
+        var secondLog = new StringBuilder();
+        using var firstBuild = localEcs.Publish(first, firstLog);
+        try
+        {
+            // The first build waits at its gate with LocalEcs started: its deployment will stay in flight until released.
+            await WaitForAsync(firstLog, $"started LocalEcs at {localEcs.Endpoint} for this publish (project {first.Name}");
+            await localEcs.HoldAsync(service);
+            localEcs.OpenGate(first);
+            var firsts = await localEcs.HeldDeploymentAsync(service, "the first build's deployment to be in flight\n" + Text(firstLog));
+            StringAssert.EndsWith(firsts.TaskDefinition, $"{service}:1");
+
+            localEcs.OpenGate(second);
+            using var secondBuild = localEcs.Publish(second, secondLog, "-p:Revision=2");
+            await WaitForAsync(secondLog, $"EcsBuildTasks: waiting for the deployment of {service}:1 in flight on the service {service} in cluster {EmbeddedLocalEcs.Cluster} ({firsts.Arn}, IN_PROGRESS, a build of ");
+            StringAssert.Contains(Text(secondLog), $"joined LocalEcs at {localEcs.Endpoint} started by project {first.Name}");
+            Assert.AreEqual(firsts.Arn, (await localEcs.HeldDeploymentAsync(service, "the first deployment")).Arn, "the waiting build changed nothing");
+            Assert.IsFalse(firstBuild.HasExited, Text(firstLog));
+
+            // The first deployment completes; the second build's own deployment is held in turn, so that the first build
+            // is done while the second still uses LocalEcs.
+            await localEcs.ReleaseAsync(service);
+            await localEcs.HoldAsync(service);
+            AssertExitedSuccessfully(firstBuild, firstLog);
+            var firstOutput = Text(firstLog);
+            StringAssert.Contains(firstOutput, "EcsBuildTasks: deployed: the new revision is serving");
+            StringAssert.Contains(firstOutput, $"done with LocalEcs at {localEcs.Endpoint}; it keeps running until this publish and project {second.Name} (pid {secondBuild.Id}) are done");
+            Assert.IsFalse(firstOutput.Contains("superseded", StringComparison.OrdinalIgnoreCase), firstOutput);
+            var seconds = await localEcs.HeldDeploymentAsync(service, "the second build's own deployment\n" + Text(secondLog));
+            StringAssert.EndsWith(seconds.TaskDefinition, $"{service}:2");
+            Assert.IsTrue(await localEcs.IsListeningAsync(), "LocalEcs outlives the build that started it while the other deploys");
+
+            await localEcs.ReleaseAsync(service);
+            AssertExitedSuccessfully(secondBuild, secondLog);
+            var secondOutput = Text(secondLog);
+            StringAssert.Contains(secondOutput, "EcsBuildTasks: the deployment in flight has finished (waited ");
+            StringAssert.Contains(secondOutput, "EcsBuildTasks: deployed: the new revision is serving");
+            Assert.IsFalse(secondOutput.Contains("up to date", StringComparison.Ordinal), "the second build's revision is not the first's: it deploys, never 'up to date'\n" + secondOutput);
+            StringAssert.Contains(secondOutput, "no other build uses it, so it stops when this publish ends");
+
+            var firstResult = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(first.Directory, "bin", "Release", "net10.0", "publish", "ecs-deployment.json")))!;
+            var secondResult = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(second.Directory, "bin", "Release", "net10.0", "publish", "ecs-deployment.json")))!;
+            Assert.AreEqual("succeeded", (string?)firstResult["status"]);
+            Assert.AreEqual(firsts.Arn, (string?)firstResult["serviceDeploymentArn"], "the first build reports its own deployment");
+            StringAssert.EndsWith((string?)firstResult["runningTaskDefinitionArn"], $"{service}:1");
+            Assert.AreEqual("succeeded", (string?)secondResult["status"]);
+            Assert.AreEqual(seconds.Arn, (string?)secondResult["serviceDeploymentArn"], "the second build reports its own deployment, not the first's");
+            StringAssert.EndsWith((string?)secondResult["runningTaskDefinitionArn"], $"{service}:2");
+
+            await localEcs.WaitUntilStoppedAsync();
+            var state = JsonNode.Parse(await File.ReadAllTextAsync(localEcs.StateFile))!;
+            StringAssert.EndsWith((string?)state["Regions"]!["us-east-1"]!["Clusters"]![EmbeddedLocalEcs.Cluster]!["Services"]![service]!["TaskDefinitionArn"], $"{service}:2", "the service ends on the second build's revision, which that build reported");
+        }
+        finally
+        {
+            localEcs.OpenAllGates();
+        }
+    }
+
+    [TestMethod]
     public async Task A_LocalEcs_the_user_started_is_used_and_never_stopped()
     {
         using var localEcs = new EmbeddedLocalEcs();
@@ -178,6 +244,7 @@ public sealed class SharedLocalEcsTests
                 <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
                 """, """
                 <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
+                <EcsEnvironmentVariable Include="REVISION" Value="$(Revision)" Condition="'$(Revision)' != ''" />
                 """, name: name, targets: """
                 <Target Name="WaitAtTheTestGate" AfterTargets="_EcsStartLocalEcs" Condition="'$(Gate)' != ''">
                   <Exec Command="while [ ! -f '$(Gate)' ]; do sleep 0.1; done" />
@@ -222,6 +289,36 @@ public sealed class SharedLocalEcsTests
         {
             var table = JsonNode.Parse(await Http.GetStringAsync(new Uri(Endpoint + "/_localecs/leases")))!;
             return [.. table["leases"]!.AsArray().Select(l => l!["holder"]!.GetValue<string>())];
+        }
+
+        /// <summary>Holds the service's deployments in flight until <see cref="ReleaseAsync"/> (LocalEcs's <c>/_localecs/deployments/hold</c>).</summary>
+        public async Task HoldAsync(string service) => await ChangeHoldAsync(HttpMethod.Put, service);
+
+        /// <summary>Lets the held deployment complete (LocalEcs completes it before it answers).</summary>
+        public async Task ReleaseAsync(string service) => await ChangeHoldAsync(HttpMethod.Delete, service);
+
+        /// <summary>Waits until LocalEcs holds a deployment of the service in flight; its service deployment ARN and task definition.</summary>
+        public async Task<(string Arn, string TaskDefinition)> HeldDeploymentAsync(string service, string what)
+        {
+            (string, string)? held = null;
+            await WaitUntilAsync(async () =>
+            {
+                var holds = JsonNode.Parse(await Http.GetStringAsync(new Uri(Endpoint + "/_localecs/deployments/hold")))!["holds"]!.AsArray();
+                var deployment = holds.FirstOrDefault(h => (string?)h!["service"] == service)?["serviceDeployment"];
+                held = deployment is not null && (string?)deployment["status"] == "IN_PROGRESS" ? ((string)deployment["serviceDeploymentArn"]!, (string)deployment["taskDefinition"]!) : null;
+                return held is not null;
+            }, what);
+            return held!.Value;
+        }
+
+        private async Task ChangeHoldAsync(HttpMethod method, string service)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(Endpoint + "/_localecs/deployments/hold"))
+            {
+                Content = new StringContent(new JsonObject { ["cluster"] = Cluster, ["service"] = service }.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            using var response = await Http.SendAsync(request);
+            Assert.IsTrue(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
 
         public async Task WaitUntilStoppedAsync() =>

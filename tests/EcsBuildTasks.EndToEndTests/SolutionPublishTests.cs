@@ -71,7 +71,67 @@ public sealed class SolutionPublishTests
         }
         finally
         {
+            DeleteFolder(folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task The_combined_result_lists_every_service_also_when_a_project_fails_its_checks()
+    {
+        var folder = Directory.CreateTempSubdirectory("ecs-solution-").FullName;
+        var port = ProcessRunner.FreeTcpPort();
+        var endpoint = $"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}";
+        var stateFile = Path.Combine(folder, "state.json");
+        using var api = CreateProject("api", endpoint, stateFile);
+        using var broken = CreateProject("broken", endpoint, stateFile, """
+            <EcsDeployAfter Include="../nowhere/Nowhere.csproj" Condition="'$(BadOrder)' == 'true'" />
+            """);
+        try
+        {
+            File.Copy(Path.Combine(api.Directory, "nuget.config"), Path.Combine(folder, "nuget.config"));
+            File.Copy(Path.Combine(api.Directory, "global.json"), Path.Combine(folder, "global.json"));
+            File.WriteAllText(Path.Combine(folder, "Shop.slnx"), $"""
+                <Solution>
+                  <Project Path="{Path.GetRelativePath(folder, ProjectFile(api))}" />
+                  <Project Path="{Path.GetRelativePath(folder, ProjectFile(broken))}" />
+                </Solution>
+                """);
+
+            foreach (var (fault, expected) in new[] { ("-p:BadOrder=true", "error ECS7005") })
+            {
+                var publish = Dotnet.Run(folder, ["publish", "Shop.slnx", "-c", "Release", "-p:EcsDeploy=true", "-nodeReuse:false", fault],
+                    new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(PackageFixture.Instance.Root, "packages") });
+
+                var output = publish.StandardOutput;
+                Assert.AreNotEqual(0, publish.ExitCode, output);
+                StringAssert.Contains(output, expected);
+                Assert.AreEqual(1, Occurrences(output, "EcsBuildTasks: Shop.slnx: 2 services, 1 deployed, 1 failed"), $"one combined summary ({fault}):\n" + output);
+                StringAssert.Matches(output, new System.Text.RegularExpressions.Regex($@"NOT-DEPLOYED\s+{broken.Name}\s+{Cluster}"));
+                StringAssert.Contains(output, $"{broken.Name}: its build failed before it deployed (its errors say why)");
+                var combined = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "ecs-deployments.json")))!;
+                Assert.AreEqual("failed", (string?)combined["status"]);
+                var deployments = combined["deployments"]!.AsArray().ToDictionary(d => (string)d!["service"]!, d => d!);
+                Assert.AreEqual("not-deployed", (string?)deployments[broken.Name]["status"], fault);
+                Assert.IsTrue((bool)deployments[api.Name]["succeeded"]!, fault);
+            }
+
+            await WaitUntilStoppedAsync(endpoint);
+        }
+        finally
+        {
+            DeleteFolder(folder);
+        }
+    }
+
+    /// <summary>Deletes the solution's folder; a LocalEcs still saving its state there must not hide the test's own failure.</summary>
+    private static void DeleteFolder(string folder)
+    {
+        try
+        {
             Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 

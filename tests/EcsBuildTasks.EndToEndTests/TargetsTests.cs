@@ -126,6 +126,45 @@ public sealed class TargetsTests
         StringAssert.Contains(second.Normal, "Service     hello-ecs in cluster prod");
     }
 
+    [TestMethod]
+    public void The_HelloEcs_samples_Staging_and_Production_profiles_plan_different_definitions_each_replacing_the_projects_item()
+    {
+        using var project = ThrowawayProject.Create(extraItems: """<EcsEnvironmentVariable Include="ASPNETCORE_ENVIRONMENT" Value="Development" />""");
+        var profiles = System.IO.Directory.CreateDirectory(Path.Combine(project.Directory, "Properties", "PublishProfiles")).FullName;
+        foreach (var profile in new[] { "Staging", "Production" })
+        {
+            File.Copy(Path.Combine(Repository.Root, "samples", "HelloEcs", "Properties", "PublishProfiles", profile + ".pubxml"), Path.Combine(profiles, profile + ".pubxml"));
+        }
+
+        var planned = new Dictionary<string, (JsonNode Service, JsonNode Task, string Output)>();
+        foreach (var profile in new[] { "Staging", "Production" })
+        {
+            var run = Build(project, "EcsGenerateDefinitions;_EcsPrintPlan", ("PublishProfile", profile));
+            Assert.IsTrue(run.Succeeded, run.Normal);
+            planned[profile] = (JsonNode.Parse(File.ReadAllText(project.IntermediateFile("ecs/service-definition.json")))!,
+                JsonNode.Parse(File.ReadAllText(project.IntermediateFile("ecs/task-definition.json")))!, run.Normal);
+        }
+
+        var (staging, production) = (planned["Staging"], planned["Production"]);
+        Assert.AreEqual("staging", (string?)staging.Service["cluster"]);
+        Assert.AreEqual("prod", (string?)production.Service["cluster"]);
+        Assert.AreEqual(1, (int?)staging.Service["desiredCount"]);
+        Assert.AreEqual(3, (int?)production.Service["desiredCount"]);
+        Assert.AreEqual("256", (string?)staging.Task["cpu"]);
+        Assert.AreEqual("1024", (string?)production.Task["cpu"]);
+        Assert.AreEqual("512", (string?)staging.Task["memory"]);
+        Assert.AreEqual("2048", (string?)production.Task["memory"]);
+        static Dictionary<string, string?> Variables(JsonNode task) =>
+            task["containerDefinitions"]![0]!["environment"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        Assert.AreEqual("Staging", Variables(staging.Task)["ASPNETCORE_ENVIRONMENT"], "the profile's item replaced the project's of the same Include");
+        Assert.AreEqual("Production", Variables(production.Task)["ASPNETCORE_ENVIRONMENT"]);
+        Assert.AreEqual("Hello from staging", Variables(staging.Task)["Greeting"], "an item only the profile has is added");
+        Assert.IsFalse(Variables(production.Task).ContainsKey("Greeting"));
+        Assert.AreEqual("on", Variables(production.Task)["FEATURE_X"], "the project's other items stay");
+        StringAssert.Contains(staging.Output, "Environment Staging (publish profile Properties/PublishProfiles/Staging.pubxml)");
+        StringAssert.Contains(production.Output, "Environment Production (publish profile Properties/PublishProfiles/Production.pubxml)");
+    }
+
     /// <summary>
     /// Builds in-process with MSBuild's own file loggers at normal and diagnostic verbosity. (No logger type of ours:
     /// test discovery loads every type of this assembly before MSBuildLocator can resolve MSBuild's interfaces.)

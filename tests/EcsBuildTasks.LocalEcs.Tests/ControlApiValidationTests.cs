@@ -133,6 +133,11 @@ public sealed class ControlApiValidationTests
             (HttpMethod.Put, "express/url-delay", """{"seconds": -1}"""),
             (HttpMethod.Put, "express/url-delay", """{"seconds": "60"}"""),
             (HttpMethod.Put, "express/url-delay", """{"seconds": 60, "service": "web"}"""),
+            (HttpMethod.Put, "deployments/hold", """{}"""),
+            (HttpMethod.Put, "deployments/hold", """{"service": 7}"""),
+            (HttpMethod.Put, "deployments/hold", """{"service": "web", "seconds": 60}"""),
+            (HttpMethod.Put, "deployments/hold", """{"cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod", "service": "web"}"""),
+            (HttpMethod.Delete, "deployments/hold", """{"cluster": "prod"}"""),
             (HttpMethod.Get, "route53/resolve", null),
             (HttpMethod.Get, "route53/resolve?name=api.example.com&roll=1", null),
             (HttpMethod.Get, "route53/resolve?name=api.example.com&roll=half", null),
@@ -175,6 +180,7 @@ public sealed class ControlApiValidationTests
         {
             (HttpMethod.Post, "leases"), (HttpMethod.Post, "iam/policies"), (HttpMethod.Get, "iam/usage"), (HttpMethod.Put, "capacity-providers/instances"),
             (HttpMethod.Delete, "container-instances"), (HttpMethod.Get, "express/resolve?url=https://a.example"), (HttpMethod.Put, "express/url-delay"), (HttpMethod.Get, "route53/resolve?name=a.example"),
+            (HttpMethod.Put, "deployments/hold"), (HttpMethod.Get, "deployments/hold"),
         })
         {
             using var request = new HttpRequestMessage(method, "/_localecs/" + path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") };

@@ -240,4 +240,47 @@ public sealed class RollingDeploymentTests
         var instances = await aws.EcsAsync("ListContainerInstances", new JsonObject { ["cluster"] = "edge" });
         Assert.AreEqual(4, instances["containerInstanceArns"]!.AsArray().Count);
     }
+
+    [TestMethod]
+    public async Task A_held_deployment_runs_its_tasks_healthy_but_stays_in_progress_until_released_then_completes()
+    {
+        await using var sim = await SimulatedLocalEcs.StartAsync();
+        var aws = sim.Aws;
+        var (subnets, group, _) = await Scenario.DefaultNetworkAsync(aws);
+        await Scenario.ClusterAsync(aws, "prod");
+
+        // Held before the service exists: its first deployment is held too.
+        var (status, body) = await aws.ControlAsync(HttpMethod.Put, "deployments/hold", new JsonObject { ["cluster"] = "prod", ["service"] = "web" });
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, status, body);
+        var v1 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest");
+        await aws.EcsAsync("CreateService", ServiceRequest.Fargate("prod", "web", v1, 2, subnets, group));
+        sim.Advance(TimeSpan.FromMinutes(30));
+
+        var service = await Scenario.ServiceAsync(aws, "prod", "web");
+        Assert.AreEqual(2, service["runningCount"]!.GetValue<int>(), "the tasks run");
+        Assert.AreEqual("IN_PROGRESS", service["deployments"]![0]!["rolloutState"]!.GetValue<string>());
+        var deployment = await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web");
+        Assert.AreEqual("IN_PROGRESS", deployment["status"]!.GetValue<string>(), "held half an hour after its tasks were healthy");
+        var holds = JsonNode.Parse((await aws.ControlAsync(HttpMethod.Get, "deployments/hold")).Body)!["holds"]!.AsArray();
+        Assert.AreEqual(1, holds.Count);
+        Assert.AreEqual("web", (string?)holds[0]!["service"]);
+        Assert.AreEqual(deployment["serviceDeploymentArn"]!.GetValue<string>(), (string?)holds[0]!["serviceDeployment"]!["serviceDeploymentArn"]);
+        Assert.AreEqual(v1, (string?)holds[0]!["serviceDeployment"]!["taskDefinition"]);
+
+        (status, body) = await aws.ControlAsync(HttpMethod.Delete, "deployments/hold", new JsonObject { ["cluster"] = "prod", ["service"] = "web" });
+        Assert.AreEqual(System.Net.HttpStatusCode.OK, status, body);
+        await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(1), "the released deployment to complete");
+        Assert.AreEqual("COMPLETED", (await Scenario.ServiceAsync(aws, "prod", "web"))["deployments"]![0]!["rolloutState"]!.GetValue<string>());
+        Assert.AreEqual(0, JsonNode.Parse((await aws.ControlAsync(HttpMethod.Get, "deployments/hold")).Body)!["holds"]!.AsArray().Count);
+
+        // A newer deployment started while one is held replaces it, as on ECS; it is held in turn.
+        await aws.ControlAsync(HttpMethod.Put, "deployments/hold", new JsonObject { ["cluster"] = "prod", ["service"] = "web" });
+        var v2 = await Scenario.FargateTaskDefinitionAsync(aws, "web", $"{sim.Registry}/localecs/base:latest", simulate: "slow-start:5");
+        await aws.EcsAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["taskDefinition"] = v2 });
+        sim.Advance(TimeSpan.FromMinutes(10));
+        Assert.AreEqual("IN_PROGRESS", (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>());
+        await aws.ControlAsync(HttpMethod.Delete, "deployments/hold", new JsonObject { ["cluster"] = "prod", ["service"] = "web" });
+        await sim.AdvanceUntilAsync(async () => (await Scenario.LatestServiceDeploymentAsync(aws, "prod", "web"))["status"]!.GetValue<string>() == "SUCCESSFUL", TimeSpan.FromMinutes(1), "the second released deployment to complete");
+        Assert.AreEqual(v2, (await Scenario.ServiceAsync(aws, "prod", "web"))["taskDefinition"]!.GetValue<string>());
+    }
 }

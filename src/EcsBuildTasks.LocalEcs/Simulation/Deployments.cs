@@ -280,7 +280,7 @@ internal static class Deployments
         var othersRunning = tasks.Any(t => t.DeploymentId != primary.Id && t.LastStatus != "STOPPED");
         var steady = !othersRunning && primaryLive.Count == primary.DesiredCount && primaryLive.All(t => TaskRunner.IsHealthy(context, t));
         var record = Current(service);
-        if (!steady || (record is not null && record.Strategy != "ROLLING" && record.Status == "IN_PROGRESS"))
+        if (!steady || (record is not null && record.Strategy != "ROLLING" && record.Status == "IN_PROGRESS") || (record is not null && IsHeld(context.Region, cluster, service)))
         {
             return;
         }
@@ -306,6 +306,12 @@ internal static class Deployments
             ServiceEvents.Add(service, $"(service {service.Name}) has reached a steady state.", now);
         }
     }
+
+    /// <summary>A deployment of the service is held in progress by the control API (<c>/_localecs/deployments/hold</c>).</summary>
+    public static bool IsHeld(RegionState region, EcsCluster cluster, EcsService service) =>
+        region.HeldDeployments.Contains(HoldKey(cluster.Name, service.Name));
+
+    public static string HoldKey(string cluster, string service) => $"{cluster}/{service}";
 
     public static void Finish(ServiceDeploymentRecord record, string status, DateTimeOffset now)
     {

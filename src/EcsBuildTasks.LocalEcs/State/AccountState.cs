@@ -89,6 +89,12 @@ internal sealed class RegionState
     /// name after the load balancer): <c>PUT /_localecs/express/url-delay</c>, 0 unless set.
     /// </summary>
     public double ExpressUrlDelaySeconds { get; set; }
+
+    /// <summary>
+    /// Services (<c>cluster/service</c>) whose deployments do not complete until released: their tasks start and run
+    /// healthy, but the deployment stays IN_PROGRESS (<c>PUT|DELETE /_localecs/deployments/hold</c>).
+    /// </summary>
+    public List<string> HeldDeployments { get; set; } = [];
 }
 
 /// <summary>The fixed identity LocalEcs answers as.</summary>
