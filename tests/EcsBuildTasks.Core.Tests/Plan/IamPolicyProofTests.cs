@@ -44,13 +44,16 @@ public sealed class IamPolicyProofTests
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
         await env.ProjectAsync("iamfeat");
-        SettingsInput Input(string memory) => env.Project("iamfeat").Set("EcsMemory", memory)
-            .Set("EcsServiceDiscoveryNamespace", "iamfeat.local").Set("EcsCreateServiceDiscoveryNamespace", "true")
+        SettingsInput Input(string memory, string ttl) => env.Project("iamfeat").Set("EcsMemory", memory)
+            .Set("EcsServiceDiscoveryNamespace", "iamfeat.local").Set("EcsCreateServiceDiscoveryNamespace", "true").Set("EcsServiceDiscoveryDnsTtl", ttl)
             .Set("EcsAutoScalingMinCapacity", "1").Set("EcsAutoScalingMaxCapacity", "3")
             .Add("EcsScalingPolicy", "cpu", ("Metric", "CPU"), ("TargetValue", "60"))
             .Add("EcsPreDeployTask", "migrate", ("Command", "migrate"), ("Environment", "LOCALECS_SIMULATE=exit:0"));
 
-        await ProveAsync(env, Input("512"), Input("1024"));
+        // The second deployment also changes the Cloud Map TTL: the update of a service that exists, and its operation, are granted and used.
+        var proof = await ProveAsync(env, Input("512", "60"), Input("1024", "30"));
+
+        CollectionAssert.IsSubsetOf(new[] { "servicediscovery:UpdateService", "servicediscovery:GetOperation" }, proof.AllowedActions.ToList());
     }
 
     [TestMethod]
@@ -83,9 +86,10 @@ public sealed class IamPolicyProofTests
             .Statements.Single(s => s.Sid == "PushTheImageToTheProjectsRepository").Actions.Contains("ecr:TagResource"));
     }
 
-    private static async Task ProveAsync(LocalEcsHarness env, SettingsInput first, SettingsInput second)
+    private static async Task<IamProof.Proof> ProveAsync(LocalEcsHarness env, SettingsInput first, SettingsInput second)
     {
         var proof = await IamProof.ProveAsync(env, first, second);
         Assert.AreEqual("updated", proof.Changed.Result.ServiceChange);
+        return proof;
     }
 }

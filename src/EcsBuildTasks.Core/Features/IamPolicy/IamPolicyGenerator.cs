@@ -10,7 +10,8 @@ namespace EcsBuildTasks.Core.Features.IamPolicy;
 
 /// <summary>One statement of the policy. The <see cref="Sid"/> says why it is there, and why a wildcard is, where there is one.</summary>
 /// <param name="OnlyOnFailure">Used only when a deployment fails (stopped tasks' evidence, rollback): allowed so that a failure reports instead of being denied.</param>
-internal sealed record PolicyStatement(string Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, JsonObject? Condition = null, bool OnlyOnFailure = false);
+/// <param name="OnlyWhenChanging">The property whose change makes a deployment call these actions on what exists already (e.g. a Cloud Map TTL); other deployments do not.</param>
+internal sealed record PolicyStatement(string Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, JsonObject? Condition = null, bool OnlyOnFailure = false, string? OnlyWhenChanging = null);
 
 /// <summary>An identity-based IAM policy document.</summary>
 internal sealed record IamPolicyDocument(IReadOnlyList<PolicyStatement> Statements)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EcsBuildTasks.Core.Features.EcsServices;
+using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Features.IamPolicy;
 
@@ -103,6 +104,10 @@ internal static class ServiceStatements
         }
     }
 
+    /// <summary>A Cloud Map service found with another TTL is updated, and the update's operation waited for (GetOperation takes no resource).</summary>
+    private static PolicyStatement ChangeTheCloudMapTtl(string services) =>
+        new("ChangeTheCloudMapServicesTtlGetOperationTakesNoResourceSoStar", ["servicediscovery:UpdateService", "servicediscovery:GetOperation"], [services, "*"], OnlyWhenChanging: EcsProperties.ServiceDiscoveryDnsTtl);
+
     /// <summary>
     /// Cloud Map (the project's service registry, found or created; the Service Connect namespace) and auto scaling
     /// (<paramref name="scalingActions"/>: what the strategy calls on the scalable target besides configuring it).
@@ -117,10 +122,12 @@ internal static class ServiceStatements
         {
             if (discovery.RegistryArn is { } registry)
             {
-                yield return new("ReadTheCloudMapService", ["servicediscovery:GetService", "servicediscovery:UpdateService"], [registry]);
+                yield return new("ReadTheCloudMapService", ["servicediscovery:GetService"], [registry]);
+                yield return ChangeTheCloudMapTtl(registry);
             }
             else
             {
+                yield return ChangeTheCloudMapTtl($"{cloudMap}:service/*");
                 yield return new("FindCloudMapNamespacesAndServicesListsTakeNoResource", discovery.CreateNamespace ? ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:CreatePrivateDnsNamespace"] : ["servicediscovery:ListNamespaces", "servicediscovery:ListServices"], ["*"]);
                 // A namespace named by id is read by id; a created one is waited for (its operation) and read by its new id.
                 yield return new("CreateTheCloudMapServiceIdsAreChosenByAws",
