@@ -31,30 +31,6 @@ import deploy  # noqa: E402  (the LocalEcs start, the trees and the environment 
 CONFIG = deploy.CONFIG
 
 
-def write_project(directory, name, port, tree):
-    os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, f"{name}.csproj"), "w") as f:
-        f.write(f"""<Project Sdk="Microsoft.NET.Sdk.Web">
-  <Import Project="{tree.root}/nuget/build/EcsBuildTasks.props" />
-  <PropertyGroup>
-    <TargetFramework>net10.0</TargetFramework>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <ContainerRepository>{name}</ContainerRepository>
-    <ContainerBaseImage>localhost:{port}/localecs/base:latest</ContainerBaseImage>
-    <ContainerImageTags>bench</ContainerImageTags>
-    <EcsBuildTasksAssembly>{tree.tasks}</EcsBuildTasksAssembly>
-    <EcsTarget>local</EcsTarget>
-    <EcsEndpointUrl>http://localhost:{port}</EcsEndpointUrl>
-    <EcsCluster>bench</EcsCluster>
-    <EcsCpu>256</EcsCpu>
-    <EcsMemory>512</EcsMemory>
-    <EcsExecutionRoleArn>arn:aws:iam::123456789012:role/ecsTaskExecutionRole</EcsExecutionRoleArn>
-  </PropertyGroup>
-  <Import Project="{tree.root}/nuget/build/EcsBuildTasks.targets" />
-</Project>
-""")
-    deploy.write_program(directory, 0)
-
 
 def write_solution(work, names, label):
     path = os.path.join(work, f"{label}.slnx")
@@ -108,7 +84,7 @@ def main():
         process, port = deploy.start_localecs(1, work)
         names = [f"svc-{i:02d}" for i in range(1, largest + 1)]
         for name in names:
-            write_project(os.path.join(work, name), name, port, tree)
+            deploy.project(os.path.join(work, name), name, port, tree)
         solutions = {n: write_solution(work, names[:n], f"Solution{n}") for n in args.sizes}
         everything = write_solution(work, names, "Everything")
         subprocess.run(["dotnet", "restore", everything, "-v:q", "-nologo"], cwd=work, env=deploy.ENV, check=True, stdout=subprocess.DEVNULL)
