@@ -31,7 +31,6 @@ import deploy  # noqa: E402  (the LocalEcs start, the trees and the environment 
 CONFIG = deploy.CONFIG
 
 
-
 def write_solution(work, names, label):
     path = os.path.join(work, f"{label}.slnx")
     with open(path, "w") as f:
