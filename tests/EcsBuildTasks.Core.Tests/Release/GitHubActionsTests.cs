@@ -53,13 +53,13 @@ public sealed class GitHubActionsTests
         Assert.IsFalse(outside.IsRunning);
         Assert.IsNull(outside.WriteStepSummary("x"));
 
-        var github = new GitHubActions(name => name switch { "GITHUB_ACTIONS" => "true", "GITHUB_WORKSPACE" => "/runner/work/shop", _ => null });
+        var github = new GitHubActions(name => name switch { "GITHUB_ACTIONS" => "true", "GITHUB_WORKSPACE" => "/srv/checkout/shop", _ => null });
         var error = new EcsDiagnostic(DiagnosticCodes.DeploymentInFlight, DiagnosticSeverity.Error, "EcsConcurrentDeployment", "Another deployment: 100% busy,\nsee below");
 
         Assert.IsTrue(github.IsRunning);
         Assert.AreEqual(
             "::error file=src/Api/Api.csproj,title=ECS7000 (EcsConcurrentDeployment)::ECS7000: Another deployment: 100%25 busy,%0Asee below",
-            github.Annotation(error, "/runner/work/shop/src/Api/Api.csproj"));
+            github.Annotation(error, "/srv/checkout/shop/src/Api/Api.csproj"));
         StringAssert.StartsWith(github.Annotation(error with { Severity = DiagnosticSeverity.Warning }, null), "::warning title=ECS7000");
     }
 }
