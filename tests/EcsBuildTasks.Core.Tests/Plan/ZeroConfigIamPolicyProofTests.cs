@@ -24,6 +24,25 @@ public sealed class ZeroConfigIamPolicyProofTests
         env.Project(name).Set("EcsTarget", "aws").Set("EcsExecutionRoleArn", null).Set("EcsSubnets", null).Set("EcsSecurityGroups", null);
 
     [TestMethod]
+    public void Without_an_identity_the_default_role_is_named_in_any_account_and_what_the_project_names_is_not_looked_up()
+    {
+        SettingsInput Bare() => new SettingsInput { BaseDirectory = Directory.GetCurrentDirectory() }
+            .Set("ContainerRepository", "orders").Set("ContainerRegistry", "123456789012.dkr.ecr.us-east-1.amazonaws.com").Set("UsingMicrosoftNETSdkWeb", "true")
+            .Set("EcsDryRun", "true").Set("EcsRegion", "us-east-1").Set("EcsTarget", "aws");
+
+        var anyAccount = IamPolicyWriter.PolicyFor(LocalEcsHarness.Generate(Bare()), "*", "us-east-1");
+        var named = IamPolicyWriter.PolicyFor(LocalEcsHarness.Generate(Bare().Set("EcsExecutionRoleArn", "arn:aws:iam::123456789012:role/orders-execution")
+            .Set("EcsSubnets", "subnet-0123456789abcdef0").Set("EcsCluster", "arn:aws:ecs:us-east-1:123456789012:cluster/prod")), "123456789012", "us-east-1");
+
+        Assert.AreEqual("arn:aws:iam::*:role/ecsTaskExecutionRole", anyAccount.Statements.Single(s => s.Sid == "FindTheAccountsDefaultExecutionRole").Resources.Single());
+        CollectionAssert.Contains(anyAccount.Statements.Single(s => s.Actions.Contains("iam:PassRole")).Resources.ToList(), "arn:aws:iam::*:role/ecsTaskExecutionRole");
+        Assert.IsFalse(anyAccount.Statements.Any(s => s.Actions.Contains("iam:CreateRole")), "without EcsCreateExecutionRole nothing creates a role");
+        Assert.IsFalse(named.Statements.Any(s => s.Actions.Contains("iam:GetRole") && s.Resources.Any(r => r.EndsWith("role/ecsTaskExecutionRole", StringComparison.Ordinal))), "a named role is not the default one");
+        CollectionAssert.AreEqual(new[] { "ec2:DescribeSubnets" }, named.Statements.Single(s => s.Sid == "CheckTheSubnetsAndGroupsEc2DescribeTakesNoResourceSoStar").Actions.ToArray(), "no security group named: none described");
+        Assert.IsFalse(named.Statements.Any(s => s.Actions.Contains("ecs:CreateCluster")), "a cluster named by ARN is never created");
+    }
+
+    [TestMethod]
     public async Task Without_a_role_the_project_creates_its_cluster_and_execution_role_under_its_policy_and_uses_every_action()
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();
