@@ -60,6 +60,22 @@ public sealed class DeployTests
         Assert.AreEqual(deployments.ServiceDeployments!.Count, after.ServiceDeployments!.Count, "no UpdateService, no deployment");
         Assert.AreEqual(service.TaskDefinition, (await DescribeAsync(project.Name)).TaskDefinition);
 
+        // Nothing changed but EcsForceNewDeployment=true (a rotated secret): a new deployment of the same revision, said so.
+        var forced = Publish(project, "-p:EcsForceNewDeployment=true");
+
+        AssertSucceeded(forced);
+        var redeployed = Result(project);
+        Assert.AreEqual("succeeded", (string?)redeployed["status"], forced.StandardOutput);
+        StringAssert.Contains(forced.StandardOutput, $"nothing changed, but EcsForceNewDeployment=true: starting a new deployment of {project.Name}:1");
+        Assert.AreEqual((string?)result["taskDefinitionArn"], (string?)redeployed["taskDefinitionArn"], "the same revision");
+        Assert.IsFalse((bool)redeployed["taskDefinitionRegistered"]!);
+        var forcedDeployments = await ecs.ListServiceDeploymentsAsync(new ListServiceDeploymentsRequest { Cluster = Cluster, Service = project.Name });
+        Assert.AreEqual(after.ServiceDeployments.Count + 1, forcedDeployments.ServiceDeployments!.Count, "one new service deployment");
+        var newDeployment = (string?)redeployed["serviceDeploymentArn"];
+        Assert.IsNotNull(newDeployment);
+        Assert.IsFalse(after.ServiceDeployments.Any(d => d.ServiceDeploymentArn == newDeployment), "a new deployment ARN, not the first publish's");
+        Assert.AreEqual(service.TaskDefinition, (await DescribeAsync(project.Name)).TaskDefinition);
+
         // The live plan of the change (a dry run: nothing built, nothing changed) says exactly what the next publish does.
         var plan = Publish(project, "-p:EcsMemory=2048", "-p:EcsDryRun=true", "-p:EcsPlanLive=true");
 
