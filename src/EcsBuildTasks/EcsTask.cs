@@ -144,6 +144,29 @@ public abstract class EcsTask : MSBuildTask, ICancelableTask
         return Generate(project with { Settings = project.Settings with { DryRun = true } }, diagnostics);
     }
 
+    /// <summary>
+    /// The result of a project of a solution publish that deployed nothing (<c>skipped</c> after a failed dependency,
+    /// <c>not-built</c>), named as far as its settings allow (its definitions when <paramref name="settingsValid"/>), for
+    /// the solution's combined summary.
+    /// </summary>
+    private protected DeploymentResult UndeployedResult(Project project, string status, string reason, bool settingsValid = true)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var definitions = settingsValid ? DefinitionsOfDeployedService(project, new DiagnosticCollection()) : null;
+        var now = DateTimeOffset.UtcNow;
+        return new DeploymentResult
+        {
+            Status = status,
+            Service = definitions?.Service.ServiceName ?? project.Settings.ServiceName ?? Path.GetFileNameWithoutExtension(ProjectFile ?? BuildEngine.ProjectFileOfTaskNode),
+            Cluster = definitions?.Service.Cluster ?? project.Settings.Cluster ?? "default",
+            Region = project.Settings.Region,
+            Environment = project.Settings.Release.Environment,
+            StatusReason = reason,
+            StartedAt = now,
+            FinishedAt = now,
+        };
+    }
+
     /// <summary>Runs engine work that is asynchronous (AWS calls) on the task's thread, honouring Ctrl+C.</summary>
     protected static void RunSynchronously(Func<System.Threading.Tasks.Task> work) => work().GetAwaiter().GetResult();
 

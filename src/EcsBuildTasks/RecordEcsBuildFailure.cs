@@ -23,19 +23,8 @@ public sealed class RecordEcsBuildFailure : EcsTask
     private protected override void ExecuteCore(Project project, DiagnosticCollection diagnostics)
     {
         var firstError = string.IsNullOrEmpty(CompilerErrorLog) ? null : Core.Features.Solution.CompilerErrorLog.FirstError(CompilerErrorLog, ProjectDirectory);
-        var definitions = diagnostics.HasErrors ? null : DefinitionsOfDeployedService(project, new DiagnosticCollection());
-        var now = DateTimeOffset.UtcNow;
-        new DeploymentResult
-        {
-            Status = "not-built",
-            Service = definitions?.Service.ServiceName ?? project.Settings.ServiceName ?? Path.GetFileNameWithoutExtension(ProjectFile ?? BuildEngine.ProjectFileOfTaskNode),
-            Cluster = definitions?.Service.Cluster ?? project.Settings.Cluster ?? "default",
-            Region = project.Settings.Region,
-            Environment = project.Settings.Release.Environment,
-            StatusReason = firstError is null ? "its build failed (its errors say why); nothing was deployed" : $"its build failed at {firstError}; nothing was deployed",
-            StartedAt = now,
-            FinishedAt = now,
-        }.WriteJson(ResultFile);
+        var reason = firstError is null ? "its build failed (its errors say why); nothing was deployed" : $"its build failed at {firstError}; nothing was deployed";
+        UndeployedResult(project, "not-built", reason, settingsValid: !diagnostics.HasErrors).WriteJson(ResultFile);
         DeploymentLog.Info($"EcsBuildTasks: not built, so not deployed: the solution's summary lists it as not-built ({ResultFile})");
     }
 }

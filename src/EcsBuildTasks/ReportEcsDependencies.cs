@@ -37,17 +37,6 @@ public sealed class ReportEcsDependencies : EcsTask
         var reason = $"{string.Join(", ", failed)} failed, and this project deploys after {(failed.Count == 1 ? "it" : "them")} ({EcsProperties.DeployAfterItem})";
         diagnostics.Error(DiagnosticCodes.DependencyFailed, EcsProperties.DeployAfterItem,
             $"Not deployed: {reason}. Nothing of this project was changed in ECS; fix {string.Join(", ", failed)} (its errors say why) and publish again.");
-        var definitions = DefinitionsOfDeployedService(project, new DiagnosticCollection());
-        new DeploymentResult
-        {
-            Status = "skipped",
-            Service = definitions?.Service.ServiceName ?? project.Settings.ServiceName ?? Path.GetFileNameWithoutExtension(ProjectFile ?? BuildEngine.ProjectFileOfTaskNode),
-            Cluster = definitions?.Service.Cluster ?? project.Settings.Cluster ?? "default",
-            Region = project.Settings.Region,
-            Environment = project.Settings.Release.Environment,
-            StatusReason = reason,
-            StartedAt = DateTimeOffset.UtcNow,
-            FinishedAt = DateTimeOffset.UtcNow,
-        }.WriteJson(ResultFile);
+        UndeployedResult(project, "skipped", reason).WriteJson(ResultFile);
     }
 }
