@@ -89,6 +89,14 @@ public sealed class PublishTasksTests
             var settings = Settings(server);
             var ecs = Path.Combine(folder, "ecs");
             var build = new Dictionary<object, object>();
+
+            // A redeploy's cluster exists (on a first publish to LocalEcs the early start ends where the preparation creates it).
+            var clients = new EcsBuildTasks.Aws.AwsClientFactory(new EcsBuildTasks.Aws.AwsConnectionSettings { Region = "us-east-1", EndpointUrl = server.BaseUrl.ToString(), Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test") });
+            using (var ecsClient = (IDisposable)clients.CreateEcs())
+            {
+                await ((EcsBuildTasks.Aws.ECS.IAmazonECS)ecsClient).CreateClusterAsync(new EcsBuildTasks.Aws.ECS.Model.CreateClusterRequest { ClusterName = "once" });
+            }
+
             var generate = Task(new GenerateEcsDefinitions { OutputDirectory = ecs }, folder, settings, build);
             var early = Task(
                 new StartEcsPreparation
