@@ -22,6 +22,9 @@ public sealed class CheckEcsSolution : EcsTask
     /// <summary>The solution published; empty for the publish of one project (nothing to combine).</summary>
     public string? SolutionFile { get; set; }
 
+    /// <summary>MSBuild's node count (<c>$(MSBuildNodeCount)</c>): how many deployments can wait at once depends on it.</summary>
+    public int NodeCount { get; set; } = 1;
+
     /// <summary>The projects to wait for (their <c>AdditionalProperties</c> as the publish builds them).</summary>
     [Output]
     public ITaskItem[] AwaitFirst { get; private set; } = [];
@@ -58,6 +61,12 @@ public sealed class CheckEcsSolution : EcsTask
         {
             CombineFrom = [.. check.Deployments.Where(d => !string.Equals(d.ProjectFile, self, StringComparison.Ordinal)).Select(AsPublished)];
             Deployments = [.. Descriptions.Where(d => check.Deployments.Any(p => string.Equals(p.ProjectFile, Path.GetFullPath(d.ItemSpec), StringComparison.Ordinal)))];
+            OverlappingWaits.Check(
+                check.Deployments.Count,
+                NodeCount,
+                Environment.GetEnvironmentVariable(OverlappingWaits.NodeLimitOffsetVariable),
+                Environment.GetEnvironmentVariable(OverlappingWaits.SchedulingUnlimitedVariable),
+                diagnostics);
         }
     }
 

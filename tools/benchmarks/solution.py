@@ -20,7 +20,11 @@ another would take about N x T1.
 
 The tasks are src/EcsBuildTasks/bin (JIT compiled) unless --package NUPKG gives a packed package (ReadyToRun).
 
-Usage: tools/benchmarks/solution.py [--sizes 5 10] [--runs 1] [--package NUPKG] [--sequential N]
+With the CLI's default -m (one node per core), MSBuild holds at most nodes + 1 builds running or waiting (3 on 2 cores),
+so more services than that queue behind the first waits; `--offset` also publishes each size with
+MSBUILDNODELIMITOFFSET set to what ECS7090 names (every wait overlaps), right after the default publish of that size.
+
+Usage: tools/benchmarks/solution.py [--sizes 5 10] [--runs 1] [--package NUPKG] [--sequential N] [--offset]
   --sequential N: also publish the first N projects one after another (the real sum, instead of N x T1)
 """
 import argparse, datetime, json, os, shutil, statistics, subprocess, sys, tempfile, time
@@ -38,10 +42,10 @@ def write_solution(work, names, label):
     return path
 
 
-def publish(target, cwd):
+def publish(target, cwd, env=None):
     started = time.perf_counter()
     result = subprocess.run(["dotnet", "publish", target, "-c", CONFIG, "-p:EcsDeploy=true", "-nodeReuse:false", "--no-restore"],
-                            cwd=cwd, env=deploy.ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=cwd, env=env or deploy.ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"dotnet publish {target} failed:\n{result.stdout[-6000:]}")
@@ -72,6 +76,7 @@ def main():
     parser.add_argument("--runs", type=int, default=1, help="measured publishes of each solution (a new revision each)")
     parser.add_argument("--package", metavar="NUPKG", help="the package's tasks (ReadyToRun) instead of src/EcsBuildTasks/bin")
     parser.add_argument("--sequential", type=int, default=0, metavar="N", help="also publish the first N projects one after another")
+    parser.add_argument("--offset", action="store_true", help="also publish each size with MSBUILDNODELIMITOFFSET set so that every wait overlaps")
     args = parser.parse_args()
     largest = max(args.sizes + [args.sequential])
     subprocess.run(["dotnet", "build", os.path.join(deploy.ROOT, "src", "EcsBuildTasks.LocalEcs"), "-c", CONFIG, "-v:q", "-nologo"], check=True, env=deploy.ENV)
@@ -107,13 +112,21 @@ def main():
                 total += elapsed
             print(f"one after another: {args.sequential} services, {total:.1f} s (N x T1 estimate {args.sequential * t1:.1f} s)")
 
-        for n in args.sizes:
+        nodes = os.cpu_count() or 1
+        variants = [None]
+        if args.offset:
+            # What ECS7090 names: MSBuild holds 1 (-m:1), 3 (-m:2) or nodes + 2 requests at once, plus the offset.
+            held = 1 if nodes <= 1 else 3 if nodes == 2 else nodes + 2
+            variants.append(lambda n: dict(deploy.ENV, MSBUILDNODELIMITOFFSET=str(max(0, n - held))))
+        for n, env_of in [(n, v) for n in args.sizes for v in variants]:
             walls, rows = [], []
+            env = env_of(n) if env_of else None
+            label = "" if env is None else f" with MSBUILDNODELIMITOFFSET={env['MSBUILDNODELIMITOFFSET']}"
             for _ in range(args.runs):
                 revision += 1
                 for name in names[:n]:
                     deploy.write_program(os.path.join(work, name), revision)
-                wall, output = publish(solutions[n], work)
+                wall, output = publish(solutions[n], work, env)
                 results = [result_of(work, name) for name in names[:n]]
                 statuses = {r["status"] for r in results}
                 if statuses != {"succeeded"}:
@@ -124,13 +137,13 @@ def main():
                 span = (max(e for _, e in intervals) - min(s for s, _ in intervals)).total_seconds()
                 bound = n * b1 + 1.2 * max(waits)
                 walls.append(wall)
-                rows.append((wall, sum(waits), max(waits), span, most_at_once(intervals), bound, combined["succeeded"]))
-            wall, waits_sum, longest, span, at_once, bound, listed = rows[walls.index(statistics.median(walls))] if len(rows) % 2 else rows[0]
-            print(f"solution of {n}: T{n} {statistics.median(walls):.1f} s (runs: {', '.join(f'{w:.1f}' for w in walls)}); "
+                rows.append((wall, sum(waits), max(waits), span, most_at_once(intervals), bound, combined["succeeded"], "ECS7090" in output))
+            wall, waits_sum, longest, span, at_once, bound, listed, warned = rows[walls.index(statistics.median(walls))] if len(rows) % 2 else rows[0]
+            print(f"solution of {n}{label}: T{n} {statistics.median(walls):.1f} s (runs: {', '.join(f'{w:.1f}' for w in walls)}); "
                   f"waits: sum {waits_sum:.1f} s, longest {longest:.1f} s, all within {span:.1f} s, up to {at_once} at once; "
                   f"goal N x b1 + 1.2 x longest = {bound:.1f} s: ratio {statistics.median(walls) / bound:.2f} "
                   f"({'met' if statistics.median(walls) <= bound else 'NOT met'}); one after another ~ N x T1 = {n * t1:.1f} s "
-                  f"({statistics.median(walls) / (n * t1):.2f} of it); combined result lists {listed} succeeded")
+                  f"({statistics.median(walls) / (n * t1):.2f} of it); combined result lists {listed} succeeded; ECS7090 {'said' if warned else 'not said'}")
     finally:
         if process is not None:
             process.terminate()

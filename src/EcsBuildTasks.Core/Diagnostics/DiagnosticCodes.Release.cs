@@ -11,4 +11,5 @@ internal static partial class DiagnosticCodes
     public static readonly DiagnosticDescriptor DependencyDoesNotDeploy = new("ECS7005", "EcsDeployAfter names a project that does not deploy to ECS");
     public static readonly DiagnosticDescriptor DeploymentOrderCycle = new("ECS7006", "The EcsDeployAfter items of the publish form a cycle");
     public static readonly DiagnosticDescriptor DuplicateService = new("ECS7007", "Two projects of one publish deploy the same service in the same cluster");
+    public static readonly DiagnosticDescriptor DeploymentWaitsQueue = new("ECS7090", "MSBuild lets fewer deployments of the publish wait at once than it deploys");
 }
