@@ -177,8 +177,9 @@ internal sealed class EarlyPreparation : IDisposable
             EndedBecause = ex is DeploymentException ? "a check failed (the preparation reports it)" : $"{ex.GetType().Name} (the preparation sends the same calls again)";
         }
 
-        Sent = aws.Operations;
-        return aws.RequestCount;
+        // (A change the read-only session refused was never sent.)
+        Sent = [.. aws.Operations.Where(AwsSession.IsRead)];
+        return Sent.Count;
     }
 }
 

@@ -102,6 +102,9 @@ public sealed class AwsReadCacheTests
         var cache = new AwsReadCache(TimeProvider.System);
         cache.Store("key", "DescribeClusters", new DescribeClustersResponse());
         cache.Store("change", "CreateCluster", new CreateClusterResponse());
+        cache.Store("key", "DescribeClusters", new DescribeClustersResponse());
+        Assert.AreEqual(2, cache.Unused, "the same read asked twice early is answered twice");
+        Assert.IsTrue(cache.TryTake<DescribeClustersResponse>("key", out _));
         Assert.AreEqual(1, cache.Unused);
         cache.Clear();
         Assert.IsFalse(cache.TryTake<DescribeClustersResponse>("key", out _));

@@ -29,7 +29,8 @@ internal sealed class AwsReadCache
     /// </summary>
     private static readonly HashSet<string> AlwaysLive = new(StringComparer.Ordinal) { "ListServiceDeployments", "DescribeServiceDeployments" };
 
-    private readonly ConcurrentDictionary<string, Answer> answers = new(StringComparer.Ordinal);
+    // The same read may be asked twice by the preparation (two checks that describe the same cluster): both answers are kept.
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Answer>> answers = new(StringComparer.Ordinal);
     private readonly TimeProvider time;
     private int used;
     private int stored;
@@ -47,7 +48,7 @@ internal sealed class AwsReadCache
     public int Used => Volatile.Read(ref used);
 
     /// <summary>Answers stored and not used (yet).</summary>
-    public int Unused => answers.Count;
+    public int Unused => answers.Values.Sum(queue => queue.Count);
 
     /// <summary>The key of a call on a connection: two keys are equal only when the same principal asks the same endpoint the same thing.</summary>
     public static string Key(AwsConnectionSettings connection, AwsCall call)
@@ -69,7 +70,7 @@ internal sealed class AwsReadCache
             return;
         }
 
-        answers[key] = new Answer(response, time.GetTimestamp());
+        answers.GetOrAdd(key, _ => new ConcurrentQueue<Answer>()).Enqueue(new Answer(response, time.GetTimestamp()));
         Interlocked.Increment(ref stored);
     }
 
@@ -77,7 +78,7 @@ internal sealed class AwsReadCache
     public bool TryTake<TResponse>(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TResponse? response)
     {
         response = default;
-        if (!answers.TryRemove(key, out var answer) || time.GetElapsedTime(answer.At) > MaxAge || answer.Response is not TResponse typed)
+        if (!answers.TryGetValue(key, out var queue) || !queue.TryDequeue(out var answer) || time.GetElapsedTime(answer.At) > MaxAge || answer.Response is not TResponse typed)
         {
             return false;
         }
