@@ -21,6 +21,9 @@ public sealed class DescribeEcsDeployment : EcsTask
     /// <summary>The project files its <c>EcsDeployAfter</c> items name (full paths).</summary>
     public ITaskItem[] DeployAfter { get; set; } = [];
 
+    /// <summary>The project files its <c>ProjectReference</c> items name (full paths): a referenced project never combines the results.</summary>
+    public ITaskItem[] References { get; set; } = [];
+
     [Output]
     public ITaskItem? Description { get; private set; }
 
@@ -40,6 +43,7 @@ public sealed class DescribeEcsDeployment : EcsTask
         item.SetMetadata("Environment", settings.Release.Environment ?? string.Empty);
         item.SetMetadata("ResultFile", ResultFile ?? string.Empty);
         item.SetMetadata("DeployAfter", string.Join("|", DeployAfter.Select(d => d.ItemSpec)));
+        item.SetMetadata("References", string.Join("|", References.Select(r => r.ItemSpec)));
         item.SetMetadata("DescribedAt", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         Description = item;
     }

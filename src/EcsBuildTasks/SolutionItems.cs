@@ -19,6 +19,7 @@ internal static class SolutionItems
         Environment = NullIfEmpty(item.GetMetadata("Environment")),
         ResultFile = NullIfEmpty(item.GetMetadata("ResultFile")),
         DeployAfter = [.. item.GetMetadata("DeployAfter").Split('|', StringSplitOptions.RemoveEmptyEntries)],
+        References = [.. item.GetMetadata("References").Split('|', StringSplitOptions.RemoveEmptyEntries)],
         DescribedAt = DateTimeOffset.TryParse(item.GetMetadata("DescribedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : DateTimeOffset.MinValue,
     };
 

@@ -91,6 +91,15 @@ internal sealed class ConsumerProject(string directory, string packagesFolder, s
     public System.Diagnostics.Process Start(System.Text.StringBuilder log, params string[] arguments) =>
         ProcessRunner.Start("dotnet", arguments, log, Directory, EndToEndTests.Dotnet.Environment(new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packagesFolder }));
 
+    /// <summary>
+    /// Starts <c>dotnet</c> as a person's shell does, with Ctrl+C (SIGINT) handled the default way: a process inherits
+    /// an ignored SIGINT from its parent (a CI runner's, a test host's), and MSBuild never sees a Ctrl+C it ignores.
+    /// <c>env</c> (coreutils) lists on standard error the signal handling it was given, then resets SIGINT's and
+    /// executes <c>dotnet</c> in its place (the same process id).
+    /// </summary>
+    public System.Diagnostics.Process StartInterruptible(System.Text.StringBuilder log, params string[] arguments) =>
+        ProcessRunner.Start("env", ["--list-signal-handling", "--default-signal=INT", "dotnet", .. arguments], log, Directory, EndToEndTests.Dotnet.Environment(new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packagesFolder }));
+
     public void Dispose()
     {
         try

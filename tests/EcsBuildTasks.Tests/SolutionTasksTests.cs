@@ -82,4 +82,46 @@ public sealed class SolutionTasksTests
         Assert.IsTrue(task.Execute());
         Assert.IsTrue(((FakeBuildEngine)task.BuildEngine).Messages.Any(m => m.Message == "EcsBuildTasks: Api deployed: this project deploys now"));
     }
+
+    [TestMethod]
+    public void A_project_whose_build_failed_leaves_a_not_built_result_naming_the_compilers_first_error_and_fails_nothing_itself()
+    {
+        var folder = Directory.CreateTempSubdirectory("ecs-not-built-").FullName;
+        try
+        {
+            var resultFile = Path.Combine(folder, "publish", "ecs-deployment.json");
+            var errorLog = Path.Combine(folder, "obj", "ecs-compile-errors.sarif");
+            Directory.CreateDirectory(Path.GetDirectoryName(errorLog)!);
+            File.WriteAllText(errorLog, $$$$"""
+                {"version": "2.1.0", "runs": [{"results": [{"ruleId": "CS1002", "level": "error", "message": {"text": "; expected"},
+                  "locations": [{"physicalLocation": {"artifactLocation": {"uri": "{{{{new Uri(Path.Combine(folder, "Broken.cs")).AbsoluteUri}}}}"}, "region": {"startLine": 1, "startColumn": 6}}}]}]}]}
+                """);
+            RecordEcsBuildFailure Record(string? log) => new()
+            {
+                BuildEngine = new FakeBuildEngine(),
+                ProjectDirectory = folder,
+                ProjectFile = Path.Combine(folder, "Web.csproj"),
+                Settings = [new TaskItem("ContainerRepository", ("Value", "web")), new TaskItem("EcsCluster", ("Value", "shop")), new TaskItem("EcsImage", ("Value", "example.com/web:1"))],
+                ResultFile = resultFile,
+                CompilerErrorLog = log,
+            };
+
+            var task = Record(errorLog);
+
+            Assert.IsTrue(task.Execute());
+            Assert.IsEmpty(((FakeBuildEngine)task.BuildEngine).Errors, "the build's own errors fail it");
+            var result = JsonNode.Parse(File.ReadAllText(resultFile))!;
+            Assert.AreEqual("not-built", (string?)result["status"]);
+            Assert.AreEqual("web", (string?)result["service"]);
+            Assert.AreEqual("shop", (string?)result["cluster"]);
+            Assert.AreEqual("its build failed at Broken.cs(1,6): error CS1002: ; expected; nothing was deployed", (string?)result["statusReason"]);
+
+            Assert.IsTrue(Record(Path.Combine(folder, "none.sarif")).Execute());
+            Assert.AreEqual("its build failed (its errors say why); nothing was deployed", (string?)JsonNode.Parse(File.ReadAllText(resultFile))!["statusReason"], "failed before compiling: no log");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -116,12 +116,33 @@ internal sealed class DeploymentPreparation(AwsSession aws, IDeploymentLog log)
         }
 
         var problems = new DiagnosticCollection();
-        var policy = IamPolicyWriter.PolicyFor(definitions, preflight.Account, preflight.Region, principal);
+        var policy = IamPolicyWriter.PolicyFor(definitions, preflight.Account, preflight.Region, principal, Findings(preflight), preflight.DefaultExecutionRole?.Arn);
         await new PermissionCheck(aws, log).CheckAsync(policy, principal, problems, cancellationToken).ConfigureAwait(false);
         if (problems.HasErrors)
         {
             throw new DeploymentException(problems.Where(p => p.IsError).ToList());
         }
+    }
+
+    /// <summary>
+    /// What the preflight resolved that decides the policy this deployment needs: the cluster and the default execution
+    /// role to create, or not (a role found is only read and passed). Auto scaling registered outside the project is
+    /// found on the versions only while deploying: its statements are always checked.
+    /// </summary>
+    private static HashSet<LiveFinding> Findings(PreflightResult preflight)
+    {
+        var found = new HashSet<LiveFinding> { LiveFinding.ScalingOutsideTheProject };
+        if (preflight.CreateCluster)
+        {
+            found.Add(LiveFinding.ClusterMissing);
+        }
+
+        if (preflight.DefaultExecutionRole is { Create: true })
+        {
+            found.Add(LiveFinding.ExecutionRoleMissing);
+        }
+
+        return found;
     }
 
     /// <summary>

@@ -17,10 +17,12 @@ internal sealed class IamPolicyWriter(AwsSession aws, IDeploymentLog log)
 {
     /// <summary>The project's policy: the common statements and its strategy's own (<c>IDeploymentStrategy.IamStatements</c>).</summary>
     /// <param name="principal">The deploying principal, when known (the <c>EcsCheckPermissions</c> statement names it).</param>
-    public static IamPolicyDocument PolicyFor(GeneratedDefinitions definitions, string account, string region, string? principal = null)
+    /// <param name="found">What the preflight found (<see cref="IamScope.Found"/>); null for every statement a deployment may need.</param>
+    /// <param name="foundExecutionRole">The default execution role as the preflight found it (<see cref="IamScope.FoundExecutionRoleArn"/>).</param>
+    public static IamPolicyDocument PolicyFor(GeneratedDefinitions definitions, string account, string region, string? principal = null, IReadOnlySet<LiveFinding>? found = null, string? foundExecutionRole = null)
     {
         ArgumentNullException.ThrowIfNull(definitions);
-        var scope = new IamScope(definitions, account, region) { Principal = principal };
+        var scope = new IamScope(definitions, account, region) { Principal = principal, Found = found, FoundExecutionRoleArn = foundExecutionRole };
         return IamPolicyGenerator.Generate(scope, DeploymentStrategies.Of(definitions).IamStatements(scope));
     }
 

@@ -65,13 +65,13 @@ internal static class IamProof
     /// back under the same policy, without a denial.
     /// </summary>
     public static Task<Proof> ProveAsync(LocalEcsHarness env, SettingsInput first, SettingsInput second, SettingsInput? failing = null) =>
-        ProveStepsAsync(env, first, () => second, failing is null ? null : () => failing);
+        ProveStepsAsync(env, first, () => Task.FromResult(second), failing is null ? null : () => failing);
 
-    /// <summary>The proof of <see cref="ProveAsync(LocalEcsHarness, SettingsInput, SettingsInput, SettingsInput?)"/> with one project changed in place between the deployments.</summary>
-    public static Task<Proof> ProveAsync(LocalEcsHarness env, SettingsInput input, Action<SettingsInput> change, Action<SettingsInput>? breakIt = null) =>
-        ProveStepsAsync(env, input, () =>
+    /// <summary>The proof with one project changed in place between the deployments by <paramref name="changeAsync"/> (which may change the account too).</summary>
+    public static Task<Proof> ProveAsync(LocalEcsHarness env, SettingsInput input, Func<SettingsInput, Task> changeAsync, Action<SettingsInput>? breakIt) =>
+        ProveStepsAsync(env, input, async () =>
         {
-            change(input);
+            await changeAsync(input);
             return input;
         }, breakIt is null ? null : () =>
         {
@@ -79,7 +79,19 @@ internal static class IamProof
             return input;
         });
 
-    private static async Task<Proof> ProveStepsAsync(LocalEcsHarness env, SettingsInput first, Func<SettingsInput> secondStep, Func<SettingsInput>? failingStep)
+    /// <summary>The proof of <see cref="ProveAsync(LocalEcsHarness, SettingsInput, SettingsInput, SettingsInput?)"/> with one project changed in place between the deployments.</summary>
+    public static Task<Proof> ProveAsync(LocalEcsHarness env, SettingsInput input, Action<SettingsInput> change, Action<SettingsInput>? breakIt = null) =>
+        ProveStepsAsync(env, input, () =>
+        {
+            change(input);
+            return Task.FromResult(input);
+        }, breakIt is null ? null : () =>
+        {
+            breakIt(input);
+            return input;
+        });
+
+    private static async Task<Proof> ProveStepsAsync(LocalEcsHarness env, SettingsInput first, Func<Task<SettingsInput>> secondStep, Func<SettingsInput>? failingStep)
     {
         var definitions = LocalEcsHarness.Generate(first);
         var policy = IamPolicyWriter.PolicyFor(definitions, "123456789012", "us-east-1", Principal);
@@ -93,7 +105,7 @@ internal static class IamProof
         var created = await DeployAsync(env, first);
         Assert.IsNull(created.Failure, $"{strategy}, first deployment: {created.Failure?.Message}");
         Assert.AreEqual("succeeded", created.Result.Status, strategy);
-        var second = secondStep();
+        var second = await secondStep();
         var changed = await DeployAsync(env, second);
         Assert.IsNull(changed.Failure, $"{strategy}, second deployment: {changed.Failure?.Message}");
         Assert.AreEqual("succeeded", changed.Result.Status, strategy);
@@ -108,8 +120,10 @@ internal static class IamProof
         var usage = await UsageAsync(env);
         var denials = usage["requests"]!.AsArray().Where(r => (int)r!["denied"]! > 0).Select(r => $"{r!["action"]} on {r["resource"]}").ToList();
         Assert.AreEqual(0, denials.Count, $"{strategy} called what its policy does not grant (add it to the strategy's IamStatements):\n" + string.Join("\n", denials) + "\n" + failed?.Failure?.Message);
-        // Failure-only statements are proven by the failing step; statements for a change of one property by a proof that changes it.
-        var failureOnly = policy.Statements.Where(s => s.OnlyOnFailure || s.OnlyWhenChanging is not null).Select(s => s.Sid).ToHashSet(StringComparer.Ordinal);
+        // Failure-only statements are proven by the failing step; statements for a change of one property by a proof that
+        // changes it; those for what a deployment finds (a missing cluster or role, scaling set up outside the project) by
+        // a proof that sets it up (UnusedStatements).
+        var failureOnly = policy.Statements.Where(s => s.OnlyOnFailure || s.OnlyWhenChanging is not null || s.OnlyWhenFound is not null).Select(s => s.Sid).ToHashSet(StringComparer.Ordinal);
         var excess = usage["unused"]![AccessKey]!.AsArray()
             .Where(u => !failureOnly.Contains((string)u!["statement"]!))
             .Select(u => $"{u!["statement"]}: {u["action"]}")
@@ -121,6 +135,13 @@ internal static class IamProof
     /// <summary>What a proof ran: the policy, the reports of its deployments, the status lines and the recorded usage.</summary>
     internal sealed record Proof(IamPolicyDocument Policy, DeploymentReport Created, DeploymentReport Changed, DeploymentReport? Failed, IReadOnlyList<string> Status, JsonNode Usage)
     {
+        /// <summary>The statements (Sids) of which some action went unused.</summary>
+        public IReadOnlySet<string> UnusedStatements =>
+            Usage["unused"]![AccessKey]!.AsArray().Select(u => (string)u!["statement"]!).ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>The Sids of the statements a deployment calls only when it finds <paramref name="finding"/>.</summary>
+        public IReadOnlyList<string> StatementsFor(LiveFinding finding) => [.. Policy.Statements.Where(s => s.OnlyWhenFound == finding).Select(s => s.Sid)];
+
         /// <summary>The actions the CI principal was allowed, distinct.</summary>
         public IReadOnlySet<string> AllowedActions =>
             Usage["requests"]!.AsArray().Where(r => (int)r!["allowed"]! > 0).Select(r => (string)r!["action"]!).ToHashSet(StringComparer.Ordinal);
@@ -133,6 +154,28 @@ internal static class IamProof
         Credentials = new BasicAWSCredentials(AccessKey, "proof"),
         MaxErrorRetry = 0,
     }));
+
+    /// <summary>
+    /// Deletes the account's <c>ecsTaskExecutionRole</c> that LocalEcs starts with, as the account of a newcomer may not
+    /// have it (our client has no DeleteRole: the build never deletes roles).
+    /// </summary>
+    public static async Task DeleteDefaultExecutionRoleAsync(LocalEcsHarness env)
+    {
+        using var http = new HttpClient();
+        foreach (var form in new[]
+        {
+            $"Action=DetachRolePolicy&Version=2010-05-08&RoleName=ecsTaskExecutionRole&PolicyArn={Uri.EscapeDataString("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")}",
+            "Action=DeleteRolePolicy&Version=2010-05-08&RoleName=ecsTaskExecutionRole&PolicyName=quick-start-secret",
+            "Action=DeleteRole&Version=2010-05-08&RoleName=ecsTaskExecutionRole",
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, env.Endpoint + "/") { Content = new StringContent(form) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+            request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+            using var response = await http.SendAsync(request);
+            Assert.IsTrue(response.IsSuccessStatusCode, $"{form}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
 
     /// <summary>What the CI principal's requests needed: (action, resource) pairs, and the Allow patterns nothing used.</summary>
     public static async Task<JsonNode> UsageAsync(LocalEcsHarness env)

@@ -84,8 +84,13 @@ public sealed class ImportTests
         try
         {
             using var session = new AwsSession(env.Clients) { ReadOnly = true };
-            var imported = await new ServiceImporter(session, new RecordingDeploymentLog()).ImportAsync(
+            var log = new RecordingDeploymentLog();
+            var imported = await new ServiceImporter(session, log).ImportAsync(
                 LocalEcsHarness.Generate(env.Project(name).Set("EcsServiceName", name)).Settings, directory, "ecs.props", CancellationToken.None);
+
+            // The README's example output of the import.
+            Console.WriteLine(log.Text);
+            Console.WriteLine(File.ReadAllText(imported.PropertiesFile));
 
             Assert.IsTrue(session.Operations.All(AwsSession.IsRead), string.Join(", ", session.Operations));
             Assert.AreEqual("512", imported.Properties["EcsCpu"]);
@@ -98,6 +103,7 @@ public sealed class ImportTests
 
             var (plan, _) = await LivePlanTests.PlanAsync(env, ProjectFrom(env, imported.PropertiesFile));
 
+            Console.WriteLine(string.Join("\n", plan.Lines()));
             Assert.AreEqual(DeploymentPlan.ImageOnly, plan.Verdict, string.Join("\n", plan.Lines()));
             var change = plan.Resources.SelectMany(r => r.Changes).Single();
             Assert.AreEqual("containerDefinitions[app].image", change.Path);

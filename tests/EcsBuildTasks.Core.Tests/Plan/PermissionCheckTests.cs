@@ -54,6 +54,48 @@ public sealed class PermissionCheckTests
     }
 
     [TestMethod]
+    public async Task A_zero_config_project_is_checked_with_the_execution_role_the_preflight_resolved_before_the_cluster_is_created()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        var input = ZeroConfigIamPolicyProofTests.ZeroConfigProject(env, "permzc").Set(EcsProperties.CheckPermissions, "true");
+        var policy = IamPolicyWriter.PolicyFor(LocalEcsHarness.Generate(input), "123456789012", "us-east-1", IamProof.Principal);
+        await IamProof.EnforceAsync(env, JsonNode.Parse(policy.Without("iam:PassRole").ToJson())!);
+
+        var stopped = await Assert.ThrowsExactlyAsync<DeploymentException>(() => IamProof.DeployAsync(env, input));
+
+        var error = stopped.Diagnostics.Single(d => d.IsError);
+        Assert.AreEqual("ECS7130", error.Code);
+        StringAssert.Contains(error.Message, "may not do 1 action(s)");
+        StringAssert.Contains(error.Message, "iam:PassRole on arn:aws:iam::123456789012:role/ecsTaskExecutionRole (PassOnlyTheTaskRolesAndOnlyToEcsTasks)", "the role the preflight found, passed to ECS tasks");
+        var clusters = await env.Aws.Ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = ["permzc"] });
+        Assert.IsFalse(clusters.Clusters?.Exists(c => c.Status == "ACTIVE") ?? false, "the missing cluster is not created when the check fails");
+    }
+
+    [TestMethod]
+    public async Task The_check_asks_for_creating_the_execution_role_only_when_the_preflight_found_it_missing()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.Aws.Ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "permrole" });
+        var input = ZeroConfigIamPolicyProofTests.ZeroConfigProject(env, "permrole").Set(EcsProperties.CheckPermissions, "true").Set(EcsProperties.CreateExecutionRole, "true");
+        var policy = IamPolicyWriter.PolicyFor(LocalEcsHarness.Generate(input), "123456789012", "us-east-1", IamProof.Principal);
+        Assert.IsTrue(policy.Statements.Any(s => s.Actions.Contains("iam:CreateRole")), "the written policy may create the role");
+        var log = new RecordingDeploymentLog();
+        await IamProof.EnforceAsync(env, JsonNode.Parse(policy.Without("iam:CreateRole").Without("iam:TagRole").Without("iam:AttachRolePolicy").Without("ecs:CreateCluster").ToJson())!);
+
+        var found = await IamProof.DeployAsync(env, input, log);
+
+        Assert.IsNull(found.Failure, found.Failure?.Message);
+        StringAssert.Contains(log.Text, $"EcsCheckPermissions: {IamProof.Principal} may do all", "the role and the cluster exist: creating them is not this deployment's need");
+        await IamProof.DeleteDefaultExecutionRoleAsync(env);
+        var stopped = await Assert.ThrowsExactlyAsync<DeploymentException>(() => IamProof.DeployAsync(env, input.Set(EcsProperties.Memory, "1024")));
+        var error = stopped.Diagnostics.Single(d => d.IsError);
+        Assert.AreEqual("ECS7130", error.Code);
+        StringAssert.Contains(error.Message, "may not do 3 action(s)");
+        StringAssert.Contains(error.Message, "iam:CreateRole on arn:aws:iam::123456789012:role/ecsTaskExecutionRole (CreateTheDefaultExecutionRoleWhenTheAccountHasNone)");
+        StringAssert.Contains(error.Message, "iam:AttachRolePolicy on arn:aws:iam::123456789012:role/ecsTaskExecutionRole (AttachOnlyTheManagedTaskExecutionPolicyToTheCreatedRole)");
+    }
+
+    [TestMethod]
     public async Task A_principal_that_may_not_simulate_itself_is_not_checked_and_the_log_says_so()
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();

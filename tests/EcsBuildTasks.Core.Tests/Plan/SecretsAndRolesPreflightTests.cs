@@ -40,6 +40,23 @@ public sealed class SecretsAndRolesPreflightTests
     }
 
     [TestMethod]
+    public async Task A_missing_secret_stops_the_preparation_with_ECS1100_before_the_repository_exists_and_without_push_credentials()
+    {
+        await using var env = await LocalEcsHarness.StartSimulatedAsync();
+        await env.ProjectAsync("nopush");
+        var input = env.Project("nopush").Set("EcsImage", null)
+            .Add("EcsSecret", "DB_PASSWORD", ("ValueFrom", $"arn:aws:secretsmanager:us-east-1:{Account}:secret:nopush-db"));
+        Engine.Preparation? prepared = null;
+
+        var stopped = await Assert.ThrowsExactlyAsync<DeploymentException>(async () => prepared = await new Engine.DeploymentPreparation(env.Aws, new RecordingDeploymentLog())
+            .PrepareAsync(LocalEcsHarness.Generate(input), new Engine.ImageBuild(null, [], []), Path.GetTempPath(), CancellationToken.None));
+
+        Assert.AreEqual("ECS1100", stopped.Diagnostics.First(d => d.IsError).Code, string.Join("\n", stopped.Diagnostics));
+        Assert.IsNull(prepared, "no push credentials for PublishContainer: the image is neither built into nor pushed to a repository");
+        await Assert.ThrowsExactlyAsync<Aws.ECR.Model.RepositoryNotFoundException>(() => env.Aws.Ecr.DescribeRepositoriesAsync(new Aws.ECR.Model.DescribeRepositoriesRequest { RepositoryNames = ["nopush"] }));
+    }
+
+    [TestMethod]
     public async Task Existing_secrets_pass_and_their_values_are_never_read()
     {
         await using var env = await LocalEcsHarness.StartSimulatedAsync();

@@ -42,6 +42,49 @@ public sealed class SolutionPublishTests
     }
 
     [TestMethod]
+    public void A_project_another_project_references_never_combines_its_build_runs_inside_the_others()
+    {
+        var api = Project("Api", "api");
+        var web = Project("Web", "web");
+        var worker = Project("Worker", "worker") with { References = [Path.Combine(folder, "Lib", "Lib.csproj")] };
+        var plan = new SolutionPlan([api, worker, web], [api.ProjectFile, worker.ProjectFile, web.ProjectFile]);
+        Assert.IsTrue(Check(plan, worker).CombinesResults, "the last by path, referenced by nobody");
+
+        var webReferencesWorker = new SolutionPlan([api, worker, web with { References = [worker.ProjectFile] }], [api.ProjectFile, worker.ProjectFile, web.ProjectFile]);
+
+        Assert.IsFalse(Check(webReferencesWorker, worker).CombinesResults, "Web's build builds Worker: a failed Worker combining would wait for Web");
+        Assert.IsTrue(Check(webReferencesWorker, web).CombinesResults);
+        Assert.IsFalse(Check(webReferencesWorker, api).CombinesResults);
+    }
+
+    [TestMethod]
+    public void The_first_error_of_the_compilers_SARIF_log_reads_as_the_compiler_prints_it()
+    {
+        var log = Path.Combine(folder, "errors.sarif");
+        var source = new Uri(Path.Combine(folder, "Api", "Broken.cs")).AbsoluteUri;
+        File.WriteAllText(log, $$"""
+            {
+              "$schema": "http://json.schemastore.org/sarif-2.1.0",
+              "version": "2.1.0",
+              "runs": [{
+                "results": [
+                  { "ruleId": "CS0168", "level": "warning", "message": { "text": "The variable 'x' is declared but never used" },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": "{{source}}" }, "region": { "startLine": 2, "startColumn": 9 } } }] },
+                  { "ruleId": "CS1002", "level": "error", "message": { "text": "; expected" },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": "{{source}}" }, "region": { "startLine": 3, "startColumn": 14 } } }] },
+                  { "ruleId": "CS0103", "level": "error", "message": { "text": "The name 'y' does not exist in the current context" } }
+                ]
+              }]
+            }
+            """);
+
+        Assert.AreEqual("Broken.cs(3,14): error CS1002: ; expected", CompilerErrorLog.FirstError(log, Path.Combine(folder, "Api")));
+        Assert.IsNull(CompilerErrorLog.FirstError(Path.Combine(folder, "none.sarif"), folder), "no log: the build failed before compiling");
+        File.WriteAllText(log, "{ \"runs\": [{ \"results\": [");
+        Assert.IsNull(CompilerErrorLog.FirstError(log, folder), "a log cut short");
+    }
+
+    [TestMethod]
     public void A_dependency_outside_the_publish_is_not_waited_for()
     {
         var api = Project("Api", "api");

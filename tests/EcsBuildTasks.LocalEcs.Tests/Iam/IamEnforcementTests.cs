@@ -182,6 +182,20 @@ public sealed class IamEnforcementTests
     }
 
     [TestMethod]
+    public async Task A_role_created_with_tags_needs_iam_TagRole_on_it_as_IAMs_tag_on_create_does()
+    {
+        await using var local = await LiveLocalEcs.StartAsync(iamPolicy: """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "arn:aws:iam::123456789012:role/*"}]}""");
+        const string trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+
+        await local.Aws.QueryAsync("iam", "CreateRole", "2010-05-08", ("RoleName", "untagged"), ("AssumeRolePolicyDocument", trust));
+        var tagged = await Assert.ThrowsExactlyAsync<AwsErrorException>(() => local.Aws.QueryAsync("iam", "CreateRole", "2010-05-08", ("RoleName", "tagged"), ("AssumeRolePolicyDocument", trust),
+            ("Tags.member.1.Key", "created-by"), ("Tags.member.1.Value", "EcsBuildTasks")));
+
+        Assert.AreEqual("AccessDenied", tagged.Code);
+        Assert.AreEqual($"User: {User} is not authorized to perform: iam:TagRole on resource: arn:aws:iam::{Account}:role/tagged because no identity-based policy allows the iam:TagRole action", tagged.AwsMessage);
+    }
+
+    [TestMethod]
     public async Task Route_53_record_changes_are_authorised_on_their_zone_with_the_names_types_and_actions_of_the_batch()
     {
         await using var local = await LiveLocalEcs.StartAsync();

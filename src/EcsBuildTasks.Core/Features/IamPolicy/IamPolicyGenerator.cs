@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using EcsBuildTasks.Core.Definitions;
 using EcsBuildTasks.Core.Features.Images;
 using EcsBuildTasks.Core.Features.Preflight;
+using EcsBuildTasks.Core.Features.Roles;
 using EcsBuildTasks.Core.Settings;
 
 namespace EcsBuildTasks.Core.Features.IamPolicy;
@@ -11,7 +12,24 @@ namespace EcsBuildTasks.Core.Features.IamPolicy;
 /// <summary>One statement of the policy. The <see cref="Sid"/> says why it is there, and why a wildcard is, where there is one.</summary>
 /// <param name="OnlyOnFailure">Used only when a deployment fails (stopped tasks' evidence, rollback): allowed so that a failure reports instead of being denied.</param>
 /// <param name="OnlyWhenChanging">The property whose change makes a deployment call these actions on what exists already (e.g. a Cloud Map TTL); other deployments do not.</param>
-internal sealed record PolicyStatement(string Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, JsonObject? Condition = null, bool OnlyOnFailure = false, string? OnlyWhenChanging = null);
+/// <param name="OnlyWhenFound">What a deployment must find in the account to call these actions (a missing cluster or execution role it creates, auto scaling it did not configure); other deployments do not.</param>
+internal sealed record PolicyStatement(string Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, JsonObject? Condition = null, bool OnlyOnFailure = false, string? OnlyWhenChanging = null, LiveFinding? OnlyWhenFound = null);
+
+/// <summary>What the preflight finds in the account that makes a deployment call more than it otherwise would.</summary>
+internal enum LiveFinding
+{
+    /// <summary>The cluster does not exist: the deployment creates it (<c>EcsCreateCluster</c>).</summary>
+    ClusterMissing,
+
+    /// <summary>The account has no <c>ecsTaskExecutionRole</c>: the deployment creates it (<c>EcsCreateExecutionRole</c>).</summary>
+    ExecutionRoleMissing,
+
+    /// <summary>
+    /// The service (or a version of it) has a scalable target the project's <c>EcsAutoScaling*</c> properties do not
+    /// configure: the deployment suspends and restores it (in place) or moves it between versions.
+    /// </summary>
+    ScalingOutsideTheProject,
+}
 
 /// <summary>An identity-based IAM policy document.</summary>
 internal sealed record IamPolicyDocument(IReadOnlyList<PolicyStatement> Statements)
@@ -64,11 +82,23 @@ internal static partial class IamPolicyGenerator
         var settings = definitions.Settings;
         var (account, region) = (scope.Account, scope.Region);
         var statements = new List<PolicyStatement> { new("ReadTheCluster", ["ecs:DescribeClusters"], [scope.ClusterArn]) };
+        if (settings.CreateCluster && !(definitions.Service.Cluster ?? string.Empty).StartsWith("arn:", StringComparison.Ordinal))
+        {
+            // Created with its created-by tag: tagging on create needs ecs:TagResource too.
+            statements.Add(new("CreateTheClusterWhenItIsMissing", ["ecs:CreateCluster", "ecs:TagResource"], [scope.ClusterArn], OnlyWhenFound: LiveFinding.ClusterMissing));
+        }
+
         statements.AddRange(strategyStatements);
         var taskRoles = scope.TaskRoles;
-        if (taskRoles.Count > 0)
+        var defaultRole = scope.DefaultExecutionRoleArn;
+        if (taskRoles.Count > 0 || defaultRole is not null)
         {
-            statements.Add(new("PassOnlyTheTaskRolesAndOnlyToEcsTasks", ["iam:PassRole"], taskRoles, IamScope.PassedTo("ecs-tasks.amazonaws.com")));
+            statements.Add(new("PassOnlyTheTaskRolesAndOnlyToEcsTasks", ["iam:PassRole"], [.. taskRoles, .. defaultRole is null ? Array.Empty<string>() : [defaultRole]], IamScope.PassedTo("ecs-tasks.amazonaws.com")));
+        }
+
+        if (defaultRole is not null)
+        {
+            AddDefaultExecutionRole(statements, settings, defaultRole);
         }
 
         if (settings.Plan.CheckSecrets)
@@ -83,12 +113,48 @@ internal static partial class IamPolicyGenerator
 
         if (definitions.TaskDefinition.NetworkMode?.Value == "awsvpc")
         {
-            statements.Add(new("Ec2DescribeTakesNoResourceSoStar", settings.Subnets.Count == 0 ? ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"] : ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], ["*"]));
+            AddNetworkLookups(statements, definitions);
         }
 
         AddLogs(statements, definitions, account, region);
         AddImage(statements, settings, account, region);
-        return new IamPolicyDocument(statements);
+
+        // What the preflight found decides the statements that depend on it; not looked (the written policy): all of them.
+        return new IamPolicyDocument([.. statements.Where(s => s.OnlyWhenFound is not { } finding || scope.Found is null || scope.Found.Contains(finding))]);
+    }
+
+    /// <summary>
+    /// No <c>EcsExecutionRoleArn</c> and the default role will do: the preflight looks up the account's
+    /// <c>ecsTaskExecutionRole</c>; with <c>EcsCreateExecutionRole</c>, a missing one is created as the console creates it
+    /// (with its created-by tag, which needs <c>iam:TagRole</c> on create) and given the managed policy, and no other.
+    /// Passing it to ECS tasks is in the task roles' statement.
+    /// </summary>
+    private static void AddDefaultExecutionRole(List<PolicyStatement> statements, EcsSettings settings, string role)
+    {
+        statements.Add(new("FindTheAccountsDefaultExecutionRole", ["iam:GetRole"], [role]));
+        if (settings.CreateExecutionRole)
+        {
+            statements.Add(new("CreateTheDefaultExecutionRoleWhenTheAccountHasNone", ["iam:CreateRole", "iam:TagRole"], [role], OnlyWhenFound: LiveFinding.ExecutionRoleMissing));
+            statements.Add(new("AttachOnlyTheManagedTaskExecutionPolicyToTheCreatedRole", ["iam:AttachRolePolicy"], [role],
+                new JsonObject { ["ArnEquals"] = new JsonObject { ["iam:PolicyARN"] = DefaultExecutionRole.PolicyArn("aws") } }, OnlyWhenFound: LiveFinding.ExecutionRoleMissing));
+        }
+    }
+
+    /// <summary>
+    /// The awsvpc network the preflight checks: the project's subnets and security groups (those it names), or, with no
+    /// subnets, the default VPC with its default subnets and security group. EC2's Describe* actions take no resource:
+    /// IAM authorises them on <c>*</c> only, which the Sids say.
+    /// </summary>
+    private static void AddNetworkLookups(List<PolicyStatement> statements, GeneratedDefinitions definitions)
+    {
+        var awsvpc = definitions.Service.NetworkConfiguration?.AwsvpcConfiguration;
+        if (awsvpc?.Subnets is not { Count: > 0 })
+        {
+            statements.Add(new("FindTheDefaultVpcItsSubnetsAndGroupEc2DescribeTakesNoResourceSoStar", ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], ["*"]));
+            return;
+        }
+
+        statements.Add(new("CheckTheSubnetsAndGroupsEc2DescribeTakesNoResourceSoStar", awsvpc.SecurityGroups is { Count: > 0 } ? ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"] : ["ec2:DescribeSubnets"], ["*"]));
     }
 
     private static void AddSecretsAndRoles(List<PolicyStatement> statements, GeneratedDefinitions definitions, IReadOnlyList<string> taskRoles, string account, string region)

@@ -16,6 +16,13 @@ internal sealed record IamScope(GeneratedDefinitions Definitions, string Account
     /// <summary>The deploying principal (a user or role ARN), when the credentials named it: what <c>EcsCheckPermissions</c> simulates.</summary>
     public string? Principal { get; init; }
 
+    /// <summary>
+    /// What the preflight found (<c>EcsCheckPermissions</c>, after it): only the statements a finding calls for are
+    /// kept (<see cref="PolicyStatement.OnlyWhenFound"/>). Null when nothing was looked at (<c>-t:EcsIamPolicy</c>):
+    /// every statement a deployment may need.
+    /// </summary>
+    public IReadOnlySet<LiveFinding>? Found { get; init; }
+
     /// <summary><c>arn:aws:ecs:REGION:ACCOUNT</c>.</summary>
     public string Ecs => $"arn:aws:ecs:{Region}:{Account}";
 
@@ -57,6 +64,22 @@ internal sealed record IamScope(GeneratedDefinitions Definitions, string Account
 
     /// <summary>The condition that keeps <c>iam:PassRole</c> to the service that receives the role.</summary>
     public static JsonObject PassedTo(string service) => new() { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = service } };
+
+    /// <summary>
+    /// The account's <c>ecsTaskExecutionRole</c> when the task needs an execution role, names none, and the deployment
+    /// resolves it (zero-config on AWS: looked up, or created with <c>EcsCreateExecutionRole</c>); else null.
+    /// </summary>
+    public string? DefaultExecutionRoleArn =>
+        ExecutionRoleNeed.ResolvedAtDeploy(Settings, Definitions.TaskDefinition, Definitions.Target) ? FoundExecutionRoleArn ?? $"arn:aws:iam::{Account}:role/{EcsProperties.DefaultExecutionRoleName}" : null;
+
+    /// <summary>The default execution role's ARN as the preflight found it (with its path, if it has one); null when not looked up.</summary>
+    public string? FoundExecutionRoleArn { get; init; }
+
+    /// <summary>The scalable targets of ECS services (their ids are chosen by AWS), kept to ECS by the namespace condition.</summary>
+    public string ScalableTargets => $"arn:aws:application-autoscaling:{Region}:{Account}:scalable-target/*";
+
+    /// <summary>The condition that keeps Application Auto Scaling actions to ECS services' targets.</summary>
+    public static JsonObject OfEcsServices() => new() { ["StringEquals"] = new JsonObject { ["application-autoscaling:service-namespace"] = "ecs" } };
 
     /// <summary>The execution and task roles the task definition names.</summary>
     public IReadOnlyList<string> TaskRoles =>

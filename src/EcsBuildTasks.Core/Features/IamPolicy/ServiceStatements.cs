@@ -30,7 +30,8 @@ internal static class ServiceStatements
         yield return RegisterTheTaskFamily(scope);
         yield return DescribeTaskDefinitions();
         yield return ScalableTargetLookup();
-        foreach (var statement in PassTheServiceRoles(scope).Concat(LoadBalancing(scope)).Concat(DiscoveryAndScaling(scope, ["application-autoscaling:RegisterScalableTarget"])))
+        string[] scaling = ["application-autoscaling:RegisterScalableTarget"];
+        foreach (var statement in PassTheServiceRoles(scope).Concat(LoadBalancing(scope)).Concat(DiscoveryAndScaling(scope, scaling)).Concat(ScalingOutsideTheProject(scope, scaling, scaling, [])))
         {
             yield return statement;
         }
@@ -141,28 +142,71 @@ internal static class ServiceStatements
             yield return new("ReadTheServiceConnectNamespace", ["servicediscovery:ListNamespaces", "servicediscovery:GetNamespace"], ["*"]);
         }
 
-        if (settings.AutoScaling is { MinCapacity: not null } scaling)
+        if (ProjectScalingActions(settings, scalingActions) is { } actions)
         {
             yield return new("ReadScalingPoliciesAndActionsTakesNoResource", ["application-autoscaling:DescribeScalingPolicies", "application-autoscaling:DescribeScheduledActions"], ["*"]);
-            var actions = new List<string>(scalingActions);
-            if (scaling.Policies.Count > 0)
-            {
-                actions.Add("application-autoscaling:PutScalingPolicy");
-            }
-
-            if (scaling.ScheduledActions.Count > 0)
-            {
-                actions.Add("application-autoscaling:PutScheduledAction");
-            }
-
-            if (scaling.Prune)
-            {
-                actions.AddRange(["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeleteScheduledAction"]);
-            }
-
-            yield return new("ConfigureTheScalableTargetItsIdIsChosenByAws", [.. actions.Distinct(StringComparer.Ordinal)], [$"arn:aws:application-autoscaling:{scope.Region}:{scope.Account}:scalable-target/*"],
-                new JsonObject { ["StringEquals"] = new JsonObject { ["application-autoscaling:service-namespace"] = "ecs" } });
+            yield return new("ConfigureTheScalableTargetItsIdIsChosenByAws", actions, [scope.ScalableTargets], IamScope.OfEcsServices());
         }
+    }
+
+    /// <summary>
+    /// Auto scaling the project does not configure (registered with the console, Terraform, ...), which a deployment
+    /// finds on the service and must handle: <paramref name="actions"/> on the scalable target (suspend and restore it in
+    /// place; move it between versions), <paramref name="reads"/> to back it up. Only what the project's own scaling
+    /// statements (<see cref="DiscoveryAndScaling"/> with <paramref name="scalingActions"/>) do not grant already; none
+    /// for DAEMON services, which have no scalable target.
+    /// </summary>
+    public static IEnumerable<PolicyStatement> ScalingOutsideTheProject(IamScope scope, IReadOnlyList<string> scalingActions, IReadOnlyList<string> actions, IReadOnlyList<string> reads)
+    {
+        ArgumentNullException.ThrowIfNull(scalingActions);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentNullException.ThrowIfNull(reads);
+        if (scope.Definitions.Service.SchedulingStrategy?.Value == "DAEMON")
+        {
+            yield break;
+        }
+
+        var managed = scope.Settings.AutoScaling is { MinCapacity: not null };
+        var granted = ProjectScalingActions(scope.Settings, scalingActions) ?? [];
+        IReadOnlyList<string> missingReads = managed ? [] : reads;
+        var missing = actions.Where(a => !granted.Contains(a)).ToList();
+        if (missingReads.Count > 0)
+        {
+            yield return new("BackUpScalingConfiguredOutsideTheProjectTakesNoResource", missingReads, ["*"], OnlyWhenFound: LiveFinding.ScalingOutsideTheProject);
+        }
+
+        if (missing.Count > 0)
+        {
+            yield return new("HandleScalingConfiguredOutsideTheProjectItsIdIsChosenByAws", missing, [scope.ScalableTargets], IamScope.OfEcsServices(), OnlyWhenFound: LiveFinding.ScalingOutsideTheProject);
+        }
+    }
+
+    /// <summary>What configuring the project's own auto scaling calls on the scalable target (with <paramref name="scalingActions"/>); null when it configures none.</summary>
+    private static List<string>? ProjectScalingActions(EcsSettings settings, IReadOnlyList<string> scalingActions)
+    {
+        if (settings.AutoScaling is not { MinCapacity: not null } scaling)
+        {
+            return null;
+        }
+
+        var actions = new List<string>(scalingActions) { "application-autoscaling:RegisterScalableTarget" };
+        if (scaling.Policies.Count > 0)
+        {
+            actions.Add("application-autoscaling:PutScalingPolicy");
+        }
+
+        if (scaling.ScheduledActions.Count > 0)
+        {
+            actions.Add("application-autoscaling:PutScheduledAction");
+        }
+
+        if (scaling.Prune)
+        {
+            actions.AddRange(["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeleteScheduledAction"]);
+        }
+
+        return [.. actions.Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>Pre-deploy tasks run in the cluster and followed; without them the tasks are described only when a deployment fails.</summary>

@@ -27,7 +27,7 @@ internal sealed record DeploymentReport(DeploymentResult Result, EcsDiagnostic? 
 /// </summary>
 internal sealed record DeploymentResult
 {
-    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited, verification-failed, superseded, skipped (a project it deploys after failed).</summary>
+    /// <summary>succeeded, up-to-date, rolled-back, timed-out, failed-fast, failed, stopped, cancelled, not-waited, verification-failed, superseded, skipped (a project it deploys after failed), not-built (its build failed before it deployed, in a solution publish).</summary>
     public required string Status { get; init; }
 
     public required string Cluster { get; init; }
@@ -261,6 +261,7 @@ internal sealed record DeploymentResult
         "verification-failed" => "FAILED verification and rolled back to the previous revision",
         "superseded" => "SUPERSEDED by a newer deployment before it finished (this revision did not fail, but it is not what runs)",
         "skipped" => "SKIPPED: a project it deploys after (EcsDeployAfter) failed, so nothing was deployed",
+        "not-built" => "NOT BUILT: the project's build failed before it deployed, so nothing was deployed",
         "no-url" => "FAILED: the service runs but ECS gave it no URL",
         _ => "FAILED",
     };

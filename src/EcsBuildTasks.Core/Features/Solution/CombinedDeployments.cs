@@ -21,7 +21,7 @@ internal sealed record CombinedDeployment
 
     public string? Environment { get; init; }
 
-    /// <summary>The project's result status (<see cref="DeploymentResult.Status"/>), <c>skipped</c> after a failed EcsDeployAfter project, or <c>not-deployed</c> when its build failed before it deployed.</summary>
+    /// <summary>The project's result status (<see cref="DeploymentResult.Status"/>), <c>skipped</c> after a failed EcsDeployAfter project, <c>not-built</c> when its build failed (it says where), or <c>not-deployed</c> when it failed before it deployed and left no result.</summary>
     public required string Status { get; init; }
 
     public bool Succeeded { get; init; }

@@ -8,7 +8,7 @@ namespace EcsBuildTasks.Core.Features.Solution;
 /// <param name="NotInThisPublish">Projects it deploys after that this publish does not deploy (it goes ahead without them).</param>
 /// <param name="CombinesResults">
 /// This project writes the combined summary and result: the last (by path) of the projects nothing in the publish deploys
-/// after, so that it can wait for every other one without any of them waiting for it.
+/// after nor references, so that it can wait for every other one without any of them waiting for it.
 /// </param>
 /// <param name="Deployments">Every project of the publish that deploys for real, this one included.</param>
 internal sealed record SolutionCheck(IReadOnlyList<SolutionProject> AwaitFirst, IReadOnlyList<SolutionProject> NotInThisPublish, bool CombinesResults, IReadOnlyList<SolutionProject> Deployments);
@@ -98,11 +98,17 @@ internal sealed class SolutionPlan
         return new SolutionCheck(awaitFirst, notInThisPublish, self.DeploysForReal && PathComparer.Equals(Combiner(deployments)?.ProjectFile ?? string.Empty, selfPath), deployments);
     }
 
-    /// <summary>The project that combines the results: the last, by path, of those no project of the publish deploys after.</summary>
+    /// <summary>
+    /// The project that combines the results: the last, by path, of those no project of the publish deploys after nor
+    /// references. Nothing asks for its outcome and no other project's build runs its build, so its combining, also in
+    /// its failed build's OnError, waits for no project that waits for it.
+    /// </summary>
     private static SolutionProject? Combiner(IReadOnlyList<SolutionProject> deployments)
     {
         var dependedOn = new HashSet<string>(deployments.SelectMany(p => p.DeployAfter.Select(Path.GetFullPath)), PathComparer);
-        return deployments.Where(p => !dependedOn.Contains(p.ProjectFile)).OrderBy(p => p.ProjectFile, StringComparer.Ordinal).LastOrDefault();
+        var referenced = new HashSet<string>(deployments.SelectMany(p => p.References.Select(Path.GetFullPath)), PathComparer);
+        var candidates = deployments.Where(p => !dependedOn.Contains(p.ProjectFile)).OrderBy(p => p.ProjectFile, StringComparer.Ordinal).ToList();
+        return candidates.LastOrDefault(p => !referenced.Contains(p.ProjectFile)) ?? candidates.LastOrDefault();
     }
 
     /// <summary>A path of EcsDeployAfter edges from <paramref name="start"/> back to itself, or null.</summary>

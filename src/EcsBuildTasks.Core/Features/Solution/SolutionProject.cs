@@ -34,6 +34,12 @@ internal sealed record SolutionProject
     /// <summary>The full paths of the projects its <c>EcsDeployAfter</c> items name.</summary>
     public IReadOnlyList<string> DeployAfter { get; init; } = [];
 
+    /// <summary>
+    /// The full paths of the projects its <c>ProjectReference</c> items name. Their builds run inside this project's build,
+    /// so a referenced project never combines the publish: its failed build's combining would wait for this one.
+    /// </summary>
+    public IReadOnlyList<string> References { get; init; } = [];
+
     /// <summary>When it was described: a result file older than this is from an earlier publish.</summary>
     public DateTimeOffset DescribedAt { get; init; }
 

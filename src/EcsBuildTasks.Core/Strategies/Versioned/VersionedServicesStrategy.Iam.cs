@@ -44,7 +44,8 @@ internal abstract partial class VersionedServicesStrategy
 
         foreach (var statement in ServiceStatements.PassTheServiceRoles(scope)
             .Concat(ServiceStatements.LoadBalancing(scope, GateAlarms))
-            .Concat(ServiceStatements.DiscoveryAndScaling(scope, ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget"]))
+            .Concat(ServiceStatements.DiscoveryAndScaling(scope, ProjectScaling))
+            .Concat(ServiceStatements.ScalingOutsideTheProject(scope, ProjectScaling, MovedScaling, ["application-autoscaling:DescribeScalingPolicies", "application-autoscaling:DescribeScheduledActions"]))
             .Concat(TrafficIamStatements(scope)))
         {
             yield return statement;
@@ -55,6 +56,13 @@ internal abstract partial class VersionedServicesStrategy
             yield return new("RunPreDeployTasksOnlyInTheCluster", ["ecs:RunTask"], [scope.TaskFamilyArn], scope.InTheCluster());
         }
     }
+
+    /// <summary>What the versions' own scaling calls on the scalable target besides configuring it (moved to the new version).</summary>
+    private static readonly string[] ProjectScaling = ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget"];
+
+    /// <summary>What moving a version's auto scaling calls (<c>VersionScaling</c>): backed up, deregistered, registered again with its policies and scheduled actions.</summary>
+    private static readonly string[] MovedScaling =
+        ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:PutScheduledAction"];
 
     /// <summary>The alarms of the strategy's own gates (a phase's <c>VerifyAlarm</c>), besides the project's.</summary>
     protected virtual IEnumerable<string> GateAlarms => [];

@@ -5,7 +5,8 @@ internal static class IamActions
 {
     public static readonly ActionTable Table = new("iam")
     {
-        ["CreateRole"] = c => [c.Check("iam:CreateRole", $"arn:aws:iam::{c.AccountId}:role{c.Str("Path") ?? "/"}{c.Str("RoleName")}")],
+        // Tags given on create are authorised as iam:TagRole on the new role too (IAM's tag-on-create).
+        ["CreateRole"] = c => [c.Check("iam:CreateRole", NewRole(c)), .. c.TagOnCreate("iam:TagRole", NewRole(c), c.Tags("Tags"))],
         ["GetRole"] = c => [RoleCheck(c, "iam:GetRole")],
         ["DeleteRole"] = c => [RoleCheck(c, "iam:DeleteRole")],
         ["ListRoles"] = c => [c.Any("iam:ListRoles")],
@@ -24,6 +25,9 @@ internal static class IamActions
         ["ListRolePolicies"] = c => [RoleCheck(c, "iam:ListRolePolicies")],
         ["SimulatePrincipalPolicy"] = c => [c.Check("iam:SimulatePrincipalPolicy", c.Str("PolicySourceArn") ?? "*")],
     };
+
+    /// <summary>The ARN of the role a CreateRole request makes (with its path).</summary>
+    private static string NewRole(OperationContext c) => $"arn:aws:iam::{c.AccountId}:role{c.Str("Path") ?? "/"}{c.Str("RoleName")}";
 
     /// <summary>The role's ARN with its path when the role exists, else <c>role/NAME</c>.</summary>
     private static string Role(OperationContext c) =>
