@@ -64,9 +64,29 @@ public sealed class PrepareEcsDeployment : EcsTask
 
         var definitions = project.Load(new DefinitionFiles(TaskDefinitionFile, ServiceDefinitionFile, string.Empty));
         using var aws = AwsSession.For(definitions.Settings, EndpointUrl);
+        using var early = TakeEarlyStart();
         var build = new ImageBuild(PublishDirectory, [.. ImageInputs.Select(i => i.ItemSpec)], SettingsValues.SplitList(ImageTags));
         Preparation preparation = null!;
-        RunSynchronously(async () => preparation = await new DeploymentPreparation(aws, DeploymentLog).PrepareAsync(definitions, build, ProjectDirectory, CancellationToken).ConfigureAwait(false));
+        var sentEarly = 0;
+        RunSynchronously(async () =>
+        {
+            if (early is not null)
+            {
+                sentEarly = await early.WaitAsync(CancellationToken).ConfigureAwait(false);
+                aws.AnswerReadsFrom(early.Answers);
+                DeploymentLog.Detail($"EcsBuildTasks: the early start sent {sentEarly} reads ({string.Join(", ", early.Sent)}){(early.EndedBecause is { } why ? $"; it ended before the end of the read-only part: {why}" : string.Empty)}");
+            }
+
+            preparation = await new DeploymentPreparation(aws, DeploymentLog).PrepareAsync(definitions, build, ProjectDirectory, CancellationToken).ConfigureAwait(false);
+        });
+        if (early is not null)
+        {
+            DeploymentLog.Detail($"EcsBuildTasks: {aws.AnsweredEarly} reads answered from the early start ({early.Answers.Unused} of its answers not needed)");
+
+            // Every request sent for this preparation counts, early or not, used or not.
+            preparation = preparation with { Document = preparation.Document with { Requests = preparation.Document.Requests - aws.AnsweredEarly + sentEarly } };
+        }
+
         LogRequestTimings(aws);
         preparation.Document.Write(PreparedDeploymentFile);
         ImageReused = preparation.Document.ReusedImage is not null;
@@ -79,5 +99,16 @@ public sealed class PrepareEcsDeployment : EcsTask
             RegistryCredentialHandoff.Set(credentials.UserName, credentials.Password, alsoForPull: sameRegistry);
             DeploymentLog.Detail($"EcsBuildTasks: push credentials for {credentials.Registry} handed to PublishContainer through {RegistryCredentialHandoff.PushUser}/{RegistryCredentialHandoff.PushPassword}");
         }
+    }
+
+    /// <summary>This project's early start (<see cref="StartEcsPreparation"/>), taken from the build's registered objects: the preparation disposes it.</summary>
+    private EarlyPreparation? TakeEarlyStart()
+    {
+        if (BuildEngine is not IBuildEngine4 engine)
+        {
+            return null;
+        }
+
+        return engine.UnregisterTaskObject(EarlyPreparation.Key(TaskDefinitionFile), RegisteredTaskObjectLifetime.Build) as EarlyPreparation;
     }
 }

@@ -24,10 +24,14 @@ public sealed class DeployTests
         using var project = await CreateProjectAsync("<EcsDesiredCount>2</EcsDesiredCount>");
         var ecs = await LocalEcsFixture.EcsAsync();
 
-        var first = Publish(project);
+        var first = Publish(project, "-v:detailed");
 
         AssertSucceeded(first);
         var result = Result(project);
+
+        // EcsPrefetch (default): the preparation's reads started while the project compiled, and the preparation used their answers.
+        StringAssert.Contains(first.StandardOutput, "started the preparation's reads early");
+        StringAssert.Matches(first.StandardOutput, new System.Text.RegularExpressions.Regex(@"EcsBuildTasks: [1-9][0-9]* reads answered from the early start"));
         Assert.AreEqual("succeeded", (string?)result["status"]);
         Assert.AreEqual("created", (string?)result["serviceChange"]);
         Assert.IsTrue((bool)result["taskDefinitionRegistered"]!);
@@ -120,7 +124,10 @@ public sealed class DeployTests
     public async Task EcsRollback_returns_the_service_to_its_previous_revision_and_EcsStatus_shows_it()
     {
         using var project = await CreateProjectAsync();
-        AssertSucceeded(Publish(project));
+        var first = Publish(project, "-p:EcsPrefetch=false", "-v:detailed");
+        AssertSucceeded(first);
+        Assert.IsFalse(first.StandardOutput.Contains("early start", StringComparison.Ordinal), "EcsPrefetch=false: the preparation reads after the publish, as before");
+        StringAssert.Contains(first.StandardOutput, "EcsBuildTasks: timing: PrepareEcsDeployment took");
         AssertSucceeded(Publish(project, "-p:EcsMemory=2048"));
         StringAssert.EndsWith((await DescribeAsync(project.Name)).TaskDefinition, ":2");
 

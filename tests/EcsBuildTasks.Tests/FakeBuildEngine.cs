@@ -3,9 +3,34 @@ using Microsoft.Build.Framework;
 
 namespace EcsBuildTasks.Tests;
 
-/// <summary>Records what a task logs, as MSBuild would show it.</summary>
-internal sealed class FakeBuildEngine : IBuildEngine
+/// <summary>Records what a task logs, as MSBuild would show it; keeps what tasks register for the build (<see cref="RegisteredObjects"/>, shared by the engines of one build).</summary>
+internal sealed class FakeBuildEngine(Dictionary<object, object>? registered = null) : IBuildEngine4
 {
+    /// <summary>What tasks registered with <see cref="RegisterTaskObject"/>: pass one dictionary to the engines of the tasks of one build.</summary>
+    public Dictionary<object, object> RegisteredObjects { get; } = registered ?? [];
+
+    public bool IsRunningMultipleNodes => false;
+
+    public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs, string toolsVersion) => throw new NotSupportedException();
+
+    public bool BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IDictionary[] targetOutputsPerProject, string[] toolsVersion, bool useResultsCache, bool unloadProjectsOnCompletion) => throw new NotSupportedException();
+
+    public BuildEngineResult BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IList<string>[] removeGlobalProperties, string[] toolsVersion, bool returnTargetOutputs) => throw new NotSupportedException();
+
+    public void Yield()
+    {
+    }
+
+    public void Reacquire()
+    {
+    }
+
+    public void RegisterTaskObject(object key, object obj, RegisteredTaskObjectLifetime lifetime, bool allowEarlyCollection) => RegisteredObjects[key] = obj;
+
+    public object? GetRegisteredTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => RegisteredObjects.GetValueOrDefault(key);
+
+    public object? UnregisterTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => RegisteredObjects.Remove(key, out var value) ? value : null;
+
     public List<BuildErrorEventArgs> Errors { get; } = [];
 
     public List<BuildWarningEventArgs> Warnings { get; } = [];

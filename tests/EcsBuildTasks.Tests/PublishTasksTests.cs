@@ -79,6 +79,71 @@ public sealed class PublishTasksTests
         }
     }
 
+    [TestMethod]
+    public async Task The_early_start_reads_while_the_project_compiles_and_the_preparation_uses_its_answers()
+    {
+        await using var server = await LocalEcsServer.StartAsync(new LocalEcsOptions { Port = 0, TimeScale = 0 });
+        var folder = Directory.CreateTempSubdirectory("ecs-publish-early-").FullName;
+        try
+        {
+            var settings = Settings(server);
+            var ecs = Path.Combine(folder, "ecs");
+            var build = new Dictionary<object, object>();
+
+            // A redeploy's cluster exists (on a first publish to LocalEcs the early start ends where the preparation creates it).
+            var clients = new EcsBuildTasks.Aws.AwsClientFactory(new EcsBuildTasks.Aws.AwsConnectionSettings { Region = "us-east-1", EndpointUrl = server.BaseUrl.ToString(), Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test") });
+            using (var ecsClient = (IDisposable)clients.CreateEcs())
+            {
+                await ((EcsBuildTasks.Aws.ECS.IAmazonECS)ecsClient).CreateClusterAsync(new EcsBuildTasks.Aws.ECS.Model.CreateClusterRequest { ClusterName = "once" });
+            }
+
+            var generate = Task(new GenerateEcsDefinitions { OutputDirectory = ecs }, folder, settings, build);
+            var early = Task(
+                new StartEcsPreparation
+                {
+                    EndpointUrl = server.BaseUrl.ToString(),
+                    TaskDefinitionFile = Path.Combine(ecs, "task-definition.json"),
+                    ServiceDefinitionFile = Path.Combine(ecs, "service-definition.json"),
+                },
+                folder,
+                settings,
+                build);
+            var prepare = Task(
+                new PrepareEcsDeployment
+                {
+                    EndpointUrl = server.BaseUrl.ToString(),
+                    TaskDefinitionFile = Path.Combine(ecs, "task-definition.json"),
+                    ServiceDefinitionFile = Path.Combine(ecs, "service-definition.json"),
+                    PreparedDeploymentFile = Path.Combine(ecs, "prepared-deployment.json"),
+                },
+                folder,
+                settings,
+                build);
+
+            Assert.IsTrue(generate.Execute());
+            Assert.IsTrue(early.Execute());
+            Assert.AreEqual(1, build.Count, "the early start is registered for the build");
+            Assert.IsTrue(prepare.Execute(), string.Join("\n", Engine(prepare).Errors.Select(e => e.Message)));
+            Assert.AreEqual(0, build.Count, "the preparation took it (and disposed it)");
+
+            var earlyMessages = Engine(early).Messages.Select(m => m.Message ?? string.Empty).ToList();
+            Assert.AreEqual(1, earlyMessages.Count(m => m.StartsWith(ReadSettings, StringComparison.Ordinal)), "the early start reads the settings once");
+            Assert.AreEqual(0, earlyMessages.Count(m => m.StartsWith(Generated, StringComparison.Ordinal)), "and generates nothing: it loads what GenerateEcsDefinitions wrote");
+            Assert.IsFalse(earlyMessages.Exists(m => m.Contains("pushing", StringComparison.Ordinal) || m.Contains("created", StringComparison.Ordinal)), "the early start prints nothing of the preparation's");
+            Assert.AreEqual(0, Engine(early).Warnings.Count + Engine(early).Errors.Count);
+
+            var answered = Engine(prepare).Messages.Select(m => m.Message ?? string.Empty).Single(m => m.Contains("reads answered from the early start", StringComparison.Ordinal));
+            var count = int.Parse(answered.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.IsTrue(count >= 5, answered);
+            var prepared = JsonNode.Parse(File.ReadAllText(prepare.PreparedDeploymentFile))!;
+            Assert.IsTrue(prepared["defaultVpcNetwork"]!["subnets"]!.AsArray().Count > 0, "the same preparation: the default VPC's subnets, from the early answers");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static (string Name, string Value)[] Settings(LocalEcsServer server) =>
     [
         ("ContainerRepository", "once"),
@@ -94,10 +159,10 @@ public sealed class PublishTasksTests
         ("EcsTimeoutMinutes", "5"),
     ];
 
-    private static T Task<T>(T task, string folder, (string Name, string Value)[] settings)
+    private static T Task<T>(T task, string folder, (string Name, string Value)[] settings, Dictionary<object, object>? build = null)
         where T : EcsTask
     {
-        task.BuildEngine = new FakeBuildEngine();
+        task.BuildEngine = new FakeBuildEngine(build);
         task.Settings = settings.Select(s => (ITaskItem)new TaskItem(s.Name, ("Value", s.Value))).ToArray();
         task.ProjectDirectory = folder;
         task.ProjectFile = Path.Combine(folder, "once.csproj");

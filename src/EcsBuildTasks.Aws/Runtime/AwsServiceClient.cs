@@ -57,7 +57,20 @@ public abstract class AwsServiceClient : AmazonServiceClient
 
         var name = typeof(TRequest).Name;
         name = name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name;
-        return policy.InvokeAsync(config.ServiceDescriptor.ServiceId, name, () => InvokeAsync<TResponse>(request, operation.Options, cancellationToken), cancellationToken);
+        var call = new AwsCall(config.ServiceDescriptor.ServiceId, name, () =>
+        {
+            var marshalled = operation.Options.RequestMarshaller.Marshall(request);
+            try
+            {
+                return AwsCall.Marshalled(marshalled);
+            }
+            finally
+            {
+                // The Query marshaller writes the form into a pooled stream: give it back.
+                marshalled.ContentStream?.Dispose();
+            }
+        });
+        return policy.InvokeAsync(call, () => InvokeAsync<TResponse>(request, operation.Options, cancellationToken), cancellationToken);
     }
 
     private sealed class AwsServiceMetadata(string serviceId) : IServiceMetadata

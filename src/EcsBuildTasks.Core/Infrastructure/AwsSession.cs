@@ -32,6 +32,9 @@ internal sealed class AwsSession : IDisposable
     private readonly Dictionary<AmazonWebServiceRequest, long> sent = new(ReferenceEqualityComparer.Instance);
     private readonly long started = Stopwatch.GetTimestamp();
     private int requests;
+    private int answeredEarly;
+    private AwsReadCache? readCache;
+    private bool answersFromReadCache;
 
     public AwsSession(AwsClientFactory factory)
     {
@@ -106,6 +109,15 @@ internal sealed class AwsSession : IDisposable
     /// </summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>Reads answered from the early start's answers (<see cref="AnswerReadsFrom"/>), counted in <see cref="RequestCount"/> too: they were sent, earlier.</summary>
+    public int AnsweredEarly => Volatile.Read(ref answeredEarly);
+
+    /// <summary>Keeps the answers of this session's reads in <paramref name="cache"/> (the early start). Call before the first request.</summary>
+    public void StoreReadsIn(AwsReadCache cache) => UseReadCache(cache, answer: false);
+
+    /// <summary>Answers this session's reads from <paramref name="cache"/> when it holds the same read (the preparation). Call before the first request.</summary>
+    public void AnswerReadsFrom(AwsReadCache cache) => UseReadCache(cache, answer: true);
+
     /// <summary>True for the operations a read-only session sends.</summary>
     public static bool IsRead(string operation) =>
         operation.StartsWith("Describe", StringComparison.Ordinal) || operation.StartsWith("List", StringComparison.Ordinal)
@@ -135,6 +147,31 @@ internal sealed class AwsSession : IDisposable
             // LocalEcs accepts any signature; it needs no AWS account, so no credentials have to exist.
             Credentials = local ? new BasicAWSCredentials(LocalEcsDefaults.AccessKey, LocalEcsDefaults.SecretKey) : null,
         };
+    }
+
+    private void UseReadCache(AwsReadCache cache, bool answer)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        lock (byType)
+        {
+            if (clients.Count > 0)
+            {
+                throw new InvalidOperationException("The read cache is chosen before the session's first client is created.");
+            }
+
+            readCache = cache;
+            answersFromReadCache = answer;
+        }
+    }
+
+    private void RecordAnsweredEarly(string operation)
+    {
+        Interlocked.Increment(ref requests);
+        Interlocked.Increment(ref answeredEarly);
+        lock (operations)
+        {
+            operations.Add(operation);
+        }
     }
 
     private void Record(RequestEventArgs request)
@@ -208,7 +245,7 @@ internal sealed class AwsSession : IDisposable
                 serviceClient.AfterResponseEvent += (_, e) => RecordAnswer(e);
                 if (serviceClient.Config is EcsBuildTasks.Aws.Runtime.AwsClientConfig config)
                 {
-                    config.CallPolicy = TransientFaults;
+                    config.CallPolicy = readCache is null ? TransientFaults : new AwsReadCachePolicy(TransientFaults, Factory.Settings, readCache, answersFromReadCache, RecordAnsweredEarly);
                 }
             }
 

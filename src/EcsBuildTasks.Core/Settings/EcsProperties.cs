@@ -86,6 +86,7 @@ internal static partial class EcsProperties
     public const string ImageTags = "EcsImageTags";
     public const string LogRetentionDays = "EcsLogRetentionDays";
     public const string ResultFile = "EcsResultFile";
+    public const string Prefetch = "EcsPrefetch";
     public const string ReuseUnchangedImage = "EcsReuseUnchangedImage";
     public const string LocalStateFile = "EcsLocalStateFile";
 
@@ -116,7 +117,7 @@ internal static partial class EcsProperties
     /// Properties only the targets read (they decide whether and where the tasks run): every other documented property
     /// and item is passed to the tasks by the lines <c>tools/docs/targets_settings.py</c> writes into the targets.
     /// </summary>
-    public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory];
+    public static IReadOnlyList<string> ReadByTargetsOnly { get; } = [Deploy, Skip, Verbosity, DefinitionsDirectory, Prefetch];
 
     /// <summary>Every documented property and item, in the order the README lists them.</summary>
     public static IReadOnlyList<SettingInfo> Documented { get; } = [.. CoreProperties, .. TrafficShiftingProperties, .. ServiceDiscoveryProperties, .. ServiceConnectProperties, .. AutoScalingProperties, .. OneOffTaskProperties, .. VersionedProperties, .. ReleaseProperties, .. ExpressProperties, .. PlanProperties, .. ZeroConfigProperties, .. DnsBlueGreenProperties];
@@ -193,6 +194,7 @@ internal static partial class EcsProperties
         P(ReuseUnchangedImage, "When the published files, base image and container settings equal those of the running revision, deploys that revision's image again instead of pushing a copy (the SDK stamps every build with a new digest).", "`true`"),
         P(LocalStateFile, "Where LocalEcs (`EcsTarget=local`) keeps its state between publishes.", "`<local application data>/EcsBuildTasks/localecs/state.json`"),
         P(ResultFile, "Where the deployment result (image digest, ARNs, status, durations, API calls) is written as JSON.", "`$(PublishDir)ecs-deployment.json`"),
+        P(Prefetch, "Starts the deployment's read-only checks (and `EcsTarget=local`'s LocalEcs) in the background while the project compiles, so that the preparation after the publish finds their answers (each used once, at most 60 s old; nothing is changed or printed early). `false` starts them after the publish. `dotnet publish` of one project only (not a solution or `EcsDeployAfter` publish, nor Visual Studio's task host).", "`true`"),
         I(EnvironmentVariableItem, "Container environment variable: `Include`=name, `Value`.", "none"),
         I(SecretItem, "Container secret: `Include`=variable name, `ValueFrom`=Secrets Manager or SSM Parameter Store ARN (or parameter name).", "none"),
         I(CapacityProviderItem, "Capacity provider strategy item: `Include`=provider, `Weight`, `Base`. Replaces the launch type.", "none"),

@@ -54,8 +54,9 @@ internal sealed record WaitOptions(TimeSpan Timeout, int? FailFastFailedTasks, T
             PollCap: local ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
             ProgressInterval: local ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10))
         {
-            // A local endpoint answers in a millisecond and may finish the deployment at once; AWS takes minutes.
-            FirstPoll = local ? TimeSpan.FromSeconds(0.1) : TimeSpan.FromSeconds(0.5),
+            // A local endpoint answers in a millisecond and may finish the deployment at once (LocalEcs in instant mode
+            // settles it on its next 50 ms tick): look again soon rather than idle a whole interval; AWS takes minutes.
+            FirstPoll = local ? TimeSpan.FromSeconds(0.025) : TimeSpan.FromSeconds(0.5),
 
             // Against AWS, a service deployment's end is noticed within 2.2 s at under 0.5 describe calls a second: one
             // DescribeServiceDeployments per poll, one DescribeServices every 30 s (1/2.2 + 1/30 ≈ 0.49; every 22 s was
