@@ -86,7 +86,7 @@ public sealed class PlanImportIamDeployTests
 
     [TestMethod]
     [TestCategory("AwsCli")]
-    public async Task A_service_made_with_the_AWS_CLI_is_imported_and_the_importing_projects_live_plan_shows_only_the_new_image()
+    public async Task A_service_made_with_the_AWS_CLI_with_a_load_balancer_Cloud_Map_and_scaling_is_imported_and_the_importing_projects_live_plan_shows_only_the_new_image()
     {
         var localEcs = await LocalEcsFixture.GetAsync();
         var endpoint = await LocalEcsFixture.EndpointAsync();
@@ -112,8 +112,18 @@ public sealed class PlanImportIamDeployTests
             new JsonObject { ["name"] = "sidecar", ["image"] = image, ["essential"] = false });
         var taskDefinition = AwsCli.Json(endpoint, "ecs", "register-task-definition", "--family", name, "--requires-compatibilities", "FARGATE", "--network-mode", "awsvpc",
             "--cpu", "256", "--memory", "512", "--execution-role-arn", $"arn:aws:iam::{Account}:role/ecsTaskExecutionRole", "--container-definitions", containers.ToJsonString())!["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+        // A load balancer in front and a Cloud Map service behind, made the way a team makes them by hand.
+        var vpc = AwsCli.Json(endpoint, "ec2", "describe-vpcs")!["Vpcs"]!.AsArray().Select(v => (string)v!["VpcId"]!).First();
+        var balancer = AwsCli.Json(endpoint, "elbv2", "create-load-balancer", "--name", name, "--type", "application", "--subnets", subnets[0], subnets[1])!["LoadBalancers"]![0]!["LoadBalancerArn"]!.GetValue<string>();
+        var targetGroup = AwsCli.Json(endpoint, "elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "8080", "--vpc-id", vpc, "--target-type", "ip")!["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>();
+        AwsCli.Json(endpoint, "elbv2", "create-listener", "--load-balancer-arn", balancer, "--protocol", "HTTP", "--port", "80", "--default-actions", $"Type=forward,TargetGroupArn={targetGroup}");
+        var operation = AwsCli.Json(endpoint, "servicediscovery", "create-private-dns-namespace", "--name", $"{name}.local", "--vpc", vpc)!["OperationId"]!.GetValue<string>();
+        var namespaceId = AwsCli.Json(endpoint, "servicediscovery", "get-operation", "--operation-id", operation)!["Operation"]!["Targets"]!["NAMESPACE"]!.GetValue<string>();
+        var registry = AwsCli.Json(endpoint, "servicediscovery", "create-service", "--name", name, "--namespace-id", namespaceId, "--dns-config", "DnsRecords=[{Type=A,TTL=60}]")!["Service"]!["Arn"]!.GetValue<string>();
         AwsCli.Json(endpoint, "ecs", "create-service", "--cluster", name, "--service-name", name, "--task-definition", taskDefinition, "--desired-count", "2", "--launch-type", "FARGATE",
-            "--network-configuration", $"awsvpcConfiguration={{subnets=[{string.Join(',', subnets)}]}}");
+            "--network-configuration", $"awsvpcConfiguration={{subnets=[{string.Join(',', subnets)}]}}",
+            "--load-balancers", $"targetGroupArn={targetGroup},containerName=app,containerPort=8080", "--health-check-grace-period-seconds", "30",
+            "--service-registries", $"registryArn={registry}");
         AwsCli.Json(endpoint, "application-autoscaling", "register-scalable-target", "--service-namespace", "ecs", "--resource-id", $"service/{name}/{name}",
             "--scalable-dimension", "ecs:service:DesiredCount", "--min-capacity", "1", "--max-capacity", "4");
         AwsCli.Json(endpoint, "application-autoscaling", "put-scaling-policy", "--service-namespace", "ecs", "--resource-id", $"service/{name}/{name}",
@@ -137,6 +147,9 @@ public sealed class PlanImportIamDeployTests
         StringAssert.Contains(props, "<EcsAutoScalingMaxCapacity>4</EcsAutoScalingMaxCapacity>");
         StringAssert.Contains(props, "<EcsScalingPolicy Include=\"cpu50\"");
         StringAssert.Contains(File.ReadAllText(Path.Combine(project.Directory, "ecs.task-definition.json")), "\"sidecar\"", "the sidecar goes to the template");
+        var imports = props + string.Join("\n", Directory.GetFiles(project.Directory, "ecs.*.json").Select(File.ReadAllText));
+        StringAssert.Contains(imports, targetGroup, "the load balancer comes along");
+        StringAssert.Contains(imports, registry, "the Cloud Map service comes along");
         var plan = project.Dotnet("publish", "-c", "Release", "-p:EcsDeploy=true", "-p:EcsDryRun=true", "-p:EcsPlanLive=true", "-nodeReuse:false");
 
         LocalEcsProjects.AssertSucceeded(plan);
