@@ -246,8 +246,9 @@ public sealed class SharedLocalEcsTests
                 <EcsEnvironmentVariable Include="LOCALECS_SIMULATE" Value="$(Simulate)" Condition="'$(Simulate)' != ''" />
                 <EcsEnvironmentVariable Include="REVISION" Value="$(Revision)" Condition="'$(Revision)' != ''" />
                 """, name: name, targets: """
+                <!-- Also ends when the test's folder is gone: a killed build's shell lives on and must not outlive the test. -->
                 <Target Name="WaitAtTheTestGate" AfterTargets="_EcsStartLocalEcs" Condition="'$(Gate)' != ''">
-                  <Exec Command="while [ ! -f '$(Gate)' ]; do sleep 0.1; done" />
+                  <Exec Command="while [ ! -f '$(Gate)' ] &amp;&amp; [ -d '$([System.IO.Path]::GetDirectoryName($(Gate)))' ]; do sleep 0.1; done" />
                 </Target>
                 """);
             // The project is named after its service, so that the messages say which build started LocalEcs.
