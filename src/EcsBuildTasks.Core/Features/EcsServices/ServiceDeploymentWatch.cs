@@ -230,9 +230,12 @@ internal sealed class ServiceDeploymentWatch
             await FollowServiceDeploymentAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!refresh && (state.LegacyMode || state.Deployment?.Status?.Value is not { } current || TerminalStatuses.Contains(current)))
+        var terminal = !state.LegacyMode && state.Deployment?.Status?.Value is { } current && TerminalStatuses.Contains(current);
+        if (terminal || (!refresh && (state.LegacyMode || state.Deployment?.Status?.Value is null)))
         {
-            // The verdict reads the service as it is now (which revision is primary), not as it was at the last refresh.
+            // The verdict reads the service as it is now (which revision is primary), not as it was at the last refresh,
+            // nor as it was a moment before the deployment turned terminal: a refresh read just before the deployment's
+            // ROLLBACK_SUCCESSFUL can still name the failed revision as primary.
             await DescribeServiceAsync(state, cluster, serviceName, cancellationToken).ConfigureAwait(false);
         }
 
