@@ -15,6 +15,15 @@ public sealed class PublishTasksTests
     private const string ReadSettings = "EcsBuildTasks: read the project's settings";
     private const string Generated = "EcsBuildTasks: generated the task definition";
 
+    /// <summary>PrepareEcsDeployment as the targets call it, on the definitions in <paramref name="ecs"/>.</summary>
+    private static PrepareEcsDeployment Preparation(LocalEcsServer server, string ecs) => new()
+    {
+        EndpointUrl = server.BaseUrl.ToString(),
+        TaskDefinitionFile = Path.Combine(ecs, "task-definition.json"),
+        ServiceDefinitionFile = Path.Combine(ecs, "service-definition.json"),
+        PreparedDeploymentFile = Path.Combine(ecs, "prepared-deployment.json"),
+    };
+
     [TestMethod]
     public async Task A_publish_reads_the_settings_once_per_task_and_generates_the_definitions_once_before_and_once_after_the_push()
     {
@@ -26,13 +35,7 @@ public sealed class PublishTasksTests
             var ecs = Path.Combine(folder, "ecs");
             var generate = Task(new GenerateEcsDefinitions { OutputDirectory = ecs }, folder, settings);
             var prepare = Task(
-                new PrepareEcsDeployment
-                {
-                    EndpointUrl = server.BaseUrl.ToString(),
-                    TaskDefinitionFile = Path.Combine(ecs, "task-definition.json"),
-                    ServiceDefinitionFile = Path.Combine(ecs, "service-definition.json"),
-                    PreparedDeploymentFile = Path.Combine(ecs, "prepared-deployment.json"),
-                },
+                Preparation(server, ecs),
                 folder,
                 settings);
             var deploy = Task(
@@ -109,13 +112,7 @@ public sealed class PublishTasksTests
                 settings,
                 build);
             var prepare = Task(
-                new PrepareEcsDeployment
-                {
-                    EndpointUrl = server.BaseUrl.ToString(),
-                    TaskDefinitionFile = Path.Combine(ecs, "task-definition.json"),
-                    ServiceDefinitionFile = Path.Combine(ecs, "service-definition.json"),
-                    PreparedDeploymentFile = Path.Combine(ecs, "prepared-deployment.json"),
-                },
+                Preparation(server, ecs),
                 folder,
                 settings,
                 build);
