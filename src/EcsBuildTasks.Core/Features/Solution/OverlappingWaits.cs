@@ -24,12 +24,11 @@ internal static class OverlappingWaits
             return null;
         }
 
-        var offset = int.TryParse(nodeLimitOffset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
         return nodeCount switch
         {
             <= 1 => 1,
-            2 => 3 + offset,
-            _ => nodeCount + 2 + offset,
+            2 => 3 + Offset(nodeLimitOffset),
+            _ => nodeCount + 2 + Offset(nodeLimitOffset),
         };
     }
 
@@ -45,13 +44,16 @@ internal static class OverlappingWaits
             return;
         }
 
-        var current = int.TryParse(nodeLimitOffset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
         var remedy = nodeCount <= 1
             ? $"build with more than one node (drop -m:1, or pass -m:{deployments})"
-            : $"set the environment variable {NodeLimitOffsetVariable}={current + deployments - most} for the publish (MSBuild reads it when the build starts)";
+            : $"set the environment variable {NodeLimitOffsetVariable}={Offset(nodeLimitOffset) + deployments - most} for the publish (MSBuild reads it when the build starts)";
         diagnostics.Warning(
             DiagnosticCodes.DeploymentWaitsQueue,
             NodeLimitOffsetVariable,
             $"this publish deploys {deployments} services, but MSBuild with {nodeCount} node{(nodeCount == 1 ? string.Empty : "s")} runs or holds at most {most} builds at once, so at most {most} deployments wait for ECS at the same time and the others queue behind them. For every wait to overlap, {remedy}.");
     }
+
+    /// <summary>The offset MSBuild adds: the variable's value when it is a positive number, else none.</summary>
+    private static int Offset(string? nodeLimitOffset) =>
+        int.TryParse(nodeLimitOffset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 0;
 }
